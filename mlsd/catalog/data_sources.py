@@ -1,0 +1,5 @@
+"""data_sources (to be filled)."""
+
+from mlsd.catalog.base import Kind
+
+KINDS: list[Kind] = []

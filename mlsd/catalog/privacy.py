@@ -1,0 +1,5 @@
+"""privacy (to be filled)."""
+
+from mlsd.catalog.base import Kind
+
+KINDS: list[Kind] = []

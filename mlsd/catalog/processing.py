@@ -1,0 +1,5 @@
+"""processing (to be filled)."""
+
+from mlsd.catalog.base import Kind
+
+KINDS: list[Kind] = []

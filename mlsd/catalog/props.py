@@ -1,0 +1,141 @@
+"""The typed properties a block may carry, defined once for every kind.
+
+A prop name means the same thing on every kind (``p99_ms`` is always the block's own p99 latency in
+milliseconds), so each is specified here once: its type, unit, bounds and help text. A kind's defaults
+(in its category module) say which props it starts with; a block may carry any prop listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PropType = Literal["float", "int", "bool", "str", "enum", "list"]
+PropValue = float | int | bool | str | list[str]
+
+MAX_STR_PROP = 200
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    """How one prop is typed, bounded and explained."""
+
+    name: str
+    type: PropType
+    unit: str
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: object) -> str | None:
+        """Return a problem with ``value`` for this prop, or None when it is valid."""
+        if self.type in ("float", "int"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"must be a number, got {_show(value)}"
+            if self.type == "int" and not (isinstance(value, int) or float(value).is_integer()):
+                return f"must be a whole number, got {_show(value)}"
+            if value != value or value in (float("inf"), float("-inf")):
+                return "must be a finite number"
+            if self.minimum is not None and value < self.minimum:
+                return f"must be ≥ {_num(self.minimum)}, got {_num(value)}"
+            if self.maximum is not None and value > self.maximum:
+                return f"must be ≤ {_num(self.maximum)}, got {_num(value)}"
+            return None
+        if self.type == "bool":
+            return None if isinstance(value, bool) else f"must be true or false, got {_show(value)}"
+        if self.type == "str":
+            if not isinstance(value, str):
+                return f"must be text, got {_show(value)}"
+            return None if len(value) <= MAX_STR_PROP else f"must be at most {MAX_STR_PROP} characters"
+        if self.type == "enum":
+            if value not in self.choices:
+                return f"must be one of {', '.join(self.choices)}; got {_show(value)}"
+            return None
+        # list of short strings
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be a list of text values, got {_show(value)}"
+        if len(value) > 100 or any(len(v) > MAX_STR_PROP for v in value):
+            return f"must hold at most 100 values of at most {MAX_STR_PROP} characters"
+        return None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _specs(*specs: PropSpec) -> dict[str, PropSpec]:
+    out: dict[str, PropSpec] = {}
+    for spec in specs:
+        if spec.name in out:
+            raise ValueError(f"prop {spec.name!r} is specified twice")
+        out[spec.name] = spec
+    return out
+
+
+F, I, B, S, E, L = "float", "int", "bool", "str", "enum", "list"
+
+PROP_SPECS: dict[str, PropSpec] = _specs(
+    # latency and throughput
+    PropSpec("p50_ms", F, "ms", "Median latency this block adds to a request it serves.", 0, 3_600_000),
+    PropSpec("p99_ms", F, "ms", "99th-percentile latency this block adds to a request it serves.", 0, 3_600_000),
+    PropSpec("timeout_ms", F, "ms", "Timeout this block sets on its downstream calls (0 = none).", 0, 3_600_000),
+    PropSpec(
+        "calls", E, "", "How this block calls its downstream request targets: one after another, or all "
+        "at once (the path then waits for the slowest).", choices=("sequential", "parallel"),
+    ),
+    PropSpec("hedged_requests", B, "", "Sends a backup request when the first is slow (Tail at Scale)."),
+    PropSpec("qps_per_replica", F, "req/s", "Requests per second one replica sustains at its p99.", 0, 1e9),
+    PropSpec("replicas", I, "", "Number of running replicas (instances, pods, nodes).", 1, 1_000_000),
+    PropSpec("autoscaling", B, "", "Replicas scale with load (HPA, managed autoscaling)."),
+    PropSpec("max_replicas", I, "", "Upper bound of autoscaling.", 1, 1_000_000),
+    PropSpec("hit_rate", F, "0..1", "Share of requests answered here without calling downstream.", 0, 1),
+    PropSpec("stateful", B, "", "Replicas hold state a request depends on (sessions, local index)."),
+    PropSpec("items_scored", I, "items/request", "Items this block scores or returns per request.", 0, 1e12),
+    # reliability and placement
+    PropSpec("regions", L, "", "Regions or zones the replicas run in (e.g. eu-west-1a)."),
+    PropSpec("fallback", B, "", "A fallback answers when this block fails (cached, popular, rules)."),
+    PropSpec("managed", B, "", "A managed, multi-zone service whose provider gives the redundancy."),
+    # cost and storage
+    PropSpec("cost_per_hour", F, "USD/replica-hour", "On-demand price of one replica for one hour.", 0, 1e6),
+    PropSpec("storage_gb", F, "GB", "Data this block stores.", 0, 1e12),
+    PropSpec("cost_per_gb_month", F, "USD/GB-month", "Storage price per GB and month.", 0, 1e4),
+    PropSpec("retention_days", F, "days", "How long stored data is kept (0 = forever).", 0, 36_500),
+    # privacy and security
+    PropSpec("pii", B, "", "Holds or carries personal data (names, ids, locations, contents of users)."),
+    PropSpec("encrypted_at_rest", B, "", "Stored data is encrypted (AES-256, KMS-managed keys)."),
+    PropSpec("encrypted_in_transit", B, "", "Traffic to and from this block uses TLS."),
+    PropSpec("access_controlled", B, "", "Reads and writes require an authorised identity (IAM, RBAC)."),
+    PropSpec("authenticated", B, "", "Callers must authenticate (OAuth, mTLS, API keys)."),
+    PropSpec("erasure_supported", B, "", "A user's data can be deleted on request (GDPR Art. 17)."),
+    PropSpec("epsilon", F, "", "Differential-privacy budget ε of the mechanism.", 0, 100),
+    # data, features, training
+    PropSpec("freshness_minutes", F, "min", "How old the data or features served here may be.", 0, 1e7),
+    PropSpec("point_in_time", B, "", "Training rows join features as of the label's time (no leakage)."),
+    PropSpec("versioned", B, "", "Datasets or artifacts are versioned so a run can be reproduced."),
+    PropSpec("supervised", B, "", "The model learns from labels."),
+    PropSpec("split", E, "", "How evaluation data is split off.", choices=("random", "time", "group")),
+    PropSpec(
+        "imbalance_strategy", E, "", "How a rare positive class is handled.",
+        choices=("none", "class_weights", "resampling", "focal_loss", "threshold_tuning"),
+    ),
+    PropSpec("offline_metric", S, "", "The offline evaluation metric (e.g. PR-AUC, NDCG@10)."),
+    PropSpec("online_metric", S, "", "The online business metric (e.g. CTR, watch time)."),
+    PropSpec("slice_eval", B, "", "Evaluation is broken down by slices (country, device, new users)."),
+    PropSpec("reproducible", B, "", "Runs pin code, data and seeds so that results can be reproduced."),
+    PropSpec("retrain_every_hours", F, "h", "How often the model is retrained (0 = on trigger only).", 0, 1e6),
+    PropSpec("explores", B, "", "Serves some exploration traffic or corrects position bias."),
+    PropSpec("model_version_kept", B, "", "The previous model version stays deployable for rollback."),
+    PropSpec(
+        "rollout", E, "", "How a new model reaches traffic.",
+        choices=("none", "canary", "shadow", "blue_green", "ab_test"),
+    ),
+    PropSpec("gpu", B, "", "Runs on GPUs."),
+    PropSpec("params_millions", F, "M params", "Model size in millions of parameters.", 0, 1e7),
+    PropSpec("alerts_on_failure", B, "", "A failed run or job pages someone."),
+)

@@ -1,0 +1,5 @@
+"""storage (to be filled)."""
+
+from mlsd.catalog.base import Kind
+
+KINDS: list[Kind] = []
