@@ -1,0 +1,168 @@
+"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|library``.
+
+Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
+stderr, never a traceback); 3 = a library save conflict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from mlsd.io import DesignError, load_file
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_CONFLICT = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad input to a command; shown as one line on stderr, exit 2."""
+
+
+def _catalog(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.catalog import CATEGORIES, KINDS
+
+    if args.format == "json":
+        rows = [
+            {
+                "kind": k.kind,
+                "label": k.label,
+                "category": k.category,
+                "tier": k.tier,
+                "purpose": k.purpose,
+                "shape": k.shape,
+                "color": CATEGORIES[k.category].color,
+                "props": dict(k.props),
+                "source": k.source,
+            }
+            for k in KINDS.values()
+        ]
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    for cat in CATEGORIES.values():
+        kinds = [k for k in KINDS.values() if k.category == cat.id]
+        out.write(f"{cat.label} ({len(kinds)})\n")
+        for k in kinds:
+            out.write(f"  {k.kind:<24} {k.tier:<7} {k.label} - {k.purpose}\n")
+    out.write(f"{len(KINDS)} kinds in {len(CATEGORIES)} categories\n")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.schema import design_schema
+
+    json.dump(design_schema(), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.report import render_validation
+
+    designs = []
+    bad = False
+    for path in args.files:
+        try:
+            designs.append((path, load_file(path)))
+        except DesignError as exc:
+            bad = True
+            for problem in exc.problems:
+                sys.stderr.write(f"{path}: {problem}\n")
+    if bad:
+        return EXIT_BAD_INPUT
+    return render_validation(designs, args.format, args.fail_on, out)
+
+
+def _render(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd import render
+
+    design = load_file(args.file)
+    text = render.render(design, args.format)
+    out.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.report import rules_json, rules_markdown, rules_text
+
+    if args.format == "json":
+        json.dump(rules_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "markdown":
+        out.write(rules_markdown())
+    else:
+        out.write(rules_text())
+    return EXIT_OK
+
+
+def _prompts(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.practice.prompts import prompts_json, prompts_text
+
+    if args.format == "json":
+        json.dump(prompts_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(prompts_text())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mlsd",
+        description="MLSD Whiteboard: ML system designs, checked against engineering checklists.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("catalog", help="list the building-block kinds")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_catalog)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the design format")
+    p.set_defaults(func=_schema)
+
+    p = sub.add_parser("validate", help="check design files against the checklists")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
+                   help="exit 1 when an unwaived finding of this severity or worse exists (default: error)")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("render", help="draw a design as DOT, SVG, Mermaid or a Markdown report")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("dot", "svg", "mermaid", "markdown"), default="dot")
+    p.set_defaults(func=_render)
+
+    p = sub.add_parser("rules", help="list the checklist rules")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(func=_rules)
+
+    p = sub.add_parser("prompts", help="list the interview-practice prompts")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_prompts)
+
+    from mlsd.library_cli import add_library_parser
+
+    add_library_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the CLI; return the exit code. Bad input is one line per problem on stderr, never a traceback."""
+    stream = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Any = args.func
+    try:
+        return int(func(args, stream))
+    except DesignError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{exc.source + ': ' if exc.source else ''}{problem}\n")
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,56 @@
+"""The checklists: the rule engine and one module of rules per checklist category.
+
+``check(design)`` runs every rule and returns a ``Report``; ``all_rules()`` lists the rule catalog.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from mlsd.rules.engine import (
+    CATEGORIES,
+    REGISTRY,
+    Finding,
+    Hit,
+    NotApplicable,
+    Report,
+    Rule,
+    RuleResult,
+    all_rules,
+    check,
+    rule,
+)
+
+RULE_MODULES = (
+    "sla",
+    "scalability",
+    "reliability",
+    "privacy",
+    "data",
+    "training",
+    "serving",
+    "monitoring",
+    "structure",
+)
+
+
+def load_rules() -> None:
+    """Import every rule module once, which registers its rules."""
+    for name in RULE_MODULES:
+        importlib.import_module(f"mlsd.rules.{name}")
+
+
+__all__ = [
+    "CATEGORIES",
+    "REGISTRY",
+    "Finding",
+    "Hit",
+    "NotApplicable",
+    "Report",
+    "Rule",
+    "RuleResult",
+    "all_rules",
+    "check",
+    "load_rules",
+    "rule",
+]

@@ -1,0 +1,259 @@
+"""The checklist engine: rule registry, findings, results and the readiness score.
+
+A rule is a small pure function of a ``Context`` registered with ``@rule(id, category, severity, title, fix)``.
+It returns (or yields) ``Hit`` objects, one per problem found; nothing means passed; raising ``NotApplicable``
+means the rule does not apply to this design. A rule that raises anything else is reported as a visible rule
+error: never swallowed into "passed" (OWASP pytm once had a rule silently dead behind ``except: return False``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mlsd.model import Design
+from mlsd.rules.context import Context
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["failed", "passed", "not_applicable", "error"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+CATEGORIES: dict[str, str] = {
+    "sla": "Latency SLA",
+    "scalability": "Capacity & scalability",
+    "reliability": "Reliability",
+    "privacy": "Privacy & security",
+    "data": "Data & features",
+    "training": "Training & evaluation",
+    "serving": "Serving & deployment",
+    "monitoring": "Monitoring & feedback",
+    "structure": "Structure",
+}
+SEVERITY_WEIGHT: dict[str, int] = {"error": 3, "warning": 2, "info": 1}
+
+
+class NotApplicable(Exception):  # noqa: N818 - it is a signal, not an error
+    """Raised by a rule when the design gives it nothing to check; the message says why."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a rule found: what is wrong, and which blocks and connections it concerns."""
+
+    message: str
+    components: tuple[str, ...] = ()
+    connections: tuple[str, ...] = ()
+    fix: str | None = None  # overrides the rule's fix when the problem needs a specific one
+
+
+RuleFunc = Callable[[Context], Iterable[Hit] | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its identity and documentation, and the function that checks."""
+
+    id: str
+    category: str
+    severity: Severity
+    title: str
+    fix: str
+    func: RuleFunc = field(repr=False, compare=False)
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def source(self) -> str:
+        """The 'Source:' line of the docstring (where the rule comes from)."""
+        for line in self.doc.splitlines():
+            if line.lower().startswith("source:"):
+                return line.split(":", 1)[1].strip()
+        return ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's finding on a design; ``waived`` when a waiver in the design accepts it."""
+
+    rule: str
+    category: str
+    severity: Severity
+    title: str
+    message: str
+    fix: str
+    components: tuple[str, ...] = ()
+    connections: tuple[str, ...] = ()
+    waived: bool = False
+    waiver_reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "fix": self.fix,
+            "components": list(self.components),
+            "connections": list(self.connections),
+            "waived": self.waived,
+            "waiver_reason": self.waiver_reason,
+        }
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What one rule concluded: failed, passed, not applicable (with why), or error (it crashed)."""
+
+    rule: Rule
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, category: str, severity: Severity, title: str, fix: str
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function; duplicate ids, unknown categories and missing docstrings are refused."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if id in REGISTRY:
+            raise ValueError(f"rule id {id!r} is registered twice ({REGISTRY[id].func.__name__} and {func.__name__})")
+        if category not in CATEGORIES:
+            raise ValueError(f"rule {id!r}: unknown category {category!r}")
+        if severity not in SEVERITIES:
+            raise ValueError(f"rule {id!r}: unknown severity {severity!r}")
+        if not (func.__doc__ or "").strip():
+            raise ValueError(f"rule {id!r}: a rule's docstring is its documentation and must not be empty")
+        REGISTRY[id] = Rule(id, category, severity, title, fix, func)
+        return func
+
+    return register
+
+
+def _sort_key(rule_id: str) -> tuple[str, int, str]:
+    prefix, _, number = rule_id.partition("-")
+    return (prefix, int(number) if number.isdigit() else 0, rule_id)
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, in category order then id order."""
+    from mlsd.rules import load_rules
+
+    load_rules()
+    order = list(CATEGORIES)
+    return sorted(REGISTRY.values(), key=lambda r: (order.index(r.category), _sort_key(r.id)))
+
+
+def run_rule(r: Rule, ctx: Context) -> RuleResult:
+    """Run one rule; its crash becomes a visible ``error`` result with the exception in the message."""
+    try:
+        hits = list(r.func(ctx) or ())
+    except NotApplicable as exc:
+        return RuleResult(r, "not_applicable", reason=str(exc))
+    except Exception as exc:  # a crashing rule must be seen, not counted as passed
+        crash = Finding(
+            rule=r.id,
+            category=r.category,
+            severity="error",
+            title=f"Rule {r.id} could not run",
+            message=f"{type(exc).__name__}: {exc}",
+            fix="This is a bug in the checklist rule, not in your design; please report it.",
+        )
+        return RuleResult(r, "error", (crash,), reason=f"{type(exc).__name__}: {exc}")
+    findings = []
+    for hit in hits:
+        if not isinstance(hit, Hit):
+            raise TypeError(f"rule {r.id} produced {type(hit).__name__}, expected Hit")
+        reason = _waiver_for(ctx.design, r.id, hit.components)
+        findings.append(
+            Finding(
+                rule=r.id,
+                category=r.category,
+                severity=r.severity,
+                title=r.title,
+                message=hit.message,
+                fix=hit.fix or r.fix,
+                components=tuple(hit.components),
+                connections=tuple(hit.connections),
+                waived=reason is not None,
+                waiver_reason=reason,
+            )
+        )
+    findings.sort(key=lambda f: (f.components, f.connections, f.message))
+    return RuleResult(r, "failed" if findings else "passed", tuple(findings))
+
+
+def _waiver_for(design: Design, rule_id: str, components: tuple[str, ...]) -> str | None:
+    """The reason of a waiver that accepts this finding: same rule, and it names all its blocks (or none)."""
+    for w in design.waivers:
+        if w.rule != rule_id:
+            continue
+        if not w.components or set(components) <= set(w.components):
+            return w.reason
+    return None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every rule's result on one design, its findings in a stable order, counts and the score."""
+
+    design: Design
+    results: tuple[RuleResult, ...]
+    context: Context = field(repr=False, compare=False)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings not accepted by a waiver."""
+        return [f for f in self.findings if not f.waived]
+
+    def summary(self) -> dict[str, int]:
+        """Counts of unwaived findings by severity, waived findings, and rule outcomes."""
+        out = {s: 0 for s in SEVERITIES}
+        for f in self.active:
+            out[f.severity] += 1
+        out["waived"] = sum(1 for f in self.findings if f.waived)
+        for status in ("passed", "failed", "not_applicable", "error"):
+            out[f"rules_{status}"] = sum(1 for r in self.results if r.status == status)
+        return out
+
+    def score(self) -> dict[str, object]:
+        """Readiness 0-100 per category, and overall = the weakest category (as the ML Test Score does).
+
+        A category's score is the severity-weighted share of its applicable rules that pass (a rule whose
+        findings are all waived passes; a crashed rule fails). A category with no applicable rule has no score.
+        """
+        earned: dict[str, int] = {c: 0 for c in CATEGORIES}
+        possible: dict[str, int] = {c: 0 for c in CATEGORIES}
+        for res in self.results:
+            if res.status == "not_applicable":
+                continue
+            weight = SEVERITY_WEIGHT[res.rule.severity]
+            possible[res.rule.category] += weight
+            ok = res.status == "passed" or (
+                res.status == "failed" and all(f.waived for f in res.findings)
+            )
+            if ok:
+                earned[res.rule.category] += weight
+        categories: dict[str, int | None] = {
+            c: (round(100 * earned[c] / possible[c]) if possible[c] else None) for c in CATEGORIES
+        }
+        scored = [v for v in categories.values() if v is not None]
+        return {"overall": min(scored) if scored else None, "categories": categories}
+
+
+def check(design: Design, rules: Iterable[Rule] | None = None) -> Report:
+    """Run the checklists on a design."""
+    ctx = Context(design)
+    chosen = all_rules() if rules is None else list(rules)
+    return Report(design, tuple(run_rule(r, ctx) for r in chosen), ctx)

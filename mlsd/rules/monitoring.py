@@ -1,0 +1,1 @@
+"""Rules of the monitoring checklist (to be written)."""

@@ -1,0 +1,1 @@
+"""Rules of the privacy checklist (to be written)."""

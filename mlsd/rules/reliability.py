@@ -1,0 +1,1 @@
+"""Rules of the reliability checklist (to be written)."""

@@ -1,0 +1,1 @@
+"""Rules of the scalability checklist (to be written)."""

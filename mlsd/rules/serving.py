@@ -1,0 +1,1 @@
+"""Rules of the serving checklist (to be written)."""

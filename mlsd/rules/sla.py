@@ -1,0 +1,1 @@
+"""Rules of the sla checklist (to be written)."""

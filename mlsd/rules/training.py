@@ -1,0 +1,1 @@
+"""Rules of the training checklist (to be written)."""
