@@ -73,14 +73,14 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 sys.stderr.write(f"{path}: {problem}\n")
     if bad:
         return EXIT_BAD_INPUT
-    return render_validation(designs, args.format, args.fail_on, out)
+    return int(render_validation(designs, args.format, args.fail_on, out))
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd import render
+    from mlsd.render import render
 
     design = load_file(args.file)
-    text = render.render(design, args.format)
+    text = render(design, args.format)
     out.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 

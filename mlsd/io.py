@@ -36,7 +36,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in designs", event.start_mark
             )
@@ -74,7 +74,7 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
         if fmt == "json":
             data = json.loads(text, parse_constant=_reject_constant)
         else:
-            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_NoAliasLoader)
     except RecursionError:
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source) from None
     except json.JSONDecodeError as exc:
@@ -97,6 +97,8 @@ def _reject_constant(name: str) -> Any:
 
 def load_design(data: Any, source: str = "") -> Design:
     """Validate plain data (a dict from JSON or YAML) as a Design; raise DesignError otherwise."""
+    if data is None:
+        raise DesignError(["the file is empty"], source)
     if not isinstance(data, dict):
         raise DesignError([f"a design is a JSON object, got {type(data).__name__}"], source)
     try:
@@ -160,15 +162,28 @@ def format_errors(exc: ValidationError, data: Any) -> list[str]:
             msg = "is not a known field (check the spelling; unknown fields are rejected)"
         elif err["type"] == "missing":
             msg = "is required"
+        elif err["type"] == "string_pattern_mismatch" and field.endswith("id"):
+            msg = "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'"
         for line in msg.splitlines():
             if owner and line.startswith(owner + ": "):
                 line = line[len(owner) + 2:]
+            last = field.rsplit(".", 1)[-1]
             if not field or line.startswith(field):
                 text = line
+            elif line.startswith(last + " "):
+                text = field + line[len(last):]
             else:
                 text = f"{field} {line}" if line.startswith("is ") else f"{field}: {line}"
             lines.append(f"{owner}: {text}" if owner else text)
     return lines
+
+
+def field_name(key: str) -> str:
+    """A field or prop name as shown in a message: plain when it is an identifier, else quoted and cut."""
+    if key.isidentifier() and len(key) <= 40:
+        return key
+    text = json.dumps(key, ensure_ascii=True)
+    return text if len(text) <= 42 else text[:39] + '..."'
 
 
 def _describe_loc(loc: list[Any], data: Any) -> tuple[str, str]:
@@ -188,6 +203,6 @@ def _describe_loc(loc: list[Any], data: Any) -> tuple[str, str]:
         if isinstance(key, int):
             field += f"[{key}]"
         else:
-            field += ("." if field else "") + str(key)
+            field += ("." if field else "") + field_name(str(key))
     del node
     return owner, field

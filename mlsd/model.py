@@ -7,6 +7,7 @@ Validation errors name the field and the block or connection id (see ``mlsd.io``
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -74,7 +75,8 @@ class Component(_Strict):
         for name, value in self.props.items():
             spec = PROP_SPECS.get(name)
             if spec is None:
-                problems.append(f"props.{name} is not a known prop")
+                shown = name if name.isidentifier() and len(name) <= 40 else json.dumps(name[:40])
+                problems.append(f"props.{shown} is not a known prop")
                 continue
             problem = spec.check(value)
             if problem:
@@ -169,7 +171,7 @@ class Requirements(_Strict):
 class Design(_Strict):
     """One ML system: requirements, blocks, connections, waivers and notes."""
 
-    format: Literal["mlsd/1"] = Field(FORMAT, description="Format version; always 'mlsd/1'.")
+    format: Literal["mlsd/1"] = Field("mlsd/1", description="Format version; always 'mlsd/1'.")
     name: str = Field(min_length=1, description=f"Design name; at most {MAX_NAME} characters.")
     description: str = Field("", description="One paragraph on what the system does.")
     tags: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(

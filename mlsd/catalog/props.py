@@ -78,7 +78,12 @@ def _specs(*specs: PropSpec) -> dict[str, PropSpec]:
     return out
 
 
-F, I, B, S, E, L = "float", "int", "bool", "str", "enum", "list"
+F: PropType = "float"
+INT: PropType = "int"
+B: PropType = "bool"
+S: PropType = "str"
+E: PropType = "enum"
+L: PropType = "list"
 
 PROP_SPECS: dict[str, PropSpec] = _specs(
     # latency and throughput
@@ -91,12 +96,12 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     ),
     PropSpec("hedged_requests", B, "", "Sends a backup request when the first is slow (Tail at Scale)."),
     PropSpec("qps_per_replica", F, "req/s", "Requests per second one replica sustains at its p99.", 0, 1e9),
-    PropSpec("replicas", I, "", "Number of running replicas (instances, pods, nodes).", 1, 1_000_000),
+    PropSpec("replicas", INT, "", "Number of running replicas (instances, pods, nodes).", 1, 1_000_000),
     PropSpec("autoscaling", B, "", "Replicas scale with load (HPA, managed autoscaling)."),
-    PropSpec("max_replicas", I, "", "Upper bound of autoscaling.", 1, 1_000_000),
+    PropSpec("max_replicas", INT, "", "Upper bound of autoscaling.", 1, 1_000_000),
     PropSpec("hit_rate", F, "0..1", "Share of requests answered here without calling downstream.", 0, 1),
     PropSpec("stateful", B, "", "Replicas hold state a request depends on (sessions, local index)."),
-    PropSpec("items_scored", I, "items/request", "Items this block scores or returns per request.", 0, 1e12),
+    PropSpec("items_scored", INT, "items/request", "Items this block scores or returns per request.", 0, 1e12),
     # reliability and placement
     PropSpec("regions", L, "", "Regions or zones the replicas run in (e.g. eu-west-1a)."),
     PropSpec("fallback", B, "", "A fallback answers when this block fails (cached, popular, rules)."),

@@ -1,5 +1,165 @@
-"""serving (to be filled)."""
+"""Serving: the blocks that answer requests, from the edge to the model that scores candidates."""
 
 from mlsd.catalog.base import Kind
 
-KINDS: list[Kind] = []
+KINDS = [
+    Kind(
+        kind="api_gateway",
+        label="API gateway",
+        purpose="Front door: TLS, authentication, rate limiting and routing of requests to services.",
+        category="serving",
+        tier="online",
+        shape="component",
+        props={
+            "p50_ms": 2,
+            "p99_ms": 5,
+            "qps_per_replica": 20_000,
+            "replicas": 3,
+            "cost_per_hour": 0.085,
+            "timeout_ms": 15_000,
+            "authenticated": False,
+            "encrypted_in_transit": False,
+            "autoscaling": False,
+        },
+        source="Envoy/Kong benchmarks: ~1 ms added at p50, a few ms at p99 with auth plugins; Envoy's "
+        "default route timeout is 15 s; EC2 c6i.large $0.085/h on demand.",
+    ),
+    Kind(
+        kind="load_balancer",
+        label="Load balancer",
+        purpose="Spreads requests over healthy replicas across zones (ALB, Google Cloud LB, Envoy).",
+        category="serving",
+        tier="online",
+        shape="diamond",
+        props={
+            "p50_ms": 0.5,
+            "p99_ms": 1,
+            "qps_per_replica": 100_000,
+            "replicas": 2,
+            "cost_per_hour": 0.0225,
+            "managed": True,
+            "encrypted_in_transit": False,
+        },
+        source="AWS ELB pricing: ALB $0.0225/h plus LCUs, spans ≥2 AZs; adds well under 1 ms median "
+        "(Google SRE book ch. 19-20 on load balancing).",
+    ),
+    Kind(
+        kind="cdn",
+        label="CDN",
+        purpose="Edge cache for static assets, thumbnails and cacheable API answers (CloudFront, Akamai).",
+        category="serving",
+        tier="online",
+        shape="octagon",
+        props={
+            "p50_ms": 10,
+            "p99_ms": 50,
+            "qps_per_replica": 100_000,
+            "replicas": 1,
+            "hit_rate": 0.9,
+            "cost_per_hour": 0,
+            "managed": True,
+        },
+        source="CloudFront pricing: $0.085/GB out (first 10 TB, NA/EU), no hourly fee; edge hits ~10-50 ms "
+        "from users; 90% cache-hit ratio is a typical target in its docs.",
+    ),
+    Kind(
+        kind="cache",
+        label="Cache",
+        purpose="In-memory cache (Redis, Memcached) for recent predictions, features or responses.",
+        category="serving",
+        tier="online",
+        shape="cylinder",
+        props={
+            "p50_ms": 0.5,
+            "p99_ms": 2,
+            "qps_per_replica": 80_000,
+            "replicas": 2,
+            "hit_rate": 0.8,
+            "cost_per_hour": 0.206,
+            "encrypted_at_rest": False,
+        },
+        source="Redis benchmark docs: ~100k ops/s per instance, sub-ms median; ElastiCache cache.r6g.large "
+        "≈$0.206/h on demand, primary + replica; at-rest encryption is opt-in.",
+    ),
+    Kind(
+        kind="candidate_generation",
+        label="Candidate generation",
+        purpose="Retrieves ~1000 candidates from the whole corpus (ANN over embeddings, co-visitation, "
+        "popular), sources in parallel.",
+        category="serving",
+        tier="online",
+        shape="invtrapezium",
+        props={
+            "p50_ms": 5,
+            "p99_ms": 15,
+            "qps_per_replica": 1000,
+            "replicas": 3,
+            "items_scored": 1000,
+            "cost_per_hour": 0.504,
+            "calls": "parallel",
+            "timeout_ms": 50,
+            "fallback": False,
+            "autoscaling": False,
+        },
+        source="ScaNN (Guo et al., ICML 2020) and Faiss benchmarks: top-1000 ANN over 10M vectors in a few "
+        "ms; index in RAM on EC2 r6i.2xlarge $0.504/h on demand.",
+    ),
+    Kind(
+        kind="online_inference",
+        label="Online inference",
+        purpose="Model server answering prediction requests synchronously (TF Serving, Triton, TorchServe).",
+        category="serving",
+        tier="online",
+        shape="box3d",
+        props={
+            "p50_ms": 15,
+            "p99_ms": 40,
+            "qps_per_replica": 300,
+            "replicas": 3,
+            "cost_per_hour": 0.34,
+            "calls": "sequential",
+            "gpu": False,
+            "autoscaling": False,
+            "fallback": False,
+            "rollout": "none",
+            "model_version_kept": False,
+        },
+        source="TF Serving performance guide / Triton model analyzer: tens of ms per batched CPU request, "
+        "a few hundred req/s per 8-vCPU replica; EC2 c6i.2xlarge $0.34/h on demand.",
+    ),
+    Kind(
+        kind="reranker",
+        label="Re-ranker",
+        purpose="Re-orders the top ~100 ranked items for diversity, freshness, dedup and business rules.",
+        category="serving",
+        tier="online",
+        shape="component",
+        props={
+            "p50_ms": 5,
+            "p99_ms": 15,
+            "qps_per_replica": 2000,
+            "replicas": 2,
+            "items_scored": 100,
+            "cost_per_hour": 0.17,
+            "fallback": False,
+        },
+        source="Carbonell & Goldstein, MMR (SIGIR 1998) for diversity; light logic over 100 items on EC2 "
+        "c6i.xlarge $0.17/h on demand.",
+    ),
+    Kind(
+        kind="batch_prediction",
+        label="Batch prediction",
+        purpose="Scores all users or items on a schedule and writes the results to a store for lookup.",
+        category="serving",
+        tier="batch",
+        shape="box3d",
+        props={
+            "replicas": 10,
+            "cost_per_hour": 0.24,
+            "freshness_minutes": 1440,
+            "alerts_on_failure": False,
+        },
+        source="Huyen, 'Designing Machine Learning Systems' ch. 7 (batch vs online prediction); "
+        "nightly Spark job on EMR m5.xlarge $0.24/node-h.",
+    ),
+]

@@ -33,7 +33,7 @@ CATEGORIES: dict[str, str] = {
 SEVERITY_WEIGHT: dict[str, int] = {"error": 3, "warning": 2, "info": 1}
 
 
-class NotApplicable(Exception):  # noqa: N818 - it is a signal, not an error
+class NotApplicable(Exception):
     """Raised by a rule when the design gives it nothing to check; the message says why."""
 
 
@@ -219,7 +219,7 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         """Counts of unwaived findings by severity, waived findings, and rule outcomes."""
-        out = {s: 0 for s in SEVERITIES}
+        out: dict[str, int] = {s: 0 for s in SEVERITIES}
         for f in self.active:
             out[f.severity] += 1
         out["waived"] = sum(1 for f in self.findings if f.waived)
