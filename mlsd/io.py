@@ -44,6 +44,8 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    if not isinstance(value, dict | list):
+        return 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     deepest = 0
     while stack:
@@ -51,10 +53,8 @@ def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
         deepest = max(deepest, depth)
         if deepest > limit:
             return deepest
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return deepest
 
 
