@@ -33,7 +33,8 @@ How the numbers are computed:
   ``Analysis.sim_samples`` says how many were used (300 per block for 10,000 blocks on request paths). Samples
   are float32 normals by Box-Muller (twice as fast as numpy's float64 normals). A given seed always gives the
   same result.
-- Capacity: ``peak_qps`` is split equally between the entry blocks (there is no per-entry share prop), and
+- Capacity: ``peak_qps`` is split equally between the user-facing entry blocks (``is_serving_entry``; all
+  entries when none is user-facing; there is no per-entry share prop), and
   flows along request connections: each target receives its caller's outgoing QPS (a fan-out sends the same
   QPS to every target; a block reached from several callers sums them); a block with ``hit_rate`` h passes on
   (1 - h) of what it receives.
@@ -421,6 +422,21 @@ def _critical(entry: int, children: list[list[tuple[int, int]]], parallel: list[
     return out
 
 
+NON_SERVING_ENTRY_CATEGORIES = frozenset({"processing", "data_sources", "monitoring"})
+
+
+def is_serving_entry(c: Component) -> bool:
+    """Whether a request path starting at this block is user-facing traffic (held to the SLA, gets peak QPS).
+
+    Clients are; so is any online-tier block outside processing, data sources and monitoring. A batch job,
+    stream processor or dashboard that calls a model is not user-facing traffic.
+    """
+    kind = KINDS[c.kind]
+    if c.kind == "client":
+        return True
+    return kind.tier == "online" and kind.category not in NON_SERVING_ENTRY_CATEGORIES
+
+
 def _capacity(design: Design, g: _Graph, hit: list[float], merged: list[dict[str, PropValue]]
               ) -> dict[str, TierCapacity]:
     comps = design.components
@@ -428,9 +444,10 @@ def _capacity(design: Design, g: _Graph, hit: list[float], merged: list[dict[str
     n = len(comps)
     reach = set(g.reach_post)
     qps = [0.0] * n
-    if req.peak_qps is not None and g.entries:
-        share = req.peak_qps / len(g.entries)
-        for e in g.entries:
+    serving = [e for e in g.entries if is_serving_entry(comps[e])] or g.entries
+    if req.peak_qps is not None and serving:
+        share = req.peak_qps / len(serving)
+        for e in serving:
             qps[e] += share
     for v in reversed(g.reach_post):  # parents before children
         kids = g.children[v]

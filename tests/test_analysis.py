@@ -236,9 +236,22 @@ def test_several_entries_share_the_peak() -> None:
     )
     a = analyze(d, samples=2_000)
     assert [p.entry for p in a.paths] == ["web", "app", "job"]
-    assert a.capacity["gw"].peak_qps == pytest.approx(600)
+    # the batch job is an entry but not user-facing: the peak is split between the two clients only
+    assert a.capacity["gw"].peak_qps == pytest.approx(900)
     assert a.capacity["svc"].peak_qps == pytest.approx(900)
     assert [p.p99_sum_ms for p in a.paths] == pytest.approx([25, 25, 21])
+
+
+def test_peak_goes_to_all_entries_when_none_is_user_facing() -> None:
+    d = design(
+        [blk("job1", kind="batch_prediction", p99_ms=1), blk("job2", kind="batch_prediction", p99_ms=1),
+         blk("svc", p99_ms=20)],
+        [req("job1", "svc"), req("job2", "svc")],
+        peak_qps=100,
+    )
+    a = analyze(d, samples=2_000)
+    assert a.capacity["job1"].peak_qps == pytest.approx(50)
+    assert a.capacity["svc"].peak_qps == pytest.approx(100)
 
 
 def test_simulation_is_deterministic_for_a_seed() -> None:

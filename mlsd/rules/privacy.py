@@ -1,1 +1,453 @@
-"""Rules of the privacy checklist (to be written)."""
+"""Rules of the privacy & security checklist (SEC-*).
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+Personal data (PII) starts at the blocks marked ``pii: true`` and flows along connections, in their direction.
+A flow stops at an ``anonymizer`` or ``differential_privacy`` block (what leaves it is no longer personal data).
+A ``request`` connection into a store (storage or features blocks, or a block with ``storage_gb``) is a lookup:
+its payload is not kept, so it carries no PII into the store; a request into ``logging`` is kept and does.
+The flow is computed once per check, in one pass over the graph.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from mlsd.catalog import KINDS
+from mlsd.model import Component, Connection
+from mlsd.rules.context import Context
+from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.reliability import declared_regions, region_of
+from mlsd.rules.sla import chain, name, names, on_serving_path
+
+STOP_KINDS = frozenset({"anonymizer", "differential_privacy"})
+STORE_CATEGORIES = frozenset({"storage", "features"})
+KEPT_ON_REQUEST = frozenset({"logging"})
+# where raw personal data must not land: ML and analytics sinks (SEC-4)
+ML_SINKS = frozenset({
+    "labeling", "training_pipeline", "hyperparameter_tuning", "offline_feature_store", "online_feature_store",
+    "embedding_store", "logging", "data_warehouse", "data_lake", "hdfs",
+})
+TRAINING_KINDS = frozenset({"training_pipeline", "hyperparameter_tuning"})
+INFERENCE_KINDS = frozenset({"online_inference", "candidate_generation", "reranker"})
+MAX_HOPS_SHOWN = 6  # a longer route is shown as its origin, '…' and its last hops
+
+_FLOWS: WeakKeyDictionary[Context, _PiiFlow] = WeakKeyDictionary()
+
+
+def is_store(c: Component) -> bool:
+    """A block that keeps data: storage and features kinds, and any block with ``storage_gb``."""
+    return KINDS[c.kind].category in STORE_CATEGORIES or c.num("storage_gb") > 0
+
+
+def carries(ctx: Context, e: Connection) -> bool:
+    """Whether data moves into the connection's target (a request into a store is a lookup, not a write)."""
+    if e.flow != "request":
+        return True
+    target = ctx.blocks[e.target]
+    return target.kind in KEPT_ON_REQUEST or not is_store(target)
+
+
+@dataclass
+class _PiiFlow:
+    """Where raw personal data goes: seeds (pii blocks), and every block it reaches with the hop it came by."""
+
+    seeds: list[str]
+    parent: dict[str, tuple[str, str]]  # reached block -> (block it came from, connection id)
+    origin: dict[str, str]  # reached block or seed -> the pii block its data comes from
+
+    def carrier(self, ctx: Context, block_id: str) -> bool:
+        """The block holds raw PII and passes it on (seeds and reached blocks, anonymizers excepted)."""
+        return block_id in self.origin and ctx.blocks[block_id].kind not in STOP_KINDS
+
+    def route(self, ctx: Context, block_id: str, then: str | None = None) -> str:
+        """'origin → ... → block_id [→ then]' as titles; long routes keep their origin and last hops."""
+        hops = [block_id]
+        node = block_id
+        while node in self.parent and len(hops) < MAX_HOPS_SHOWN:
+            node = self.parent[node][0]
+            hops.append(node)
+        ids = (*reversed(hops), *((then,) if then else ()))
+        if node not in self.parent:
+            return chain(ctx, ids)
+        return f"{ctx.blocks[self.origin[block_id]].title} → … → {chain(ctx, ids)}"
+
+
+def _spread(ctx: Context, seeds: Iterable[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Multi-source breadth-first walk along carrying connections, stopping at anonymizers and DP blocks."""
+    origin = {s: s for s in seeds}
+    parent: dict[str, tuple[str, str]] = {}
+    queue = deque(origin)
+    while queue:
+        node = queue.popleft()
+        if ctx.blocks[node].kind in STOP_KINDS:
+            continue
+        for e in ctx.out_edges.get(node, ()):
+            nxt = e.target
+            if nxt in origin or not carries(ctx, e):
+                continue
+            origin[nxt] = origin[node]
+            parent[nxt] = (node, e.id)
+            queue.append(nxt)
+    return parent, origin
+
+
+def pii_flow(ctx: Context) -> _PiiFlow:
+    """The design's PII flow (computed once per context)."""
+    found = _FLOWS.get(ctx)
+    if found is None:
+        seeds = [c.id for c in ctx.design.components if c.flag("pii")]
+        parent, origin = _spread(ctx, seeds)
+        found = _PiiFlow(seeds, parent, origin)
+        _FLOWS[ctx] = found
+    return found
+
+
+def _pii_stores(ctx: Context) -> list[Component]:
+    flow = pii_flow(ctx)
+    if not flow.seeds:
+        raise NotApplicable("no block is marked pii")
+    stores = [ctx.blocks[b] for b in flow.seeds if is_store(ctx.blocks[b])]
+    if not stores:
+        raise NotApplicable("no store holds personal data (no block with pii is a store)")
+    return stores
+
+
+def _neighbours(ctx: Context, block_id: str) -> list[Component]:
+    return [*ctx.successors(block_id), *ctx.predecessors(block_id)]
+
+
+@rule(
+    "SEC-1", "privacy", "error", "Personal data is encrypted at rest",
+    "Set encrypted_at_rest on the store (AES-256 with KMS-managed keys), or connect it to a kms block.",
+)
+def pii_encrypted_at_rest(ctx: Context) -> list[Hit]:
+    """Every store holding personal data encrypts it at rest.
+
+    A store is a storage or features block, or any block with ``storage_gb``; it holds personal data when it is
+    marked ``pii``. A stolen disk, snapshot or backup of an unencrypted store is a data breach. A store passes
+    with ``encrypted_at_rest`` or a connection to a ``kms`` block.
+    Fix: encrypt the store.
+    Source: GDPR Art. 32(1)(a) (encryption of personal data); AWS Well-Architected ML Lens, Security pillar.
+    """
+    return [
+        Hit(f"{name(ctx, c.id)} stores personal data (pii) without encryption at rest.", components=(c.id,))
+        for c in _pii_stores(ctx)
+        if not c.flag("encrypted_at_rest") and not any(n.kind == "kms" for n in _neighbours(ctx, c.id))
+    ]
+
+
+@rule(
+    "SEC-2", "privacy", "error", "Personal data is encrypted in transit",
+    "Set encrypted_in_transit (TLS / mTLS) on at least one end of the connection: the server side that "
+    "terminates TLS, usually the target.",
+)
+def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
+    """Every connection to or from a block marked ``pii`` is encrypted in transit.
+
+    A connection is encrypted when either end declares ``encrypted_in_transit``: the prop says all traffic to
+    and from that block uses TLS, so one end is enough (a TLS-terminating gateway encrypts its clients'
+    traffic). A connection carrying personal data in clear can be read on any network hop.
+    Fix: turn on TLS at one end.
+    Source: GDPR Art. 32(1)(a); AWS Well-Architected, Security pillar (encrypt data in transit).
+    """
+    flow = pii_flow(ctx)
+    if not flow.seeds:
+        raise NotApplicable("no block is marked pii")
+    pii = set(flow.seeds)
+    tls = {c.id for c in ctx.design.components if c.flag("encrypted_in_transit")}
+    hits = []
+    touching = 0
+    for e in ctx.design.connections:
+        if e.source not in pii and e.target not in pii:
+            continue
+        touching += 1
+        if e.source in tls or e.target in tls:
+            continue
+        hits.append(Hit(
+            f"Connection {name(ctx, e.source)} → {name(ctx, e.target)} ({e.flow}) touches personal data and "
+            "neither end declares encrypted_in_transit.",
+            components=(e.source, e.target),
+            connections=(e.id,),
+        ))
+    if not touching:
+        raise NotApplicable("no connection touches a block marked pii")
+    return hits
+
+
+@rule(
+    "SEC-3", "privacy", "error", "Stores of personal data are access-controlled",
+    "Set access_controlled (IAM roles, RBAC, least privilege) on the store, or connect an access_control block.",
+)
+def pii_access_controlled(ctx: Context) -> list[Hit]:
+    """Every store holding personal data requires an authorised identity to read or write.
+
+    Passes with ``access_controlled`` on the store or an ``access_control`` block connected to it.
+    Why: without access control every service and engineer can read everyone's data; least privilege is
+    both a GDPR duty and the main limit on the damage of a leaked credential.
+    Fix: restrict access.
+    Source: GDPR Art. 32 (security of processing); AWS Well-Architected, Security pillar (least privilege).
+    """
+    return [
+        Hit(f"{name(ctx, c.id)} stores personal data (pii) without access control.", components=(c.id,))
+        for c in _pii_stores(ctx)
+        if not c.flag("access_controlled") and not any(n.kind == "access_control" for n in _neighbours(ctx, c.id))
+    ]
+
+
+def _dp_training(ctx: Context, c: Component) -> bool:
+    """A training block that applies differential privacy itself (epsilon) or next to a DP block."""
+    return c.num("epsilon") > 0 or any(n.kind == "differential_privacy" for n in _neighbours(ctx, c.id))
+
+
+def _raw_pii_inputs(ctx: Context, flow: _PiiFlow, c: Component) -> list[Connection]:
+    """Connections that bring raw personal data into ``c`` (from a block holding it, not from itself)."""
+    return [e for e in ctx.in_edges.get(c.id, ()) if carries(ctx, e) and flow.carrier(ctx, e.source)]
+
+
+@rule(
+    "SEC-4", "privacy", "error", "Personal data is anonymised before ML and analytics sinks",
+    "Put an anonymizer (drop or hash identifiers, generalise quasi-identifiers) or a differential_privacy "
+    "step on the flow before the sink; or train with DP-SGD (epsilon on the training block).",
+)
+def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
+    """Raw personal data does not reach training, labeling, feature stores, logs, warehouses or data lakes.
+
+    The flow is followed across every block (see the module docstring) from each block marked ``pii``; it
+    stops at an anonymizer or a differential_privacy block. A sink (labeling, training_pipeline,
+    hyperparameter_tuning, offline/online feature store, embedding_store, logging, data_warehouse, data_lake,
+    hdfs) that receives it fails, even when the sink itself is marked pii (the sink declaring it holds PII does
+    not make the copy necessary); a training block with ``epsilon`` (DP-SGD) does not.
+    Why: these systems copy data widely, keep it long and give many people access; data minimisation says
+    they should get identifiers only when the purpose needs them.
+    Fix: anonymise on the way in.
+    Source: GDPR Art. 5(1)(c) (data minimisation) and Art. 25; AWS Well-Architected ML Lens, Security pillar.
+    """
+    flow = pii_flow(ctx)
+    if not flow.seeds:
+        raise NotApplicable("no block is marked pii")
+    sinks = [c for c in ctx.design.components if c.kind in ML_SINKS]
+    if not sinks:
+        raise NotApplicable("no training, labeling, feature store, logging, warehouse or data lake block")
+    hits = []
+    for c in sinks:
+        if c.kind in TRAINING_KINDS and _dp_training(ctx, c):
+            continue
+        edges = _raw_pii_inputs(ctx, flow, c)
+        if not edges:
+            continue
+        hits.append(Hit(
+            f"Personal data from {name(ctx, flow.origin[edges[0].source])} reaches {name(ctx, c.id)} ({c.kind}) "
+            f"without an anonymizer or differential-privacy step: {flow.route(ctx, edges[0].source, c.id)}.",
+            components=(c.id,),
+            connections=tuple(e.id for e in edges),
+        ))
+    return hits
+
+
+@rule(
+    "SEC-5", "privacy", "warning", "Personal data has a retention period and can be erased",
+    "Set retention_days (> 0) on the store and support erasure on request (erasure_supported: a delete path "
+    "keyed by user id, including backups and derived copies).",
+)
+def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
+    """Every store of personal data keeps it for a limited time and can delete one person's data on request.
+
+    ``retention_days`` must be above 0 (0 means forever) and ``erasure_supported`` true.
+    Why: storage limitation and the right to erasure are legal duties; designing the delete path late means
+    scanning every copy by hand.
+    Fix: declare retention and an erasure path.
+    Source: GDPR Art. 5(1)(e) (storage limitation) and Art. 17 (right to erasure).
+    """
+    hits = []
+    for c in _pii_stores(ctx):
+        missing = []
+        if c.num("retention_days") <= 0:
+            missing.append("no retention period (retention_days)")
+        if not c.flag("erasure_supported"):
+            missing.append("no erasure on request (erasure_supported)")
+        if missing:
+            hits.append(Hit(
+                f"{name(ctx, c.id)} stores personal data with {' and '.join(missing)}.",
+                components=(c.id,),
+            ))
+    return hits
+
+
+@rule(
+    "SEC-6", "privacy", "warning", "Labeling receives anonymised data only",
+    "Put an anonymizer before the labeling block (strip user ids, names, faces, free text that identifies "
+    "people) so labelers see only what the label needs.",
+)
+def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
+    """Data sent to labeling (often external annotators) comes through an anonymizer.
+
+    User data starts at clients, data sources and blocks marked ``pii``, and flows as in SEC-4; a labeling
+    block it reaches without an anonymizer or differential-privacy step fails. Labeling blocks that receive
+    data from a block marked ``pii`` are already reported by SEC-4 (as an error) and are not repeated here;
+    this rule catches user data that nobody marked as personal.
+    Fix: anonymise what labelers see.
+    Source: AWS Well-Architected ML Lens, Security pillar (protect sensitive data); GDPR Art. 5(1)(c).
+    """
+    labeling = ctx.of_kind("labeling")
+    if not labeling:
+        raise NotApplicable("no labeling block")
+    seeds = [c.id for c in ctx.design.components
+             if c.kind == "client" or KINDS[c.kind].category == "data_sources" or c.flag("pii")]
+    _, origin = _spread(ctx, seeds)
+    flow = pii_flow(ctx)
+    hits = []
+    for c in labeling:
+        if _raw_pii_inputs(ctx, flow, c):
+            continue  # SEC-4's finding
+        edges = [e for e in ctx.in_edges.get(c.id, ())
+                 if carries(ctx, e) and e.source in origin and ctx.blocks[e.source].kind not in STOP_KINDS]
+        if not edges:
+            continue
+        hits.append(Hit(
+            f"{name(ctx, c.id)} receives user data from {name(ctx, origin[edges[0].source])} (via "
+            f"{name(ctx, edges[0].source)}) that no anonymizer has seen.",
+            components=(c.id,),
+            connections=tuple(e.id for e in edges),
+        ))
+    return hits
+
+
+@rule(
+    "SEC-7", "privacy", "info", "Models trained on personal data use differential privacy",
+    "Train with DP-SGD (TensorFlow Privacy, Opacus) and declare its epsilon on the training block, or put a "
+    "differential_privacy block before it.",
+)
+def training_on_pii_uses_dp(ctx: Context) -> list[Hit]:
+    """A model trained on raw personal data is trained with differential privacy.
+
+    A training block fails when it is marked ``pii`` or raw personal data reaches it (as in SEC-4), and it
+    neither declares ``epsilon`` nor is connected to a differential_privacy block.
+    Why: models memorise rare training examples; membership-inference and extraction attacks recover them.
+    DP-SGD bounds what a model can reveal about any one person.
+    Fix: DP-SGD with a stated epsilon.
+    Source: Abadi et al., Deep Learning with Differential Privacy (2016); TensorFlow Privacy (DP-SGD).
+    """
+    flow = pii_flow(ctx)
+    if not flow.seeds:
+        raise NotApplicable("no block is marked pii")
+    training = ctx.of_kind(*TRAINING_KINDS)
+    if not training:
+        raise NotApplicable("no training block")
+    hits = []
+    for c in training:
+        if _dp_training(ctx, c):
+            continue
+        edges = _raw_pii_inputs(ctx, flow, c)
+        if not (c.flag("pii") or edges):
+            continue
+        source = flow.origin[edges[0].source] if edges else c.id
+        hits.append(Hit(
+            f"{name(ctx, c.id)} trains on personal data (from {name(ctx, source)}) without differential privacy: "
+            "the model can memorise and leak individual records.",
+            components=(c.id,),
+            connections=tuple(e.id for e in edges),
+        ))
+    return hits
+
+
+@rule(
+    "SEC-8", "privacy", "warning", "Inference is reached through an authenticated gateway",
+    "Route clients through an api_gateway with authenticated: true (OAuth, API keys, mTLS).",
+)
+def inference_behind_authentication(ctx: Context) -> list[Hit]:
+    """Clients reach model inference only through a block that authenticates them.
+
+    Walks request connections from every client; the walk stops at any block with ``authenticated``
+    (normally the api_gateway). An inference block (online_inference, candidate_generation, reranker, model
+    blocks) reached before that fails.
+    Why: an open inference endpoint invites scraping, model extraction and denial of wallet (GPU cost).
+    Fix: authenticate at the gateway.
+    Source: AWS Well-Architected ML Lens, Security pillar (protect endpoints); OWASP ML Security Top 10, ML05.
+    """
+    clients = [c.id for c in ctx.of_kind("client") if any(e.flow == "request" for e in ctx.out_edges.get(c.id, ()))]
+    if not clients:
+        raise NotApplicable("no client makes requests")
+    on_path = on_serving_path(ctx)
+    if not any(_is_inference(c) for c in ctx.design.components if c.id in on_path):
+        raise NotApplicable("no model inference on a request path")
+    origin = {c: c for c in clients}
+    parent: dict[str, str] = {}
+    queue = deque(clients)
+    hits = []
+    while queue:
+        node = queue.popleft()
+        for e in ctx.out_edges.get(node, ()):
+            nxt = e.target
+            if e.flow != "request" or nxt in origin:
+                continue
+            origin[nxt] = origin[node]
+            parent[nxt] = node
+            c = ctx.blocks[nxt]
+            if c.flag("authenticated"):
+                continue
+            if _is_inference(c):
+                hops = [nxt]
+                while hops[-1] in parent and len(hops) <= MAX_HOPS_SHOWN:
+                    hops.append(parent[hops[-1]])
+                gateways = [h for h in reversed(hops) if ctx.blocks[h].kind == "api_gateway"]
+                advice = f"; {names(ctx, gateways)} does not authenticate callers" if gateways else ""
+                hits.append(Hit(
+                    f"{name(ctx, nxt)} ({c.kind}) is reachable from {name(ctx, origin[nxt])} without "
+                    f"authentication: {chain(ctx, tuple(reversed(hops)))}{advice}.",
+                    components=(nxt,),
+                ))
+            queue.append(nxt)
+    return hits
+
+
+def _is_inference(c: Component) -> bool:
+    return c.kind in INFERENCE_KINDS or (KINDS[c.kind].category == "models" and c.kind != "heuristic_baseline")
+
+
+@rule(
+    "SEC-9", "privacy", "warning", "Personal data stays in its region",
+    "Keep personal data in the region it was collected in (regional stores and pipelines), or document the "
+    "transfer mechanism (adequacy decision, SCCs) and waive this finding with it.",
+)
+def pii_stays_in_region(ctx: Context) -> list[Hit]:
+    """Raw personal data does not flow between blocks placed in different regions.
+
+    Checked on every connection carrying raw PII (as in SEC-4) whose two ends both declare ``regions``; zone
+    names (eu-west-1a, europe-west1-b) count as their region. The connection fails when the source runs in a
+    region where the target has no presence: data from there has to leave its region. A target present in
+    more regions than its source (a multi-region service called locally) is not flagged.
+    Why: transfers outside the region (notably out of the EU) need a legal basis, and residency rules may
+    forbid them outright.
+    Fix: keep the flow regional, or document the transfer.
+    Source: GDPR Chapter V (Art. 44-49, transfers of personal data to third countries).
+    """
+    flow = pii_flow(ctx)
+    if not flow.seeds:
+        raise NotApplicable("no block is marked pii")
+    placement = {c.id: frozenset(region_of(r) for r in zones)
+                 for c in ctx.design.components if (zones := declared_regions(c))}
+    hits = []
+    placed = 0
+    for e in ctx.design.connections:
+        s_regions = placement.get(e.source)
+        t_regions = placement.get(e.target)
+        if not s_regions or not t_regions or not flow.carrier(ctx, e.source) or not carries(ctx, e):
+            continue
+        placed += 1
+        away = s_regions - t_regions
+        if not away:
+            continue
+        hits.append(Hit(
+            f"Personal data flows from {name(ctx, e.source)} ({', '.join(sorted(s_regions))}) to "
+            f"{name(ctx, e.target)} ({', '.join(sorted(t_regions))}): data from {', '.join(sorted(away))} "
+            "leaves its region.",
+            components=(e.source, e.target),
+            connections=(e.id,),
+        ))
+    if not placed:
+        raise NotApplicable("no connection carrying personal data has both ends placed in regions")
+    return hits

@@ -1,1 +1,335 @@
-"""Rules of the scalability checklist (to be written)."""
+"""Rules of the capacity & scalability checklist (CAP-*).
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+Capacity numbers come from ``mlsd.analysis`` (peak load reaching each block, replicas needed). A *tier* is a
+block on a serving path (see ``mlsd.rules.sla``) other than a client. Managed services (``managed: true``)
+scale and stay redundant on the provider's side, so no rule here sizes them. An autoscaling tier is judged on
+its ``max_replicas`` (when given) for capacity, and on its ``replicas`` (its floor) for over-provisioning.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from mlsd.analysis import TierCapacity
+from mlsd.catalog import KINDS
+from mlsd.model import Component
+from mlsd.rules.context import Context
+from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.reliability import model_serving
+from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
+
+HOURS_PER_MONTH = 730.0
+FRONT_DOORS = frozenset({"api_gateway", "load_balancer", "cdn"})  # they spread load; they are the balancer
+# reached through their own client libraries, which pick a replica or shard themselves
+CLIENT_ROUTED_CATEGORIES = frozenset({"storage", "features"})
+CLIENT_ROUTED_KINDS = frozenset({"cache", "message_queue"})
+SHARED_STORE_CATEGORIES = frozenset({"storage", "features"})
+SHARED_STORE_KINDS = frozenset({"cache", "message_queue"})
+ONLINE_SERVING_KINDS = ("client", "online_inference", "api_gateway", "load_balancer", "candidate_generation",
+                        "reranker")
+OVERPROVISION_FACTOR = 2.0
+
+
+def replicas(c: Component) -> int:
+    """Replicas the block runs (its floor when autoscaling)."""
+    return max(int(c.num("replicas", 1.0)), 1)
+
+
+def max_replicas(c: Component) -> int:
+    """Replicas the block can reach: ``max_replicas`` when it autoscales, else ``replicas``."""
+    floor = replicas(c)
+    if c.flag("autoscaling"):
+        return max(floor, int(c.num("max_replicas", float(floor))))
+    return floor
+
+
+def replica_text(c: Component) -> str:
+    """'3 replicas', or '3-12 replicas' for an autoscaling block."""
+    low, high = replicas(c), max_replicas(c)
+    return f"{low} replicas" if low == high else f"{low}-{high} replicas"
+
+
+def _tiers(ctx: Context) -> Iterator[tuple[Component, TierCapacity]]:
+    """Non-managed, non-client blocks on serving paths with their capacity figures."""
+    capacity = ctx.analysis.capacity
+    for b in on_serving_path(ctx):
+        c = ctx.blocks[b]
+        t = capacity.get(b)
+        if c.kind == "client" or c.flag("managed") or t is None:
+            continue
+        yield c, t
+
+
+def _sized_tiers(ctx: Context) -> list[tuple[Component, TierCapacity, float]]:
+    """Tiers declaring qps_per_replica, with the load they must carry; NotApplicable when there is nothing
+    to size (no peak QPS, no serving path, no tier with a throughput)."""
+    peak = ctx.requirements.peak_qps
+    if peak is None:
+        raise NotApplicable("no peak QPS is declared (requirements.peak_qps)")
+    if not serving_paths(ctx):
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    out = [(c, t, t.qps_per_replica) for c, t in _tiers(ctx) if t.qps_per_replica is not None]
+    if not out:
+        raise NotApplicable("no self-run tier on a request path declares qps_per_replica")
+    return out
+
+
+@rule(
+    "CAP-1", "scalability", "error", "Every tier carries peak load with headroom",
+    "Add replicas (the message gives how many), raise qps_per_replica (batching, a smaller model, faster "
+    "hardware), or put a cache in front to cut the load reaching the tier.",
+)
+def peak_capacity(ctx: Context) -> list[Hit]:
+    """Each tier's capacity (qps_per_replica × replicas) covers the peak QPS reaching it plus the headroom.
+
+    The peak reaching a tier is ``requirements.peak_qps`` flowing along request connections (caches pass on
+    only their misses); the headroom (``requirements.headroom``, 30% by default) absorbs spikes, a lost replica
+    and deploys. An autoscaling tier counts its ``max_replicas``. Managed services are not sized here.
+    Fix: run at least the number of replicas the message gives.
+    Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens.
+    """
+    headroom = ctx.requirements.headroom
+    hits = []
+    for c, t, per in _sized_tiers(ctx):
+        running = max_replicas(c)
+        needed = t.needed_replicas
+        if needed is None or running >= needed:
+            continue
+        want = t.peak_qps * (1.0 + headroom)
+        scaling = " (max_replicas)" if c.flag("autoscaling") else ""
+        hits.append(Hit(
+            f"{name(ctx, c.id)} carries {running}{scaling} × {qty(per)} = {qty(running * per)} req/s but needs "
+            f"{qty(want)} req/s ({qty(t.peak_qps)} req/s at peak + {headroom:.0%} headroom): {needed} replicas "
+            f"needed, {running} running.",
+            components=(c.id,),
+        ))
+    return hits
+
+
+@rule(
+    "CAP-2", "scalability", "warning", "Tiers survive the loss of one replica (N+1)",
+    "Run one replica more than the peak needs (N+1; N+2 to also cover a deploy), so a failed or drained "
+    "replica does not overload the others.",
+)
+def survives_one_loss(ctx: Context) -> list[Hit]:
+    """With one replica down, each multi-replica tier still carries its peak load.
+
+    A tier sized exactly for the peak overloads when one replica fails or is drained for a deploy, and the
+    overload cascades. Single-replica tiers are reported by REL-1 (single point of failure), tiers short of
+    capacity even with all replicas by CAP-1; managed services are not sized here.
+    Fix: add a replica (N+1), or two (N+2).
+    Source: Google SRE book, ch. 1 (N+2 provisioning) and ch. 22 (addressing cascading failures).
+    """
+    hits = []
+    candidates = 0
+    for c, t, per in _sized_tiers(ctx):
+        running = max_replicas(c)
+        if running < 2:
+            continue
+        candidates += 1
+        if t.needed_replicas is not None and running < t.needed_replicas:
+            continue  # CAP-1's finding
+        left = (running - 1) * per
+        if left >= t.peak_qps:
+            continue
+        n_plus_1 = math.ceil(round(t.peak_qps / per, 9)) + 1
+        hits.append(Hit(
+            f"{name(ctx, c.id)} runs {running} replicas of {qty(per)} req/s; losing one leaves {qty(left)} req/s "
+            f"for a {qty(t.peak_qps)} req/s peak (N+1 needs {n_plus_1}).",
+            components=(c.id,),
+        ))
+    if not candidates:
+        raise NotApplicable("no self-run tier on a request path has more than one replica and a qps_per_replica")
+    return hits
+
+
+def _load_balanced_kind(c: Component) -> bool:
+    """Kinds reached through a front door or their own routing client: they need no balancer drawn."""
+    return (c.kind in FRONT_DOORS or c.kind in CLIENT_ROUTED_KINDS or c.kind == "client"
+            or KINDS[c.kind].category in CLIENT_ROUTED_CATEGORIES)
+
+
+@rule(
+    "CAP-3", "scalability", "error", "Replicated services are reached through a load balancer",
+    "Put a load balancer or API gateway between the clients and the replicated service.",
+)
+def load_balancer_in_front(ctx: Context) -> list[Hit]:
+    """A stateless service running several replicas is not called by clients directly.
+
+    Clients cannot spread requests across replicas or route around a failed one; a load balancer, an API
+    gateway or a CDN in front does. Calls between services (service discovery, client-side balancing), stores
+    and caches (their client libraries route to shards and replicas), managed services, stateful tiers (CAP-4)
+    and the front doors themselves (gateway, load balancer, CDN) are not flagged.
+    Fix: add a load balancer or gateway in front.
+    Source: donnemartin/system-design-primer (load balancer); AWS Well-Architected, Reliability pillar.
+    """
+    if not serving_paths(ctx):
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    hits = []
+    candidates = 0
+    for b in on_serving_path(ctx):
+        c = ctx.blocks[b]
+        if _load_balanced_kind(c) or c.flag("managed") or c.flag("stateful") or max_replicas(c) < 2:
+            continue
+        candidates += 1
+        edges = [e for e in ctx.in_edges.get(b, ()) if e.flow == "request" and ctx.blocks[e.source].kind == "client"]
+        if not edges:
+            continue
+        callers = list(dict.fromkeys(e.source for e in edges))
+        hits.append(Hit(
+            f"{', '.join(name(ctx, s) for s in callers)} call{'s' if len(callers) == 1 else ''} {name(ctx, b)} "
+            f"({replica_text(c)}) directly: nothing spreads requests across its replicas or routes "
+            "around a failed one.",
+            components=(b,),
+            connections=tuple(e.id for e in edges),
+        ))
+    if not candidates:
+        raise NotApplicable("no stateless, self-run service with several replicas on a request path")
+    return hits
+
+
+def _has_shared_state(ctx: Context, c: Component) -> bool:
+    for e in ctx.out_edges.get(c.id, ()):
+        other = ctx.blocks[e.target]
+        if other.kind in SHARED_STORE_KINDS or KINDS[other.kind].category in SHARED_STORE_CATEGORIES:
+            return True
+    for e in ctx.in_edges.get(c.id, ()):
+        if e.flow in ("batch", "stream"):
+            return True  # fed by a pipeline: replicas rebuild their state from it
+        other = ctx.blocks[e.source]
+        if other.kind in SHARED_STORE_KINDS or KINDS[other.kind].category in SHARED_STORE_CATEGORIES:
+            return True
+    return False
+
+
+@rule(
+    "CAP-4", "scalability", "warning", "Stateful replicas keep their state in a shared store",
+    "Move the state to a shared store (kv_store, cache, relational_db) or feed the replicas from a log or "
+    "pipeline they can rebuild from (message_queue, batch/stream flow).",
+)
+def stateful_has_shared_store(ctx: Context) -> list[Hit]:
+    """A stateful block (``stateful: true``) with several replicas has a shared store or a feed for its state.
+
+    State held only in a replica (sessions, a local index, window aggregates) is lost when it dies and forces
+    sticky routing, so replicas cannot be added or replaced freely. The state is safe when the block is
+    connected to a shared store (storage or features blocks, a cache, a message queue), or is fed by a batch
+    or stream flow from which a new replica rebuilds it (an index built by a pipeline, a stream processor
+    replaying its log). Managed services are not flagged.
+    Fix: externalise the state, or give the replicas a replayable feed.
+    Source: donnemartin/system-design-primer (horizontal scaling: stateless web servers, shared state).
+    """
+    hits = []
+    candidates = 0
+    for c in ctx.design.components:
+        if not c.flag("stateful") or c.flag("managed") or max_replicas(c) < 2:
+            continue
+        candidates += 1
+        if _has_shared_state(ctx, c):
+            continue
+        hits.append(Hit(
+            f"{name(ctx, c.id)} ({replica_text(c)}) is stateful but connected to no shared store and fed "
+            "by no batch or stream flow: a replica's state dies with it.",
+            components=(c.id,),
+        ))
+    if not candidates:
+        raise NotApplicable("no self-run stateful block runs more than one replica")
+    return hits
+
+
+@rule(
+    "CAP-5", "scalability", "info", "Online inference autoscales",
+    "Set autoscaling (and max_replicas) on the inference tier: scale on QPS, GPU utilisation or queue length.",
+)
+def inference_autoscales(ctx: Context) -> list[Hit]:
+    """Online inference tiers scale with load.
+
+    Checked on online_inference blocks and on model blocks served directly on a request path (a model called
+    by an online_inference block is part of that service). Traffic varies by hour and spikes with events; a
+    fixed-size inference tier is either over-provisioned most of the day or short at the peak. Managed
+    endpoints are not flagged.
+    Fix: set ``autoscaling: true`` and ``max_replicas``.
+    Source: AWS Well-Architected ML Lens (performance and cost: autoscale endpoints); Huyen, Designing ML Systems.
+    """
+    blocks = [c for c in model_serving(ctx) if not c.flag("managed")]
+    if not blocks:
+        raise NotApplicable("no self-run online inference")
+    hits = []
+    for c in blocks:
+        if c.flag("autoscaling"):
+            continue
+        per = c.num("qps_per_replica")
+        fixed = f" ({replicas(c)} × {qty(per)} = {qty(replicas(c) * per)} req/s)" if per > 0 else ""
+        count = "1 replica" if replicas(c) == 1 else f"{replicas(c)} replicas"
+        hits.append(Hit(
+            f"{name(ctx, c.id)} runs a fixed {count}{fixed}: load above that is shed or queued, "
+            "and idle replicas are paid for off-peak.",
+            components=(c.id,),
+        ))
+    return hits
+
+
+@rule(
+    "CAP-6", "scalability", "info", "No tier is over-provisioned more than 2×",
+    "Lower replicas to what the peak needs plus one spare (or autoscale from that floor).",
+)
+def over_provisioned(ctx: Context) -> list[Hit]:
+    """No tier runs more than twice the replicas the peak needs (with headroom, plus one spare for N+1).
+
+    Over-provisioning is the most common waste in serving cost; the message gives the monthly cost of the
+    replicas beyond what is needed (``cost_per_hour`` × 730 h). An autoscaling tier is judged on its floor
+    (``replicas``). Managed services are not sized here.
+    Fix: lower replicas, or autoscale.
+    Source: AWS Well-Architected ML Lens, cost optimisation pillar (right-size endpoints).
+    """
+    headroom = ctx.requirements.headroom
+    hits = []
+    for c, t, per in _sized_tiers(ctx):
+        needed = t.needed_replicas
+        if needed is None:
+            continue
+        wanted = max(needed + 1, 2)
+        running = replicas(c)
+        if running <= OVERPROVISION_FACTOR * wanted:
+            continue
+        spare = running - wanted
+        cost = spare * c.num("cost_per_hour") * HOURS_PER_MONTH
+        waste = f"the {spare} extra cost ${cost:,.0f}/month" if cost > 0 else f"{spare} replicas are extra"
+        hits.append(Hit(
+            f"{name(ctx, c.id)} runs {running} replicas of {qty(per)} req/s for {qty(t.peak_qps * (1 + headroom))} "
+            f"req/s needed ({qty(t.peak_qps)} at peak + {headroom:.0%}): {wanted} would do with a spare; {waste} "
+            f"(design total ${ctx.analysis.cost_per_month:,.0f}/month).",
+            components=(c.id,),
+        ))
+    return hits
+
+
+@rule(
+    "CAP-7", "scalability", "error", "The design declares its scale: SLA, peak QPS, data volume",
+    "Fill in the requirements: p99 SLA (ms) and peak QPS for online serving, and the data volume (GB).",
+)
+def scale_declared(ctx: Context) -> list[Hit]:
+    """The requirements say how big and how fast: data volume always; p99 SLA and peak QPS with online serving.
+
+    Without these numbers no capacity, latency or cost check can run, and in an interview the scale is the
+    first thing to pin down. A design serves online when it has a request path from a client or an online
+    serving block, or a client, gateway, load balancer or online inference block; a pure batch design
+    (scoring jobs, pipelines) needs only its data volume.
+    Fix: set requirements.sla_p99_ms, requirements.peak_qps and requirements.data_volume_gb.
+    Source: Xu & Aminian, ML System Design Interview, ch. 1 (clarifying requirements); alirezadir MLSD step 1.
+    """
+    if not ctx.design.components:
+        raise NotApplicable("the design has no blocks yet")
+    req = ctx.requirements
+    online = bool(serving_paths(ctx)) or ctx.has_kind(*ONLINE_SERVING_KINDS)
+    missing = []
+    if online and req.sla_p99_ms is None:
+        missing.append("p99 SLA (requirements.sla_p99_ms)")
+    if online and req.peak_qps is None:
+        missing.append("peak QPS (requirements.peak_qps)")
+    if req.data_volume_gb is None:
+        missing.append("data volume (requirements.data_volume_gb)")
+    what = "serves online requests" if online else "is a batch design"
+    return [Hit(f"The design {what} but declares no {m}.") for m in missing]

@@ -1,1 +1,335 @@
-"""Rules of the sla checklist (to be written)."""
+"""Rules of the latency-SLA checklist (LAT-*), and the request-path helpers other checklists share.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+A *serving path* is a request path (see ``mlsd.analysis``) whose entry is a ``client`` or an online block that
+serves traffic. Paths that start at a batch job, a stream processor, a data source or a monitoring block (a
+dashboard querying a warehouse, a batch scorer calling a model) are not held to the user-facing SLA.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from operator import itemgetter
+from weakref import WeakKeyDictionary
+
+from mlsd.analysis import RequestPath, is_serving_entry
+from mlsd.model import Component
+from mlsd.rules.context import Context
+from mlsd.rules.engine import Hit, NotApplicable, rule
+
+FANOUT_LIMIT = 11  # parallel calls from which stragglers dominate the tail (Dean & Barroso)
+STRAGGLER_RATE = 0.01  # each call is slower than its own p99 one time in a hundred
+HEAVY_RANKERS = frozenset({"dnn", "transformer", "multi_stage_ranker", "reranker"})
+RETRIEVAL = frozenset({"candidate_generation", "two_tower", "vector_index"})
+PRECOMPUTING = RETRIEVAL | {"batch_prediction"}
+SCORERS = HEAVY_RANKERS | {"gbdt", "logistic_regression", "online_inference", "heuristic_baseline"}
+HEAVY_PARAMS_MILLIONS = 10.0  # an online_inference block serving a model this large (or on GPU) is heavy
+DEFAULT_HEAVY_ITEMS = 1000  # items a heavy model is assumed to score when it declares no items_scored
+MAX_CHAIN_SHOWN = 8
+
+_PATHS: WeakKeyDictionary[Context, tuple[RequestPath, ...]] = WeakKeyDictionary()
+_ON_PATH: WeakKeyDictionary[Context, dict[str, str]] = WeakKeyDictionary()
+
+
+# ---- helpers shared with the scalability and reliability checklists ---------------------------------------
+
+def serving_paths(ctx: Context) -> tuple[RequestPath, ...]:
+    """The design's serving paths (computed once per context)."""
+    found = _PATHS.get(ctx)
+    if found is None:
+        found = tuple(p for p in ctx.analysis.paths if is_serving_entry(ctx.blocks[p.entry]))
+        _PATHS[ctx] = found
+    return found
+
+
+def on_serving_path(ctx: Context) -> dict[str, str]:
+    """Every block on a serving path, mapped to the entry of the first path it is on (design-path order)."""
+    found = _ON_PATH.get(ctx)
+    if found is None:
+        found = {}
+        for p in serving_paths(ctx):
+            for b in p.blocks:
+                found.setdefault(b, p.entry)
+        _ON_PATH[ctx] = found
+    return found
+
+
+def name(ctx: Context, block_id: str) -> str:
+    """A block's title, quoted, for messages."""
+    return f"'{ctx.blocks[block_id].title}'"
+
+
+def names(ctx: Context, block_ids: Iterable[str], limit: int = 5) -> str:
+    """Quoted titles joined by commas, the tail counted when there are more than ``limit``."""
+    ids = list(block_ids)
+    shown = ", ".join(name(ctx, b) for b in ids[:limit])
+    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
+
+
+def chain(ctx: Context, block_ids: tuple[str, ...]) -> str:
+    """Titles joined by arrows, shortened in the middle of very long chains."""
+    if len(block_ids) <= MAX_CHAIN_SHOWN:
+        return " → ".join(ctx.blocks[b].title for b in block_ids)
+    head = [ctx.blocks[b].title for b in block_ids[: MAX_CHAIN_SHOWN - 2]]
+    hidden = len(block_ids) - MAX_CHAIN_SHOWN + 1
+    return " → ".join([*head, f"… ({hidden} more)", ctx.blocks[block_ids[-1]].title])
+
+
+def ms(value: float) -> str:
+    """Milliseconds for messages: whole numbers from 10 ms, one decimal below."""
+    return f"{value:,.0f} ms" if value >= 10 or value == 0 else f"{value:.1f} ms"
+
+
+def qty(value: float) -> str:
+    """A count or rate for messages, with thousands separators."""
+    return f"{value:,.0f}" if value >= 10 or float(value).is_integer() else f"{value:.2g}"
+
+
+# ---- LAT rules ---------------------------------------------------------------------------------------------
+
+@rule(
+    "LAT-1", "sla", "error", "End-to-end p99 within the SLA",
+    "Shorten the critical chain: call independent blocks in parallel (calls: parallel), put a cache in front "
+    "of the slowest call, precompute results offline, or use a smaller model; renegotiate the SLA only last.",
+)
+def end_to_end_p99(ctx: Context) -> list[Hit]:
+    """Every serving path's end-to-end p99 fits the p99 SLA.
+
+    The conservative p99 of a path adds up each block's p99 along the calls (a block with ``calls: parallel``
+    waits for its slowest callee, so its callees count as their maximum). Adding p99s overestimates the true
+    p99, which is why the message also gives the simulated p99 (lognormal per block); the rule fails on the
+    conservative sum, as a latency budget must hold when several calls are slow together.
+    Why: a ranking path that blows its budget is discovered in load tests or by users, late and expensively.
+    Fix: cut the critical chain named in the message: parallelise independent calls, cache, precompute, or
+    serve a lighter model.
+    Source: Xu & Aminian, ML System Design Interview (latency requirements); Dean & Barroso, The Tail at Scale.
+    """
+    sla = ctx.requirements.sla_p99_ms
+    if sla is None:
+        raise NotApplicable("no p99 SLA is declared (requirements.sla_p99_ms)")
+    paths = serving_paths(ctx)
+    if not paths:
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    ends = {e.id: (e.source, e.target) for e in ctx.design.connections if e.flow == "request"}
+    hits = []
+    for p in paths:
+        if p.p99_sum_ms <= sla:
+            continue
+        slowest, slowest_ms = max(p.contributions, key=itemgetter(1))
+        critical = tuple(dict.fromkeys(p.critical))  # a block called from two branches is listed once
+        if len(critical) == len(p.blocks):  # every block counts: the whole tree is the critical chain
+            conns = p.connections
+        else:
+            inside = set(critical)
+            conns = tuple(cid for cid in p.connections if ends[cid][0] in inside and ends[cid][1] in inside)
+        hits.append(Hit(
+            f"Path from {name(ctx, p.entry)} has p99 {ms(p.p99_sum_ms)} (sum of p99s; simulated p99 "
+            f"{ms(p.sim_p99_ms)}) against a {ms(sla)} SLA, {ms(p.p99_sum_ms - sla)} over; the critical chain "
+            f"is {chain(ctx, critical)}, slowest {name(ctx, slowest)} at {ms(slowest_ms)}.",
+            components=critical,
+            connections=conns,
+        ))
+    return hits
+
+
+@rule(
+    "LAT-2", "sla", "warning", "Every block on a request path declares its p99",
+    "Set p99_ms on the block (measure it, or take a published figure for the kind of service).",
+)
+def missing_latency(ctx: Context) -> list[Hit]:
+    """Every block a serving request passes through has a p99 latency (its own ``p99_ms`` or its kind's).
+
+    A block without one counts as 0 ms in the path's latency, so the SLA check (LAT-1) silently passes on an
+    incomplete budget. Batch-tier blocks on a request path are reported by LAT-3 instead; clients are not
+    counted.
+    Fix: give the block a ``p99_ms``.
+    Source: Xu & Aminian, ML System Design Interview (serving latency budget); Google SRE book (SLOs).
+    """
+    paths = serving_paths(ctx)
+    if not paths:
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    first_entry: dict[str, str] = {}
+    for p in paths:
+        for b in p.missing_latency:
+            if ctx.tier(b) != "batch":
+                first_entry.setdefault(b, p.entry)
+    return [
+        Hit(
+            f"{name(ctx, b)} is on the request path from {name(ctx, entry)} but declares no p99_ms, so the "
+            "path's latency counts it as 0 ms.",
+            components=(b,),
+        )
+        for b, entry in first_entry.items()
+    ]
+
+
+def _origin_fetch(ctx: Context, c: Component) -> bool:
+    """Object storage called only by a CDN: a cache-miss origin fetch, the CDN's normal design."""
+    callers = ctx.predecessors(c.id, ("request",))
+    return c.kind == "object_storage" and bool(callers) and all(p.kind == "cdn" for p in callers)
+
+
+@rule(
+    "LAT-3", "sla", "error", "No batch-tier block on a synchronous request path",
+    "Take the batch block off the request path: precompute what it provides into an online store "
+    "(batch_prediction or a feature pipeline writing a kv_store / online feature store), or make the "
+    "connection a batch or stream flow.",
+)
+def batch_on_request_path(ctx: Context) -> list[Hit]:
+    """No block of the batch tier (a warehouse, HDFS, a data lake, an ETL or training job...) is called
+    synchronously while serving a request.
+
+    Batch systems answer in seconds to hours and are sized for throughput, not for a p99 in milliseconds;
+    putting one on the request path breaks the SLA and couples serving to a system that is allowed to be down.
+    The entry of a path may be a batch job itself (a batch scorer calling a model service): such paths are not
+    serving paths and are not checked. Object storage called only by a CDN (an origin fetch) is allowed.
+    Fix: precompute into an online store, or turn the call into an asynchronous flow.
+    Source: Huyen, Designing ML Systems (batch vs online prediction); Rules of ML #29-#32 (serving features).
+    """
+    paths = serving_paths(ctx)
+    if not paths:
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    hits = []
+    for b, entry in on_serving_path(ctx).items():
+        c = ctx.blocks[b]
+        if b == entry or ctx.tier(b) != "batch" or _origin_fetch(ctx, c):
+            continue
+        callers = [p.id for p in ctx.predecessors(b, ("request",))]
+        conns = tuple(e.id for e in ctx.in_edges.get(b, ()) if e.flow == "request")
+        p99 = c.prop("p99_ms")
+        latency = f", p99 {ms(c.num('p99_ms'))}" if p99 is not None else ""
+        hits.append(Hit(
+            f"{name(ctx, b)} ({c.kind}, batch tier{latency}) is called synchronously by {names(ctx, callers)} "
+            f"on the request path from {name(ctx, entry)}.",
+            components=(b,),
+            connections=conns,
+        ))
+    return hits
+
+
+@rule(
+    "LAT-4", "sla", "warning", "Wide parallel fan-out has timeouts or hedged requests",
+    "Set timeout_ms on the fanning-out block and answer with the results in hand (or set hedged_requests: "
+    "send a backup request when the first is slower than its p95).",
+)
+def fan_out_tail(ctx: Context) -> list[Hit]:
+    """A block that calls 11 or more request targets in parallel bounds its wait with a timeout or hedging.
+
+    With k parallel calls, the request waits for the slowest: if each target is slower than its p99 one time in
+    a hundred, 1 - 0.99^k of requests meet a straggler (11 calls: 10%; 100 calls: 63%). A timeout
+    (``timeout_ms`` > 0) or hedged requests (``hedged_requests``) cut that tail.
+    Fix: set a timeout and degrade gracefully, or hedge.
+    Source: Dean & Barroso, The Tail at Scale (CACM 2013): hedged and tied requests.
+    """
+    hits = []
+    applies = False
+    for c in ctx.design.components:
+        if c.prop("calls") != "parallel":
+            continue
+        edges = [e for e in ctx.out_edges.get(c.id, ()) if e.flow == "request"]
+        targets = list(dict.fromkeys(e.target for e in edges))
+        if len(targets) < FANOUT_LIMIT:
+            continue
+        applies = True
+        if c.num("timeout_ms") > 0 or c.flag("hedged_requests"):
+            continue
+        share = 1.0 - (1.0 - STRAGGLER_RATE) ** len(targets)
+        hits.append(Hit(
+            f"{name(ctx, c.id)} calls {len(targets)} targets in parallel without timeout_ms or hedged requests: "
+            f"if each is slower than its p99 1% of the time, {share:.0%} of requests wait for a straggler.",
+            components=(c.id,),
+            connections=tuple(e.id for e in edges),
+        ))
+    if not applies:
+        raise NotApplicable(f"no block calls {FANOUT_LIMIT} or more request targets in parallel")
+    return hits
+
+
+def _is_heavy(c: Component) -> bool:
+    if c.kind in HEAVY_RANKERS:
+        return True
+    return c.kind == "online_inference" and (c.flag("gpu") or c.num("params_millions") >= HEAVY_PARAMS_MILLIONS)
+
+
+@rule(
+    "LAT-5", "sla", "warning", "Ranking funnel: heavy models score a shrinking candidate set",
+    "Put a cheap candidate-generation stage (ANN over two-tower embeddings, a vector index, heuristics) before "
+    "the heavy model, and make each stage score fewer items than the one before it (e.g. 1,000 → 500 → 100).",
+)
+def ranking_funnel(ctx: Context) -> list[Hit]:
+    """A heavy ranking model on a serving path scores a few hundred candidates, not the whole corpus.
+
+    Heavy models (dnn, transformer, multi_stage_ranker, reranker, or online_inference on GPU or with 10M+
+    parameters) cost milliseconds per item; a corpus of millions cannot be scored within an SLA. The scoring
+    stages of a serving path are its model and ranking blocks in call order. Checked per serving path:
+    (1) with retrieval on the path (candidate_generation, two_tower, vector_index), each scoring stage must not
+    score more items (``items_scored``) than the stage before it returns, the first stage being compared with
+    the total the retrieval stages return; (2) without retrieval, with ``requirements.corpus_size`` declared,
+    the first scoring stage scores the whole corpus: when it is a heavy model sized for fewer items (its
+    ``items_scored``, 1,000 when not given) it fails, and later stages must shrink as in (1). Candidates
+    precomputed offline (a retrieval stage or batch_prediction feeding a store the path reads) count as
+    retrieval without a number. A path without retrieval and without a declared corpus size gives nothing to
+    check.
+    Fix: add candidate generation; shrink items_scored stage to stage.
+    Source: Covington et al., Deep Neural Networks for YouTube Recommendations (2016); Xu & Aminian, ch. 6.
+    """
+    corpus = ctx.requirements.corpus_size
+    heavy_ids = {c.id for c in ctx.design.components if _is_heavy(c)}
+    retrieval_ids = {c.id for c in ctx.design.components if c.kind in RETRIEVAL}
+    scorer_ids = {c.id for c in ctx.design.components if c.kind in SCORERS}
+    items = {c.id: c.num("items_scored") for c in ctx.design.components
+             if c.id in heavy_ids or c.id in scorer_ids or c.id in retrieval_ids}
+    fed = {e.target for e in ctx.design.connections
+           if e.flow != "request" and ctx.blocks[e.source].kind in PRECOMPUTING}
+    heavy_seen = False
+    checked = False
+    hits: dict[tuple[str, ...], Hit] = {}
+    for p in serving_paths(ctx):
+        on_path = set(p.blocks)
+        if heavy_ids.isdisjoint(on_path):
+            continue
+        heavy_seen = True
+        stages = [ctx.blocks[b] for b in p.blocks if b in heavy_ids or (b in scorer_ids and items[b] > 0)]
+        retrieval = [ctx.blocks[b] for b in p.blocks if b in retrieval_ids]
+        before: tuple[str, ...] = tuple(r.id for r in retrieval)
+        if retrieval:
+            before_items = math.fsum(items[r.id] for r in retrieval)
+        elif not fed.isdisjoint(on_path):
+            continue  # candidates come from an offline stage through a store the path reads
+        elif corpus is None:
+            continue
+        else:
+            first = stages[0]
+            before_items = items[first.id]
+            sized = before_items or DEFAULT_HEAVY_ITEMS
+            if first.id in heavy_ids and corpus > sized:
+                hits.setdefault((first.id,), Hit(
+                    f"{name(ctx, first.id)} ({first.kind}) would score the full corpus of {qty(corpus)} items per "
+                    f"request on the path from {name(ctx, p.entry)}: no candidate-generation stage comes before "
+                    f"it, and it is sized for {qty(sized)} items.",
+                    components=(first.id,),
+                ))
+            before, stages = (first.id,), stages[1:]
+        checked = True
+        for c in stages:
+            scored = items[c.id]
+            if scored <= 0:
+                continue
+            if 0 < before_items < scored:
+                what = (f"{name(ctx, before[0])} scores only {qty(before_items)}" if before[0] not in retrieval_ids
+                        else f"candidate generation ({names(ctx, before)}) returns {qty(before_items)}")
+                hits.setdefault((*before, c.id), Hit(
+                    f"{name(ctx, c.id)} scores {qty(scored)} items per request but {what}: the funnel must "
+                    f"shrink stage to stage (path from {name(ctx, p.entry)}).",
+                    components=(*before, c.id),
+                ))
+            before, before_items = (c.id,), scored
+    if not heavy_seen:
+        raise NotApplicable("no heavy ranking model (dnn, transformer, multi-stage ranker, reranker) on a request path")
+    if not checked:
+        raise NotApplicable(
+            "no candidate-generation stage and no requirements.corpus_size: nothing to size the funnel against"
+        )
+    return list(hits.values())

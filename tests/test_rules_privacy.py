@@ -1,0 +1,236 @@
+"""Privacy & security rules (SEC-*): how personal data flows, what stops it, and what is not flagged."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from mlsd.model import Design
+from mlsd.rules import REGISTRY, all_rules, check
+from mlsd.rules.context import Context
+from mlsd.rules.engine import RuleResult, run_rule
+from tests.conftest import design_of
+
+all_rules()
+SEC = [f"SEC-{i}" for i in range(1, 10)]
+
+
+def run(rule_id: str, design: Design) -> RuleResult:
+    return run_rule(REGISTRY[rule_id], Context(design))
+
+
+def block(id: str, kind: str, label: str, **props: object) -> dict:
+    return {"id": id, "kind": kind, "label": label, "props": props}
+
+
+def flow(source: str, target: str, kind: str = "request") -> dict:
+    return {"id": f"{source}-{target}", "source": source, "target": target, "flow": kind}
+
+
+def test_no_pii_anywhere_is_not_applicable():
+    design = design_of(
+        [block("ev", "user_events", "Page views", pii=False), block("lake", "data_lake", "Lake"),
+         block("train", "training_pipeline", "Training")],
+        [flow("ev", "lake", "batch"), flow("lake", "train", "batch")],
+    )
+    for rid in ("SEC-1", "SEC-2", "SEC-3", "SEC-4", "SEC-5", "SEC-7", "SEC-9"):
+        result = run(rid, design)
+        assert result.status == "not_applicable", rid
+        assert "pii" in result.reason, rid
+
+
+def test_sec1_kms_connection_counts_as_encryption():
+    db = block("db", "relational_db", "Profiles", pii=True)
+    assert run("SEC-1", design_of([db], [])).findings[0].message == (
+        "'Profiles' stores personal data (pii) without encryption at rest."
+    )
+    with_kms = design_of([db, block("kms", "kms", "KMS")], [flow("db", "kms")])
+    assert run("SEC-1", with_kms).status == "passed"
+
+
+def test_sec1_pii_that_is_not_a_store_is_not_applicable():
+    design = design_of([block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka")],
+                       [flow("ev", "mq", "stream")])
+    assert run("SEC-1", design).reason == "no store holds personal data (no block with pii is a store)"
+
+
+def test_sec2_one_encrypted_end_is_enough():
+    def clicks(**queue: object) -> Design:
+        return design_of([block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka", **queue),
+                          block("sp", "stream_processor", "Counter")],
+                         [flow("ev", "mq", "stream"), flow("mq", "sp", "stream")])
+
+    result = run("SEC-2", clicks())
+    # only the connection touching the pii block is checked
+    assert [f.connections for f in result.findings] == [("ev-mq",)]
+    assert result.findings[0].message == (
+        "Connection 'Clicks' → 'Kafka' (stream) touches personal data and neither end declares encrypted_in_transit."
+    )
+    assert run("SEC-2", clicks(encrypted_in_transit=True)).status == "passed"
+
+
+def test_sec3_access_control_block_connected():
+    db = block("db", "relational_db", "Profiles", pii=True)
+    assert run("SEC-3", design_of([db], [])).status == "failed"
+    guarded = design_of([db, block("iam", "access_control", "IAM")], [flow("iam", "db")])
+    assert run("SEC-3", guarded).status == "passed"
+
+
+def test_sec4_route_in_message_and_lookups_do_not_carry_pii():
+    design = design_of(
+        [
+            block("app", "client", "App", pii=True),
+            block("svc", "online_inference", "Ranker"),
+            block("fs", "online_feature_store", "Features"),
+            block("log", "logging", "Request log"),
+            block("mq", "message_queue", "Kafka"),
+            block("lake", "data_lake", "Lake"),
+        ],
+        [flow("app", "svc"), flow("svc", "fs"), flow("svc", "log"), flow("svc", "mq", "stream"),
+         flow("mq", "lake", "batch")],
+    )
+    result = run("SEC-4", design)
+    by_block = {f.components: f for f in result.findings}
+    assert set(by_block) == {("log",), ("lake",)}  # a request into the feature store is a lookup
+    assert by_block[("lake",)].message == (
+        "Personal data from 'App' reaches 'Lake' (data_lake) without an anonymizer or differential-privacy step: "
+        "App → Ranker → Kafka → Lake."
+    )
+    assert by_block[("lake",)].connections == ("mq-lake",)
+
+
+def test_sec4_anonymizer_stops_the_flow_but_a_bypass_does_not():
+    blocks = [block("ev", "user_events", "Clicks"), block("anon", "anonymizer", "Anonymizer"),
+              block("lake", "data_lake", "Lake")]
+    safe = [flow("ev", "anon", "stream"), flow("anon", "lake", "batch")]
+    assert run("SEC-4", design_of(blocks, safe)).status == "passed"
+    bypass = run("SEC-4", design_of(blocks, [*safe, flow("ev", "lake", "batch")]))
+    assert bypass.findings[0].connections == ("ev-lake",)
+
+
+def test_sec4_pii_marked_sink_still_flagged_and_dp_training_is_not():
+    design = design_of(
+        [block("ev", "user_events", "Clicks"), block("wh", "data_warehouse", "Warehouse", pii=True),
+         block("train", "training_pipeline", "DP training", epsilon=2)],
+        [flow("ev", "wh", "batch"), flow("wh", "train", "batch")],
+    )
+    result = run("SEC-4", design)
+    assert [f.components for f in result.findings] == [("wh",)]
+    assert run("SEC-7", design).status == "passed"
+
+
+def test_sec4_waiver_for_the_sink():
+    data = design_of([block("ev", "user_events", "Clicks"), block("log", "logging", "Audit log")],
+                     [flow("ev", "log", "stream")]).model_dump()
+    data["waivers"] = [{"rule": "SEC-4", "components": ["log"], "reason": "audit log required by regulator"}]
+    report = check(Design.model_validate(data), rules=[REGISTRY["SEC-4"]])
+    assert [f.waived for f in report.findings] == [True]
+    assert report.summary()["error"] == 0
+
+
+def test_sec5_says_what_is_missing():
+    db = block("db", "relational_db", "Profiles", pii=True, retention_days=30)
+    assert run("SEC-5", design_of([db], [])).findings[0].message == (
+        "'Profiles' stores personal data with no erasure on request (erasure_supported)."
+    )
+
+
+def test_sec6_leaves_declared_pii_to_sec4():
+    design = design_of(
+        [block("ev", "user_events", "Clicks"), block("lab", "labeling", "Labelers")],
+        [flow("ev", "lab", "batch")],
+    )
+    assert run("SEC-4", design).status == "failed"
+    assert run("SEC-6", design).status == "passed"
+    undeclared = design_of(
+        [block("ev", "user_events", "Posts", pii=False), block("lab", "labeling", "Labelers")],
+        [flow("ev", "lab", "batch")],
+    )
+    assert "'Labelers' receives user data from 'Posts'" in run("SEC-6", undeclared).findings[0].message
+    assert run("SEC-6", design_of([block("x", "client", "App")], [])).reason == "no labeling block"
+
+
+def test_sec7_pii_marked_training_block_without_dp():
+    design = design_of([block("ev", "user_events", "Clicks"), block("t", "training_pipeline", "Trainer", pii=True)],
+                       [])
+    assert "'Trainer' trains on personal data (from 'Trainer')" in run("SEC-7", design).findings[0].message
+    with_dp = design_of(
+        [block("ev", "user_events", "Clicks"), block("dp", "differential_privacy", "DP noise"),
+         block("t", "training_pipeline", "Trainer")],
+        [flow("ev", "dp", "batch"), flow("dp", "t", "batch")],
+    )
+    assert run("SEC-7", with_dp).status == "passed"
+
+
+def test_sec8_authentication_anywhere_before_inference():
+    def app_to(*gateway_props: tuple[str, object], model_auth: bool = False) -> Design:
+        return design_of(
+            [block("app", "client", "App"), block("lb", "load_balancer", "LB"),
+             block("gw", "api_gateway", "Gateway", **dict(gateway_props)),
+             block("svc", "online_inference", "Ranker", authenticated=model_auth)],
+            [flow("app", "lb"), flow("lb", "gw"), flow("gw", "svc")],
+        )
+
+    result = run("SEC-8", app_to())
+    assert result.findings[0].message == (
+        "'Ranker' (online_inference) is reachable from 'App' without authentication: App → LB → Gateway → Ranker; "
+        "'Gateway' does not authenticate callers."
+    )
+    assert run("SEC-8", app_to(("authenticated", True))).status == "passed"
+    assert run("SEC-8", app_to(model_auth=True)).status == "passed"
+
+
+def test_sec9_zones_count_as_their_region():
+    def placed(source: list[str], target: list[str]) -> Design:
+        return design_of([block("ev", "user_events", "Clicks", regions=source),
+                          block("mq", "message_queue", "Kafka", regions=target)],
+                         [flow("ev", "mq", "stream")])
+
+    assert run("SEC-9", placed(["eu-west-1"], ["eu-west-1a", "eu-west-1b"])).status == "passed"
+    assert run("SEC-9", placed(["eu-west-1"], ["eu-west-1", "us-east-1"])).status == "passed"  # called locally
+    result = run("SEC-9", placed(["eu-west-1", "us-east-1"], ["us-east-1a"]))
+    assert result.findings[0].message == (
+        "Personal data flows from 'Clicks' (eu-west-1, us-east-1) to 'Kafka' (us-east-1): data from eu-west-1 "
+        "leaves its region."
+    )
+
+
+def test_sound_mini_architecture_has_no_privacy_findings():
+    design = design_of(
+        [
+            block("app", "client", "Mobile app"),
+            block("gw", "api_gateway", "Gateway", authenticated=True, encrypted_in_transit=True),
+            block("svc", "online_inference", "Ranker"),
+            block("fs", "online_feature_store", "Features"),
+            block("ev", "user_events", "Clicks", encrypted_in_transit=True),
+            block("mq", "message_queue", "Kafka"),
+            block("anon", "anonymizer", "Anonymizer"),
+            block("lake", "data_lake", "Lake"),
+            block("train", "training_pipeline", "Training"),
+            block("db", "relational_db", "Profiles", pii=True, encrypted_at_rest=True, access_controlled=True,
+                  retention_days=365, erasure_supported=True, encrypted_in_transit=True),
+        ],
+        [flow("app", "gw"), flow("gw", "svc"), flow("svc", "fs"), flow("svc", "db"), flow("ev", "mq", "stream"),
+         flow("mq", "anon", "stream"), flow("anon", "lake", "batch"), flow("lake", "train", "batch"),
+         flow("anon", "fs", "stream")],
+    )
+    found = {rid: run(rid, design) for rid in SEC}
+    assert {rid: [f.message for f in r.findings] for rid, r in found.items() if r.findings} == {}
+
+
+def test_privacy_rules_stay_fast_on_a_10000_block_chain():
+    n = 10_000
+    blocks = [block("ev", "user_events", "Clicks", encrypted_in_transit=True)]
+    blocks += [block(f"p{i}", "stream_processor", f"Step {i}") for i in range(n - 2)]
+    blocks.append(block("lake", "data_lake", "Lake"))
+    ids = [b["id"] for b in blocks]
+    design = design_of(blocks, [flow(a, b, "stream") for a, b in itertools.pairwise(ids)])
+    ctx = Context(design)
+    start = time.perf_counter()
+    results = {rid: run_rule(REGISTRY[rid], ctx) for rid in SEC}
+    elapsed = time.perf_counter() - start
+    (finding,) = results["SEC-4"].findings
+    assert finding.components == ("lake",)
+    hops = " → ".join(f"Step {i}" for i in range(9992, 9998))
+    assert finding.message.endswith(f"step: Clicks → … → {hops} → Lake.")
+    assert elapsed < 2.0, elapsed

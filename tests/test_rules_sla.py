@@ -1,0 +1,209 @@
+"""Latency-SLA rules (LAT-*): numbers in messages, what counts as a serving path, and no false positives."""
+
+from __future__ import annotations
+
+from mlsd.model import Design
+from mlsd.rules import REGISTRY, all_rules, check
+from mlsd.rules.context import Context
+from mlsd.rules.engine import RuleResult, run_rule
+from tests.conftest import design_of
+
+all_rules()  # registers every rule module
+
+
+def run(rule_id: str, design: Design) -> RuleResult:
+    return run_rule(REGISTRY[rule_id], Context(design))
+
+
+def block(id: str, kind: str, label: str, **props: object) -> dict:
+    return {"id": id, "kind": kind, "label": label, "props": props}
+
+
+def req(source: str, target: str, flow: str = "request") -> dict:
+    return {"id": f"{source}-{target}", "source": source, "target": target, "flow": flow}
+
+
+def ranking_path(ranker_p99: float, store_p99: float, calls: str = "sequential", **requirements: object) -> Design:
+    """app -> gateway -> ranker -> (feature store, candidates)."""
+    return design_of(
+        [
+            block("app", "client", "Mobile app"),
+            block("gw", "api_gateway", "Gateway", p99_ms=5),
+            block("ranker", "online_inference", "Ranker", p99_ms=ranker_p99, calls=calls),
+            block("fs", "online_feature_store", "Feature store", p99_ms=store_p99),
+            block("cg", "candidate_generation", "Candidates", p99_ms=store_p99),
+        ],
+        [req("app", "gw"), req("gw", "ranker"), req("ranker", "fs"), req("ranker", "cg")],
+        requirements={"sla_p99_ms": 200, **requirements},
+    )
+
+
+def test_lat1_message_gives_sum_simulation_sla_and_chain():
+    result = run("LAT-1", ranking_path(ranker_p99=120, store_p99=50))
+    assert result.status == "failed"
+    (finding,) = result.findings
+    # 5 + 120 + 50 + 50 = 225 ms against 200 ms
+    assert "p99 225 ms (sum of p99s; simulated p99 " in finding.message
+    assert "against a 200 ms SLA, 25 ms over" in finding.message
+    assert "Mobile app → Gateway → Ranker → Feature store → Candidates" in finding.message
+    assert "slowest 'Ranker' at 120 ms" in finding.message
+    assert set(finding.components) == {"app", "gw", "ranker", "fs", "cg"}
+    assert set(finding.connections) == {"app-gw", "gw-ranker", "ranker-fs", "ranker-cg"}
+
+
+def test_lat1_parallel_calls_count_as_their_maximum():
+    assert run("LAT-1", ranking_path(120, 50, calls="sequential")).status == "failed"
+    # 5 + 120 + max(50, 50) = 175 ms
+    assert run("LAT-1", ranking_path(120, 50, calls="parallel")).status == "passed"
+
+
+def test_lat1_without_sla_is_not_applicable():
+    design = ranking_path(120, 50)
+    design.requirements.sla_p99_ms = None
+    result = run("LAT-1", design)
+    assert result.status == "not_applicable"
+    assert "sla_p99_ms" in result.reason
+
+
+def test_lat1_waiver_marks_the_finding_waived():
+    design = ranking_path(120, 50)
+    data = design.model_dump()
+    data["waivers"] = [{"rule": "LAT-1", "components": [], "reason": "budget renegotiated to 250 ms"}]
+    report = check(Design.model_validate(data), rules=[REGISTRY["LAT-1"]])
+    (finding,) = report.findings
+    assert finding.waived and finding.waiver_reason == "budget renegotiated to 250 ms"
+    assert report.summary()["error"] == 0 and report.summary()["waived"] == 1
+
+
+def test_lat1_ignores_paths_that_start_at_a_batch_job():
+    design = design_of(
+        [block("job", "batch_prediction", "Nightly scorer"), block("model", "online_inference", "Model", p99_ms=900)],
+        [req("job", "model")],
+        requirements={"sla_p99_ms": 200},
+    )
+    result = run("LAT-1", design)
+    assert result.status == "not_applicable"
+    assert run("LAT-3", design).status == "not_applicable"
+
+
+def test_lat2_names_the_block_without_latency_but_not_batch_blocks_or_clients():
+    design = design_of(
+        [
+            block("app", "client", "Mobile app"),
+            block("svc", "online_inference", "Scorer", p99_ms=30),
+            block("db", "transactional_db", "Orders DB"),
+            block("wh", "data_warehouse", "Warehouse"),
+            block("etl", "batch_etl", "ETL"),
+        ],
+        [req("app", "svc"), req("svc", "db"), req("svc", "etl")],
+    )
+    result = run("LAT-2", design)
+    assert [f.components for f in result.findings] == [("db",)]
+    assert "'Orders DB' is on the request path from 'Mobile app' but declares no p99_ms" in result.findings[0].message
+    lat3 = run("LAT-3", design)
+    assert [f.components for f in lat3.findings] == [("etl",)]
+
+
+def test_lat3_allows_cdn_origin_fetch_but_not_a_service_reading_object_storage():
+    cdn = design_of(
+        [block("app", "client", "Browser"), block("cdn", "cdn", "CDN"), block("s3", "object_storage", "Images")],
+        [req("app", "cdn"), req("cdn", "s3")],
+    )
+    assert run("LAT-3", cdn).status == "passed"
+    service = design_of(
+        [block("app", "client", "Browser"), block("svc", "online_inference", "Ranker"),
+         block("s3", "object_storage", "Feature dumps")],
+        [req("app", "svc"), req("svc", "s3")],
+    )
+    result = run("LAT-3", service)
+    assert result.status == "failed"
+    message = result.findings[0].message
+    assert "'Feature dumps' (object_storage, batch tier) is called synchronously by 'Ranker'" in message
+
+
+def _fan_out(targets: int, **props: object) -> Design:
+    shards = [block(f"s{i}", "vector_index", f"Shard {i}") for i in range(targets)]
+    return design_of(
+        [block("agg", "online_inference", "Aggregator", calls="parallel", **props), *shards],
+        [req("agg", f"s{i}") for i in range(targets)],
+    )
+
+
+def test_lat4_counts_stragglers_and_accepts_hedging():
+    assert run("LAT-4", _fan_out(10)).status == "not_applicable"
+    result = run("LAT-4", _fan_out(50))
+    assert "calls 50 targets in parallel" in result.findings[0].message
+    assert "39% of requests wait for a straggler" in result.findings[0].message  # 1 - 0.99^50
+    assert len(result.findings[0].connections) == 50
+    assert run("LAT-4", _fan_out(50, hedged_requests=True)).status == "passed"
+    assert run("LAT-4", _fan_out(50, timeout_ms=30)).status == "passed"
+
+
+def _funnel(cg_items: int | None, ranker_items: int, rerank_items: int, corpus: float | None = 1e7) -> Design:
+    blocks = [block("app", "client", "App"), block("svc", "online_inference", "Ranking service")]
+    edges = [req("app", "svc")]
+    if cg_items is not None:
+        blocks.append(block("cg", "candidate_generation", "Candidates", items_scored=cg_items))
+        edges.append(req("svc", "cg"))
+    blocks += [block("dnn", "dnn", "Ranker", items_scored=ranker_items),
+               block("rr", "reranker", "Reranker", items_scored=rerank_items)]
+    edges += [req("svc", "dnn"), req("svc", "rr")]
+    requirements = {} if corpus is None else {"corpus_size": corpus}
+    return design_of(blocks, edges, requirements=requirements)
+
+
+def test_lat5_funnel_must_shrink_stage_to_stage():
+    assert run("LAT-5", _funnel(1000, 500, 100)).status == "passed"
+    assert run("LAT-5", _funnel(1000, 1000, 100)).status == "passed"  # the ranker scores every candidate
+    result = run("LAT-5", _funnel(1000, 500, 800))
+    (finding,) = result.findings
+    assert "'Reranker' scores 800 items per request but 'Ranker' scores only 500" in finding.message
+    assert finding.components == ("dnn", "rr")
+    result = run("LAT-5", _funnel(300, 500, 100))
+    assert "candidate generation ('Candidates') returns 300" in result.findings[0].message
+
+
+def test_lat5_full_corpus_and_not_applicable_cases():
+    result = run("LAT-5", _funnel(None, 500, 100, corpus=5e6))
+    (finding,) = result.findings  # the first stage scores the corpus; the reranker then gets its top 500
+    assert finding.components == ("dnn",)
+    assert "'Ranker' (dnn) would score the full corpus of 5,000,000 items" in finding.message
+    assert "sized for 500 items" in finding.message
+    assert run("LAT-5", _funnel(None, 500, 100, corpus=400)).status == "passed"  # a small catalogue fits
+    grows = run("LAT-5", _funnel(None, 500, 800, corpus=400))
+    assert [f.components for f in grows.findings] == [("dnn", "rr")]
+    na = run("LAT-5", _funnel(None, 500, 100, corpus=None))
+    assert na.status == "not_applicable" and "corpus_size" in na.reason
+
+
+def test_lat5_accepts_candidates_precomputed_offline():
+    design = design_of(
+        [block("app", "client", "App"), block("svc", "online_inference", "Ranking service"),
+         block("kv", "kv_store", "Candidate lists"), block("cg", "candidate_generation", "Offline candidates"),
+         block("dnn", "dnn", "Ranker", items_scored=500)],
+        [req("app", "svc"), req("svc", "kv"), req("svc", "dnn"), req("cg", "kv", "batch")],
+        requirements={"corpus_size": 1e9},
+    )
+    assert run("LAT-5", design).status != "failed"
+
+
+def test_sound_mini_recommender_passes_every_latency_rule():
+    design = design_of(
+        [
+            block("app", "client", "Mobile app"),
+            block("gw", "api_gateway", "Gateway", replicas=3, authenticated=True, timeout_ms=180),
+            block("svc", "online_inference", "Ranking service", p99_ms=20, timeout_ms=150, fallback=True),
+            block("cache", "cache", "Result cache", hit_rate=0.4),
+            block("cg", "candidate_generation", "ANN candidates", items_scored=1000),
+            block("vi", "vector_index", "Vector index"),
+            block("fs", "online_feature_store", "Feature store"),
+            block("dnn", "dnn", "Ranker", items_scored=500),
+            block("tt", "two_tower", "Two-tower"),
+        ],
+        [req("app", "gw"), req("gw", "svc"), req("svc", "cache"), req("cache", "cg"), req("cg", "vi"),
+         req("svc", "fs"), req("svc", "dnn"), req("tt", "vi", "batch")],
+        requirements={"sla_p99_ms": 200, "peak_qps": 1000, "corpus_size": 1e7},
+    )
+    results = {rid: run(rid, design) for rid in ("LAT-1", "LAT-2", "LAT-3", "LAT-4", "LAT-5")}
+    assert not [f.message for r in results.values() for f in r.findings]
+    assert results["LAT-1"].status == "passed" and results["LAT-5"].status == "passed"
