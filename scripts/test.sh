@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every check of the project, from a fresh clone: ruff, mypy, then pytest (unit, AppTest and browser journeys).
+#
+#   bash scripts/test.sh [pytest args...]
+#
+# Creates .venv (or uses it) and installs requirements-dev.txt into it. The browser journeys need Debian's
+# Chromium and a colour-emoji font (for faithful screenshots); when they are missing they are installed with
+# apt-get as root or with passwordless sudo, else the script says how to install them (pytest then skips the
+# journeys locally, and fails them when CI is set). Any failing step fails the script.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+APT_PACKAGES=()
+python3 -c 'import ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
+[ -x /usr/bin/chromium ] || APT_PACKAGES+=(chromium)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || APT_PACKAGES+=(fonts-noto-color-emoji)
+can_be_root() { [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
+  if can_be_root; then
+    step "apt-get install ${APT_PACKAGES[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
+  else
+    echo "missing Debian packages: ${APT_PACKAGES[*]}; install them with: sudo apt-get install ${APT_PACKAGES[*]}" >&2
+  fi
+fi
+
+step "python environment (.venv)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+# shellcheck disable=SC1091
+. .venv/bin/activate
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+step "ruff check ."
+ruff check .
+
+step "mypy (strict, the mlsd package)"
+mypy
+
+step "pytest"
+# pytest exits 5 when it collects no test: with `set -e` that fails the script like any other failure.
+python -m pytest "$@"
