@@ -1,0 +1,222 @@
+"""The library's records and errors: what ``mlsd.store.Store`` returns and raises (re-exported there)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mlsd.model import Design
+
+if TYPE_CHECKING:
+    from mlsd.rules.engine import Report
+
+JsonObject = dict[str, Any]
+
+# ----------------------------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """The library cannot do what was asked: unreadable database, bad argument, or a database failure."""
+
+
+class NotFound(StoreError, LookupError):
+    """No such design, revision, share or practice session."""
+
+
+class ShareNotFound(NotFound):
+    """The share token is unknown or revoked (the same error for both, so it reveals nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__("this share link does not exist or is no longer valid")
+
+
+class ConflictError(StoreError):
+    """Another save got there first: the design is at ``latest_revision``, not the ``base_revision`` given."""
+
+    def __init__(self, design_id: str, base_revision: int, latest_revision: int) -> None:
+        self.design_id = design_id
+        self.base_revision = base_revision
+        self.latest_revision = latest_revision
+        super().__init__(
+            f"conflict: design {design_id} is at revision {latest_revision} but these changes are based on "
+            f"revision {base_revision}; nothing was saved (save them as a copy, or reload the latest revision)"
+        )
+
+
+# ----------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """The checklist result stored with each revision: unwaived counts by severity and the readiness score."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    waived: int = 0
+    rule_errors: int = 0
+    score: int | None = None
+    categories: dict[str, int | None] = field(default_factory=dict)
+
+    @classmethod
+    def from_report(cls, report: Report) -> CheckSummary:
+        counts = report.summary()
+        score = report.score()
+        overall = score.get("overall")
+        cats = score.get("categories")
+        return cls(
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+            waived=counts["waived"],
+            rule_errors=counts["rules_error"],
+            score=overall if isinstance(overall, int) else None,
+            categories=dict(cats) if isinstance(cats, dict) else {},
+        )
+
+    def to_json(self) -> str:
+        return json.dumps({"rule_errors": self.rule_errors, "categories": self.categories}, sort_keys=True)
+
+
+def summarize(design: Design) -> CheckSummary:
+    """Run the checklists on ``design`` and summarise the result (what ``save`` stores when not given one)."""
+    from mlsd.rules import check
+
+    return CheckSummary.from_report(check(design))
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One saved state of a design, without its content; ``number`` counts 1, 2, 3, ... per design."""
+
+    design_id: str
+    number: int
+    created_at: str
+    message: str
+    author: str | None
+    name: str
+    checks: CheckSummary
+
+
+@dataclass(frozen=True)
+class Revision(RevisionInfo):
+    """A revision with its design."""
+
+    design: Design
+
+
+@dataclass(frozen=True)
+class DesignSummary:
+    """A row of the library table: the design and a summary of its latest revision."""
+
+    id: str
+    name: str
+    description: str
+    tags: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    revisions: int
+    errors: int
+    warnings: int
+    infos: int
+    score: int | None
+    deleted_at: str | None
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class DesignPage:
+    """One page of a listing and the number of designs that match in all."""
+
+    items: tuple[DesignSummary, ...]
+    total: int
+    limit: int | None
+    offset: int
+
+
+@dataclass(frozen=True)
+class Share:
+    """A read-only link to a design's latest revision (``revision`` None) or to a pinned revision."""
+
+    id: str
+    token: str
+    design_id: str
+    revision: int | None
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class SharedDesign:
+    """What a share token opens: one revision of a design, read-only."""
+
+    name: str
+    notes: str
+    revision: int
+    created_at: str
+    pinned: bool
+    design: Design
+
+
+@dataclass(frozen=True)
+class PracticeSessionRecord:
+    """An interview-practice session as stored."""
+
+    id: str
+    prompt_id: str
+    started_at: str
+    finished_at: str | None
+    state: JsonObject
+    design_id: str | None
+    design_revision: int | None
+    rubric: JsonObject | None
+    scores: JsonObject | None
+
+
+# ----------------------------------------------------------------------------------------------- rows
+
+SUMMARY_COLUMNS = (
+    "d.id, d.name, d.description, d.tags, d.created_at, d.updated_at, d.latest_revision, d.errors, d.warnings, "
+    "d.infos, d.score, d.deleted_at"
+)
+REVISION_COLUMNS = (
+    "r.design_id, r.number, r.created_at, r.message, r.author, r.name, r.errors, r.warnings, r.infos, r.waived, "
+    "r.score, r.checks"
+)
+SESSION_COLUMNS = "id, prompt_id, started_at, finished_at, state, design_id, design_revision, rubric, scores"
+
+
+def summary_from_row(row: Sequence[Any]) -> DesignSummary:
+    return DesignSummary(
+        id=row[0], name=row[1], description=row[2], tags=tuple(json.loads(row[3])), created_at=row[4],
+        updated_at=row[5], revisions=row[6], errors=row[7], warnings=row[8], infos=row[9], score=row[10],
+        deleted_at=row[11],
+    )
+
+
+def revision_from_row(row: Sequence[Any]) -> RevisionInfo:
+    extra = json.loads(row[11])
+    checks = CheckSummary(
+        errors=row[6], warnings=row[7], infos=row[8], waived=row[9], score=row[10],
+        rule_errors=int(extra.get("rule_errors", 0)), categories=dict(extra.get("categories", {})),
+    )
+    return RevisionInfo(design_id=row[0], number=row[1], created_at=row[2], message=row[3], author=row[4],
+                        name=row[5], checks=checks)
+
+def session_from_row(row: Sequence[Any]) -> PracticeSessionRecord:
+    def obj(text: str | None) -> JsonObject | None:
+        return None if text is None else dict(json.loads(text))
+
+    return PracticeSessionRecord(
+        id=row[0], prompt_id=row[1], started_at=row[2], finished_at=row[3], state=obj(row[4]) or {},
+        design_id=row[5], design_revision=row[6], rubric=obj(row[7]), scores=obj(row[8]),
+    )
