@@ -15,6 +15,7 @@ step() { printf '\n==> %s\n' "$*"; }
 APT_PACKAGES=()
 python3 -c 'import ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 [ -x /usr/bin/chromium ] || APT_PACKAGES+=(chromium)
+command -v dot >/dev/null || APT_PACKAGES+=(graphviz)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || APT_PACKAGES+=(fonts-noto-color-emoji)
 can_be_root() { [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
