@@ -18,7 +18,7 @@ from mlsd.rules.sla import ms, name, names, on_serving_path, serving_paths
 
 # a shadow deployment gets a copy of traffic; its failure never fails the request
 NOT_CRITICAL_KINDS = frozenset({"client", "shadow_deployment"})
-FALLBACK_KINDS = frozenset({"cache", "heuristic_baseline"})
+FALLBACK_KINDS = frozenset({"cache", "heuristic_baseline", "logistic_regression"})  # a simpler model is a fallback
 NO_TIMEOUT_NEEDED_CALLERS = frozenset({"client", "load_balancer", "cdn", "cache"})  # proxies, read-through caches
 NO_TIMEOUT_NEEDED_TARGETS = frozenset({"cache"})  # in-memory, sub-millisecond; a miss path is the fallback
 _AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")  # eu-west-1a -> eu-west-1
@@ -112,8 +112,8 @@ def serving_has_fallback(ctx: Context) -> list[Hit]:
 
     A model service fails in ways a static service does not (a bad model version, a feature store outage, a
     GPU shortage); without a fallback the product shows an error instead of a degraded answer. A block
-    passes with ``fallback: true``, or when a cache or heuristic_baseline sits next to it on the request path
-    (called by it, calling it, or called by the same caller).
+    passes with ``fallback: true``, or when a cache, a heuristic_baseline or a simpler logistic_regression
+    sits next to it on the request path (called by it, calling it, or called by the same caller).
     Fix: declare or draw the fallback.
     Source: Huyen, Designing ML Systems (fallbacks for failed predictions); AWS Well-Architected ML Lens.
     """

@@ -264,8 +264,9 @@ def ranking_funnel(ctx: Context) -> list[Hit]:
     Heavy models (dnn, transformer, multi_stage_ranker, reranker, or online_inference on GPU or with 10M+
     parameters) cost milliseconds per item; a corpus of millions cannot be scored within an SLA. The scoring
     stages of a serving path are its model and ranking blocks in call order. Checked per serving path:
-    (1) with retrieval on the path (candidate_generation, two_tower, vector_index), each scoring stage must not
-    score more items (``items_scored``) than the stage before it returns, the first stage being compared with
+    (1) with retrieval on the path (candidate_generation, two_tower, vector_index), each scoring stage called
+    after retrieval (a query encoder called before it is not a stage) must not score more items
+    (``items_scored``) than the stage before it returns, the first stage being compared with
     the total the retrieval stages return; (2) without retrieval, with ``requirements.corpus_size`` declared,
     the first scoring stage scores the whole corpus: when it is a heavy model sized for fewer items (its
     ``items_scored``, 1,000 when not given) it fails, and later stages must shrink as in (1). Candidates
@@ -296,6 +297,10 @@ def ranking_funnel(ctx: Context) -> list[Hit]:
         before: tuple[str, ...] = tuple(r.id for r in retrieval)
         if retrieval:
             before_items = math.fsum(items[r.id] for r in retrieval)
+            # stages called before retrieval (e.g. a query encoder embedding one image) are not funnel stages
+            order = {b: i for i, b in enumerate(p.blocks)}
+            first_retrieval = min(order[r.id] for r in retrieval)
+            stages = [c for c in stages if order[c.id] > first_retrieval]
         elif not fed.isdisjoint(on_path):
             continue  # candidates come from an offline stage through a store the path reads
         elif corpus is None:
