@@ -34,7 +34,8 @@ How the numbers are computed:
   are float32 normals by Box-Muller (twice as fast as numpy's float64 normals). A given seed always gives the
   same result.
 - Capacity: ``peak_qps`` is split equally between the user-facing entry blocks (``is_serving_entry``; all
-  entries when none is user-facing; there is no per-entry share prop), and
+  entries when none is user-facing); an entry's ``traffic_share`` prop (0..1) takes that share of the peak and
+  the entries without one split the rest equally; then the load
   flows along request connections: each target receives its caller's outgoing QPS (a fan-out sends the same
   QPS to every target; a block reached from several callers sums them); a block with ``hit_rate`` h passes on
   (1 - h) of what it receives.
@@ -446,9 +447,12 @@ def _capacity(design: Design, g: _Graph, hit: list[float], merged: list[dict[str
     qps = [0.0] * n
     serving = [e for e in g.entries if is_serving_entry(comps[e])] or g.entries
     if req.peak_qps is not None and serving:
-        share = req.peak_qps / len(serving)
+        declared = {e: _num(merged[e], "traffic_share") for e in serving if "traffic_share" in merged[e]}
+        rest = [e for e in serving if e not in declared]
+        left = max(0.0, 1.0 - math.fsum(declared.values()))
         for e in serving:
-            qps[e] += share
+            share = declared[e] if e in declared else left / len(rest)
+            qps[e] += req.peak_qps * share
     for v in reversed(g.reach_post):  # parents before children
         kids = g.children[v]
         if not kids:

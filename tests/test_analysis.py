@@ -317,3 +317,21 @@ def test_chain_of_diamonds_overflows_to_null_without_raising() -> None:
     data = json.loads(json.dumps(analysis_to_dict(a), allow_nan=False))
     assert data["paths"][0]["p99_sum_ms"] is None
     assert len(p.critical) < 100_000
+
+
+def test_traffic_share_sends_a_declared_share_of_the_peak_to_an_entry() -> None:
+    d = design(
+        [
+            blk("web", kind="client", traffic_share=0.75),
+            client("app"),
+            client("partner"),
+            blk("svc", p99_ms=20),
+        ],
+        [req("web", "svc"), req("app", "svc"), req("partner", "svc")],
+        peak_qps=1000,
+    )
+    a = analyze(d, samples=2_000)
+    assert a.capacity["web"].peak_qps == pytest.approx(750)
+    assert a.capacity["app"].peak_qps == pytest.approx(125)
+    assert a.capacity["partner"].peak_qps == pytest.approx(125)
+    assert a.capacity["svc"].peak_qps == pytest.approx(1000)

@@ -101,6 +101,10 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     PropSpec("max_replicas", INT, "", "Upper bound of autoscaling.", 1, 1_000_000),
     PropSpec("hit_rate", F, "0..1", "Share of requests answered here without calling downstream.", 0, 1),
     PropSpec("stateful", B, "", "Replicas hold state a request depends on (sessions, local index)."),
+    PropSpec(
+        "traffic_share", F, "0..1", "Share of the design's peak QPS that enters here (entry blocks; entries "
+        "without one split the rest equally).", 0, 1,
+    ),
     PropSpec("items_scored", INT, "items/request", "Items this block scores or returns per request.", 0, 1e12),
     # reliability and placement
     PropSpec("regions", L, "", "Regions or zones the replicas run in (e.g. eu-west-1a)."),
