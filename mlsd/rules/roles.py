@@ -1,0 +1,276 @@
+"""Block roles the ML checklists share: what blocks *do* in an ML design, whichever way it is drawn.
+
+Which blocks train, which serve a model online or in batch, how a trained model reaches serving (through
+registries, gates and model blocks), and fast multi-source walks over the graph. The data, training, serving,
+monitoring and structure rules import these so that every checklist reads a design the same way.
+
+Two modelings of a model block are accepted everywhere:
+- *artifact*: ``training_pipeline -> model -> online_inference`` (the model is what training produces and a
+  serving block loads);
+- *on the request path*: ``online_inference -request-> model`` or ``api_gateway -request-> model`` (the model
+  block is itself called online), typically with ``training_pipeline -> model`` or a registry feeding it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mlsd.catalog import KINDS
+from mlsd.model import Component
+from mlsd.rules.context import Context
+
+
+def kinds_in_categories(*categories: str) -> frozenset[str]:
+    """Every kind of these catalog categories."""
+    return frozenset(k for k, entry in KINDS.items() if entry.category in categories)
+
+
+MODEL_KINDS = kinds_in_categories("models")
+BASELINE_KINDS = frozenset({"heuristic_baseline", "logistic_regression"})
+ONLINE_SERVING_KINDS = frozenset({"online_inference", "reranker", "candidate_generation"})
+BATCH_SERVING_KINDS = frozenset({"batch_prediction"})
+# blocks a trained model passes through on its way to serving
+DEPLOY_VIA_KINDS = frozenset(
+    {"model_registry", "validation_gate", "experiment_tracking", "shadow_deployment", "ab_testing"}
+)
+MONITOR_KINDS = frozenset({"metrics_dashboard", "logging", "drift_detector"})
+FEATURE_STORE_KINDS = frozenset({"offline_feature_store", "online_feature_store"})
+DATA_KINDS = kinds_in_categories("storage", "features", "data_sources")
+# blocks data flows through on its way to training or to an online store (not control, not serving)
+DATA_PASS_KINDS = (
+    DATA_KINDS
+    | kinds_in_categories("processing", "privacy")
+    | frozenset({"labeling", "logging"})
+) - frozenset({"orchestrator"})
+NON_REQUEST = frozenset({"stream", "batch", "feedback"})
+NOT_FEEDBACK = frozenset({"request", "stream", "batch"})
+MAX_LOCAL_DEPTH = 6  # hops of a per-block walk (training inputs, deployment paths)
+
+
+def quoted(c: Component) -> str:
+    return f"'{c.title}'"
+
+
+def names(ctx: Context, ids: Iterable[str], limit: int = 3) -> str:
+    """'A', 'B' and 'C' / 'A', 'B', 'C' and 4 more: block labels for a message, in the order given."""
+    shown = [quoted(ctx.blocks[i]) for i in dict.fromkeys(ids)]
+    if len(shown) > limit:
+        return ", ".join(shown[:limit]) + f" and {len(shown) - limit} more"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def walk(
+    ctx: Context,
+    starts: Iterable[str],
+    *,
+    forward: bool = True,
+    flows: frozenset[str] | None = None,
+    passable: frozenset[str] | Callable[[Component], bool] | None = None,
+    depth: int | None = None,
+) -> dict[str, str]:
+    """Blocks reachable from any of ``starts`` in one breadth-first pass: ``{block id: start it came from}``.
+
+    ``forward`` follows connections source to target (False: backwards). ``flows`` limits the connections
+    followed (None: all). A reached block is expanded further only when ``passable`` allows it (a set of kinds
+    or a predicate; None: every block); starts are always expanded and are not reported unless reached from
+    another start. ``depth`` bounds the hops.
+    """
+    edges = ctx.out_edges if forward else ctx.in_edges
+    blocks = ctx.blocks
+    origin: dict[str, str] = {}
+    seen: set[str] = set()
+    frontier: list[tuple[str, str]] = []
+    for s in starts:
+        if s not in seen:
+            seen.add(s)
+            frontier.append((s, s))
+    kinds = passable if isinstance(passable, frozenset) else None
+    check = None if isinstance(passable, frozenset) else passable
+    hops = 0
+    while frontier and (depth is None or hops < depth):
+        hops += 1
+        following: list[tuple[str, str]] = []
+        for node, root in frontier:
+            for e in edges.get(node, ()):
+                if flows is not None and e.flow not in flows:
+                    continue
+                nxt = e.target if forward else e.source
+                if nxt in seen:
+                    continue
+                seen.add(nxt)
+                origin[nxt] = root
+                if kinds is not None:
+                    if blocks[nxt].kind in kinds:
+                        following.append((nxt, root))
+                elif check is None or check(blocks[nxt]):
+                    following.append((nxt, root))
+        frontier = following
+    return origin
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What the blocks of one design do, computed once per check."""
+
+    trainers: tuple[str, ...]  # training pipelines
+    called_online: frozenset[str]  # model blocks called by an online block (they serve online themselves)
+    online_units: tuple[str, ...]  # online_inference, reranker, candidate_generation, models called online
+    batch_units: tuple[str, ...]  # batch_prediction
+    deploys: dict[str, frozenset[str]]  # training pipeline -> models and serving units it reaches
+    model_units: tuple[str, ...]  # serving units that serve a model (online and batch)
+    units: frozenset[str]  # online and batch serving units
+    online_ids: frozenset[str]  # the online units, as a set
+    deployed_by: dict[str, tuple[str, ...]]  # model or serving block -> training pipelines that reach it
+
+
+_MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
+T = TypeVar("T")
+
+
+def memo(ctx: Context, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per context and key: rules share derived facts within one check."""
+    store = _MEMO.setdefault(ctx, {})
+    if key not in store:
+        store[key] = compute()
+    result: T = store[key]
+    return result
+
+
+def deploy_passable(called: frozenset[str]) -> Callable[[Component], bool]:
+    """Blocks a trained model passes through towards serving: registries, gates, model artifacts."""
+
+    def can_pass(c: Component) -> bool:
+        return c.kind in DEPLOY_VIA_KINDS or (c.kind in MODEL_KINDS and c.id not in called)
+
+    return can_pass
+
+
+def model_callers(ctx: Context, model: str, units: Container[str]) -> list[str]:
+    """Serving blocks that call a model block by request (they run it: a service, or batch prediction)."""
+    return [e.source for e in ctx.in_edges.get(model, ())
+            if e.flow == "request" and e.source in units and ctx.blocks[model].kind in MODEL_KINDS]
+
+
+def roles(ctx: Context) -> Roles:
+    """The roles of the design's blocks (cached per context)."""
+    return memo(ctx, "roles", lambda: _roles(ctx))
+
+
+def _roles(ctx: Context) -> Roles:
+    called = frozenset(
+        m.id
+        for m in ctx.of_category("models")
+        if any(e.flow == "request" and ctx.tier(e.source) == "online" for e in ctx.in_edges.get(m.id, ()))
+    )
+    online = tuple(
+        c.id for c in ctx.design.components if c.kind in ONLINE_SERVING_KINDS or c.id in called
+    )
+    batch = tuple(c.id for c in ctx.of_kind("batch_prediction"))
+    trainers = tuple(c.id for c in ctx.of_kind("training_pipeline"))
+    units = set(online) | set(batch)
+    can_pass = deploy_passable(called)
+    deploys: dict[str, frozenset[str]] = {}
+    for t in trainers:
+        reached = walk(ctx, [t], flows=NOT_FEEDBACK, passable=can_pass, depth=MAX_LOCAL_DEPTH)
+        found = {b for b in reached if b in units or ctx.blocks[b].kind in MODEL_KINDS}
+        found.update(caller for m in list(found) for caller in model_callers(ctx, m, units))
+        deploys[t] = frozenset(found)
+    deployed_units = {b for reached in deploys.values() for b in reached if b in units}
+    model_units = []
+    for u in (*online, *batch):
+        c = ctx.blocks[u]
+        if (
+            c.kind in ("online_inference", "batch_prediction")
+            or c.kind in MODEL_KINDS
+            or u in deployed_units
+            or any(ctx.blocks[e.target].kind in MODEL_KINDS for e in ctx.out_edges.get(u, ()))
+            or any(ctx.blocks[e.source].kind in MODEL_KINDS for e in ctx.in_edges.get(u, ()))
+        ):
+            model_units.append(u)
+    deployed_by: dict[str, list[str]] = {}
+    for t, targets in deploys.items():
+        for b in targets:
+            deployed_by.setdefault(b, []).append(t)
+    return Roles(trainers, called, online, batch, deploys, tuple(model_units), frozenset(units),
+                 frozenset(online), {b: tuple(ts) for b, ts in deployed_by.items()})
+
+
+def request_groups(ctx: Context) -> dict[str, str]:
+    """Blocks joined by request connections (ignoring direction): ``{block id: id of its group}``."""
+    return memo(ctx, "request_groups", lambda: _request_groups(ctx))
+
+
+def deploy_sources(ctx: Context, unit: str) -> dict[str, str]:
+    """Blocks on the deployment paths into a serving block (registries, gates, models, training), walking back."""
+    r = roles(ctx)
+    return memo(ctx, f"deploy_sources:{unit}", lambda: walk(
+        ctx, [unit], forward=False, flows=NOT_FEEDBACK, passable=deploy_passable(r.called_online),
+        depth=MAX_LOCAL_DEPTH))
+
+
+def _request_groups(ctx: Context) -> dict[str, str]:
+    group: dict[str, str] = {}
+    out_edges, in_edges = ctx.out_edges, ctx.in_edges
+    for c in ctx.design.components:
+        if c.id in group:
+            continue
+        group[c.id] = c.id
+        stack = [c.id]
+        while stack:
+            node = stack.pop()
+            for e in out_edges.get(node, ()):
+                if e.flow == "request" and e.target not in group:
+                    group[e.target] = c.id
+                    stack.append(e.target)
+            for e in in_edges.get(node, ()):
+                if e.flow == "request" and e.source not in group:
+                    group[e.source] = c.id
+                    stack.append(e.source)
+    return group
+
+
+def monitored_directly(ctx: Context, block_id: str) -> bool:
+    """Connected (either way) to a dashboard, log or drift detector, or through a queue/stream into one."""
+    for e in ctx.out_edges.get(block_id, ()):
+        kind = ctx.blocks[e.target].kind
+        if kind in MONITOR_KINDS:
+            return True
+        if kind in ("message_queue", "stream_processor") and any(
+            ctx.blocks[f.target].kind in MONITOR_KINDS for f in ctx.out_edges.get(e.target, ())
+        ):
+            return True
+    return any(ctx.blocks[e.source].kind in MONITOR_KINDS for e in ctx.in_edges.get(block_id, ()))
+
+
+def inherit_through_callers(
+    ctx: Context, covered: set[str], units: Iterable[str], eligible: frozenset[str]
+) -> None:
+    """Mark covered every ``eligible`` block that a covered serving block calls (it ships with, or is observed
+    through, its caller), transitively."""
+    pending = {u for u in units if u not in covered and u in eligible}
+    while pending:
+        newly = {u for u in pending if any(e.flow == "request" and e.source in covered
+                                           for e in ctx.in_edges.get(u, ()))}
+        if not newly:
+            return
+        covered |= newly
+        pending -= newly
+
+
+def judged_alone(ctx: Context, units: Iterable[str], eligible: frozenset[str]) -> list[str]:
+    """Serving blocks that get their own finding: an ``eligible`` block called online only by serving blocks is
+    judged with the service that calls it (the finding on the service covers it)."""
+    r = roles(ctx)
+    out = []
+    for u in units:
+        if u in eligible:
+            callers = [e.source for e in ctx.in_edges.get(u, ()) if e.flow == "request"]
+            if callers and all(c in r.units for c in callers):
+                continue
+        out.append(u)
+    return out
