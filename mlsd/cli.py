@@ -70,7 +70,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         except DesignError as exc:
             bad = True
             for problem in exc.problems:
-                sys.stderr.write(f"{path}: {problem}\n")
+                sys.stderr.write(f"{exc.source}: {problem}\n")  # the path made printable (one line)
     if bad:
         return EXIT_BAD_INPUT
     return int(render_validation(designs, args.format, args.fail_on, out))

@@ -7,6 +7,9 @@ one line each, naming the field and the block or connection id. Nothing else esc
 from __future__ import annotations
 
 import json
+import re
+import sys
+from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +20,10 @@ from mlsd.model import Design
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_INT = int(sys.float_info.max)  # a larger integer cannot become a float: refused rather than overflowing later
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 TextFormat = Literal["json", "yaml"]
 
@@ -25,10 +32,17 @@ class DesignError(ValueError):
     """The input is not a valid design; ``problems`` holds one actionable line per problem."""
 
     def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = problems or ["not a valid design"]
-        self.source = source
+        self.problems = [printable(p) for p in problems] or ["not a valid design"]
+        self.source = printable(source)
         prefix = f"{source}: " if source else ""
         super().__init__("\n".join(prefix + p for p in self.problems))
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print as one line: control, bidi-override and lone-surrogate characters (from a file name
+    or a quoted value) are shown as ``\\uXXXX`` escapes, so that a message can neither break into several lines,
+    nor drive the terminal, nor fail to encode."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -79,8 +93,11 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source) from None
     except json.JSONDecodeError as exc:
         raise DesignError([f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], source) from None
-    except ValueError as exc:  # NaN / Infinity constants
-        raise DesignError([str(exc)], source) from None
+    except ValueError as exc:  # NaN / Infinity constants, integers of more than 4300 digits
+        text = str(exc)
+        if "integer string conversion" in text:
+            text = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise DesignError([text], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -95,12 +112,68 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed: numbers must be finite")
 
 
+def _bad_scalar(value: Any) -> str | None:
+    """What is wrong with a text or number that no field can take, or None."""
+    if isinstance(value, str):
+        match = _SURROGATE.search(value)
+        return f"holds \\u{ord(match.group()):04x}, a lone surrogate: text must be valid Unicode" if match else None
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
+        return f"is a number too large to use ({value.bit_length()} bits; numbers must be below 1.8e308)"
+    return None
+
+
+def _scalar_problems(data: Any) -> list[str]:
+    """Lone surrogates (text that cannot be stored or printed) and integers that overflow a float, anywhere in
+    ``data``, one line each naming the field; a fast pass first, locations worked out only when one is found."""
+    stack = [data]
+    found = False
+    while stack and not found:
+        item = stack.pop()
+        children = chain(item.keys(), item.values()) if isinstance(item, dict) else item
+        for v in children:
+            kind = type(v)
+            if kind is str:
+                found = _SURROGATE.search(v) is not None
+            elif kind is int:
+                found = not -MAX_INT <= v <= MAX_INT
+            elif kind is dict or kind is list:
+                stack.append(v)
+            elif isinstance(v, str | int | dict | list):  # subclasses (from Python callers): the slow, exact check
+                found = isinstance(v, dict | list) or _bad_scalar(v) is not None
+            if found:
+                break
+    if not found:
+        return []
+    problems: list[str] = []
+    located: list[tuple[Any, list[Any]]] = [(data, [])]
+    while located and len(problems) < 50:
+        item, loc = located.pop()
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, v in pairs:
+            if isinstance(key, str) and (problem := _bad_scalar(key)):
+                problems.append(_located(loc, data, f"field name {field_name(key)} {problem}"))
+            if isinstance(v, dict | list):
+                located.append((v, [*loc, key]))
+            elif isinstance(v, str | int) and (problem := _bad_scalar(v)):
+                problems.append(_located([*loc, key], data, problem))
+    return sorted(problems)
+
+
+def _located(loc: list[Any], data: Any, problem: str) -> str:
+    owner, field = _describe_loc(loc, data)
+    text = f"{field}{' ' if problem.startswith(('holds', 'is')) else ': '}{problem}" if field else problem
+    return f"{owner}: {text}" if owner else text
+
+
 def load_design(data: Any, source: str = "") -> Design:
     """Validate plain data (a dict from JSON or YAML) as a Design; raise DesignError otherwise."""
     if data is None:
         raise DesignError(["the file is empty"], source)
     if not isinstance(data, dict):
         raise DesignError([f"a design is a JSON object, got {type(data).__name__}"], source)
+    problems = _scalar_problems(data)
+    if problems:
+        raise DesignError(problems, source)
     try:
         return Design.model_validate(data)
     except ValidationError as exc:
@@ -123,7 +196,10 @@ def load_file(path: str | Path) -> Design:
         if size > MAX_FILE_BYTES:
             raise DesignError([f"file is {size / 1e6:.1f} MB; designs are limited to {MAX_FILE_BYTES // 2**20} MB"],
                               source)
-        raw = p.read_bytes()
+        with p.open("rb") as fh:  # bounded: a device or a growing file may be larger than its size said
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise DesignError([f"file is larger than {MAX_FILE_BYTES // 2**20} MB, the limit for designs"], source)
     except OSError as exc:
         raise DesignError([f"cannot read file: {exc.strerror or exc}"], source) from None
     fmt: TextFormat | None = "yaml" if p.suffix.lower() in (".yaml", ".yml") else None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mlsd.store import DesignSummary, RevisionInfo, Store
 
 Action = Callable[["Store", argparse.Namespace, TextIO], int]
+Preload = Callable[[argparse.Namespace], int]
 EXIT_CONFLICT = 3
 
 
@@ -36,13 +37,16 @@ def _clean(text: str) -> str:
     return "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
 
 
-def _run(action: Action) -> Callable[[argparse.Namespace, TextIO], int]:
-    """Open the store, run the action, close; store errors become exit 2, conflicts exit 3."""
+def _run(action: Action, preload: Preload | None = None) -> Callable[[argparse.Namespace, TextIO], int]:
+    """Read the input files (``preload``; nonzero = bad input), then open the store, run the action, close; store
+    errors become exit 2, conflicts exit 3. Bad input never opens the store, so it never creates or touches it."""
 
     def run(args: argparse.Namespace, out: TextIO) -> int:
         from mlsd.cli import UsageError
         from mlsd.store import ConflictError, StoreError, open_store
 
+        if preload is not None and (code := preload(args)):
+            return code
         try:
             store = open_store(args.db)
         except StoreError as exc:
@@ -82,7 +86,8 @@ def _score(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def _import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _load_imports(args: argparse.Namespace) -> int:
+    """Read every file to import into ``args.designs``; on any bad file, say why and return 2."""
     from mlsd.io import DesignError, load_file
 
     designs = []
@@ -97,7 +102,12 @@ def _import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if bad:
         sys.stderr.write("nothing was imported\n")
         return 2
-    revisions = store.import_designs(designs, message=args.message, author=args.author)
+    args.designs = designs
+    return 0
+
+
+def _import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    revisions = store.import_designs(args.designs, message=args.message, author=args.author)
     rows = [{"id": r.design_id, "name": r.name, "file": str(p)} for r, p in zip(revisions, args.files, strict=True)]
     if args.format == "json":
         _dump(rows, out)
@@ -143,11 +153,16 @@ def _show(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _save(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _load_save(args: argparse.Namespace) -> int:
+    """Read the file to save into ``args.loaded`` (a bad file raises DesignError: exit 2)."""
     from mlsd.io import load_file
 
-    design = load_file(args.file)
-    rev = store.save(args.design, design, base_revision=args.base_revision, message=args.message,
+    args.loaded = load_file(args.file)
+    return 0
+
+
+def _save(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    rev = store.save(args.design, args.loaded, base_revision=args.base_revision, message=args.message,
                      author=args.author)
     if args.format == "json":
         _dump(_revision_json(rev), out)
@@ -248,13 +263,15 @@ def add_library_parser(sub: Any) -> None:
     author = argparse.ArgumentParser(add_help=False)
     author.add_argument("--author", default=None, help="your name, recorded with the revision")
 
-    def action(name: str, func: Action, help: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    def action(name: str, func: Action, help: str, *parents: argparse.ArgumentParser,
+               preload: Preload | None = None) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = actions.add_parser(name, help=help, description=help,
                                                         parents=[common, *parents])
-        p.set_defaults(func=_run(func))
+        p.set_defaults(func=_run(func, preload))
         return p
 
-    p = action("import", _import, "add design files as new designs (all or none)", fmt, author)
+    p = action("import", _import, "add design files as new designs (all or none)", fmt, author,
+               preload=_load_imports)
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--message", default="imported")
 
@@ -273,7 +290,8 @@ def add_library_parser(sub: Any) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--revision", type=_positive, default=None)
 
-    p = action("save", _save, "save a file as the next revision of a design (exit 3 on a conflict)", fmt, author)
+    p = action("save", _save, "save a file as the next revision of a design (exit 3 on a conflict)", fmt, author,
+               preload=_load_save)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--design", required=True, metavar="ID")
     p.add_argument("--base-revision", required=True, type=_positive, metavar="N",

@@ -127,11 +127,18 @@ def _severity_color(severity: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+# The '&' that starts an HTML entity ("&#x202E;", "&lt;"): Graphviz decodes entities in every label, quoted
+# strings included, and Markdown in the notes, so "&#x202E;" would become a real right-to-left override after
+# display_text ran. Such an '&' is written as "&amp;".
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
 def dot_string(text: str) -> str:
     """A DOT quoted string (an escString) showing ``text`` literally: ``\\`` and ``"`` are escaped, so that
-    neither ``\\N`` nor ``\\l`` is expanded and nothing ends the string early; line breaks become ``\\n``."""
+    neither ``\\N`` nor ``\\l`` is expanded and nothing ends the string early; line breaks become ``\\n``; the
+    ``&`` of an HTML entity becomes ``&amp;`` (Graphviz decodes entities in labels)."""
     text = display_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
+    return f'"{_ENTITY.sub("&amp;", text)}"'
 
 
 def dot_html(text: str) -> str:
@@ -638,8 +645,9 @@ def md_cell(text: str) -> str:
 
 
 def md_notes(text: str) -> str:
-    """The author's Markdown notes, kept as Markdown but with raw HTML disabled (``<`` becomes ``&lt;``)."""
-    return display_text(text).replace("<", "&lt;")
+    """The author's Markdown notes, kept as Markdown but with raw HTML and entities disabled (``<`` becomes
+    ``&lt;``, the ``&`` of ``&#x202E;`` becomes ``&amp;``)."""
+    return _ENTITY.sub("&amp;", display_text(text)).replace("<", "&lt;")
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:

@@ -150,7 +150,7 @@ def _counts(summary: dict[str, int], color: bool) -> str:
 
 def validation_text(path: str, report: Report, color: bool = False) -> str:
     """One design's findings for a person: by checklist category, waived ones apart, then a summary line."""
-    lines = [_paint(f"{path}: {_safe(report.design.name)}", "heading", color)]
+    lines = [_paint(f"{_safe(path)}: {_safe(report.design.name)}", "heading", color)]
     active = report.active
     for cat, label in CATEGORIES.items():
         mine = sorted((f for f in active if f.category == cat), key=lambda f: -_RANK[f.severity])
@@ -269,14 +269,14 @@ def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, in
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "level": SARIF_LEVELS[f.severity],
-        "message": {"text": f"{f.message} Fix: {f.fix}"},
+        "message": {"text": display_text(f"{f.message} Fix: {f.fix}")},  # labels quoted in it made printable
         "locations": [location],
-        "properties": {"category": f.category, "design": design.name, "title": f.title},
+        "properties": {"category": f.category, "design": display_text(design.name), "title": f.title},
     }
     if f.rule in rule_index:
         result["ruleIndex"] = rule_index[f.rule]
     if f.waived:
-        result["suppressions"] = [{"kind": "inSource", "justification": f.waiver_reason or ""}]
+        result["suppressions"] = [{"kind": "inSource", "justification": display_text(f.waiver_reason or "")}]
     return result
 
 

@@ -131,8 +131,8 @@ def dot_tokens(text: str) -> list[tuple[str, str]]:
             i = j
 
 
-def dot_unescape(s: str) -> str:
-    return re.sub(r'\\(["\\n])', lambda m: "\n" if m.group(1) == "n" else m.group(1), s)
+def dot_unescape(s: str) -> str:  # Graphviz also decodes entities in quoted labels: to_dot writes '&' of one as &amp;
+    return re.sub(r'\\(["\\n])', lambda m: "\n" if m.group(1) == "n" else m.group(1), s).replace("&amp;", "&")
 
 
 def dot_statements(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

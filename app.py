@@ -1,0 +1,22 @@
+"""MLSD Whiteboard: the Streamlit entry point. It sets the page config and wires the pages, nothing else.
+
+Run with ``streamlit run app.py``. Each page is one line in ``PAGES``; the page scripts live in ``pages/``.
+"""
+
+import streamlit as st
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/board.py", title="Board", icon=":material/draw:", url_path="board"),
+    st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    st.Page("pages/practice.py", title="Practice", icon=":material/timer:", url_path="practice"),
+    st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"),
+]
+SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
+
+st.set_page_config(page_title="MLSD Whiteboard", page_icon=":material/account_tree:", layout="wide")
+if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
+    st.navigation([SHARED], position="hidden").run()
+else:
+    st.navigation(PAGES).run()

@@ -1,0 +1,66 @@
+"""Board: draw an ML system from typed blocks and see it reviewed as you draw.
+
+Thin by design: it applies what happened on the canvas, then lays out the toolbar, palette, canvas, findings,
+inspector and numbers, all drawn by ``components/``; every edit is a function of ``mlsd.edit``.
+"""
+
+import streamlit as st
+
+from components import board_state as bs
+from components.board_library import show_empty_board, show_flash, show_toolbar
+from components.canvas import apply_canvas_report, show_canvas, show_canvas_help
+from components.charts import show_graphviz, show_numbers
+from components.exports import show_exports, show_import
+from components.findings_panel import show_findings
+from components.inspector import show_inspector, show_notes, show_requirements
+from components.palette import show_palette
+from components.practice_board import release_board
+
+PANEL_HEIGHT = 680  # the right-hand panel scrolls within the canvas' height
+
+release_board()  # the practice page lends the board's state to a practice session; take this page's back
+bs.init()
+apply_canvas_report()
+show_toolbar()
+show_flash()
+design = bs.design()
+review = bs.review()
+
+with st.sidebar:
+    show_palette()
+canvas_col, panel_col = st.columns([3.4, 1.6])
+with canvas_col:
+    if not design.components:
+        show_empty_board()
+    show_canvas(review.report.findings)
+    show_canvas_help()
+with panel_col:
+    findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
+    if findings_tab.open:
+        with findings_tab, st.container(height=PANEL_HEIGHT, border=False):
+            show_findings(review.report)
+    if inspector_tab.open:
+        with inspector_tab, st.container(height=PANEL_HEIGHT, border=False):
+            show_inspector()
+    if requirements_tab.open:
+        with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
+            show_requirements()
+
+numbers_tab, graph_tab, files_tab, notes_tab = st.tabs(
+    ["Numbers", "Graphviz view", "Import / export", "Notes"], key="board.bottom", on_change="rerun")
+if numbers_tab.open:
+    with numbers_tab:
+        show_numbers(design, review)
+if graph_tab.open:
+    with graph_tab:
+        show_graphviz(design, review)
+if files_tab.open:
+    with files_tab:
+        import_col, export_col = st.columns(2)
+        with import_col:
+            show_import()
+        with export_col:
+            show_exports(design, review.report)
+if notes_tab.open:
+    with notes_tab:
+        show_notes()

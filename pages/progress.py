@@ -1,0 +1,25 @@
+"""Progress: every graded practice session from the library — the score over time, first against latest per
+rubric dimension, the sessions, and what to study next for the weakest dimension.
+"""
+
+import streamlit as st
+
+from components.board_library import store
+from components.markup import plain
+from components.progress_data import sort_sessions
+from components.progress_view import show_awaiting, show_empty, show_overview, show_study, show_table
+from mlsd.store import StoreError
+
+st.title("Progress")
+try:
+    library = sort_sessions(store().list_sessions())
+except StoreError as exc:
+    st.error(f"The library cannot be read: {plain(str(exc))}", icon=":material/error:")
+    st.stop()
+if not library.attempts:
+    show_empty(library)
+    st.stop()
+show_overview(library.attempts)
+show_study(library.attempts)
+show_table(library.attempts)
+show_awaiting(library)

@@ -1,0 +1,178 @@
+"""Journey: a new user saves a design, changes and saves it again, finds it in the Library, looks at the diff,
+restores the first revision, shares a read-only link, and opens it in a fresh browser context.
+
+Save on the Board (a template, then a prop change that brings a finding), the Library (search), History (the
+diff side by side, restore), Share (create a link; the fresh context sees the design read-only with the accepted
+risk's reason; "Copy to my library"; the revoked link shows only a message). Screenshots go to
+test-artifacts/library-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlsd.diff_render import ADDED_COLOR, CHANGED_COLOR
+from mlsd.io import load_file
+from mlsd.store import open_store
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "designs" / "video_recommendations.json"
+OTHER = ROOT / "designs" / "card_fraud_scoring.json"
+CANVAS = "iframe[title='streamlit_flow.streamlit_flow']"
+SVG = '[data-testid="stGraphVizChart"] svg'
+EDITS = re.compile(r"Save|Rename|Delete|Restore|Revoke|Accept|Create link|Open", re.I)
+
+
+@pytest.fixture
+def library_app(tmp_path: Path, start_app: Callable[..., Any]) -> Iterator[tuple[str, Path]]:
+    """The app with its own library holding one other design; yields its URL and the library file."""
+    db = tmp_path / "library.db"
+    with open_store(db) as store:
+        store.create(load_file(OTHER), message="imported")
+    with start_app(tmp_path) as url:
+        yield url, db
+
+
+def settle(page: Any) -> None:
+    """Wait until the script run is over (the app's 'Running' indicator is gone); no tooltip in the picture."""
+    page.wait_for_timeout(400)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(600)
+
+
+def wait_text(page: Any, text: str | re.Pattern[str]) -> None:
+    page.get_by_text(text).first.wait_for()
+
+
+def nav(page: Any, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+
+
+def test_save_change_diff_restore_share_and_open_read_only(
+    library_app: tuple[str, Path], page: Any, browser: Any, shot: Callable[..., Path]
+) -> None:
+    url, db = library_app
+    template = load_file(TEMPLATE)
+    assert template.waivers, "the journey shows a waiver's reason on the shared view"
+
+    # save a design from a template on the Board
+    page.goto(url)
+    nav(page, "Board")
+    page.get_by_text("An empty board").wait_for()
+    page.get_by_role("button", name=template.name).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+    page.wait_for_timeout(1500)  # the canvas reports its state on mount; not an edit
+    page.get_by_role("button", name="Save", exact=True).click()
+    wait_text(page, "Saved · revision 1")
+
+    # change it (one replica on the gateway: a reliability finding) and save again
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").click()
+    replicas = page.get_by_label("replicas", exact=True)
+    replicas.fill("1")
+    replicas.press("Enter")
+    wait_text(page, "Unsaved changes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    wait_text(page, "Saved · revision 2")
+    with open_store(db) as store:
+        [mine] = [d for d in store.list_designs().items if d.name == template.name]
+        assert mine.revisions == 2
+    design_id = mine.id
+
+    # the Library lists both designs; search narrows to one
+    nav(page, "Library")
+    row = page.locator(f".st-key-lib-row-{design_id}")
+    row.wait_for()
+    assert page.locator("[class*='st-key-lib-row-']").count() == 2
+    assert re.search(r"\b2\b", row.inner_text())  # two revisions
+    settle(page)
+    shot("library-1-table")
+    search = page.get_by_label("Search", exact=True)
+    search.fill("homepage video")
+    search.press("Enter")
+    page.wait_for_function("document.querySelectorAll(\"[class*='st-key-lib-row-']\").length === 1")
+    assert row.is_visible()
+    settle(page)
+    shot("library-2-search")
+
+    # History & diff from the row's menu
+    row.get_by_role("button", name="More").click()
+    page.get_by_text("History & diff", exact=True).click()
+    page.locator(".st-key-hist-rev-2").wait_for()
+    assert "saved from the board" in page.locator(".st-key-hist-rev-2").inner_text()
+    settle(page)
+    shot("library-3-history")
+    page.get_by_role("tab", name="Compare").click()
+    page.locator(SVG).nth(1).wait_for()
+    wait_text(page, "1 block changed")
+    wait_text(page, re.compile(r"🆕 .*REL-1"))
+    changed = page.locator(f"{SVG} g#block-gw")
+    assert changed.count() == 2  # on both sides
+    for i in range(2):
+        assert CHANGED_COLOR.lower() in changed.nth(i).inner_html().lower()
+    assert ADDED_COLOR.lower() not in page.locator(SVG).nth(1).inner_html().lower()
+    settle(page)
+    shot("library-4-diff", full=True)
+
+    # restore revision 1: a new revision 3 with revision 1's content
+    page.get_by_role("tab", name="Revisions").click()
+    page.locator(".st-key-hist-rev-1").get_by_role("button", name="Restore").click()
+    page.locator(".st-key-hist-rev-3").wait_for()
+    with open_store(db) as store:
+        history = store.history(design_id)
+        assert [r.message for r in history][-1] == "restored revision 1"
+        assert store.open(design_id).design.by_id()["gw"].props == store.open(design_id, 1).design.by_id()["gw"].props
+    settle(page)
+    shot("library-5-restored")
+
+    # share a read-only link
+    page.get_by_role("tab", name="Share").click()
+    page.get_by_role("button", name="Create link").click()
+    wait_text(page, "New link")
+    link = page.get_by_test_id("stCode").first.inner_text().strip()
+    assert re.fullmatch(re.escape(url) + r"/\?share=[A-Za-z0-9_-]{43}", link), link
+    settle(page)
+    shot("library-6-share")
+
+    # open it in a fresh browser context: read-only, with the waiver's reason
+    visitor = browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        other = visitor.new_page()
+        other.set_default_timeout(30_000)
+        other.goto(link)
+        other.get_by_text("Read-only shared design").wait_for()
+        other.get_by_role("heading", name=template.name).first.wait_for()
+        other.locator(SVG).wait_for()
+        wait_text(other, "Accepted because:")
+        wait_text(other, template.waivers[0].reason[:40])
+        assert other.get_by_test_id("stSidebarNav").count() == 0
+        assert other.get_by_role("textbox").count() == 0 and other.get_by_role("spinbutton").count() == 0
+        assert other.get_by_role("button", name=EDITS).count() == 0
+        assert other.get_by_role("button", name="Copy to my library").count() == 1
+        settle(other)
+        ARTIFACTS.mkdir(exist_ok=True)
+        other.screenshot(path=str(ARTIFACTS / "library-7-shared-view.png"))
+        other.get_by_role("button", name="Copy to my library").click()
+        wait_text(other, "Copied to your library")
+        with open_store(db) as store:
+            assert store.list_designs().total == 3
+            assert store.get(design_id).revisions == 3  # the original is untouched
+
+        # revoke it: the link now shows one message and nothing else
+        page.locator("[class*='st-key-share-link-']").first.get_by_role("button", name="Revoke").click()
+        wait_text(page, "No active link")
+        other.reload()
+        wait_text(other, "does not exist or is no longer valid")
+        settle(other)
+        assert other.locator(SVG).count() == 0 and other.get_by_role("heading").count() == 0
+        other.screenshot(path=str(ARTIFACTS / "library-8-revoked.png"))
+    finally:
+        visitor.close()

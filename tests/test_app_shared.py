@@ -1,0 +1,174 @@
+"""The shared view driven by AppTest through app.py: a URL with ``?share=TOKEN`` shows the design read-only
+(diagram, findings with accepted risks and their reasons, numbers, notes) and "Copy to my library"; an unknown,
+revoked or trashed token shows one clear message and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.shared_view import NOT_FOUND
+from mlsd.model import Design
+from mlsd.rules import check
+from mlsd.store import Store, open_store
+from tests.conftest import design_of
+
+ROOT = Path(__file__).resolve().parent.parent
+REASON = "Single region by policy until Q3 <script>alert(1)</script>"
+
+
+def shared_design(name: str = "Ranking <b>service</b>", label: str = "Ranker") -> Design:
+    """A small design with a waiver on one of its findings (which rule: whatever the checklists flag first)."""
+    blocks = [
+        {"id": "client", "kind": "client", "label": "Mobile app"},
+        {"id": "gw", "kind": "api_gateway", "label": "API gateway"},
+        {"id": "inf", "kind": "online_inference", "label": label},
+    ]
+    edges = [
+        {"id": "c1", "source": "client", "target": "gw", "flow": "request"},
+        {"id": "c2", "source": "gw", "target": "inf", "flow": "request"},
+    ]
+    plain = design_of(blocks, edges, name=name, requirements={"sla_p99_ms": 200, "peak_qps": 1000})
+    waived = next(f for f in check(plain).findings if f.components)
+    return design_of(blocks, edges, name=name, requirements={"sla_p99_ms": 200, "peak_qps": 1000},
+                     notes="## Why\nWe rank the **feed**.",
+                     waivers=[{"rule": waived.rule, "components": list(waived.components), "reason": REASON}])
+
+
+@pytest.fixture
+def library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "library.db"
+    monkeypatch.setenv("MLSD_DB", str(path))
+    store = open_store(path)
+    yield store
+    store.close()
+
+
+def open_link(token: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["share"] = token
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in (*at.markdown, *at.subheader, *at.caption, *at.info, *at.error, *at.success)]
+    return "\n".join(unescape(p) for p in parts)
+
+
+def assert_only_the_not_found_message(at: AppTest, *secrets: str) -> None:
+    assert [e.value for e in at.error] == [NOT_FOUND]
+    assert not at.markdown and not at.subheader and not at.button and not at.get("graphviz_chart")
+    assert not at.metric and not at.dataframe and not at.sidebar.children
+    for secret in secrets:
+        assert secret not in page_text(at)
+
+
+# -- a valid link -----------------------------------------------------------------------------------------------
+
+
+def test_a_valid_link_shows_the_design_findings_waiver_reasons_numbers_and_notes(library: Store) -> None:
+    design = shared_design()
+    design_id = library.create(design).design_id
+    share = library.create_share(design_id)
+    at = open_link(share.token)
+    text = page_text(at)
+    assert unescape(at.subheader[0].value) == design.name
+    report = check(design)
+    waived = [f for f in report.findings if f.waived]
+    assert len(waived) == 1 and REASON in text and "Accepted because:" in text
+    for f in report.active:
+        assert f"`{f.rule}`" in text
+    counts = report.summary()
+    assert f"**⛔ {counts['error']}** errors" in text and f"**✅ {counts['waived']}** accepted" in text
+    [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
+    assert 'id="block-inf"' in dot
+    analysis = report.context.analysis
+    [paths] = [d.value for d in at.dataframe if "p99 (sum, ms)" in d.value.columns]
+    assert list(paths["p99 (sum, ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
+    assert f"Monthly cost: ${analysis.cost_per_month:,.0f}" in text
+    assert "We rank the **feed**." in text  # the notes, as Markdown
+    assert "latest revision (1)" in text and "Read-only shared design" in text
+    assert not at.sidebar.children  # no navigation to the rest of the library
+
+
+def test_the_view_cannot_change_the_design(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    share = library.create_share(design_id)
+    at = open_link(share.token)
+    assert [b.key for b in at.button] == ["shared.copy"]
+    assert not at.text_input and not at.text_area and not at.number_input and not at.file_uploader
+    assert library.get(design_id).revisions == 1
+
+
+def test_a_pinned_link_keeps_showing_its_revision(library: Store) -> None:
+    design_id = library.create(shared_design(label="Old ranker")).design_id
+    share = library.create_share(design_id, revision=1)
+    library.save(design_id, shared_design(label="New ranker"), base_revision=1)
+    at = open_link(share.token)
+    [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
+    assert "Old ranker" in dot and "New ranker" not in dot
+    assert "revision 1 (pinned)" in page_text(at)
+
+
+def test_copy_to_my_library_creates_a_new_design_and_leaves_the_original(library: Store) -> None:
+    original = shared_design()
+    design_id = library.create(original).design_id
+    share = library.create_share(design_id)
+    at = open_link(share.token)
+    at.button(key="shared.copy").click().run()
+    assert not at.exception
+    page = library.list_designs()
+    assert page.total == 2
+    copy = next(d for d in page.items if d.id != design_id)
+    assert copy.name == f"{original.name} (copy)"
+    copied = library.open(copy.id).design
+    assert copied.model_dump(exclude={"name"}) == original.model_dump(exclude={"name"})
+    assert library.history(design_id)[-1].number == 1 and library.open(design_id).design == original
+    assert "Copied to your library" in page_text(at)
+
+
+# -- a link that does not work ------------------------------------------------------------------------------------
+
+
+def test_an_unknown_token_shows_one_message_and_nothing_else(library: Store) -> None:
+    library.create_share(library.create(shared_design()).design_id)
+    for token in ("x" * 43, "", "'; DROP TABLE shares; --", "a" * 5000):
+        at = open_link(token)
+        assert_only_the_not_found_message(at, "Ranking")
+
+
+def test_a_revoked_token_shows_the_same_message(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    share = library.create_share(design_id)
+    library.revoke_share(share.id)
+    assert_only_the_not_found_message(open_link(share.token), "Ranking", "Ranker")
+
+
+def test_a_link_to_a_trashed_design_stops_working(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    share = library.create_share(design_id)
+    library.delete(design_id)
+    assert_only_the_not_found_message(open_link(share.token), "Ranking")
+    library.restore(design_id)
+    assert "Ranking" in page_text(open_link(share.token))
+
+
+def test_a_link_revoked_while_open_cannot_be_copied(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    share = library.create_share(design_id)
+    at = open_link(share.token)
+    library.revoke_share(share.id)
+    at.button(key="shared.copy").click().run()
+    assert library.list_designs().total == 1
+    assert_only_the_not_found_message(at, "Ranking")
