@@ -12,6 +12,7 @@ PAGES = [
     st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     st.Page("pages/practice.py", title="Practice", icon=":material/timer:", url_path="practice"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"),
+    st.Page("pages/rules.py", title="Rules", icon=":material/checklist:", url_path="rules"),
 ]
 SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
 
