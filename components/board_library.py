@@ -163,17 +163,17 @@ def _on_rename(widget: str) -> None:
         bs.set_error(NAME_KEY, exc.problems)
 
 
-def _on_undo() -> None:
+def on_undo() -> None:
     if not bs.undo():
         bs.flash("info", "Nothing to undo.")
 
 
-def _on_redo() -> None:
+def on_redo() -> None:
     if not bs.redo():
         bs.flash("info", "Nothing to redo.")
 
 
-def _on_layout() -> None:
+def on_layout() -> None:
     design = bs.design()
     if bs.commit(edit.move_blocks(design, auto_layout(design)), push=True):
         bs.flash("success", "Laid the blocks out left to right. Undo puts them back.")
@@ -246,11 +246,11 @@ def show_toolbar() -> None:
                               help="Empty keeps the current name.")
                 st.button("Save as new design", key="board.lib.save_as_ok", on_click=_on_save_as, type="primary",
                           help="Creates a new design in the library; the one you opened stays as it was.")
-        st.button("Undo", key="board.btn.undo", on_click=_on_undo, icon=":material/undo:",
+        st.button("Undo", key="board.btn.undo", on_click=on_undo, icon=":material/undo:",
                   disabled=not bs.can_undo(), help="Undo the last change")
-        st.button("Redo", key="board.btn.redo", on_click=_on_redo, icon=":material/redo:",
+        st.button("Redo", key="board.btn.redo", on_click=on_redo, icon=":material/redo:",
                   disabled=not bs.can_redo(), help="Redo the change you undid")
-        st.button("Auto-layout", key="board.btn.layout", on_click=_on_layout, icon=":material/account_tree:",
+        st.button("Auto-layout", key="board.btn.layout", on_click=on_layout, icon=":material/account_tree:",
                   disabled=len(design.components) < 2,
                   help="Arrange the blocks left to right along their connections (undo puts them back).")
         _status(dirty, doc)

@@ -20,16 +20,14 @@ from typing import Any
 import streamlit as st
 
 from components import board_state as bs
-from components.board_library import show_flash
+from components.board_library import on_layout, on_redo, on_undo, show_flash
 from components.canvas import apply_canvas_report, show_canvas, show_canvas_help
 from components.findings_panel import show_findings
 from components.inspector import show_inspector, show_notes, show_requirements
 from components.palette import show_palette
 from components.practice_state import PracticeKey, report_failure, save
-from mlsd import edit
 from mlsd.model import Design
 from mlsd.practice.session import PracticeSession, with_design
-from mlsd.render import auto_layout
 from mlsd.store import StoreError
 
 BOARD_OWNER = "board"
@@ -123,22 +121,6 @@ def sync_design(sid: str, session: PracticeSession) -> PracticeSession:
     return new
 
 
-def _on_undo() -> None:
-    if not bs.undo():
-        bs.flash("info", "Nothing to undo.")
-
-
-def _on_redo() -> None:
-    if not bs.redo():
-        bs.flash("info", "Nothing to redo.")
-
-
-def _on_layout() -> None:
-    design = bs.design()
-    if bs.commit(edit.move_blocks(design, auto_layout(design)), push=True):
-        bs.flash("success", "Laid the blocks out left to right. Undo puts them back.")
-
-
 def show_board(canvas_height: int = 520) -> None:
     """The palette (in the sidebar), the canvas and the findings / inspector / requirements panel."""
     show_flash()
@@ -150,11 +132,11 @@ def show_board(canvas_height: int = 520) -> None:
     with canvas_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown("**Your design**", width="content")
-            st.button("Undo", key="practice.board.undo", on_click=_on_undo, icon=":material/undo:",
+            st.button("Undo", key="practice.board.undo", on_click=on_undo, icon=":material/undo:",
                       disabled=not bs.can_undo(), help="Undo the last change to your design")
-            st.button("Redo", key="practice.board.redo", on_click=_on_redo, icon=":material/redo:",
+            st.button("Redo", key="practice.board.redo", on_click=on_redo, icon=":material/redo:",
                       disabled=not bs.can_redo(), help="Redo the change you undid")
-            st.button("Auto-layout", key="practice.board.layout", on_click=_on_layout,
+            st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
                       icon=":material/account_tree:", disabled=len(design.components) < 2,
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
         if not design.components:
