@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -40,6 +41,9 @@ from mlsd.rules import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 150.0
+# AppTest touches session state between runs, where Streamlit warns about a missing run context; noise here
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    lambda record: "missing ScriptRunContext" not in record.getMessage())
 _SCRIPT_TIMES: list[float] = []
 _original_exec = script_runner.exec_func_with_error_handling
 

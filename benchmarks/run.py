@@ -1,0 +1,143 @@
+"""Every benchmark of MLSD Whiteboard in one run, against its targets, on this machine.
+
+    python benchmarks/run.py [--json] [--designs 10000] [--quick]
+
+Measures, in this process and in this order (medians; nothing is asserted, misses are reported):
+- ``validate_ms``: rules plus analysis on synthetic layered designs of 100, 1,000 and 10,000 blocks
+  (``benchmarks.validate_bench``); targets 1k <= 100 ms, 10k <= 1.5 s;
+- ``render_dot_ms``: ``to_dot`` on 1,000 blocks (``benchmarks.render_bench``);
+- ``store_save_ms``, ``store_open_ms``, ``store_search_ms``: a library of ``--designs`` designs
+  (``benchmarks.store_bench``; filling it takes about a minute); targets save <= 10 ms, search <= 50 ms;
+- ``board_rerun_ms``: an AppTest rerun of the board page holding a 100-block design, and ``hello_rerun_ms``: an
+  AppTest rerun of a one-line page, so the ratio shows what is ours and what is Streamlit's
+  (``benchmarks.board_bench``); target board <= 150 ms.
+Prints a table; with ``--json`` the last line is one JSON object of every figure plus the machine's facts.
+``--quick`` uses 1,000 designs and fewer repeats (for trying it out; the targets are about the full run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import board_bench, render_bench, store_bench, validate_bench
+
+TARGETS_MS: dict[str, float] = {
+    "validate_ms.1000": 100.0,
+    "validate_ms.10000": 1_500.0,
+    "store_save_ms": 10.0,
+    "store_open_ms": 10.0,
+    "store_search_ms": 50.0,
+    "board_rerun_ms": 150.0,
+}
+LABELS = {
+    "validate_ms.100": "rules + analysis, 100 blocks",
+    "validate_ms.1000": "rules + analysis, 1,000 blocks",
+    "validate_ms.10000": "rules + analysis, 10,000 blocks",
+    "load_ms.10000": "load + validate JSON, 10,000 blocks",
+    "render_dot_ms": "to_dot, 1,000 blocks",
+    "store_save_ms": "save a revision (checks included)",
+    "store_open_ms": "open a design",
+    "store_search_ms": "full-text search",
+    "store_list_ms": "list a page of 50",
+    "board_rerun_ms": "board page rerun, 100 blocks",
+    "board_script_ms": "  of which the page script",
+    "hello_rerun_ms": "bare one-line page rerun",
+}
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "platform": platform.platform(terse=True),
+            "cpus": os.cpu_count(), "load_1min": None if load is None else round(load, 2),
+            "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
+
+
+def measure(designs: int, quick: bool) -> dict[str, Any]:
+    """Run every benchmark; the figures, keyed as in the JSON line."""
+    out: dict[str, Any] = {}
+    step = "validate"
+    print(f"[{step}] rules + analysis at 100 / 1,000 / 10,000 blocks ...", flush=True)
+    v = validate_bench.measure(validate_bench.SIZES, repeat=3 if quick else 7)
+    out["validate_ms"] = v["validate_ms"]
+    out["analysis_ms"] = v["analysis_ms"]
+    out["load_ms"] = v["load_ms"]
+    print("[render] to_dot at 1,000 blocks ...", flush=True)
+    out["render_dot_ms"] = render_bench.measure((1_000,), repeat=5 if quick else 15)["to_dot_ms"]["1000"]
+    print(f"[store] filling a library of {designs:,} designs, then timing it ...", flush=True)
+    store, facts = store_bench.measure(designs, repeat=50 if quick else 200)
+    out.update(store)
+    out["store_facts"] = facts
+    print("[board] AppTest reruns of the board (100 blocks) and of a bare page ...", flush=True)
+    repeat = 10 if quick else 30
+    out.update(board_bench.board(100, repeat))
+    out["hello_rerun_ms"] = board_bench.hello(repeat)
+    return out
+
+
+def figure(results: dict[str, Any], key: str) -> float:
+    name, _, size = key.partition(".")
+    value = results[name][size] if size else results[name]
+    return float(value)
+
+
+def missed(results: dict[str, Any]) -> list[str]:
+    return [key for key, limit in TARGETS_MS.items() if figure(results, key) > limit]
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [f"{'measure':<40}{'median ms':>11}   target", "-" * 66]
+    for key, label in LABELS.items():
+        value = figure(results, key)
+        limit = TARGETS_MS.get(key)
+        verdict = "" if limit is None else f"<= {limit:g} ms  {'ok' if value <= limit else 'MISSED'}"
+        lines.append(f"{label:<40}{value:>11.1f}   {verdict}")
+    ratio = results["board_rerun_ms"] / results["hello_rerun_ms"]
+    lines.append(f"board rerun / bare page rerun: {ratio:.1f}x")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    parser.add_argument("--designs", type=int, default=None, help="designs in the library (default 10,000)")
+    parser.add_argument("--quick", action="store_true", help="smaller library, fewer repeats")
+    args = parser.parse_args(argv)
+    designs = args.designs or (1_000 if args.quick else 10_000)
+    facts = machine()
+    print(f"MLSD Whiteboard benchmarks · Python {facts['python']} · {facts['platform']} · {facts['cpus']} CPUs · "
+          f"load {facts['load_1min']} · {facts['date']} UTC", flush=True)
+    start = time.perf_counter()
+    results = measure(designs, args.quick)
+    results = _rounded(results)
+    print()
+    print(table(results))
+    misses = missed(results)
+    took = time.perf_counter() - start
+    print(f"{len(TARGETS_MS) - len(misses)} of {len(TARGETS_MS)} targets met"
+          + (f"; MISSED: {', '.join(misses)}" if misses else "") + f" · {took:.0f} s in all")
+    if args.json:
+        print(json.dumps({**results, "targets_ms": TARGETS_MS, "missed": misses, "machine": facts,
+                          "quick": args.quick, "seconds": round(took)}))
+    return 0
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
