@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from mlsd.model import Design
+from mlsd.yaml_load import YAMLRefused, load_yaml
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
@@ -43,18 +44,6 @@ def printable(text: str) -> str:
     or a quoted value) are shown as ``\\uXXXX`` escapes, so that a message can neither break into several lines,
     nor drive the terminal, nor fail to encode."""
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors/aliases (which allow 'billion laughs' expansion)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in designs", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
@@ -85,14 +74,13 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     try:
-        if fmt == "json":
-            data = json.loads(text, parse_constant=_reject_constant)
-        else:
-            data = yaml.load(text, Loader=_NoAliasLoader)
+        data = json.loads(text, parse_constant=_reject_constant) if fmt == "json" else load_yaml(text, MAX_DEPTH)
     except RecursionError:
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source) from None
     except json.JSONDecodeError as exc:
         raise DesignError([f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], source) from None
+    except YAMLRefused as exc:
+        raise DesignError([str(exc)], source) from None
     except ValueError as exc:  # NaN / Infinity constants, integers of more than 4300 digits
         text = str(exc)
         if "integer string conversion" in text:
