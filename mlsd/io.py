@@ -228,6 +228,8 @@ def format_errors(exc: ValidationError, data: Any) -> list[str]:
             msg = "is required"
         elif err["type"] == "string_pattern_mismatch" and field.endswith("id"):
             msg = "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'"
+        elif err["type"] == "string_pattern_mismatch" and field.endswith("rule"):
+            msg = f"must be a rule id such as LAT-1 (see `python -m mlsd rules`), got {err['input']!r:.60}"
         for line in msg.splitlines():
             if owner and line.startswith(owner + ": "):
                 line = line[len(owner) + 2:]

@@ -135,7 +135,7 @@ class Connection(_Strict):
 class Waiver(_Strict):
     """An accepted finding: the rule, the blocks it covers (none = all) and why it is accepted."""
 
-    rule: str = Field(min_length=1, max_length=32)
+    rule: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", description="A rule id, such as LAT-1.")
     components: list[str] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     reason: str = Field(min_length=1, description="Why the risk is accepted; shown wherever the finding is.")
 

@@ -10,11 +10,14 @@ from components import board_state as bs
 from components.board_library import show_empty_board, show_flash, show_toolbar
 from components.canvas import apply_canvas_report, show_canvas, show_canvas_help
 from components.charts import show_graphviz, show_numbers
+from components.entry import through_app
 from components.exports import show_exports, show_import
 from components.findings_panel import show_findings
 from components.inspector import show_inspector, show_notes, show_requirements
 from components.palette import show_palette
 from components.practice_board import release_board
+
+through_app()
 
 PANEL_HEIGHT = 680  # the right-hand panel scrolls within the canvas' height
 

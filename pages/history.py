@@ -7,11 +7,14 @@ picker lists the library. Thin by design: drawn by ``components/history_view``, 
 import streamlit as st
 
 from components.diff_view import show_compare
+from components.entry import through_app
 from components.history_view import TABS, show_header, show_picker, show_revisions
 from components.library_state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash, store
 from components.markup import plain
 from components.share_panel import show_share_panel
 from mlsd.store import NotFound, StoreError
+
+through_app()
 
 follow_go()
 show_flash()

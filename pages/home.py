@@ -5,9 +5,12 @@ import streamlit as st
 from components.board_library import start_from_template
 from components.catalog_view import show_catalog
 from components.design_view import show_design, show_load_error
+from components.entry import through_app
 from components.examples import designs_dir, example_figures, list_examples, load_example, pick_example
 from components.intro import show_intro
 from mlsd.io import DesignError
+
+through_app()
 
 show_intro()
 

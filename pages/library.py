@@ -6,6 +6,7 @@ Thin by design: the table, the trash and the files are drawn by ``components/lib
 
 import streamlit as st
 
+from components.entry import through_app
 from components.library_files import show_export, show_import, show_import_result
 from components.library_state import follow_go, show_flash, store
 from components.library_table import (
@@ -19,6 +20,8 @@ from components.library_table import (
 )
 from components.markup import plain
 from mlsd.store import StoreError
+
+through_app()
 
 follow_go()
 try:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.entry import through_app
 from components.markup import plain
 from components.practice_board import load_board
 from components.practice_compare import show_comparison
@@ -23,6 +24,8 @@ from components.practice_state import (
     set_session_id,
     show_flash,
 )
+
+through_app()
 
 show_flash()
 sid = session_id()

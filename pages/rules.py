@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.entry import through_app
 from mlsd.rules import CATEGORIES, all_rules
+
+through_app()
 
 SEVERITY_BADGE = {"error": ":red-badge[error]", "warning": ":orange-badge[warning]", "info": ":blue-badge[info]"}
 

@@ -221,6 +221,8 @@ BAD: list[Bad] = [
         ("connection id 'c' is used more than once",)),
     Bad("dangling-connection", with_blocks(block("a"), connections=[{"id": "c", "source": "a", "target": "ghost"}]),
         ("connection 'c': target 'ghost' is not a block of this design",)),
+    Bad("waiver-rule-is-markup", json.dumps(design_dict(waivers=[{"rule": "<script>\n", "reason": "r"}])),
+        ("waivers[0].rule: must be a rule id such as LAT-1", "got '<script>\\n'")),
     Bad("dangling-waiver", json.dumps(design_dict(waivers=[{"rule": "REL-1", "components": ["ghost"],
                                                            "reason": "r"}])),
         ("waivers[0]", "'ghost' is not a block")),

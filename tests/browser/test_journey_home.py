@@ -98,3 +98,18 @@ def test_hostile_text_shows_as_text(page: Any, hostile_url: str, shot: Callable[
     assert page.evaluate("[...document.scripts].filter(s => s.text.includes('alert(')).length") == 0
     assert page.locator('img[src="x"]').count() == 0
     assert dialogs == []
+
+
+@pytest.mark.parametrize(("path", "heading"), [("board", "An empty board"), ("rules", "Checklist rules")])
+def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_apps_navigation(
+    tmp_path: Path, start_app: Callable[..., Any], page: Any, path: str, heading: str
+) -> None:
+    # Streamlit runs a pages/ file on its own (with a sidebar of file names) until st.navigation has run once
+    # in the process; every page reruns through app.py then (components/entry.py)
+    with start_app(tmp_path) as url:
+        page.goto(f"{url}/{path}")
+        page.get_by_text(heading).first.wait_for()
+        nav = page.get_by_test_id("stSidebarNav")
+        links = [link.inner_text().split("\n")[-1].strip() for link in nav.get_by_role("link").all()]
+        assert links == ["Home", "Board", "Library", "History", "Practice", "Progress", "Rules"]
+        assert page.url.rstrip("/").endswith(f"/{path}")
