@@ -11,7 +11,8 @@ Measures, in this process and in this order (medians; nothing is asserted, misse
 - ``board_rerun_ms``: an AppTest rerun of the board page holding a 100-block design, and ``hello_rerun_ms``: an
   AppTest rerun of a one-line page, so the ratio shows what is ours and what is Streamlit's
   (``benchmarks.board_bench``); target board <= 150 ms.
-Prints a table; with ``--json`` the last line is one JSON object of every figure plus the machine's facts.
+Prints a table (also in Markdown with ``--markdown``); with ``--json`` the last line is one JSON object of every
+figure plus the machine's facts.
 ``--quick`` uses 1,000 designs and fewer repeats (for trying it out; the targets are about the full run).
 """
 
@@ -106,11 +107,23 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table (for the README)."""
+    lines = ["| measure | median | target |", "|---|---:|---|"]
+    for key, label in LABELS.items():
+        value = figure(results, key)
+        limit = TARGETS_MS.get(key)
+        verdict = "" if limit is None else f"≤ {limit:g} ms {'✓' if value <= limit else '✗ missed'}"
+        lines.append(f"| {label.strip()} | {value:.1f} ms | {verdict} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--json", action="store_true", help="end with one line of JSON")
     parser.add_argument("--designs", type=int, default=None, help="designs in the library (default 10,000)")
     parser.add_argument("--quick", action="store_true", help="smaller library, fewer repeats")
+    parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     args = parser.parse_args(argv)
     designs = args.designs or (1_000 if args.quick else 10_000)
     facts = machine()
@@ -125,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - start
     print(f"{len(TARGETS_MS) - len(misses)} of {len(TARGETS_MS)} targets met"
           + (f"; MISSED: {', '.join(misses)}" if misses else "") + f" · {took:.0f} s in all")
+    if args.markdown:
+        print()
+        print(markdown_table(results))
     if args.json:
         print(json.dumps({**results, "targets_ms": TARGETS_MS, "missed": misses, "machine": facts,
                           "quick": args.quick, "seconds": round(took)}))
