@@ -52,8 +52,43 @@ def skewed(*extra_blocks: dict, extra: tuple = ()) -> Design:
 def test_dat1_message_names_both_sides():
     (finding,) = run("DAT-1", skewed()).findings
     assert finding.message.startswith(
-        "'Trainer' builds its training data from 'Warehouse', while online 'Ranking service' reads 'Accounts DB'")
+        "'Trainer' builds its training data from 'Warehouse', while online 'Ranking service' computes its features "
+        "itself from 'Accounts DB' (it reads no feature store): no feature store or feature pipeline feeds both")
     assert finding.components == ("train", "rank")
+
+
+def ad_server(*extra_blocks: dict, extra: tuple = ()) -> Design:
+    """An ad server reading a business store (budgets) and an online feature store filled by Flink, while
+    training recomputes its features in Spark from the lake."""
+    return mk(
+        [APP, B("ads", "online_inference", "Ad server"), B("ctr", "dnn", "pCTR model"),
+         B("budgets", "kv_store", "Campaign budgets"), B("cat", "relational_db", "Ad catalogue"),
+         B("ofs", "online_feature_store", "Online features"), B("mq", "message_queue", "Events"),
+         B("flink", "stream_processor", "Flink counters"), B("lake", "data_lake", "Lake"),
+         B("spark", "batch_etl", "Spark features"), TRAIN, REG, GATE, *extra_blocks],
+        [("app", "ads", "request"), ("ads", "budgets", "request"), ("ads", "cat", "request"),
+         ("ads", "ofs", "request"), ("ads", "ctr", "request"), ("mq", "flink", "stream"), ("flink", "ofs", "stream"),
+         ("mq", "lake", "batch"), ("lake", "spark", "batch"), ("spark", "train", "batch"), ("train", "reg", "batch"),
+         ("reg", "gate", "batch"), ("gate", "ctr", "batch"), *extra],
+    )
+
+
+def test_dat1_message_names_only_the_feature_sources_of_both_sides():
+    (finding,) = run("DAT-1", ad_server()).findings
+    assert finding.message.startswith(
+        "'Trainer' builds its training data from 'Spark features', while online 'Ad server' reads its features from "
+        "'Online features' (filled by 'Flink counters'): no feature store or feature pipeline feeds both")
+    assert "Campaign budgets" not in finding.message and "Ad catalogue" not in finding.message
+    assert finding.components == ("train", "ads")  # the service that reads for the model it calls
+
+
+def test_dat1_a_store_written_by_a_feature_job_is_a_feature_read():
+    # a kv store is a feature store when a feature job fills it; one the service only reads is business data
+    design = ad_server(B("kvjob", "batch_etl", "Budget features job"), extra=(("lake", "kvjob", "batch"),
+                                                                           ("kvjob", "budgets", "batch")))
+    (finding,) = run("DAT-1", design).findings
+    assert ("reads its features from 'Campaign budgets' and 'Online features' (filled by 'Budget features job' "
+            "and 'Flink counters')") in finding.message
 
 
 def test_dat1_log_and_wait_passes():

@@ -94,17 +94,51 @@ def test_mon2_embedding_job_belongs_to_the_system_whose_index_it_fills():
 # ------------------------------------------------------------------------------------------- MON-3
 
 
-def test_mon3_alerts_on_failure_counts_as_alerting():
+def test_mon3_alerts_on_failure_is_not_an_alert_on_drift():
+    # the prop says a failed run of the detector pages someone; drift itself reaches no one
     design = mk([B("drift", "drift_detector", "Drift", alerts_on_failure=True), B("orch", "orchestrator", "Airflow")],
                 [("drift", "orch", "stream")])
-    assert run("MON-3", design).status == "passed"
+    (finding,) = run("MON-3", design).findings
+    assert finding.message == (
+        "'Drift' detects drift but reaches no alerting block (its alerts_on_failure pages only when its own run "
+        "fails, not when it finds drift): retraining starts, but no one learns that the data shifted."
+    )
+    without_prop = mk([B("drift", "drift_detector", "Drift"), B("orch", "orchestrator", "Airflow")],
+                      [("drift", "orch", "stream")])
+    assert run("MON-3", without_prop).findings[0].message == (
+        "'Drift' detects drift but reaches no alerting block: retraining starts, but no one learns that the data "
+        "shifted."
+    )
+
+
+def test_mon3_a_connection_to_alerting_alerts_someone():
+    direct = mk([B("drift", "drift_detector", "Drift"), B("orch", "orchestrator", "Airflow"),
+                 B("alert", "alerting", "Pager")],
+                [("drift", "orch", "batch"), ("drift", "alert", "stream")])
+    assert run("MON-3", direct).status == "passed"
+    # through a dashboard whose alert rules page on-call
+    via_dashboard = mk([B("drift", "drift_detector", "Drift"), B("orch", "orchestrator", "Airflow"),
+                        B("dash", "metrics_dashboard", "Grafana"), B("alert", "alerting", "Pager")],
+                       [("drift", "orch", "batch"), ("drift", "dash", "stream"), ("dash", "alert", "stream")])
+    assert run("MON-3", via_dashboard).status == "passed"
 
 
 def test_mon3_alerting_without_retraining_is_named():
     design = mk([B("drift", "drift_detector", "Drift"), B("alert", "alerting", "Pager")],
                 [("drift", "alert", "stream")])
     (finding,) = run("MON-3", design).findings
-    assert finding.message == "'Drift' detects drift but triggers no retraining: detected drift changes nothing."
+    assert finding.message == (
+        "'Drift' detects drift but reaches no training pipeline or orchestrator: someone is paged, but "
+        "retraining waits for a person."
+    )
+
+
+def test_mon3_a_detector_connected_to_nothing_changes_nothing():
+    design = mk([B("drift", "drift_detector", "Drift", alerts_on_failure=True)], [])
+    (finding,) = run("MON-3", design).findings
+    assert finding.message.endswith("and reaches no training pipeline or orchestrator: detected drift changes "
+                                    "nothing.")
+    assert finding.message.startswith("'Drift' detects drift but reaches no alerting block (its alerts_on_failure")
 
 
 def test_mon3_not_applicable_without_a_detector():

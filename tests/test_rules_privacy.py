@@ -51,7 +51,61 @@ def test_sec1_kms_connection_counts_as_encryption():
 def test_sec1_pii_that_is_not_a_store_is_not_applicable():
     design = design_of([block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka")],
                        [flow("ev", "mq", "stream")])
-    assert run("SEC-1", design).reason == "no store holds personal data (no block with pii is a store)"
+    assert run("SEC-1", design).reason == (
+        "no store holds personal data (no block with pii is a store or declares retention_days)"
+    )
+
+
+def _raw_buffer(kind: str, **props: object) -> Design:
+    """Raw click events with personal data buffered in a block of a pass-through kind."""
+    return design_of([block("ev", "user_events", "Clicks", pii=False), block("buf", kind, "Raw clicks", pii=True,
+                                                                           **props)],
+                     [flow("ev", "buf", "stream")])
+
+
+def test_pass_through_kinds_without_retention_are_not_stores():
+    for kind in ("cache", "stream_processor"):
+        for rid in ("SEC-1", "SEC-3", "SEC-5"):
+            result = run(rid, _raw_buffer(kind))
+            assert result.status == "not_applicable", (kind, rid)
+            assert result.reason.startswith("no store holds personal data"), (kind, rid)
+
+
+def test_pass_through_kinds_declaring_retention_store_personal_data():
+    for kind in ("cache", "stream_processor"):
+        design = _raw_buffer(kind, retention_days=3)
+        assert run("SEC-1", design).findings[0].message == (
+            "'Raw clicks' keeps personal data (pii) at rest for 3 days without encryption at rest."
+        ), kind
+        assert run("SEC-3", design).findings[0].message == (
+            "'Raw clicks' keeps personal data (pii) at rest for 3 days without access control."
+        ), kind
+        assert run("SEC-5", design).findings[0].message == (
+            "'Raw clicks' stores personal data with no erasure on request (erasure_supported)."
+        ), kind
+    # retention_days 0 means forever: kept at rest, and SEC-5 asks for a period
+    forever = _raw_buffer("cache", retention_days=0)
+    assert "keeps personal data (pii) at rest forever" in run("SEC-1", forever).findings[0].message
+    assert "no retention period" in run("SEC-5", forever).findings[0].message
+
+
+def test_message_queue_keeps_its_default_seven_days_at_rest():
+    # the catalog's message queue keeps 7 days (Kafka's default): raw events with PII sit on its disks
+    kafka = _raw_buffer("message_queue")
+    assert run("SEC-1", kafka).status == "passed"  # the kind's default encrypts at rest
+    assert run("SEC-3", kafka).findings[0].message == (
+        "'Raw clicks' keeps personal data (pii) at rest for 7 days without access control."
+    )
+    assert [f.message for f in run("SEC-5", kafka).findings] == [
+        "'Raw clicks' stores personal data with no erasure on request (erasure_supported)."
+    ]
+    guarded = _raw_buffer("message_queue", access_controlled=True, erasure_supported=True, retention_days=1)
+    assert {rid: run(rid, guarded).status for rid in ("SEC-1", "SEC-3", "SEC-5")} == dict.fromkeys(
+        ("SEC-1", "SEC-3", "SEC-5"), "passed"
+    )
+    unmarked = design_of([block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka")],
+                         [flow("ev", "mq", "stream")])
+    assert run("SEC-3", unmarked).status == "not_applicable"  # only blocks marked pii count, as for databases
 
 
 def test_sec2_one_encrypted_end_is_enough():
@@ -106,6 +160,34 @@ def test_sec4_anonymizer_stops_the_flow_but_a_bypass_does_not():
     assert run("SEC-4", design_of(blocks, safe)).status == "passed"
     bypass = run("SEC-4", design_of(blocks, [*safe, flow("ev", "lake", "batch")]))
     assert bypass.findings[0].connections == ("ev-lake",)
+
+
+def test_sec4_drift_retraining_trigger_is_not_a_route_into_training():
+    blocks = [
+        block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka"),
+        block("drift", "drift_detector", "Drift"), block("orch", "orchestrator", "Retrain DAG"),
+        block("alert", "alerting", "Pager"), block("dash", "metrics_dashboard", "Dashboard"),
+        block("anon", "anonymizer", "Anonymizer"), block("lake", "data_lake", "Lake"),
+        block("train", "training_pipeline", "Training"),
+    ]
+    safe = [flow("ev", "mq", "stream"), flow("mq", "drift", "stream"), flow("drift", "orch", "batch"),
+            flow("orch", "train", "batch"), flow("drift", "alert", "stream"), flow("mq", "dash", "stream"),
+            flow("dash", "alert", "stream"), flow("mq", "anon", "stream"), flow("anon", "lake", "batch"),
+            flow("lake", "train", "batch")]
+    for rid in ("SEC-4", "SEC-7"):
+        assert run(rid, design_of(blocks, safe)).status == "passed", rid
+    # a real route of raw data into training is still found, and only that route is named
+    raw = run("SEC-4", design_of(blocks, [*safe, flow("mq", "train", "batch")]))
+    assert [(f.components, f.connections) for f in raw.findings] == [(("train",), ("mq-train",))]
+    assert raw.findings[0].message.endswith("step: Clicks → Kafka → Training.")
+
+
+def test_sec4_experiment_service_passes_personal_data_on():
+    # an A/B service logs per-user assignments and exposures: not a control block, the flow goes through it
+    design = design_of([block("ev", "user_events", "Clicks"), block("ab", "ab_testing", "Experiments"),
+                        block("wh", "data_warehouse", "Warehouse")],
+                       [flow("ev", "ab", "stream"), flow("ab", "wh", "batch")])
+    assert [f.components for f in run("SEC-4", design).findings] == [("wh",)]
 
 
 def test_sec4_pii_marked_sink_still_flagged_and_dp_training_is_not():

@@ -132,6 +132,38 @@ def test_cap6_reports_the_monthly_cost_of_spare_replicas():
     assert run("CAP-6", tiered(1000, replicas=12, cost_per_hour=0.5)).status == "passed"
 
 
+def regional(peak: float, served: list[str], **ranker: object) -> Design:
+    """``tiered`` for a design that must serve these regions."""
+    design = tiered(peak, **ranker)
+    design.requirements.regions = served
+    return design
+
+
+THREE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"]
+
+
+def test_cap6_allows_n_plus_one_in_each_region():
+    # tiny load: 1 replica needed, but each of 3 regions keeps 2 (N+1): 6 is the floor, not over-provisioned
+    assert run("CAP-6", regional(10, THREE_REGIONS, replicas=6)).status == "passed"
+    assert run("CAP-6", tiered(10, replicas=6)).status == "failed"  # one region: 2 would do
+    (finding,) = run("CAP-6", regional(10, THREE_REGIONS, replicas=20, cost_per_hour=0.5)).findings
+    assert finding.components == ("ranker",)
+    assert "runs 20 replicas of 300 req/s for 13 req/s needed" in finding.message
+    assert ("6 would do with a spare in each region (2 per region × 3 regions, at least 2 per region); "
+            "the 14 extra cost $5,110/month") in finding.message
+
+
+def test_cap6_regional_floor_grows_with_the_load_and_follows_the_tier_regions():
+    # 1,300 req/s needs 5 replicas: 2 per region (ceil(5 / 3)) + a spare = 3 per region, 9 in all
+    assert run("CAP-6", regional(1000, THREE_REGIONS, replicas=18)).status == "passed"
+    message = run("CAP-6", regional(1000, THREE_REGIONS, replicas=19)).findings[0].message
+    assert "9 would do with a spare in each region (3 per region × 3 regions" in message
+    # zones of one region are one region; a tier's own regions prop (here one region) wins over the design's
+    assert run("CAP-6", regional(10, ["eu-west-1a", "eu-west-1b"], replicas=6)).status == "failed"
+    placed = regional(10, THREE_REGIONS, replicas=6, regions=["us-east-1a", "us-east-1b"])
+    assert "2 would do with a spare;" in run("CAP-6", placed).findings[0].message
+
+
 def test_cap7_batch_design_needs_only_data_volume():
     batch = design_of(
         [block("lake", "data_lake", "Lake"), block("job", "batch_prediction", "Scorer"),

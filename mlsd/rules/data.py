@@ -77,6 +77,25 @@ def _computes_features(ctx: Context, c: Component, reads: set[str]) -> bool:
     )
 
 
+# jobs that compute features when they write a store
+FEATURE_JOB_KINDS = FEATURE_KINDS | frozenset({"stream_processor", "batch_etl"})
+SOURCE_KINDS = kinds_in_categories("data_sources")
+
+
+def feature_writers(ctx: Context, block: str) -> list[str]:
+    """Feature blocks and stream/batch jobs that write into ``block`` (not by request)."""
+    return [e.source for e in ctx.in_edges.get(block, ())
+            if e.flow != "request" and ctx.kind_of[e.source] in FEATURE_JOB_KINDS]
+
+
+def feature_reads(ctx: Context, unit: str) -> list[str]:
+    """What a serving block reads its features from: feature blocks (feature stores, embedding stores, feature
+    pipelines) and stores a feature job writes. Business data (a budget or catalogue store nothing computes
+    features into), raw source systems and training artifacts (embeddings, an index) are not feature reads."""
+    return [b for b in serving_reads(ctx, unit)
+            if not _is_artifact_store(ctx, b) and (ctx.kind_of[b] in FEATURE_KINDS or feature_writers(ctx, b))]
+
+
 def _is_artifact_store(ctx: Context, block: str) -> bool:
     """A store filled by training, a model or batch prediction (embeddings, an ANN index, precomputed scores)."""
     return any(ctx.category(e.source) in ("training", "models") or ctx.blocks[e.source].kind == "batch_prediction"
@@ -105,6 +124,11 @@ def shared_features(ctx: Context) -> list[Hit]:
     Also passes when online serving reads only what training itself produced (embeddings, an ANN index):
     then no feature is computed twice. Serving that reads no store at all computes its features in the
     service, apart from training: that is flagged unless (b) holds.
+    The message names the training pipeline's inputs and the serving block's feature reads only: feature
+    blocks and stores a feature job writes, with the jobs that fill them. Other stores the service reads
+    (business data such as budgets or a catalogue, raw source systems) are not feature stores and are not
+    named as such; a service without feature reads is said to compute its features itself, from the source
+    systems (transactional databases, event streams, third-party APIs) it reads, if any.
 
     Why: features computed by two code paths (a SQL job for training, service code at request time) drift
     apart; the model then sees at serving time inputs it was never trained on: training/serving skew, one of
@@ -140,21 +164,34 @@ def shared_features(ctx: Context) -> list[Hit]:
         if t in via_shared or t in logged:
             continue
         unit = deployed_from[t]
-        unit_reads = serving_reads(ctx, unit)
-        if not unit_reads and unit in r.called_online:  # name the service that runs the model and reads for it
+        if not feature_reads(ctx, unit) and unit in r.called_online:
+            # a model called online: name the service that runs it and reads its features
             callers = [e.source for e in ctx.in_edges.get(unit, ()) if e.flow == "request" and e.source in r.units]
-            unit = next((c for c in callers if serving_reads(ctx, c)), callers[0] if callers else unit)
-            unit_reads = serving_reads(ctx, unit)
-        served = (f"reads {names(ctx, unit_reads)}" if unit_reads
-                  else "reads no feature store (it computes its features itself)")
+            reading = [c for c in callers if feature_reads(ctx, c)]
+            if not reading and not serving_reads(ctx, unit):
+                reading = [c for c in callers if serving_reads(ctx, c)] or callers
+            unit = reading[0] if reading else unit
         hits.append(Hit(
             f"{quoted(ctx.blocks[t])} builds its training data from {names(ctx, data_origins(ctx, t))}, while "
-            f"online {quoted(ctx.blocks[unit])} {served}: no feature store or feature pipeline feeds both and "
-            "no serving log reaches training, so the two feature computations will drift apart "
+            f"online {quoted(ctx.blocks[unit])} {_served_features(ctx, unit)}: no feature store or feature pipeline "
+            "feeds both and no serving log reaches training, so the two feature computations will drift apart "
             "(training/serving skew).",
             components=(t, unit),
         ))
     return hits
+
+
+def _served_features(ctx: Context, unit: str) -> str:
+    """Where a serving block gets its features, for DAT-1's message (feature reads only, see feature_reads)."""
+    reads = feature_reads(ctx, unit)
+    if reads:
+        writers = [w for b in reads for w in feature_writers(ctx, b) if w not in reads]
+        filled = f" (filled by {names(ctx, writers)})" if writers else ""
+        return f"reads its features from {names(ctx, reads)}{filled}"
+    sources = [b for b in serving_reads(ctx, unit) if ctx.kind_of[b] in SOURCE_KINDS]
+    if sources:
+        return f"computes its features itself from {names(ctx, sources)} (it reads no feature store)"
+    return "reads no feature store (it computes its features itself)"
 
 
 @rule(

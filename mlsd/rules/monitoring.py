@@ -137,14 +137,18 @@ def drift_watched(ctx: Context) -> list[Hit]:
     "monitoring",
     "warning",
     "Drift alerts someone and triggers retraining",
-    "Connect the drift detector to alerting and to the orchestrator or training pipeline that retrains.",
+    "Connect the drift detector to an alerting block (directly or through a dashboard or queue) and to the "
+    "orchestrator or training pipeline that retrains.",
 )
 def drift_acts(ctx: Context) -> list[Hit]:
-    """Each drift detector both alerts and triggers retraining.
+    """Each drift detector both alerts someone and triggers retraining, through its connections.
 
-    Follows each drift detector's outgoing connections (up to four hops through monitoring blocks and
-    queues): it passes when it reaches alerting (or declares ``alerts_on_failure``: it pages when its check
-    fails) and reaches a training pipeline or an orchestrator that runs one.
+    Follows each drift detector's outgoing connections, up to four hops through monitoring blocks (dashboards,
+    logs) and message queues. "Alerts someone" means it reaches an ``alerting`` block: drift is a finding to
+    route to a person, and the alerting block is where routing and on-call live. The ``alerts_on_failure``
+    prop does not count here: in the catalog it means that a failed run of the block pages someone (the
+    detector's own job crashing or missing its input, as MON-6 reads it for jobs), not that detected drift
+    does. "Triggers retraining" means it reaches a training pipeline or an orchestrator (which runs one).
 
     Why: a detector that only draws a chart is noticed after the damage; one that only pages leaves the fix
     to a manual retrain. Drift should reach a person and start a retraining run (that the validation gate
@@ -160,15 +164,25 @@ def drift_acts(ctx: Context) -> list[Hit]:
         raise NotApplicable("no drift detector (MON-2 asks for one)")
     hits = []
     for d in detectors:
-        reached = [ctx.blocks[b] for b in walk(ctx, [d.id], passable=ALERT_PASS, depth=4)]
+        reached = {ctx.kind_of[b] for b in walk(ctx, [d.id], passable=ALERT_PASS, depth=4)}
+        alerts = "alerting" in reached
+        retrains = bool(reached & {"training_pipeline", "orchestrator"})
+        if alerts and retrains:
+            continue
         missing = []
-        if not (d.flag("alerts_on_failure") or any(c.kind == "alerting" for c in reached)):
-            missing.append("alerts no one")
-        if not any(c.kind in ("training_pipeline", "orchestrator") for c in reached):
-            missing.append("triggers no retraining")
-        if missing:
-            hits.append(Hit(f"{quoted(d)} detects drift but {' and '.join(missing)}: detected drift changes nothing.",
-                            components=(d.id,)))
+        if not alerts:
+            note = (" (its alerts_on_failure pages only when its own run fails, not when it finds drift)"
+                    if d.flag("alerts_on_failure") else "")
+            missing.append(f"reaches no alerting block{note}")
+        if not retrains:
+            missing.append("reaches no training pipeline or orchestrator")
+        if not (alerts or retrains):
+            outcome = "detected drift changes nothing"
+        elif alerts:
+            outcome = "someone is paged, but retraining waits for a person"
+        else:
+            outcome = "retraining starts, but no one learns that the data shifted"
+        hits.append(Hit(f"{quoted(d)} detects drift but {' and '.join(missing)}: {outcome}.", components=(d.id,)))
     return hits
 
 

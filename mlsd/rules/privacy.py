@@ -4,9 +4,21 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 Personal data (PII) starts at the blocks marked ``pii: true`` and flows along connections, in their direction.
 A flow stops at an ``anonymizer`` or ``differential_privacy`` block (what leaves it is no longer personal data).
+It also stops at control and observability blocks that do not pass the data they receive on: a
+``drift_detector`` (it compares distributions and sends a trigger), an ``orchestrator`` (it starts jobs), an
+``alerting`` block (it pages) and a ``metrics_dashboard`` (it draws aggregates). They may receive personal
+data, but what leaves them is a signal, so a retraining trigger from a drift detector is not a route of
+personal data into training. ``ab_testing`` and ``experiment_tracking`` are not among them: an experiment
+service emits per-user assignments and exposures that analytics joins with outcomes, and experiment tracking
+keeps run artifacts (dataset snapshots, evaluation samples, models) that flow on to registries and serving.
 A ``request`` connection into a store (storage or features blocks, or a block with ``storage_gb``) is a lookup:
 its payload is not kept, so it carries no PII into the store; a request into ``logging`` is kept and does.
 The flow is computed once per check, in one pass over the graph.
+
+A block *stores personal data* (SEC-1, SEC-3, SEC-5) when it is marked ``pii`` and keeps data at rest: a store
+as above, or a block of a pass-through kind (message queue, cache, stream processor...) that declares how long
+it keeps data (``retention_days``, set on the block or its kind's default; 0 means forever). A Kafka topic
+keeping 7 days of raw events (the message queue's default) holds them on disk like any database.
 """
 
 from __future__ import annotations
@@ -24,6 +36,9 @@ from mlsd.rules.reliability import declared_regions, region_of
 from mlsd.rules.sla import chain, name, names, on_serving_path
 
 STOP_KINDS = frozenset({"anonymizer", "differential_privacy"})
+# control and observability blocks: they receive data but send on only triggers, alerts and charts
+NO_FORWARD_KINDS = frozenset({"drift_detector", "orchestrator", "alerting", "metrics_dashboard"})
+HALT_KINDS = STOP_KINDS | NO_FORWARD_KINDS  # the PII flow reaches these blocks but does not go beyond them
 STORE_CATEGORIES = frozenset({"storage", "features"})
 KEPT_ON_REQUEST = frozenset({"logging"})
 # where raw personal data must not land: ML and analytics sinks (SEC-4)
@@ -43,6 +58,17 @@ def is_store(c: Component) -> bool:
     return KINDS[c.kind].category in STORE_CATEGORIES or c.num("storage_gb") > 0
 
 
+def keeps_at_rest(c: Component) -> bool:
+    """A block that keeps what it receives: a store, or a block of any other kind that declares how long it
+    keeps data (``retention_days``, own or its kind's default; 0 means forever)."""
+    return is_store(c) or c.prop("retention_days") is not None
+
+
+def stores_personal_data(c: Component) -> bool:
+    """The block is marked ``pii`` and keeps data at rest: what SEC-1, SEC-3 and SEC-5 check."""
+    return c.flag("pii") and keeps_at_rest(c)
+
+
 def carries(ctx: Context, e: Connection) -> bool:
     """Whether data moves into the connection's target (a request into a store is a lookup, not a write)."""
     if e.flow != "request":
@@ -60,8 +86,9 @@ class _PiiFlow:
     origin: dict[str, str]  # reached block or seed -> the pii block its data comes from
 
     def carrier(self, ctx: Context, block_id: str) -> bool:
-        """The block holds raw PII and passes it on (seeds and reached blocks, anonymizers excepted)."""
-        return block_id in self.origin and ctx.blocks[block_id].kind not in STOP_KINDS
+        """The block holds raw PII and passes it on (seeds and reached blocks, except anonymizers, DP steps and
+        the control blocks that send on only signals)."""
+        return block_id in self.origin and ctx.blocks[block_id].kind not in HALT_KINDS
 
     def route(self, ctx: Context, block_id: str, then: str | None = None) -> str:
         """'origin → ... → block_id [→ then]' as titles; long routes keep their origin and last hops."""
@@ -77,13 +104,14 @@ class _PiiFlow:
 
 
 def _spread(ctx: Context, seeds: Iterable[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Multi-source breadth-first walk along carrying connections, stopping at anonymizers and DP blocks."""
+    """Multi-source breadth-first walk along carrying connections; it reaches anonymizers, DP blocks and control
+    blocks (``HALT_KINDS``) but does not go beyond them."""
     origin = {s: s for s in seeds}
     parent: dict[str, tuple[str, str]] = {}
     queue = deque(origin)
     while queue:
         node = queue.popleft()
-        if ctx.blocks[node].kind in STOP_KINDS:
+        if ctx.blocks[node].kind in HALT_KINDS:
             continue
         for e in ctx.out_edges.get(node, ()):
             nxt = e.target
@@ -110,10 +138,21 @@ def _pii_stores(ctx: Context) -> list[Component]:
     flow = pii_flow(ctx)
     if not flow.seeds:
         raise NotApplicable("no block is marked pii")
-    stores = [ctx.blocks[b] for b in flow.seeds if is_store(ctx.blocks[b])]
+    stores = [ctx.blocks[b] for b in flow.seeds if stores_personal_data(ctx.blocks[b])]
     if not stores:
-        raise NotApplicable("no store holds personal data (no block with pii is a store)")
+        raise NotApplicable(
+            "no store holds personal data (no block with pii is a store or declares retention_days)"
+        )
     return stores
+
+
+def _holds(c: Component) -> str:
+    """How the block holds personal data, for a message: 'stores' for a store, the retention for a queue."""
+    if is_store(c):
+        return "stores personal data (pii)"
+    days = c.num("retention_days")
+    kept = f"for {days:g} day{'' if days == 1 else 's'}" if days > 0 else "forever (retention_days 0)"
+    return f"keeps personal data (pii) at rest {kept}"
 
 
 def _neighbours(ctx: Context, block_id: str) -> list[Component]:
@@ -127,14 +166,17 @@ def _neighbours(ctx: Context, block_id: str) -> list[Component]:
 def pii_encrypted_at_rest(ctx: Context) -> list[Hit]:
     """Every store holding personal data encrypts it at rest.
 
-    A store is a storage or features block, or any block with ``storage_gb``; it holds personal data when it is
-    marked ``pii``. A stolen disk, snapshot or backup of an unencrypted store is a data breach. A store passes
-    with ``encrypted_at_rest`` or a connection to a ``kms`` block.
+    A store is a storage or features block, any block with ``storage_gb``, or any other block (a message queue,
+    cache or stream processor, which pass data through) that declares how long it keeps data
+    (``retention_days``, set on the block or its kind's default: a message queue keeps 7 days; 0 means
+    forever); it holds personal data when it is marked ``pii``. A stolen disk, snapshot or
+    backup of an unencrypted store is a data breach. A store passes with ``encrypted_at_rest`` or a connection
+    to a ``kms`` block.
     Fix: encrypt the store.
     Source: GDPR Art. 32(1)(a) (encryption of personal data); AWS Well-Architected ML Lens, Security pillar.
     """
     return [
-        Hit(f"{name(ctx, c.id)} stores personal data (pii) without encryption at rest.", components=(c.id,))
+        Hit(f"{name(ctx, c.id)} {_holds(c)} without encryption at rest.", components=(c.id,))
         for c in _pii_stores(ctx)
         if not c.flag("encrypted_at_rest") and not any(n.kind == "kms" for n in _neighbours(ctx, c.id))
     ]
@@ -185,14 +227,16 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
 def pii_access_controlled(ctx: Context) -> list[Hit]:
     """Every store holding personal data requires an authorised identity to read or write.
 
-    Passes with ``access_controlled`` on the store or an ``access_control`` block connected to it.
+    Stores of personal data are those of SEC-1, including queues, caches and stream processors marked ``pii``
+    that keep data for a declared ``retention_days``. Passes with ``access_controlled`` on the store or an
+    ``access_control`` block connected to it.
     Why: without access control every service and engineer can read everyone's data; least privilege is
     both a GDPR duty and the main limit on the damage of a leaked credential.
     Fix: restrict access.
     Source: GDPR Art. 32 (security of processing); AWS Well-Architected, Security pillar (least privilege).
     """
     return [
-        Hit(f"{name(ctx, c.id)} stores personal data (pii) without access control.", components=(c.id,))
+        Hit(f"{name(ctx, c.id)} {_holds(c)} without access control.", components=(c.id,))
         for c in _pii_stores(ctx)
         if not c.flag("access_controlled") and not any(n.kind == "access_control" for n in _neighbours(ctx, c.id))
     ]
@@ -217,10 +261,14 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     """Raw personal data does not reach training, labeling, feature stores, logs, warehouses or data lakes.
 
     The flow is followed across every block (see the module docstring) from each block marked ``pii``; it
-    stops at an anonymizer or a differential_privacy block. A sink (labeling, training_pipeline,
-    hyperparameter_tuning, offline/online feature store, embedding_store, logging, data_warehouse, data_lake,
-    hdfs) that receives it fails, even when the sink itself is marked pii (the sink declaring it holds PII does
-    not make the copy necessary); a training block with ``epsilon`` (DP-SGD) does not.
+    stops at an anonymizer or a differential_privacy block, and does not pass through a drift detector,
+    orchestrator, alerting block or metrics dashboard (they send on triggers and charts, not the data: a
+    drift detector that starts retraining does not bring personal data into training). An A/B testing service
+    and experiment tracking do pass it on (per-user exposures; dataset snapshots and samples). A sink (labeling,
+    training_pipeline, hyperparameter_tuning, offline/online feature store, embedding_store, logging,
+    data_warehouse, data_lake, hdfs) that receives it fails, even when the sink itself is marked pii (the sink
+    declaring it holds PII does not make the copy necessary); a training block with ``epsilon`` (DP-SGD) does
+    not.
     Why: these systems copy data widely, keep it long and give many people access; data minimisation says
     they should get identifiers only when the purpose needs them.
     Fix: anonymise on the way in.
@@ -256,7 +304,9 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
 def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
     """Every store of personal data keeps it for a limited time and can delete one person's data on request.
 
-    ``retention_days`` must be above 0 (0 means forever) and ``erasure_supported`` true.
+    Stores of personal data are those of SEC-1 (a queue, cache or stream processor marked ``pii`` counts when
+    it declares ``retention_days``). ``retention_days`` must be above 0 (0 means forever) and
+    ``erasure_supported`` true.
     Why: storage limitation and the right to erasure are legal duties; designing the delete path late means
     scanning every copy by hand.
     Fix: declare retention and an erasure path.
@@ -304,7 +354,7 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
         if _raw_pii_inputs(ctx, flow, c):
             continue  # SEC-4's finding
         edges = [e for e in ctx.in_edges.get(c.id, ())
-                 if carries(ctx, e) and e.source in origin and ctx.blocks[e.source].kind not in STOP_KINDS]
+                 if carries(ctx, e) and e.source in origin and ctx.blocks[e.source].kind not in HALT_KINDS]
         if not edges:
             continue
         hits.append(Hit(

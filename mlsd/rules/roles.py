@@ -13,18 +13,19 @@ Two modelings of a model block are accepted everywhere:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import cache
+from typing import TypeVar
 
 from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 
 
+@cache
 def kinds_in_categories(*categories: str) -> frozenset[str]:
-    """Every kind of these catalog categories."""
+    """Every kind of these catalog categories (cached: rules ask for the same categories once per block)."""
     return frozenset(k for k, entry in KINDS.items() if entry.category in categories)
 
 
@@ -45,6 +46,7 @@ DATA_PASS_KINDS = (
     | kinds_in_categories("processing", "privacy")
     | frozenset({"labeling", "logging"})
 ) - frozenset({"orchestrator"})
+REQUEST = frozenset({"request"})
 NON_REQUEST = frozenset({"stream", "batch", "feedback"})
 NOT_FEEDBACK = frozenset({"request", "stream", "batch"})
 MAX_LOCAL_DEPTH = 6  # hops of a per-block walk (training inputs, deployment paths)
@@ -78,38 +80,49 @@ def walk(
     ``forward`` follows connections source to target (False: backwards). ``flows`` limits the connections
     followed (None: all). A reached block is expanded further only when ``passable`` allows it (a set of kinds
     or a predicate; None: every block); starts are always expanded and are not reported unless reached from
-    another start. ``depth`` bounds the hops.
+    another start. ``depth`` bounds the hops. Starts given as a set (which has no order of its own) are taken
+    in design order, so which start a block is credited to does not change from run to run.
+
+    Speed: the walk follows ``Context.neighbours`` (plain block ids per direction and flows, built once per
+    check) and reads kinds from ``Context.kind_of``, touching no pydantic object unless ``passable`` is a
+    predicate; the frontier is two parallel lists rather than a list of pairs.
     """
-    edges = ctx.out_edges if forward else ctx.in_edges
-    blocks = ctx.blocks
+    if flows is not None and not isinstance(flows, frozenset):
+        flows = frozenset(flows)
+    next_of = ctx.neighbours(forward, flows)
+    if isinstance(starts, set | frozenset):
+        starts = [b for b in ctx.blocks if b in starts]
     origin: dict[str, str] = {}
     seen: set[str] = set()
-    frontier: list[tuple[str, str]] = []
+    nodes: list[str] = []
+    roots: list[str] = []
     for s in starts:
         if s not in seen:
             seen.add(s)
-            frontier.append((s, s))
+            nodes.append(s)
+            roots.append(s)
     kinds = passable if isinstance(passable, frozenset) else None
     check = None if isinstance(passable, frozenset) else passable
+    kind_of, blocks = ctx.kind_of, ctx.blocks
     hops = 0
-    while frontier and (depth is None or hops < depth):
+    while nodes and (depth is None or hops < depth):
         hops += 1
-        following: list[tuple[str, str]] = []
-        for node, root in frontier:
-            for e in edges.get(node, ()):
-                if flows is not None and e.flow not in flows:
-                    continue
-                nxt = e.target if forward else e.source
+        next_nodes: list[str] = []
+        next_roots: list[str] = []
+        for node, root in zip(nodes, roots, strict=True):
+            for nxt in next_of.get(node, ()):
                 if nxt in seen:
                     continue
                 seen.add(nxt)
                 origin[nxt] = root
                 if kinds is not None:
-                    if blocks[nxt].kind in kinds:
-                        following.append((nxt, root))
-                elif check is None or check(blocks[nxt]):
-                    following.append((nxt, root))
-        frontier = following
+                    if kind_of[nxt] not in kinds:
+                        continue
+                elif check is not None and not check(blocks[nxt]):
+                    continue
+                next_nodes.append(nxt)
+                next_roots.append(root)
+        nodes, roots = next_nodes, next_roots
     return origin
 
 
@@ -128,16 +141,16 @@ class Roles:
     deployed_by: dict[str, tuple[str, ...]]  # model or serving block -> training pipelines that reach it
 
 
-_MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
 
 
 def memo(ctx: Context, key: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per context and key: rules share derived facts within one check."""
-    store = _MEMO.setdefault(ctx, {})
-    if key not in store:
-        store[key] = compute()
-    result: T = store[key]
+    """``compute()`` once per context and key: rules share derived facts within one check (``Context.memo``)."""
+    store = ctx.memo
+    if key in store:
+        found: T = store[key]
+        return found
+    result = store[key] = compute()
     return result
 
 
@@ -152,8 +165,9 @@ def deploy_passable(called: frozenset[str]) -> Callable[[Component], bool]:
 
 def model_callers(ctx: Context, model: str, units: Container[str]) -> list[str]:
     """Serving blocks that call a model block by request (they run it: a service, or batch prediction)."""
-    return [e.source for e in ctx.in_edges.get(model, ())
-            if e.flow == "request" and e.source in units and ctx.blocks[model].kind in MODEL_KINDS]
+    if ctx.kind_of[model] not in MODEL_KINDS:
+        return []
+    return [s for s in ctx.neighbours(False, REQUEST).get(model, ()) if s in units]
 
 
 def roles(ctx: Context) -> Roles:
@@ -162,10 +176,11 @@ def roles(ctx: Context) -> Roles:
 
 
 def _roles(ctx: Context) -> Roles:
+    callers, kind_of = ctx.neighbours(False, REQUEST), ctx.kind_of
     called = frozenset(
         m.id
         for m in ctx.of_category("models")
-        if any(e.flow == "request" and ctx.tier(e.source) == "online" for e in ctx.in_edges.get(m.id, ()))
+        if any(KINDS[kind_of[s]].tier == "online" for s in callers.get(m.id, ()))
     )
     online = tuple(
         c.id for c in ctx.design.components if c.kind in ONLINE_SERVING_KINDS or c.id in called
@@ -177,19 +192,20 @@ def _roles(ctx: Context) -> Roles:
     deploys: dict[str, frozenset[str]] = {}
     for t in trainers:
         reached = walk(ctx, [t], flows=NOT_FEEDBACK, passable=can_pass, depth=MAX_LOCAL_DEPTH)
-        found = {b for b in reached if b in units or ctx.blocks[b].kind in MODEL_KINDS}
+        found = {b for b in reached if b in units or kind_of[b] in MODEL_KINDS}
         found.update(caller for m in list(found) for caller in model_callers(ctx, m, units))
         deploys[t] = frozenset(found)
     deployed_units = {b for reached in deploys.values() for b in reached if b in units}
     model_units = []
+    after, before = ctx.neighbours(True), ctx.neighbours(False)
     for u in (*online, *batch):
-        c = ctx.blocks[u]
+        kind = kind_of[u]
         if (
-            c.kind in ("online_inference", "batch_prediction")
-            or c.kind in MODEL_KINDS
+            kind in ("online_inference", "batch_prediction")
+            or kind in MODEL_KINDS
             or u in deployed_units
-            or any(ctx.blocks[e.target].kind in MODEL_KINDS for e in ctx.out_edges.get(u, ()))
-            or any(ctx.blocks[e.source].kind in MODEL_KINDS for e in ctx.in_edges.get(u, ()))
+            or any(kind_of[b] in MODEL_KINDS for b in after.get(u, ()))
+            or any(kind_of[b] in MODEL_KINDS for b in before.get(u, ()))
         ):
             model_units.append(u)
     deployed_by: dict[str, list[str]] = {}
@@ -206,70 +222,78 @@ def request_groups(ctx: Context) -> dict[str, str]:
 
 
 def deploy_sources(ctx: Context, unit: str) -> dict[str, str]:
-    """Blocks on the deployment paths into a serving block (registries, gates, models, training), walking back."""
-    r = roles(ctx)
-    return memo(ctx, f"deploy_sources:{unit}", lambda: walk(
-        ctx, [unit], forward=False, flows=NOT_FEEDBACK, passable=deploy_passable(r.called_online),
-        depth=MAX_LOCAL_DEPTH))
+    """Blocks on the deployment paths into a serving block (registries, gates, models, training), walking back
+    (cached per context and block)."""
+    found: dict[str, dict[str, str]] = memo(ctx, "deploy_sources", dict)
+    if unit not in found:
+        can_pass = memo(ctx, "deploy_passable", lambda: deploy_passable(roles(ctx).called_online))
+        found[unit] = walk(ctx, [unit], forward=False, flows=NOT_FEEDBACK, passable=can_pass,
+                           depth=MAX_LOCAL_DEPTH)
+    return found[unit]
 
 
 def _request_groups(ctx: Context) -> dict[str, str]:
     group: dict[str, str] = {}
-    out_edges, in_edges = ctx.out_edges, ctx.in_edges
-    for c in ctx.design.components:
-        if c.id in group:
+    callees, callers = ctx.neighbours(True, REQUEST), ctx.neighbours(False, REQUEST)
+    for head in ctx.blocks:
+        if head in group:
             continue
-        group[c.id] = c.id
-        stack = [c.id]
+        group[head] = head
+        stack = [head]
         while stack:
             node = stack.pop()
-            for e in out_edges.get(node, ()):
-                if e.flow == "request" and e.target not in group:
-                    group[e.target] = c.id
-                    stack.append(e.target)
-            for e in in_edges.get(node, ()):
-                if e.flow == "request" and e.source not in group:
-                    group[e.source] = c.id
-                    stack.append(e.source)
+            for other in (*callees.get(node, ()), *callers.get(node, ())):
+                if other not in group:
+                    group[other] = head
+                    stack.append(other)
     return group
 
 
 def monitored_directly(ctx: Context, block_id: str) -> bool:
     """Connected (either way) to a dashboard, log or drift detector, or through a queue/stream into one."""
-    for e in ctx.out_edges.get(block_id, ()):
-        kind = ctx.blocks[e.target].kind
+    after, kind_of = ctx.neighbours(True), ctx.kind_of
+    for target in after.get(block_id, ()):
+        kind = kind_of[target]
         if kind in MONITOR_KINDS:
             return True
         if kind in ("message_queue", "stream_processor") and any(
-            ctx.blocks[f.target].kind in MONITOR_KINDS for f in ctx.out_edges.get(e.target, ())
+            kind_of[b] in MONITOR_KINDS for b in after.get(target, ())
         ):
             return True
-    return any(ctx.blocks[e.source].kind in MONITOR_KINDS for e in ctx.in_edges.get(block_id, ()))
+    return any(kind_of[b] in MONITOR_KINDS for b in ctx.neighbours(False).get(block_id, ()))
 
 
 def inherit_through_callers(
     ctx: Context, covered: set[str], units: Iterable[str], eligible: frozenset[str]
 ) -> None:
-    """Mark covered every ``eligible`` block that a covered serving block calls (it ships with, or is observed
-    through, its caller), transitively."""
+    """Mark covered every ``eligible`` block of ``units`` that a covered block calls (it ships with, or is observed
+    through, its caller), transitively: one breadth-first pass along request connections from the covered
+    blocks, through the blocks it marks."""
     pending = {u for u in units if u not in covered and u in eligible}
-    while pending:
-        newly = {u for u in pending if any(e.flow == "request" and e.source in covered
-                                           for e in ctx.in_edges.get(u, ()))}
-        if not newly:
-            return
-        covered |= newly
-        pending -= newly
+    if not pending:
+        return
+    callees = ctx.neighbours(True, REQUEST)
+    frontier = list(covered)
+    while frontier and pending:
+        marked = []
+        for caller in frontier:
+            for u in callees.get(caller, ()):
+                if u in pending:
+                    pending.discard(u)
+                    covered.add(u)
+                    marked.append(u)
+        frontier = marked
 
 
 def judged_alone(ctx: Context, units: Iterable[str], eligible: frozenset[str]) -> list[str]:
     """Serving blocks that get their own finding: an ``eligible`` block called online only by serving blocks is
     judged with the service that calls it (the finding on the service covers it)."""
     r = roles(ctx)
+    callers_of = ctx.neighbours(False, REQUEST)
     out = []
     for u in units:
         if u in eligible:
-            callers = [e.source for e in ctx.in_edges.get(u, ()) if e.flow == "request"]
+            callers = callers_of.get(u, ())
             if callers and all(c in r.units for c in callers):
                 continue
         out.append(u)

@@ -18,7 +18,7 @@ from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
-from mlsd.rules.reliability import model_serving
+from mlsd.rules.reliability import declared_regions, model_serving, region_of
 from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
 
 HOURS_PER_MONTH = 730.0
@@ -50,6 +50,13 @@ def replica_text(c: Component) -> str:
     """'3 replicas', or '3-12 replicas' for an autoscaling block."""
     low, high = replicas(c), max_replicas(c)
     return f"{low} replicas" if low == high else f"{low}-{high} replicas"
+
+
+def tier_regions(ctx: Context, c: Component) -> list[str]:
+    """Regions a tier runs in: those of its own ``regions`` (zones count as their region), else the regions the
+    design must serve (``requirements.regions``); empty when neither says."""
+    placed = declared_regions(c) or ctx.requirements.regions
+    return list(dict.fromkeys(region_of(r) for r in placed if r.strip()))
 
 
 def _tiers(ctx: Context) -> Iterator[tuple[Component, TierCapacity]]:
@@ -273,11 +280,16 @@ def inference_autoscales(ctx: Context) -> list[Hit]:
 
 @rule(
     "CAP-6", "scalability", "info", "No tier is over-provisioned more than 2×",
-    "Lower replicas to what the peak needs plus one spare (or autoscale from that floor).",
+    "Lower replicas to what the peak needs plus one spare, in each region the tier serves (or autoscale from "
+    "that floor).",
 )
 def over_provisioned(ctx: Context) -> list[Hit]:
     """No tier runs more than twice the replicas the peak needs (with headroom, plus one spare for N+1).
 
+    A tier needs the replicas that carry the peak with the headroom (as CAP-1 computes them) plus one spare,
+    and at least 2. A tier serving several regions keeps N+1 in each: its regions are those of its own
+    ``regions`` prop, else ``requirements.regions``; with R of them it needs R × (its share of the needed
+    replicas, rounded up, + 1), so never fewer than 2 per region. It fails when it runs more than twice that.
     Over-provisioning is the most common waste in serving cost; the message gives the monthly cost of the
     replicas beyond what is needed (``cost_per_hour`` × 730 h). An autoscaling tier is judged on its floor
     (``replicas``). Managed services are not sized here.
@@ -290,7 +302,15 @@ def over_provisioned(ctx: Context) -> list[Hit]:
         needed = t.needed_replicas
         if needed is None:
             continue
-        wanted = max(needed + 1, 2)
+        regions = len(tier_regions(ctx, c))
+        if regions > 1:
+            per_region = max(math.ceil(needed / regions) + 1, 2)  # its share of the load plus a spare, per region
+            wanted = regions * per_region
+            enough = (f"{wanted} would do with a spare in each region ({per_region} per region × {regions} "
+                      "regions, at least 2 per region)")
+        else:
+            wanted = max(needed + 1, 2)
+            enough = f"{wanted} would do with a spare"
         running = replicas(c)
         if running <= OVERPROVISION_FACTOR * wanted:
             continue
@@ -299,7 +319,7 @@ def over_provisioned(ctx: Context) -> list[Hit]:
         waste = f"the {spare} extra cost ${cost:,.0f}/month" if cost > 0 else f"{spare} replicas are extra"
         hits.append(Hit(
             f"{name(ctx, c.id)} runs {running} replicas of {qty(per)} req/s for {qty(t.peak_qps * (1 + headroom))} "
-            f"req/s needed ({qty(t.peak_qps)} at peak + {headroom:.0%}): {wanted} would do with a spare; {waste} "
+            f"req/s needed ({qty(t.peak_qps)} at peak + {headroom:.0%}): {enough}; {waste} "
             f"(design total ${ctx.analysis.cost_per_month:,.0f}/month).",
             components=(c.id,),
         ))
