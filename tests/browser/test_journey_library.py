@@ -24,7 +24,7 @@ from tests.browser.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "designs" / "video_recommendations.json"
+TEMPLATE = ROOT / "designs" / "news_feed_ranking.json"
 OTHER = ROOT / "designs" / "card_fraud_scoring.json"
 CANVAS = "iframe[title='streamlit_flow.streamlit_flow']"
 SVG = '[data-testid="stGraphVizChart"] svg'
@@ -96,7 +96,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
     settle(page)
     shot("library-1-table")
     search = page.get_by_label("Search", exact=True)
-    search.fill("homepage video")
+    search.fill("news feed")
     search.press("Enter")
     page.wait_for_function("document.querySelectorAll(\"[class*='st-key-lib-row-']\").length === 1")
     assert row.is_visible()
