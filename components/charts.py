@@ -50,17 +50,19 @@ def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
 
 
 def waterfall(design: Design, path: RequestPath) -> go.Figure:
-    """Each block's p99 contribution along the path's critical chain, the conservative sum, the simulated p99,
-    and the SLA as a red line."""
+    """Each block's declared p99 along the path's critical chain, their sum, the modelled p99 at peak (queueing
+    included), and the SLA as a red line."""
     titles = _titles(design)
     names = unique([text(titles.get(b, b), 24) for b, _ in path.contributions])
     values = [round(ms, 3) for _, ms in path.contributions]
-    x = [*names, "= p99 (sum)", "= p99 (simulated)"]
+    at_peak = path.p99_ms
+    x = [*names, "= declared sum", "= p99 at peak"]
     fig = go.Figure(go.Waterfall(
         x=x,
-        y=[*values, path.p99_sum_ms, path.sim_p99_ms],
+        y=[*values, path.p99_sum_ms, at_peak if at_peak is not None else 0.0],
         measure=[*(["relative"] * len(values)), "total", "absolute"],
-        text=[f"{v:g}" for v in values] + [f"{path.p99_sum_ms:.0f}", f"{path.sim_p99_ms:.0f}"],
+        text=[f"{v:g}" for v in values] + [f"{path.p99_sum_ms:.0f}",
+                                           f"{at_peak:.0f}" if at_peak is not None else "saturated"],
         textposition="outside",
         connector={"line": {"color": "#b0bec5"}},
         increasing={"marker": {"color": "#5c6bc0"}},
@@ -71,8 +73,9 @@ def waterfall(design: Design, path: RequestPath) -> go.Figure:
                       annotation_text=f"SLA {path.sla_ms:g} ms", annotation_position="top left")
     fig.update_yaxes(title_text="ms")
     over = " — over the SLA" if path.over_sla else ""
-    return _layout(fig, f"Request path from {text(titles.get(path.entry, path.entry))}: p99 {path.p99_sum_ms:.0f} ms "
-                        f"(simulated {path.sim_p99_ms:.0f} ms){over}")
+    peak = f"{at_peak:.0f} ms" if at_peak is not None else "saturated"
+    return _layout(fig, f"Request path from {text(titles.get(path.entry, path.entry))}: p99 at peak {peak} "
+                        f"(declared sum {path.p99_sum_ms:.0f} ms){over}")
 
 
 def headroom_chart(design: Design, analysis: Analysis) -> go.Figure | None:

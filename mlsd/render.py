@@ -766,18 +766,22 @@ def _md_numbers(design: Design, analysis: Analysis) -> list[str]:
         c = blocks.get(block_id)
         return f"{md_cell(c.title)} (`{block_id}`)" if c else f"`{block_id}`"
 
-    out = ["## Numbers", "", "### Request paths", ""]
+    out = ["## Numbers", "", "### Request paths", "",
+           "p99 at peak: the queueing model (lognormal service per block, M/G/c queue per tier with Erlang C and "
+           "Allen–Cunneen, combined along the calls); at light load: the same without queueing; declared sum: the "
+           "declared p99s added up.", ""]
     if analysis.paths:
         out += _table(
-            ("Entry", "Blocks", "p99 sum", "p50 sum", "Simulated p50", "Simulated p99", "SLA", "Verdict"),
+            ("Entry", "Blocks", "Peak load", "Declared p99 sum", "p99 at light load", "p99 at peak", "SLA",
+             "Verdict"),
             (
                 (
                     name(p.entry),
                     str(len(p.blocks)),
+                    _num(p.peak_qps, "req/s"),
                     _num(p.p99_sum_ms, "ms"),
-                    _num(p.p50_sum_ms, "ms"),
-                    _num(p.sim_p50_ms, "ms"),
-                    _num(p.sim_p99_ms, "ms"),
+                    _num(p.light_p99_ms, "ms"),
+                    "saturated" if p.saturated else _num(p.p99_ms, "ms"),
                     _num(p.sla_ms, "ms"),
                     "**over SLA**" if p.over_sla else ("within SLA" if p.sla_ms is not None else "no SLA"),
                 )
@@ -790,27 +794,38 @@ def _md_numbers(design: Design, analysis: Analysis) -> list[str]:
     if analysis.cycles:
         out += ["", "Request cycles (broken for the numbers): "
                 + "; ".join(" → ".join(f"`{b}`" for b in cyc) for cyc in analysis.cycles)]
-    out += ["", "### Capacity", ""]
+    out += ["", "### Capacity at peak", ""]
     if analysis.capacity:
         out += _table(
-            ("Block", "Peak QPS", "Replicas", "QPS per replica", "Capacity", "Replicas needed", "Headroom"),
+            ("Block", "Peak QPS", "Replicas", "QPS per replica", "Utilisation", "P(wait)", "p99 at peak",
+             "Replicas needed", "Headroom"),
             (
                 (
                     name(t.block),
                     _num(t.peak_qps),
                     str(t.replicas),
                     _num(t.qps_per_replica),
-                    _num(t.capacity_qps),
+                    "—" if t.utilisation is None else "saturated" if t.saturated else f"{t.utilisation:.0%}",
+                    "—" if t.p_wait is None or t.saturated else f"{t.p_wait:.2f}",
+                    "—" if t.saturated else _num(t.p99_ms, "ms"),
                     "—" if t.needed_replicas is None else str(t.needed_replicas),
                     "—" if t.headroom is None else f"{t.headroom:+.0%}" if math.isfinite(t.headroom) else "∞",
                 )
                 for t in analysis.capacity.values()
             ),
-            "lrrrrrr",
+            "lrrrrrrrr",
         )
     else:
         out.append("No block on a request path.")
-    out += ["", "### Monthly cost", "", f"Total: **{_money(analysis.cost_per_month)}** per month.", ""]
+    out += ["", "### Monthly cost", "", f"Total: **{_money(analysis.cost_per_month)}** per month"]
+    if analysis.budget_per_month is not None:
+        verdict = "**over budget**" if analysis.over_budget else "within budget"
+        out[-1] += f" against a budget of {_money(analysis.budget_per_month)} ({verdict})"
+    out[-1] += "."
+    if analysis.cost_per_thousand is not None:
+        out += ["", f"Cost per 1,000 predictions: ${analysis.cost_per_thousand:,.4f} (peak over a peak-to-average "
+                "ratio of 2)."]
+    out.append("")
     if analysis.cost:
         lines = sorted(analysis.cost, key=lambda line: -line.total)
         out += _table(

@@ -106,6 +106,22 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
         "without one split the rest equally).", 0, 1,
     ),
     PropSpec("items_scored", INT, "items/request", "Items this block scores or returns per request.", 0, 1e12),
+    PropSpec(
+        "ms_per_item", F, "ms/item", "Replica time to score one item at full load: a request costs items_scored "
+        "× this, so a replica scores at most 1000 / (items_scored × this) requests per second.", 0, 60_000,
+    ),
+    PropSpec(
+        "batch_size", INT, "requests", "Most requests a replica groups into one batch (dynamic batching, e.g. "
+        "Triton's max_batch_size); 1 = no batching.", 1, 65_536,
+    ),
+    PropSpec(
+        "max_batch_wait_ms", F, "ms", "Longest a request waits for its batch to fill (Triton's "
+        "max_queue_delay); 0 = batch only what is already queued.", 0, 60_000,
+    ),
+    PropSpec(
+        "shards", INT, "", "Shards the block's data is split over; every request fans out to all of them and "
+        "waits for the slowest (replicas are per shard).", 1, 100_000,
+    ),
     # reliability and placement
     PropSpec("regions", L, "", "Regions or zones the replicas run in (e.g. eu-west-1a)."),
     PropSpec("fallback", B, "", "A fallback answers when this block fails (cached, popular, rules)."),

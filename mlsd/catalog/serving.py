@@ -140,11 +140,12 @@ KINDS = [
             "qps_per_replica": 2000,
             "replicas": 2,
             "items_scored": 100,
+            "ms_per_item": 0.005,
             "cost_per_hour": 0.17,
             "fallback": False,
         },
         source="Carbonell & Goldstein, MMR (SIGIR 1998) for diversity; light logic over 100 items on EC2 "
-        "c6i.xlarge $0.17/h on demand.",
+        "c6i.xlarge $0.17/h on demand (2,000 req/s of 100 items: 0.005 ms of a replica per item).",
     ),
     Kind(
         kind="batch_prediction",

@@ -1,0 +1,38 @@
+"""The numbers behind the checklists: request paths, latency under load, capacity, failures and cost.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+One model per module, each documented where it lives:
+- ``paths``: request paths (call trees from entry blocks along ``request`` connections), cycles, critical chain;
+- ``service``: what a visit to a block costs (declared latency, work per request, batching, shards, throughput);
+- ``traffic``: the rate reaching each block at peak (traffic shares, cache hits, fan-out);
+- ``queueing``: Erlang C, Allen–Cunneen, Little's law; ``distributions``: lognormal fits, order statistics;
+- ``capacity``: replicas, utilisation and each tier as a queue at a load;
+- ``latency``: end-to-end latency by sampling the per-tier sojourn times along the call tree;
+- ``network``: the design as a network of queues at any load, and ``analyze`` (everything at peak);
+- ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``cost``: monthly cost,
+  budget, cost per 1,000 predictions; ``simulation``: a ciw discrete-event simulation of the same network;
+- ``export``: the analysis as JSON-ready data.
+
+CONTRACT: ``analyze(design)`` never raises on a valid Design; no non-finite number reaches ``analysis_to_dict``.
+"""
+
+from mlsd.analysis.capacity import TierCapacity
+from mlsd.analysis.cost import CostLine
+from mlsd.analysis.export import analysis_to_dict
+from mlsd.analysis.latency import MAX_SIM_VALUES, MIN_SIM_SAMPLES
+from mlsd.analysis.network import Analysis, LoadModel, RequestPath, analyze
+from mlsd.analysis.paths import is_serving_entry
+
+__all__ = [
+    "MAX_SIM_VALUES",
+    "MIN_SIM_SAMPLES",
+    "Analysis",
+    "CostLine",
+    "LoadModel",
+    "RequestPath",
+    "TierCapacity",
+    "analysis_to_dict",
+    "analyze",
+    "is_serving_entry",
+]

@@ -1,0 +1,135 @@
+"""The latency distributions of one block: a lognormal fitted to its p50 and p99, the normal CDF and its inverse,
+and the exact quantiles of a tier's sojourn time (queueing wait + service) and of the slowest of n shards.
+
+- A block's latency at light load is lognormal with median p50 and 99th percentile p99:
+  ``mu = ln p50``, ``sigma = (ln p99 − ln p50) / z99`` with ``z99 = Φ⁻¹(0.99) = 2.3263``. Lognormal service
+  times are the usual fit for request latencies (right-skewed, positive); two quantiles fix it.
+- The normal CDF uses ``math.erfc``; its inverse is Acklam's rational approximation refined by one Halley step
+  (relative error below 1e-15; P. J. Acklam, "An algorithm for computing the inverse normal cumulative
+  distribution function", 2003).
+- Sojourn time of a tier: ``T = W + S`` with ``W = 0`` with probability ``1 − C`` and exponential with rate
+  ``theta`` otherwise (see ``queueing``), so ``P(T > t) = P(S > t) + C·e^{−theta·t}·E[e^{theta·S}; S ≤ t]``;
+  the integral is taken numerically in log-time (``sojourn_quantile``), which is what the tests compare with a
+  ciw simulation, without sampling noise.
+- The slowest of n independent shards, each with CDF F, has CDF ``F^n`` (order statistics; Dean & Barroso,
+  The Tail at Scale, CACM 2013): its q-quantile is ``F⁻¹(q^{1/n})``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+Z99 = 2.3263478740408408  # Φ⁻¹(0.99)
+NARROW_SIGMA = 0.01  # shape used when a block's p50 is not below its p99
+FloatArray = npt.NDArray[np.float64]
+
+_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
+      -3.066479806614716e01, 2.506628277459239e00)
+_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01,
+      -1.328068155288572e01)
+_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00,
+      4.374664141464968e00, 2.938163982698783e00)
+_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
+_P_LOW = 0.02425
+
+
+def lognormal_fit(p50: float, p99: float) -> tuple[float, float]:
+    """(mu, sigma) of the lognormal with median ``p50`` and 99th percentile ``p99`` (both > 0).
+
+    When ``p50 >= p99`` the distribution is narrow (sigma 0.01) with its p99 at ``p99``.
+    """
+    if p50 <= 0 or p99 <= 0:
+        raise ValueError("a lognormal needs a positive p50 and p99")
+    if p50 >= p99:
+        return math.log(p99) - Z99 * NARROW_SIGMA, NARROW_SIGMA
+    return math.log(p50), (math.log(p99) - math.log(p50)) / Z99
+
+
+def lognormal_mean(mu: float, sigma: float) -> float:
+    """Mean of the lognormal: ``e^{mu + sigma²/2}``."""
+    return math.exp(mu + sigma * sigma / 2.0)
+
+
+def normal_cdf(x: npt.ArrayLike) -> FloatArray:
+    """Φ(x), elementwise."""
+    arr = np.asarray(x, dtype=np.float64)
+    return np.asarray(0.5 * _erfc(-arr / math.sqrt(2.0)), dtype=np.float64)
+
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_ppf(p: npt.ArrayLike) -> FloatArray:
+    """Φ⁻¹(p) for p in (0, 1), elementwise (Acklam + one Halley step)."""
+    q = np.asarray(p, dtype=np.float64)
+    if np.any((q <= 0) | (q >= 1)):
+        raise ValueError("normal_ppf needs probabilities strictly between 0 and 1")
+    x = np.empty_like(q)
+    low = q < _P_LOW
+    high = q > 1 - _P_LOW
+    mid = ~(low | high)
+    if np.any(mid):
+        r = q[mid] - 0.5
+        s = r * r
+        num = ((((_A[0] * s + _A[1]) * s + _A[2]) * s + _A[3]) * s + _A[4]) * s + _A[5]
+        den = ((((_B[0] * s + _B[1]) * s + _B[2]) * s + _B[3]) * s + _B[4]) * s + 1.0
+        x[mid] = num * r / den
+    for mask, sign, tail in ((low, 1.0, q), (high, -1.0, 1.0 - q)):
+        if np.any(mask):
+            t = np.sqrt(-2.0 * np.log(tail[mask]))
+            num = ((((_C[0] * t + _C[1]) * t + _C[2]) * t + _C[3]) * t + _C[4]) * t + _C[5]
+            den = (((_D[0] * t + _D[1]) * t + _D[2]) * t + _D[3]) * t + 1.0
+            x[mask] = sign * num / den
+    e = normal_cdf(x) - q  # one Halley step
+    u = e * math.sqrt(2.0 * math.pi) * np.exp(x * x / 2.0)
+    return np.asarray(x - u / (1.0 + x * u / 2.0), dtype=np.float64)
+
+
+def lognormal_quantile(mu: float, sigma: float, q: float) -> float:
+    """The q-quantile of the lognormal (mu, sigma)."""
+    return math.exp(mu + sigma * float(normal_ppf(q)))
+
+
+def slowest_of_quantile(mu: float, sigma: float, n: int, q: float) -> float:
+    """The q-quantile of the slowest of ``n`` independent lognormal (mu, sigma) latencies: ``F⁻¹(q^{1/n})``."""
+    return lognormal_quantile(mu, sigma, q ** (1.0 / max(n, 1)))
+
+
+def sojourn_survival(t: float, mu: float, sigma: float, p_wait: float, theta: float) -> float:
+    """``P(W + S > t)`` for lognormal service S (mu, sigma, in the unit of t) and a wait W that is 0 with
+    probability ``1 − p_wait`` and exponential with rate ``theta`` (per unit of t) otherwise."""
+    if t <= 0:
+        return 1.0
+    tail_s = 0.5 * math.erfc((math.log(t) - mu) / (sigma * math.sqrt(2.0)))
+    if p_wait <= 0:
+        return tail_s
+    # E[e^{theta S}; S <= t] = ∫ φ(z) e^{theta e^{mu + sigma z}} dz over z ≤ z_t; taken as e^{-theta t}·(...) to
+    # stay finite: ∫ φ(z) e^{-theta (t − s(z))} dz, on a fine grid in z (the integrand is smooth and bounded by φ).
+    z_t = (math.log(t) - mu) / sigma
+    z = np.linspace(min(-9.0, z_t - 1.0), z_t, 4001)
+    s = np.exp(mu + sigma * z)
+    f = np.exp(-z * z / 2.0 - theta * (t - s)) / math.sqrt(2.0 * math.pi)
+    integral = float(np.sum((f[1:] + f[:-1]) * np.diff(z)) / 2.0)
+    return tail_s + p_wait * integral
+
+
+def sojourn_quantile(q: float, mu: float, sigma: float, p_wait: float, theta: float) -> float:
+    """The q-quantile of the sojourn time ``W + S`` (see ``sojourn_survival``), by bisection."""
+    lo = 0.0
+    hi = math.exp(mu + sigma * 9.0)
+    if p_wait > 0:
+        hi += math.log(max(p_wait, 1e-300) / (1.0 - q) + 1.0) / theta * 2.0 + 1.0 / theta
+    while sojourn_survival(hi, mu, sigma, p_wait, theta) > 1.0 - q:
+        hi *= 2.0
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if sojourn_survival(mid, mu, sigma, p_wait, theta) > 1.0 - q:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-9 * hi:
+            break
+    return (lo + hi) / 2.0

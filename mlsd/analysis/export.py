@@ -1,0 +1,66 @@
+"""The analysis as plain JSON-ready data: every number finite or null, saturation as a flag beside it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+from typing import Any
+
+from mlsd.analysis.network import Analysis
+
+
+def finite(x: float | None) -> float | None:
+    """``x`` when it is a finite number, else None (JSON has no infinity or NaN)."""
+    return x if x is None or math.isfinite(x) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return finite(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as plain JSON-ready data (non-finite numbers become null)."""
+    return {
+        "paths": [
+            {
+                "entry": p.entry,
+                "blocks": list(p.blocks),
+                "connections": list(p.connections),
+                "critical": list(p.critical),
+                "contributions": [{"block": b, "p99_ms": finite(ms)} for b, ms in p.contributions],
+                "p99_sum_ms": finite(p.p99_sum_ms),
+                "p50_sum_ms": finite(p.p50_sum_ms),
+                "light_p50_ms": finite(p.light_p50_ms),
+                "light_p99_ms": finite(p.light_p99_ms),
+                "p50_ms": finite(p.p50_ms),
+                "p99_ms": finite(p.p99_ms),
+                "saturated": bool(p.saturated),
+                "saturated_tiers": list(p.saturated),
+                "peak_qps": finite(p.peak_qps),
+                "sla_ms": p.sla_ms,
+                "over_sla": p.over_sla,
+                "missing_latency": list(p.missing_latency),
+            }
+            for p in analysis.paths
+        ],
+        "capacity": [{f.name: _plain(getattr(t, f.name)) for f in fields(t)} for t in analysis.capacity.values()],
+        "cost": [
+            {
+                "block": line.block,
+                "compute_per_month": finite(line.compute_per_month),
+                "storage_per_month": finite(line.storage_per_month),
+                "total": finite(line.total),
+            }
+            for line in analysis.cost
+        ],
+        "cost_per_month": finite(analysis.cost_per_month),
+        "budget_per_month": analysis.budget_per_month,
+        "over_budget": analysis.over_budget,
+        "cost_per_thousand": finite(analysis.cost_per_thousand),
+        "cycles": [list(c) for c in analysis.cycles],
+        "sim_samples": analysis.sim_samples,
+    }

@@ -1,0 +1,303 @@
+"""End-to-end latency of request paths at a load: per-tier sojourn times combined along the call tree by sampling.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+Each block a request reaches takes, per request, its service time plus, for a queued tier, its queueing wait
+plus, for a batching tier, the wait for its batch to fill:
+- service: lognormal fitted to its light-load p50/p99 (``service``), drawn with numpy's ``standard_normal``;
+- wait: 0 with probability 1 − C and exponential with rate theta otherwise (``queueing``: Erlang C with the
+  Allen–Cunneen correction), drawn by inverse transform from one standard exponential E per request:
+  ``W = max(0, E + ln C) / theta`` (``P(W > t) = C·e^{−theta·t}``);
+- batch fill: uniform between 0 and the longest fill time (``capacity``);
+- shards: the slowest of n shard sojourn times, drawn by inverse transform ``F⁻¹(U^{1/n})`` of the per-shard
+  sojourn CDF (computed on a grid); with hedged requests the per-shard time is ``min(T₁, d + T₂)``, d its p95.
+A sequential block adds its callees' times, a parallel one waits for the slowest, a cache skips its callees
+when it hits (with probability ``hit_rate``). Tiers are independent of each other (their waits are not
+correlated), which a ciw simulation of the same network checks (``simulation``).
+
+The same random numbers are used at every load (common random numbers), so a path's p99 never goes down when
+the load goes up, and a ramp is smooth. A path through a saturated tier (utilisation ≥ 1) has no p99: it is
+reported as saturated. The number of samples per block shrinks on huge designs so that at most
+``MAX_SIM_VALUES`` random numbers are drawn (never fewer than ``MIN_SIM_SAMPLES`` per block); a seed always
+gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mlsd.analysis.capacity import TierState
+from mlsd.analysis.paths import Graph
+from mlsd.analysis.service import HEDGE_QUANTILE, Service
+
+MAX_SIM_VALUES = 2_000_000  # random numbers drawn in all, across blocks on request paths
+MIN_SIM_SAMPLES = 200  # never fewer samples per block than this
+SATURATED = np.float32(1e30)  # the time of a request through a saturated tier: "never", kept finite
+GRID_POINTS = 400  # points of a sharded block's sojourn CDF
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class PathLatency:
+    """p50 and p99 of one path's end-to-end latency at one load (None when a tier on it is saturated)."""
+
+    p50_ms: float | None
+    p99_ms: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One situation to evaluate: the tier states at a load, and the blocks that are down. A ``lost`` block takes
+    no time and calls nothing (its caller gets an error, or its fallback's answer); a ``bypassed`` cache takes no
+    time and passes every request on to what it fronts."""
+
+    states: dict[int, TierState]
+    lost: frozenset[int] = frozenset()
+    bypassed: frozenset[int] = frozenset()
+
+
+def sample_count(requested: int, arrays: int) -> int:
+    """Samples per block when ``arrays`` arrays of random numbers are needed (see the module docstring)."""
+    if requested <= 0:
+        raise ValueError(f"samples must be positive, got {requested}")
+    if arrays * requested <= MAX_SIM_VALUES:
+        return requested
+    return min(requested, max(MIN_SIM_SAMPLES, MAX_SIM_VALUES // max(arrays, 1)))
+
+
+class Sampler:
+    """The random draws of every block on a request path, made once, and the end-to-end latency they give at any
+    set of tier states."""
+
+    def __init__(self, g: Graph, services: Sequence[Service | None], samples: int, seed: int) -> None:
+        self.g = g
+        self.services = services
+        reached = [(v, svc) for v in g.reach_post if (svc := services[v]) is not None]
+        timed = [v for v, svc in reached if svc.timed and svc.shards == 1]
+        queued = [v for v, svc in reached if svc.queued and svc.shards == 1]
+        batching = [v for v, svc in reached if svc.batch_size > 1 and svc.batch_wait_ms > 0]
+        sharded = [v for v, svc in reached if svc.shards > 1]
+        cached = [v for v, svc in reached if svc.hit_rate > 0 and g.kids[v]]
+        by_position = dict(reached)
+        arrays = len(timed) + len(queued) + len(batching) + len(sharded) + len(cached)
+        self.samples = count = sample_count(samples, max(arrays, 1))
+        rng = np.random.default_rng(seed)
+        n = len(g.ids)
+        self.service: list[FloatArray | None] = [None] * n
+        self.expo: list[FloatArray | None] = [None] * n
+        self.fill: list[FloatArray | None] = [None] * n
+        self.shard_u: list[npt.NDArray[np.float64] | None] = [None] * n
+        self.miss: list[npt.NDArray[np.bool_] | None] = [None] * n
+        for v in timed:
+            svc = by_position[v]
+            z = rng.standard_normal(count, dtype=np.float32)
+            z *= np.float32(svc.sigma)
+            z += np.float32(svc.mu)
+            self.service[v] = np.exp(z, out=z)
+        for v in queued:
+            self.expo[v] = rng.standard_exponential(count, dtype=np.float32)
+        for v in batching:
+            self.fill[v] = rng.random(count, dtype=np.float32)
+        for v in sharded:
+            self.shard_u[v] = rng.random(count)
+        for v in cached:
+            self.miss[v] = rng.random(count, dtype=np.float32) >= np.float32(by_position[v].hit_rate)
+
+    def own(self, v: int, rows: Sequence[Row], s: int) -> FloatArray | None:
+        """Block v's own time in each row, shape (rows, s); None when always 0."""
+        svc = self.services[v]
+        if svc is None:
+            return None
+        k = len(rows)
+        down = [i for i, row in enumerate(rows) if v in row.lost or v in row.bypassed]
+        if len(down) == k:
+            return None
+        out = self._sharded(v, svc, rows, s) if svc.shards > 1 else self._single(v, rows, s)
+        if out is not None and down:
+            out = np.array(out)  # a writable copy
+            out[down] = 0.0
+        return out
+
+    def _single(self, v: int, rows: Sequence[Row], s: int) -> FloatArray | None:
+        k = len(rows)
+        base = self.service[v]
+        expo = self.expo[v]
+        fill = self.fill[v]
+        if base is not None:
+            base = base[:s]
+        if expo is None and fill is None:
+            return None if base is None else np.broadcast_to(base, (k, s))
+        expo = expo[:s] if expo is not None else None
+        fill = fill[:s] if fill is not None else None
+        out = np.zeros((k, s), dtype=np.float32) if base is None else np.repeat(base[None, :], k, axis=0)
+        for i, row in enumerate(rows):
+            state = row.states.get(v)
+            if state is None:
+                continue
+            if state.saturated:
+                out[i] = SATURATED
+                continue
+            if expo is not None and state.p_wait > 0.0:
+                w = expo + np.float32(math.log(state.p_wait))
+                np.maximum(w, np.float32(0.0), out=w)
+                w *= np.float32(1.0 / state.theta_per_ms)
+                out[i] += w
+            if fill is not None and state.batch_fill_ms > 0.0:
+                out[i] += fill * np.float32(state.batch_fill_ms)
+        return out
+
+    def _sharded(self, v: int, svc: Service, rows: Sequence[Row], s: int) -> FloatArray:
+        u = self.shard_u[v]
+        assert u is not None
+        u = u[:s]
+        out = np.empty((len(rows), s), dtype=np.float32)
+        for i, row in enumerate(rows):
+            state = row.states.get(v)
+            if state is not None and state.saturated:
+                out[i] = SATURATED
+                continue
+            p_wait = state.p_wait if state is not None else 0.0
+            theta = state.theta_per_ms if state is not None else 0.0
+            out[i] = shard_times(svc, p_wait, theta, u)
+            fill = self.fill[v]
+            if fill is not None and state is not None and state.batch_fill_ms > 0.0:
+                out[i] += fill[:s] * np.float32(state.batch_fill_ms)
+        return out
+
+    def paths(self, rows: Sequence[Row], entries: Sequence[int], tier_quantile: bool = False,
+              limit: int | None = None) -> tuple[dict[int, list[PathLatency]], dict[int, list[float | None]]]:
+        """End-to-end p50/p99 of each entry's path in each row, and, with ``tier_quantile``, each block's own p99
+        in each row. ``limit`` uses only the first that many samples of each block (fewer, same numbers)."""
+        g = self.g
+        order = g.reach_post
+        kids_of = g.kids
+        k = len(rows)
+        s = self.samples if limit is None else max(1, min(limit, self.samples))
+        lost_rows: dict[int, list[int]] = {}
+        bypass_rows: dict[int, list[int]] = {}
+        for i, row in enumerate(rows):
+            for v in row.lost:
+                lost_rows.setdefault(v, []).append(i)
+            for v in row.bypassed:
+                bypass_rows.setdefault(v, []).append(i)
+        callers = [0] * len(g.ids)
+        for v in order:
+            for w in kids_of[v]:
+                callers[w] += 1
+        keep = set(entries)
+        total: list[FloatArray | None] = [None] * len(g.ids)
+        done = [False] * len(g.ids)
+        own_p99: dict[int, list[float | None]] = {}
+        for v in order:  # children first; results are never modified in place once stored
+            own = self.own(v, rows, s)
+            if tier_quantile and own is not None:
+                q = np.quantile(own, 0.99, axis=1)
+                own_p99[v] = [None if x >= 1e29 else float(x) for x in q]
+            kids = kids_of[v]
+            down: FloatArray | None = None
+            if kids:
+                svc = self.services[v]
+                parallel = svc is not None and svc.parallel
+                for w in kids:
+                    t = total[w] if done[w] else None
+                    if t is None:
+                        continue
+                    if down is None:
+                        down = t.copy()
+                    elif parallel:
+                        np.maximum(down, t, out=down)
+                    else:
+                        down += t
+                miss = self.miss[v]
+                if down is not None and miss is not None:
+                    kept = bypass_rows.get(v)
+                    saved = down[kept].copy() if kept else None
+                    down *= miss[:s]  # a hit skips the callees
+                    if kept:
+                        down[kept] = saved
+                if down is not None and v in lost_rows:
+                    down[lost_rows[v]] = 0.0  # a block that is down calls nothing
+                for w in kids:  # free what no other caller needs
+                    callers[w] -= 1
+                    if not callers[w] and w not in keep:
+                        total[w] = None
+            if own is None:
+                total[v] = down
+            elif down is None:
+                total[v] = own
+            else:
+                down += own
+                total[v] = down
+            done[v] = True
+        out: dict[int, list[PathLatency]] = {}
+        for e in entries:
+            t = total[e]
+            if t is None:
+                out[e] = [PathLatency(0.0, 0.0) for _ in range(k)]
+                continue
+            q = np.quantile(t.astype(np.float64), [0.5, 0.99], axis=1)
+            out[e] = [PathLatency(*(None if x >= 1e29 else float(x) for x in q[:, i])) for i in range(k)]
+        return out, own_p99
+
+
+def shard_times(svc: Service, p_wait: float, theta_per_ms: float, u: npt.NDArray[np.float64]) -> FloatArray:
+    """The slowest of ``svc.shards`` shard sojourn times for each uniform in ``u``: ``F⁻¹(u^{1/n})`` with F the
+    per-shard CDF of wait + service (hedged: of ``min(T₁, d + T₂)``), tabulated on a log-spaced grid."""
+    if not svc.timed:
+        return np.zeros(u.shape, dtype=np.float32)
+    grid, cdf = shard_cdf(svc, p_wait, theta_per_ms)
+    target = u ** (1.0 / svc.shards)
+    return np.interp(target, cdf, grid).astype(np.float32)
+
+
+def shard_cdf(svc: Service, p_wait: float, theta_per_ms: float) -> tuple[npt.NDArray[np.float64],
+                                                                          npt.NDArray[np.float64]]:
+    """(grid of times in ms, per-shard CDF of the sojourn time on it), hedging applied when the block hedges."""
+    mu, sigma = svc.mu, svc.sigma
+    hi = math.exp(mu + 7.5 * sigma)
+    if p_wait > 0 and theta_per_ms > 0:
+        hi += 40.0 / theta_per_ms
+    grid = np.concatenate([[0.0], np.geomspace(math.exp(mu - 6.0 * sigma), hi, GRID_POINTS - 1)])
+    survival = _sojourn_survival_grid(grid, mu, sigma, p_wait, theta_per_ms)
+    if svc.hedged:
+        # a backup request is sent at d, the p95 of one request; the shard answers with the first reply
+        d = float(np.interp(1.0 - HEDGE_QUANTILE, survival[::-1], grid[::-1]))
+        shifted = np.interp(grid - d, grid, survival, left=1.0)
+        survival = survival * shifted
+    cdf = np.maximum.accumulate(1.0 - survival)
+    cdf[0] = 0.0
+    return grid, cdf
+
+
+def _sojourn_survival_grid(t: npt.NDArray[np.float64], mu: float, sigma: float, p_wait: float,
+                           theta: float) -> npt.NDArray[np.float64]:
+    """``P(W + S > t)`` on a grid of times (see ``distributions.sojourn_survival``), vectorised."""
+    with np.errstate(divide="ignore"):
+        z_t = (np.log(t) - mu) / sigma
+    tail = 1.0 - _phi(z_t)
+    if p_wait <= 0 or theta <= 0:
+        return np.asarray(tail, dtype=np.float64)
+    z = np.linspace(-9.0, 9.0, 721)
+    s = np.exp(mu + sigma * z)
+    dens = np.exp(-z * z / 2.0) / math.sqrt(2.0 * math.pi)
+    # ∫_{z ≤ z_t} φ(z) e^{−theta (t − s(z))} dz for every t (terms with s(z) > t are cut)
+    diff = t[:, None] - s[None, :]
+    weight = np.where(diff >= 0.0, np.exp(-theta * np.maximum(diff, 0.0)), 0.0) * dens[None, :]
+    integral = np.trapezoid(weight, z, axis=1)
+    return np.asarray(tail + p_wait * integral, dtype=np.float64)
+
+
+def _phi(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Φ(x) vectorised, by Φ(x) = (1 + erf(x/√2))/2 from numpy-free ``math.erf`` on at most a few hundred points."""
+    flat = np.asarray(x, dtype=np.float64).ravel()
+    out = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) if math.isfinite(v) else (0.0 if v < 0 else 1.0)
+                    for v in flat])
+    return out.reshape(np.shape(x))
+
+

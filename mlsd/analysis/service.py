@@ -1,0 +1,228 @@
+"""What one visit to a block costs: its latency at light load and the throughput of a replica, from the props the
+user declared, the kind's defaults where they declared nothing, and the work the block does per request.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+The user's word and what is computed from it:
+- Declared latency: ``p50_ms`` and ``p99_ms`` (own, else the kind's). A block that sets its own p99 is not
+  described by its kind's p50, so the p50 comes from where the p99 comes from; without one it is p99 / 3 (a
+  lognormal whose p99 is 3× its median has shape 0.47, typical of RPC services). A block with no p99 at all
+  counts 0 ms (LAT-2 reports it).
+- Work: a scoring block (models, ``online_inference``, ``reranker``) costs ``items_scored × ms_per_item`` ms of a
+  replica per request. ``ms_per_item`` is the block's own, else its kind's (each documented in the catalog),
+  else 0.0067 ms on CPU / 0.002 ms on GPU (``gpu``; also when a block moves a kind to other hardware than its
+  default, since the kind's figure is for its own hardware): an embedding + MLP ranker of a few MFLOP per item scores
+  ~150k items/s on an 8-vCPU replica and ~500k on an A10G with batching (NVIDIA's published Triton throughput
+  for DLRM-class models; research/senior-review.md §3.1). The work bounds the replica's throughput at
+  ``1000 / work`` requests/s, and a request's latency can't be shorter than the work done with the whole
+  replica: when the work exceeds the declared mean latency, the latency is scaled up by that ratio (shape kept).
+  Below that, the declared numbers stand as given.
+- Throughput: ``qps_per_replica`` (own, else the kind's), lowered to what the work allows. A block with
+  neither is not modelled as a queue (its latency does not grow with load); nor are clients and managed
+  services (``managed: true``: the provider adds capacity as load grows).
+- Parallelism of a replica (servers of its queue) by Little's law from its throughput and mean service time.
+- Dynamic batching (``batch_size`` > 1, ``max_batch_wait_ms``): a request waits for its batch to fill, at most
+  ``max_batch_wait_ms`` and at most the time ``batch_size − 1`` further requests take to arrive at the replica;
+  arrivals are spread evenly over the fill window (NVIDIA Triton, dynamic batcher: max_batch_size and
+  max_queue_delay; its default delay 0 batches only what is already queued).
+- Shards (``shards`` > 1): every request fans out to every shard and waits for the slowest (scatter-gather);
+  ``replicas`` is per shard. ``hedged_requests`` sends a backup to another replica when a shard has not answered
+  by its p95, which cuts the tail at about 5% more load (Dean & Barroso, The Tail at Scale, CACM 2013).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from mlsd.analysis.distributions import lognormal_fit, lognormal_mean
+from mlsd.analysis.queueing import lognormal_cv2, servers_per_replica
+from mlsd.catalog import KINDS
+from mlsd.catalog.props import PropValue
+
+Props = dict[str, PropValue]
+
+SCORING_CATEGORIES = frozenset({"models"})
+SCORING_KINDS = frozenset({"online_inference", "reranker"})
+GENERIC_MS_PER_ITEM = {False: 0.0067, True: 0.002}  # CPU, GPU (see the module docstring)
+HEDGE_QUANTILE = 0.95  # a backup request goes out when a shard is slower than its p95
+HEDGE_EXTRA_LOAD = 1.0 - HEDGE_QUANTILE
+MISSING_P50_FRACTION = 1.0 / 3.0
+# the props a block's service model reads: a block setting none of them is modelled as its kind (once per kind)
+SERVICE_PROPS = frozenset({
+    "p50_ms", "p99_ms", "calls", "hit_rate", "qps_per_replica", "replicas", "max_replicas", "autoscaling",
+    "managed", "items_scored", "ms_per_item", "gpu", "batch_size", "max_batch_wait_ms", "shards",
+    "hedged_requests", "cost_per_hour", "fallback",
+})
+# props whose kind default the report names when a block relies on it
+SERVICE_NUMBERS = ("p99_ms", "p50_ms", "qps_per_replica", "replicas", "ms_per_item")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """The service model of one block (see the module docstring); latencies in ms, throughput in requests/s."""
+
+    block: str
+    kind: str
+    declared_p50_ms: float  # the user's word (or the kind's default); 0 when no latency is known
+    declared_p99_ms: float
+    p50_ms: float  # light-load latency after the work is accounted for
+    p99_ms: float
+    mu: float  # lognormal of the light-load latency (ln ms)
+    sigma: float
+    missing_latency: bool  # no p99 anywhere (own or kind)
+    items: float
+    ms_per_item: float
+    work_ms: float  # replica time per request: items × ms_per_item
+    work_scale: float  # ≥ 1: how much the work stretched the declared latency
+    hit_rate: float
+    parallel: bool
+    managed: bool
+    declared_qps: float | None  # qps_per_replica as declared (or the kind's)
+    qps_per_replica: float | None  # what a replica sustains: declared, lowered to what the work allows
+    replicas: int  # running (the floor when autoscaling); per shard
+    max_replicas: int
+    autoscaling: bool
+    servers: int  # requests one replica works on at once (Little's law)
+    shards: int
+    hedged: bool
+    batch_size: int
+    batch_wait_ms: float
+    cost_per_hour: float
+    fallback: bool  # a fallback answers when this block fails
+    from_kind: tuple[str, ...]  # service numbers taken from the kind's defaults
+
+    @property
+    def timed(self) -> bool:
+        return self.p99_ms > 0.0
+
+    @property
+    def queued(self) -> bool:
+        """Modelled as a queue: a self-run block (not a client, not managed) with a known throughput."""
+        return self.qps_per_replica is not None and self.kind != "client" and not self.managed
+
+    @property
+    def mean_ms(self) -> float:
+        return lognormal_mean(self.mu, self.sigma) if self.timed else 0.0
+
+    @property
+    def cs2(self) -> float:
+        """Squared coefficient of variation of the service time (Allen–Cunneen's cs²)."""
+        return lognormal_cv2(self.sigma) if self.timed else 0.0
+
+    @property
+    def work_limited(self) -> bool:
+        """The work per request, not the declared throughput, bounds a replica."""
+        return (self.declared_qps is not None and self.qps_per_replica is not None
+                and self.qps_per_replica < self.declared_qps)
+
+    def replicas_for(self, rate: float, headroom: float) -> int:
+        """Replicas running at arrival ``rate``: the floor, or what autoscaling runs to keep ``headroom``
+        (capped at ``max_replicas``)."""
+        if not self.autoscaling or not self.qps_per_replica:
+            return self.replicas
+        wanted = math.ceil(round(rate * (1.0 + headroom) / self.qps_per_replica, 9))
+        return min(max(self.replicas, wanted), self.max_replicas)
+
+
+def _num(own: Props, defaults: Props, name: str, default: float = 0.0) -> float:
+    value = own[name] if name in own else defaults.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return float(value)
+
+
+def _flag(own: Props, defaults: Props, name: str) -> bool:
+    return (own[name] if name in own else defaults.get(name)) is True
+
+
+def service_of(block: str, kind: str, own: Props) -> Service:
+    """The service model of one block from its own props and its kind's defaults."""
+    defaults = KINDS[kind].props
+    source = own if "p99_ms" in own else defaults
+    missing = source.get("p99_ms") is None and kind != "client"
+    p99 = max(_num(own, defaults, "p99_ms"), 0.0)
+    p50 = 0.0
+    mu = sigma = 0.0
+    if p99 > 0.0:
+        given = source.get("p50_ms")
+        known = isinstance(given, int | float) and not isinstance(given, bool)
+        p50 = float(given) if known else p99 * MISSING_P50_FRACTION  # type: ignore[arg-type]
+        p50 = min(max(p50, p99 / 1000.0), p99)
+        mu, sigma = lognormal_fit(p50, p99)
+    declared_p50, declared_p99 = p50, p99
+
+    scoring = kind in SCORING_KINDS or KINDS[kind].category in SCORING_CATEGORIES
+    items = max(_num(own, defaults, "items_scored"), 0.0)
+    gpu = _flag(own, defaults, "gpu")
+    per_item = _num(own, {}, "ms_per_item", -1.0)
+    if per_item < 0.0:  # the kind's figure is for the kind's hardware; a block moved to or off GPUs takes ours
+        kind_figure = _num({}, defaults, "ms_per_item", -1.0)
+        same_hardware = gpu == (defaults.get("gpu") is True)
+        per_item = kind_figure if kind_figure >= 0.0 and same_hardware else GENERIC_MS_PER_ITEM[gpu] if scoring else 0.0
+    work = items * per_item if scoring or "ms_per_item" in own else 0.0
+    scale = 1.0
+    if work > 0.0 and p99 > 0.0:
+        scale = max(1.0, work / lognormal_mean(mu, sigma))
+        if scale > 1.0:
+            p50, p99, mu = p50 * scale, p99 * scale, mu + math.log(scale)
+
+    declared_qps = _num(own, defaults, "qps_per_replica")
+    declared = declared_qps if declared_qps > 0.0 else None
+    per = declared
+    if work > 0.0:
+        per = min(per, 1000.0 / work) if per is not None else 1000.0 / work
+    replicas = max(int(_num(own, defaults, "replicas", 1.0)), 1)
+    autoscaling = _flag(own, defaults, "autoscaling")
+    most = max(int(_num(own, defaults, "max_replicas", float(replicas))), replicas) if autoscaling else replicas
+    mean_s = lognormal_mean(mu, sigma) / 1000.0 if p99 > 0.0 else 0.0
+    servers = servers_per_replica(per, mean_s) if per is not None else 1
+    from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults)
+    return Service(
+        block=block,
+        kind=kind,
+        declared_p50_ms=declared_p50,
+        declared_p99_ms=declared_p99,
+        p50_ms=p50,
+        p99_ms=p99,
+        mu=mu,
+        sigma=sigma,
+        missing_latency=missing,
+        items=items,
+        ms_per_item=per_item,
+        work_ms=work,
+        work_scale=scale,
+        hit_rate=min(max(_num(own, defaults, "hit_rate"), 0.0), 1.0),
+        parallel=(own["calls"] if "calls" in own else defaults.get("calls")) == "parallel",
+        managed=_flag(own, defaults, "managed"),
+        declared_qps=declared,
+        qps_per_replica=per,
+        replicas=replicas,
+        max_replicas=most,
+        autoscaling=autoscaling,
+        servers=servers,
+        shards=max(int(_num(own, defaults, "shards", 1.0)), 1),
+        hedged=_flag(own, defaults, "hedged_requests"),
+        batch_size=max(int(_num(own, defaults, "batch_size", 1.0)), 1),
+        batch_wait_ms=max(_num(own, defaults, "max_batch_wait_ms"), 0.0),
+        cost_per_hour=max(_num(own, defaults, "cost_per_hour"), 0.0),
+        fallback=_flag(own, defaults, "fallback"),
+        from_kind=from_kind,
+    )
+
+
+def services(ids: list[str], kinds: list[str], props: list[Props], positions: list[int]) -> list[Service | None]:
+    """The service model of the blocks at ``positions`` (None elsewhere); a block that sets none of
+    ``SERVICE_PROPS`` is modelled once per kind."""
+    out: list[Service | None] = [None] * len(ids)
+    by_kind: dict[str, Service] = {}
+    for v in positions:
+        own, kind = props[v], kinds[v]
+        if own.keys().isdisjoint(SERVICE_PROPS):
+            template = by_kind.get(kind)
+            if template is None:
+                template = by_kind[kind] = service_of(ids[v], kind, {})
+            out[v] = replace(template, block=ids[v])
+        else:
+            out[v] = service_of(ids[v], kind, own)
+    return out
