@@ -123,6 +123,33 @@ def test_sec2_one_encrypted_end_is_enough():
     assert run("SEC-2", clicks(encrypted_in_transit=True)).status == "passed"
 
 
+def test_sec2_one_missing_setting_at_a_block_is_one_finding():
+    design = design_of(
+        [block("ev", "user_events", "Clicks"), block("mq", "message_queue", "Kafka"),
+         block("lake", "data_lake", "Lake"), block("db", "transactional_db", "Orders DB"),
+         block("etl", "batch_etl", "ETL")],
+        [flow("ev", "mq", "stream"), flow("ev", "lake", "batch"), flow("db", "etl", "batch")],
+    )
+    result = run("SEC-2", design)
+    assert [(f.components, f.connections) for f in result.findings] == [
+        (("db", "etl"), ("db-etl",)),  # on its own: as before
+        (("ev", "mq", "lake"), ("ev-mq", "ev-lake")),  # one setting on 'Clicks' encrypts both
+    ]
+    grouped = result.findings[1]
+    assert grouped.message == (
+        "2 connections of 'Clicks' touch personal data and neither end declares encrypted_in_transit: "
+        "Clicks → Kafka (stream); Clicks → Lake (batch)."
+    )
+    assert grouped.fix.startswith("Set encrypted_in_transit (TLS / mTLS) on 'Clicks': one setting encrypts all 2")
+    # TLS at the block fixes them all; TLS at one other end leaves a single connection, reported alone
+    ev_tls = design.model_copy(deep=True)
+    ev_tls.components[0].props["encrypted_in_transit"] = True
+    assert [f.connections for f in run("SEC-2", ev_tls).findings] == [("db-etl",)]
+    mq_tls = design.model_copy(deep=True)
+    mq_tls.components[1].props["encrypted_in_transit"] = True
+    assert [f.components for f in run("SEC-2", mq_tls).findings] == [("db", "etl"), ("ev", "lake")]
+
+
 def test_sec3_access_control_block_connected():
     db = block("db", "relational_db", "Profiles", pii=True)
     assert run("SEC-3", design_of([db], [])).status == "failed"

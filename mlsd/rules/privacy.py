@@ -199,6 +199,10 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
     A connection is encrypted when either end declares ``encrypted_in_transit``: the prop says all traffic to
     and from that block uses TLS, so one end is enough (a TLS-terminating gateway encrypts its clients'
     traffic). A connection carrying personal data in clear can be read on any network hop.
+    One missing setting is one finding: when several unencrypted connections share a block, setting
+    ``encrypted_in_transit`` on that block encrypts them all, so they are reported together at that block
+    (the block with the most of them first; ties in design order), listing its connections. A connection
+    that shares no such block is reported on its own, at its source and target.
     Fix: turn on TLS at one end.
     Source: GDPR Art. 32(1)(a); AWS Well-Architected, Security pillar (encrypt data in transit).
     """
@@ -207,7 +211,7 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
         raise NotApplicable("no block is marked pii")
     pii = set(flow.seeds)
     tls = {c.id for c in ctx.design.components if c.flag("encrypted_in_transit")}
-    hits = []
+    clear: list[Connection] = []
     touching = 0
     for e in ctx.design.connections:
         if e.source not in pii and e.target not in pii:
@@ -215,15 +219,52 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
         touching += 1
         if e.source in tls or e.target in tls:
             continue
+        clear.append(e)
+    if not touching:
+        raise NotApplicable("no connection touches a block marked pii")
+    by_block: dict[str, list[Connection]] = {}
+    for e in clear:
+        by_block.setdefault(e.source, []).append(e)
+        by_block.setdefault(e.target, []).append(e)
+    position = _position(ctx)
+    shared = sorted((b for b, edges in by_block.items() if len(edges) > 1),
+                    key=lambda b: (-len(by_block[b]), position[b]))
+    hits = []
+    grouped: set[str] = set()
+    for b in shared:
+        edges = [e for e in by_block[b] if e.id not in grouped]
+        if len(edges) < 2:
+            continue
+        grouped.update(e.id for e in edges)
+        hits.append(_clear_at(ctx, b, edges))
+    for e in clear:
+        if e.id in grouped:
+            continue
         hits.append(Hit(
             f"Connection {name(ctx, e.source)} → {name(ctx, e.target)} ({e.flow}) touches personal data and "
             "neither end declares encrypted_in_transit.",
             components=(e.source, e.target),
             connections=(e.id,),
         ))
-    if not touching:
-        raise NotApplicable("no connection touches a block marked pii")
     return hits
+
+
+CONNECTIONS_SHOWN = 5  # connections named in a grouped SEC-2 message; more are counted
+
+
+def _clear_at(ctx: Context, block_id: str, edges: list[Connection]) -> Hit:
+    """SEC-2's finding for several unencrypted connections that one setting on ``block_id`` would encrypt."""
+    shown = [f"{ctx.blocks[e.source].title} → {ctx.blocks[e.target].title} ({e.flow})"
+             for e in edges[:CONNECTIONS_SHOWN]]
+    others = [e.target if e.source == block_id else e.source for e in edges]
+    return Hit(
+        f"{len(edges)} connections of {name(ctx, block_id)} touch personal data and neither end declares "
+        f"encrypted_in_transit: {_counted(shown, len(edges), 'connection', sep='; ')}.",
+        components=(block_id, *dict.fromkeys(o for o in others if o != block_id)),
+        connections=tuple(e.id for e in edges),
+        fix=f"Set encrypted_in_transit (TLS / mTLS) on {name(ctx, block_id)}: one setting encrypts all "
+            f"{len(edges)} connections (or set it on the other end of each).",
+    )
 
 
 @rule(
