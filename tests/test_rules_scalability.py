@@ -179,6 +179,21 @@ def test_cap7_batch_design_needs_only_data_volume():
     assert run("CAP-7", design_of([], [])).status == "not_applicable"
 
 
+def test_cap7_every_missing_requirement_is_one_finding():
+    design = design_of([block("app", "client", "Mobile app"), block("ranker", "online_inference", "Ranker")],
+                       [req("app", "ranker")])
+    (finding,) = run("CAP-7", design).findings  # one cause: the requirements were not filled in
+    assert finding.message == (
+        "The design serves online requests but declares no p99 SLA (requirements.sla_p99_ms), no peak QPS "
+        "(requirements.peak_qps) and no data volume (requirements.data_volume_gb)."
+    )
+    assert finding.fix == "Fill in the requirements: the p99 SLA in ms, the peak QPS and the data volume in GB."
+    design.requirements.peak_qps = 100
+    (finding,) = run("CAP-7", design).findings
+    assert "no p99 SLA (requirements.sla_p99_ms) and no data volume" in finding.message
+    assert "peak" not in finding.message
+
+
 def test_cap7_waiver_without_blocks_accepts_the_design_level_finding():
     data = tiered(1000).model_dump()
     data["requirements"]["data_volume_gb"] = None

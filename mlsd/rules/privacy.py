@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 from weakref import WeakKeyDictionary
 
 from mlsd.catalog import KINDS
@@ -49,6 +50,7 @@ ML_SINKS = frozenset({
 TRAINING_KINDS = frozenset({"training_pipeline", "hyperparameter_tuning"})
 INFERENCE_KINDS = frozenset({"online_inference", "candidate_generation", "reranker"})
 MAX_HOPS_SHOWN = 6  # a longer route is shown as its origin, '…' and its last hops
+ROUTES_SHOWN = 3  # routes into a sink named in a SEC-4 message; more are counted
 
 _FLOWS: WeakKeyDictionary[Context, _PiiFlow] = WeakKeyDictionary()
 
@@ -90,17 +92,21 @@ class _PiiFlow:
         the control blocks that send on only signals)."""
         return block_id in self.origin and ctx.blocks[block_id].kind not in HALT_KINDS
 
-    def route(self, ctx: Context, block_id: str, then: str | None = None) -> str:
-        """'origin → ... → block_id [→ then]' as titles; long routes keep their origin and last hops."""
-        hops = [block_id]
-        node = block_id
-        while node in self.parent and len(hops) < MAX_HOPS_SHOWN:
-            node = self.parent[node][0]
-            hops.append(node)
-        ids = (*reversed(hops), *((then,) if then else ()))
-        if node not in self.parent:
-            return chain(ctx, ids)
-        return f"{ctx.blocks[self.origin[block_id]].title} → … → {chain(ctx, ids)}"
+
+def _route(
+    ctx: Context, parent: dict[str, tuple[str, str]], origin: dict[str, str], block_id: str, then: str | None = None
+) -> str:
+    """'origin → ... → block_id [→ then]' as titles, following ``parent`` back to the origin; long routes keep
+    their origin and last hops."""
+    hops = [block_id]
+    node = block_id
+    while node in parent and len(hops) < MAX_HOPS_SHOWN:
+        node = parent[node][0]
+        hops.append(node)
+    ids = (*reversed(hops), *((then,) if then else ()))
+    if node not in parent:
+        return chain(ctx, ids)
+    return f"{ctx.blocks[origin[block_id]].title} → … → {chain(ctx, ids)}"
 
 
 def _spread(ctx: Context, seeds: Iterable[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
@@ -193,6 +199,10 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
     A connection is encrypted when either end declares ``encrypted_in_transit``: the prop says all traffic to
     and from that block uses TLS, so one end is enough (a TLS-terminating gateway encrypts its clients'
     traffic). A connection carrying personal data in clear can be read on any network hop.
+    One missing setting is one finding: when several unencrypted connections share a block, setting
+    ``encrypted_in_transit`` on that block encrypts them all, so they are reported together at that block
+    (the block with the most of them first; ties in design order), listing its connections. A connection
+    that shares no such block is reported on its own, at its source and target.
     Fix: turn on TLS at one end.
     Source: GDPR Art. 32(1)(a); AWS Well-Architected, Security pillar (encrypt data in transit).
     """
@@ -201,7 +211,7 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
         raise NotApplicable("no block is marked pii")
     pii = set(flow.seeds)
     tls = {c.id for c in ctx.design.components if c.flag("encrypted_in_transit")}
-    hits = []
+    clear: list[Connection] = []
     touching = 0
     for e in ctx.design.connections:
         if e.source not in pii and e.target not in pii:
@@ -209,15 +219,52 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
         touching += 1
         if e.source in tls or e.target in tls:
             continue
+        clear.append(e)
+    if not touching:
+        raise NotApplicable("no connection touches a block marked pii")
+    by_block: dict[str, list[Connection]] = {}
+    for e in clear:
+        by_block.setdefault(e.source, []).append(e)
+        by_block.setdefault(e.target, []).append(e)
+    position = _position(ctx)
+    shared = sorted((b for b, edges in by_block.items() if len(edges) > 1),
+                    key=lambda b: (-len(by_block[b]), position[b]))
+    hits = []
+    grouped: set[str] = set()
+    for b in shared:
+        edges = [e for e in by_block[b] if e.id not in grouped]
+        if len(edges) < 2:
+            continue
+        grouped.update(e.id for e in edges)
+        hits.append(_clear_at(ctx, b, edges))
+    for e in clear:
+        if e.id in grouped:
+            continue
         hits.append(Hit(
             f"Connection {name(ctx, e.source)} → {name(ctx, e.target)} ({e.flow}) touches personal data and "
             "neither end declares encrypted_in_transit.",
             components=(e.source, e.target),
             connections=(e.id,),
         ))
-    if not touching:
-        raise NotApplicable("no connection touches a block marked pii")
     return hits
+
+
+CONNECTIONS_SHOWN = 5  # connections named in a grouped SEC-2 message; more are counted
+
+
+def _clear_at(ctx: Context, block_id: str, edges: list[Connection]) -> Hit:
+    """SEC-2's finding for several unencrypted connections that one setting on ``block_id`` would encrypt."""
+    shown = [f"{ctx.blocks[e.source].title} → {ctx.blocks[e.target].title} ({e.flow})"
+             for e in edges[:CONNECTIONS_SHOWN]]
+    others = [e.target if e.source == block_id else e.source for e in edges]
+    return Hit(
+        f"{len(edges)} connections of {name(ctx, block_id)} touch personal data and neither end declares "
+        f"encrypted_in_transit: {_counted(shown, len(edges), 'connection', sep='; ')}.",
+        components=(block_id, *dict.fromkeys(o for o in others if o != block_id)),
+        connections=tuple(e.id for e in edges),
+        fix=f"Set encrypted_in_transit (TLS / mTLS) on {name(ctx, block_id)}: one setting encrypts all "
+            f"{len(edges)} connections (or set it on the other end of each).",
+    )
 
 
 @rule(
@@ -252,10 +299,256 @@ def _raw_pii_inputs(ctx: Context, flow: _PiiFlow, c: Component) -> list[Connecti
     return [e for e in ctx.in_edges.get(c.id, ()) if carries(ctx, e) and flow.carrier(ctx, e.source)]
 
 
+@dataclass(frozen=True)
+class _Leak:
+    """One missing control: raw personal data first reaches an ML or analytics sink at ``entry``."""
+
+    entry: str  # the sink the anonymizer belongs in front of
+    edges: tuple[Connection, ...]  # the connections that bring raw PII into it from outside the sinks
+    origins: tuple[str, ...]  # the pii blocks that data comes from, in the order its connections were found
+    routes: tuple[str, ...]  # the routes of the first entry connections (ROUTES_SHOWN), as titles
+    downstream: tuple[str, ...]  # further sinks that data reaches from the entry, in design order
+
+
+def _is_ml_sink(ctx: Context, c: Component) -> bool:
+    """A block where raw personal data must not land (SEC-4): a training block with DP-SGD is not one."""
+    return c.kind in ML_SINKS and not (c.kind in TRAINING_KINDS and _dp_training(ctx, c))
+
+
+def _leaks(ctx: Context, flow: _PiiFlow) -> list[_Leak]:
+    """The missing controls of SEC-4: one per sink where raw personal data first enters the ML sinks.
+
+    The *affected* sinks are those with a connection bringing raw PII in (``_raw_pii_inputs``). Their data
+    comes from *origins*: blocks marked ``pii`` that are not affected sinks (a sink marked pii that receives raw
+    PII holds a copy; that copy is the problem, not a cause of its own). A walk from the origins that stops at
+    affected sinks finds where the data first enters a sink: the *entry* sinks and the connections that reach
+    them. Everything an entry passes the data on to (through other sinks too) is the same missing control,
+    listed as its downstream sinks; a sink downstream of two entries is listed under both, since either
+    missing control alone contaminates it. A sink is never its own downstream (a cycle back into it is not a
+    new cause).
+
+    When pii-marked sinks only feed each other round a cycle (no origin outside the cycle), none of them is
+    an entry. Then the first of them in design order becomes an origin (no longer reported itself), and so
+    does each later one that no origin chosen this way reaches; the walk is repeated once. Every affected sink
+    is reported, and none as reaching itself.
+    """
+    affected = [c.id for c in ctx.design.components if _is_ml_sink(ctx, c) and _raw_pii_inputs(ctx, flow, c)]
+    if not affected:
+        return []
+    derived = set(affected)
+    origins = [s for s in flow.seeds if s not in derived]
+    leaks = _entries(ctx, origins, derived)
+    uncovered = _uncovered(affected, derived, leaks)
+    if uncovered:
+        reached: set[str] = set()
+        for b in uncovered:
+            if b not in reached and ctx.blocks[b].flag("pii"):
+                derived.discard(b)
+                origins.append(b)
+                _reach(ctx, b, reached)
+        leaks = _entries(ctx, origins, derived)
+        uncovered = _uncovered(affected, derived, leaks)
+    for b in uncovered:  # cannot happen (see above); never drop an affected sink silently
+        edges = tuple(_raw_pii_inputs(ctx, flow, ctx.blocks[b]))
+        source = flow.origin[edges[0].source]
+        leaks.append(_Leak(b, edges, (source,), (_route(ctx, flow.parent, flow.origin, edges[0].source, b),), ()))
+    return leaks
+
+
+def _uncovered(affected: list[str], derived: set[str], leaks: list[_Leak]) -> list[str]:
+    """The affected sinks (still counted as copies) that no leak names, in design order."""
+    covered = {b for leak in leaks for b in (leak.entry, *leak.downstream)}
+    return [b for b in affected if b in derived and b not in covered]
+
+
+def _reach(ctx: Context, start: str, reached: set[str]) -> None:
+    """Add to ``reached`` every block raw data at ``start`` reaches (and ``start``), skipping blocks already in
+    it: several calls together visit each block once."""
+    if start in reached:
+        return
+    reached.add(start)
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if ctx.kind_of[node] in HALT_KINDS:
+            continue
+        for e in ctx.out_edges.get(node, ()):
+            if e.target not in reached and carries(ctx, e):
+                reached.add(e.target)
+                queue.append(e.target)
+
+
+def _entries(ctx: Context, origins: list[str], derived: set[str]) -> list[_Leak]:
+    """Walk from the origins (breadth first, stopping at the sinks in ``derived`` and at ``HALT_KINDS``); every
+    sink of ``derived`` it reaches is an entry, with all the connections that reach it and its downstream."""
+    origin = {o: o for o in origins}
+    parent: dict[str, tuple[str, str]] = {}
+    entries: dict[str, list[Connection]] = {}
+    queue = deque(origin)
+    while queue:
+        node = queue.popleft()
+        if ctx.kind_of[node] in HALT_KINDS:
+            continue
+        for e in ctx.out_edges.get(node, ()):
+            nxt = e.target
+            if not carries(ctx, e):
+                continue
+            if nxt in derived:
+                entries.setdefault(nxt, []).append(e)
+            elif nxt not in origin:
+                origin[nxt] = origin[node]
+                parent[nxt] = (node, e.id)
+                queue.append(nxt)
+    order = sorted(entries, key=_position(ctx).__getitem__)
+    reach = _sinks_downstream(ctx, order, derived)
+    return [
+        _Leak(
+            entry=sink,
+            edges=tuple(entries[sink]),
+            origins=tuple(dict.fromkeys(origin[e.source] for e in entries[sink])),
+            routes=tuple(_route(ctx, parent, origin, e.source, sink) for e in entries[sink][:ROUTES_SHOWN]),
+            downstream=reach[sink],
+        )
+        for sink in order
+    ]
+
+
+def _position(ctx: Context) -> dict[str, int]:
+    """Each block's index in the design (a stable order for findings)."""
+    found: dict[str, int] | None = ctx.memo.get("privacy:position")
+    if found is None:
+        found = ctx.memo["privacy:position"] = {c.id: i for i, c in enumerate(ctx.design.components)}
+    return found
+
+
+def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each entry, the sinks of ``derived`` that raw data entering it goes on to reach, in design order;
+    never the entry itself, even when a cycle leads back into it.
+
+    Reach is computed once for all entries, as bit masks over the sinks merged over the strongly connected
+    components of the flow (Tarjan's algorithm, iterative): linear in the graph, not one walk per entry.
+    """
+    sinks = sorted(derived, key=_position(ctx).__getitem__)
+    bit = {b: 1 << i for i, b in enumerate(sinks)}
+    succ: dict[str, list[str]] = {}
+
+    def successors(node: str) -> list[str]:
+        found = succ.get(node)
+        if found is None:
+            found = succ[node] = (
+                [] if ctx.kind_of[node] in HALT_KINDS
+                else [e.target for e in ctx.out_edges.get(node, ()) if carries(ctx, e)]
+            )
+        return found
+
+    mask: dict[str, int] = {}  # block -> sinks reachable from it (its strongly connected component's reach)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for start in entries:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(successors(start)))]
+        while work:
+            node, todo = work[-1]
+            for nxt in todo:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors(nxt))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    caller = work[-1][0]
+                    low[caller] = min(low[caller], low[node])
+                if low[node] == index[node]:  # node roots a component: everything it reaches is done
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    reach = 0
+                    for member in members:
+                        for nxt in successors(member):
+                            reach |= bit.get(nxt, 0) | mask.get(nxt, 0)  # members have no mask yet
+                    for member in members:
+                        mask[member] = reach
+    out = {}
+    for entry in entries:
+        reach = mask[entry] & ~bit[entry]
+        # bit i set -> sinks[i]: the mask's binary digits, lowest first, as a 0/1 selector (C speed)
+        out[entry] = tuple(compress(sinks, bin(reach)[:1:-1].encode().translate(_BINARY_DIGITS))) if reach else ()
+    return out
+
+
+_BINARY_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+SINKS_SHOWN = 5  # further sinks named in a SEC-4 message; more are counted
+ORIGINS_SHOWN = 5  # pii blocks named in a SEC-4 message; more are counted
+# how to anonymise on the way into each kind of sink (SEC-4's fix)
+_ANONYMISE_FOR: dict[str, str] = {
+    "logging": "log a pseudonymous id (a token or salted hash of the user id) and drop the fields the log does "
+               "not need",
+    "online_feature_store": "key the features by a pseudonymous id (a token or salted hash of the user id) and "
+                            "drop raw identifiers",
+    "labeling": "show labelers only what the label needs (strip ids, names, contact details, and text or images "
+                "that identify people)",
+    "training_pipeline": "drop or hash identifiers and generalise quasi-identifiers in the training data; or "
+                         "train with DP-SGD (epsilon on the training block)",
+}
+_ANONYMISE_FOR["offline_feature_store"] = _ANONYMISE_FOR["embedding_store"] = _ANONYMISE_FOR["online_feature_store"]
+_ANONYMISE_FOR["hyperparameter_tuning"] = _ANONYMISE_FOR["training_pipeline"]
+_ANONYMISE_DEFAULT = "drop or hash identifiers and generalise quasi-identifiers (birth date, postcode) on the way in"
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _counted(shown: list[str], total: int, noun: str, sep: str = ", ") -> str:
+    """The first of ``total`` items (``shown``) joined by ``sep`` (the last two by 'and' when ``sep`` is a
+    comma), the rest counted ('and 3 more sinks')."""
+    if len(shown) >= total:
+        return _and(shown) if sep == ", " else sep.join(shown)
+    rest = total - len(shown)
+    return f"{sep.join(shown)}{sep}and {rest} more {noun}{'' if rest == 1 else 's'}"
+
+
+def _leak_hit(ctx: Context, leak: _Leak) -> Hit:
+    entry = ctx.blocks[leak.entry]
+    origins = _counted([name(ctx, o) for o in leak.origins[:ORIGINS_SHOWN]], len(leak.origins), "pii block")
+    message = (
+        f"Personal data from {origins} reaches {name(ctx, entry.id)} ({entry.kind}) without an anonymizer or "
+        f"differential-privacy step: {_counted(list(leak.routes), len(leak.edges), 'route', sep='; ')}."
+    )
+    fix = (f"Put an anonymizer or a differential_privacy step on the flow into {name(ctx, entry.id)}: "
+           f"{_ANONYMISE_FOR.get(entry.kind, _ANONYMISE_DEFAULT)}.")
+    if leak.downstream:
+        n = len(leak.downstream)
+        sinks = _counted([f"{name(ctx, b)} ({ctx.kind_of[b]})" for b in leak.downstream[:SINKS_SHOWN]], n, "sink")
+        message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
+        fix += f" Placed there, it protects {'the sink' if n == 1 else f'the {n} sinks'} after it too."
+    return Hit(message, components=(leak.entry, *leak.downstream), connections=tuple(e.id for e in leak.edges),
+               fix=fix)
+
+
 @rule(
     "SEC-4", "privacy", "error", "Personal data is anonymised before ML and analytics sinks",
     "Put an anonymizer (drop or hash identifiers, generalise quasi-identifiers) or a differential_privacy "
-    "step on the flow before the sink; or train with DP-SGD (epsilon on the training block).",
+    "step on the flow where personal data first reaches a sink; a training block can instead train with "
+    "DP-SGD (epsilon on the block).",
 )
 def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     """Raw personal data does not reach training, labeling, feature stores, logs, warehouses or data lakes.
@@ -269,31 +562,27 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     data_warehouse, data_lake, hdfs) that receives it fails, even when the sink itself is marked pii (the sink
     declaring it holds PII does not make the copy necessary); a training block with ``epsilon`` (DP-SGD) does
     not.
+    One missing control is one finding: it is reported at the sink where raw personal data first enters the
+    sinks (where the anonymizer belongs; the finding's first block), names the pii blocks it comes from and
+    the routes it takes, and lists every further sink the same data reaches from there. A lake that feeds
+    feature stores, training and logs without an anonymizer in front of it is one finding, not one per sink;
+    two pii sources entering the sinks at two places are two. A sink marked pii that receives raw data is
+    not an origin of its own (its copy is the problem), and no sink is reported as reaching itself round a
+    cycle. The fix is fitted to the sink where the anonymizer goes (DP-SGD is offered for training blocks only).
     Why: these systems copy data widely, keep it long and give many people access; data minimisation says
     they should get identifiers only when the purpose needs them.
+    Known false positives: sinks whose purpose needs the identity (a fraud decision log kept for disputes, the
+    training set of a face detector); their control is access, retention and erasure. Accept such a finding
+    with a waiver naming all of its blocks and the controls in place.
     Fix: anonymise on the way in.
     Source: GDPR Art. 5(1)(c) (data minimisation) and Art. 25; AWS Well-Architected ML Lens, Security pillar.
     """
     flow = pii_flow(ctx)
     if not flow.seeds:
         raise NotApplicable("no block is marked pii")
-    sinks = [c for c in ctx.design.components if c.kind in ML_SINKS]
-    if not sinks:
+    if not any(c.kind in ML_SINKS for c in ctx.design.components):
         raise NotApplicable("no training, labeling, feature store, logging, warehouse or data lake block")
-    hits = []
-    for c in sinks:
-        if c.kind in TRAINING_KINDS and _dp_training(ctx, c):
-            continue
-        edges = _raw_pii_inputs(ctx, flow, c)
-        if not edges:
-            continue
-        hits.append(Hit(
-            f"Personal data from {name(ctx, flow.origin[edges[0].source])} reaches {name(ctx, c.id)} ({c.kind}) "
-            f"without an anonymizer or differential-privacy step: {flow.route(ctx, edges[0].source, c.id)}.",
-            components=(c.id,),
-            connections=tuple(e.id for e in edges),
-        ))
-    return hits
+    return [_leak_hit(ctx, leak) for leak in _leaks(ctx, flow)]
 
 
 @rule(

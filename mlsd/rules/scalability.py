@@ -336,7 +336,8 @@ def scale_declared(ctx: Context) -> list[Hit]:
     Without these numbers no capacity, latency or cost check can run, and in an interview the scale is the
     first thing to pin down. A design serves online when it has a request path from a client or an online
     serving block, or a client, gateway, load balancer or online inference block; a pure batch design
-    (scoring jobs, pipelines) needs only its data volume.
+    (scoring jobs, pipelines) needs only its data volume. Everything missing is one finding (one cause: the
+    requirements were not filled in), which lists each missing number.
     Fix: set requirements.sla_p99_ms, requirements.peak_qps and requirements.data_volume_gb.
     Source: Xu & Aminian, ML System Design Interview, ch. 1 (clarifying requirements); alirezadir MLSD step 1.
     """
@@ -344,12 +345,22 @@ def scale_declared(ctx: Context) -> list[Hit]:
         raise NotApplicable("the design has no blocks yet")
     req = ctx.requirements
     online = bool(serving_paths(ctx)) or ctx.has_kind(*ONLINE_SERVING_KINDS)
-    missing = []
+    missing: list[tuple[str, str]] = []  # (what, how to fill it in)
     if online and req.sla_p99_ms is None:
-        missing.append("p99 SLA (requirements.sla_p99_ms)")
+        missing.append(("p99 SLA (requirements.sla_p99_ms)", "the p99 SLA in ms"))
     if online and req.peak_qps is None:
-        missing.append("peak QPS (requirements.peak_qps)")
+        missing.append(("peak QPS (requirements.peak_qps)", "the peak QPS"))
     if req.data_volume_gb is None:
-        missing.append("data volume (requirements.data_volume_gb)")
+        missing.append(("data volume (requirements.data_volume_gb)", "the data volume in GB"))
+    if not missing:
+        return []
     what = "serves online requests" if online else "is a batch design"
-    return [Hit(f"The design {what} but declares no {m}.") for m in missing]
+    return [Hit(
+        f"The design {what} but declares {_and([f'no {m}' for m, _ in missing])}.",
+        fix=f"Fill in the requirements: {_and([f for _, f in missing])}.",
+    )]
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
