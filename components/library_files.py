@@ -21,8 +21,8 @@ import streamlit as st
 from components.exports import MAX_UPLOAD_MB, read_upload
 from components.library_state import LibKey, failed, flash, set_page, state, store
 from components.markup import plain
+from mlsd.cli.library import export_filename
 from mlsd.io import MAX_FILE_BYTES, DesignError, dumps
-from mlsd.library_cli import export_filename
 from mlsd.model import Design
 from mlsd.store import Store, StoreError
 

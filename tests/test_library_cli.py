@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from mlsd.cli import main
+from mlsd.cli.library import export_filename
 from mlsd.io import load_file
-from mlsd.library_cli import export_filename
 from tests.conftest import ROOT
 
 

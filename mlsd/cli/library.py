@@ -16,12 +16,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from mlsd.cli.common import EXIT_CONFLICT, UsageError
+
 if TYPE_CHECKING:
     from mlsd.store import DesignSummary, RevisionInfo, Store
 
 Action = Callable[["Store", argparse.Namespace, TextIO], int]
 Preload = Callable[[argparse.Namespace], int]
-EXIT_CONFLICT = 3
 
 
 def export_filename(name: str, design_id: str) -> str:
@@ -42,7 +43,6 @@ def _run(action: Action, preload: Preload | None = None) -> Callable[[argparse.N
     errors become exit 2, conflicts exit 3. Bad input never opens the store, so it never creates or touches it."""
 
     def run(args: argparse.Namespace, out: TextIO) -> int:
-        from mlsd.cli import UsageError
         from mlsd.store import ConflictError, StoreError, open_store
 
         if preload is not None and (code := preload(args)):
@@ -172,7 +172,6 @@ def _save(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd.cli import UsageError
     from mlsd.io import save_file
 
     folder = Path(args.out)
@@ -206,7 +205,6 @@ def _restore(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _purge(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd.cli import UsageError
 
     if not args.yes:
         raise UsageError("purge deletes a trashed design and its history for good; add --yes to confirm")

@@ -1,4 +1,7 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|library``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
+
+One module per command group: ``analyze`` (numbers under load), ``library`` (the design store); the design
+commands live here.
 
 Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
 stderr, never a traceback); 3 = a library save conflict.
@@ -12,13 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from mlsd.cli.common import EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_FINDINGS, EXIT_OK, UsageError
 from mlsd.io import DesignError, load_file
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_CONFLICT = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """Bad input to a command; shown as one line on stderr, exit 2."""
+__all__ = ["EXIT_BAD_INPUT", "EXIT_CONFLICT", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 
 def _catalog(args: argparse.Namespace, out: TextIO) -> int:
@@ -143,8 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_prompts)
 
-    from mlsd.library_cli import add_library_parser
+    from mlsd.cli.analyze import add_analyze_parser
+    from mlsd.cli.library import add_library_parser
 
+    add_analyze_parser(sub)
     add_library_parser(sub)
     return parser
 

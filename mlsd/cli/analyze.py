@@ -1,0 +1,216 @@
+"""``python -m mlsd analyze FILE``: the numbers of a design under load, failure and cost.
+
+For every serving path: its p99 at each ``--load`` (multiples of the peak; queueing included), the knee where it
+crosses the SLA and the tier that saturates first; every tier's utilisation; the single-failure what-ifs; the
+monthly cost against the budget and at each load. ``--format json`` gives the same as data (no infinity or NaN:
+a saturated figure is null with a flag beside it). Exit 0, or 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any, TextIO
+
+from mlsd.analysis import Analysis, analyze
+from mlsd.analysis.export import finite
+from mlsd.analysis.failures import Failure, what_if
+from mlsd.analysis.ramp import RAMP_LOADS, Ramp, ramp
+from mlsd.cli.common import EXIT_OK, UsageError
+from mlsd.io import load_file
+from mlsd.model import Design
+
+DEFAULT_LOADS = "0.5,1,1.5,2,3"
+MAX_LOAD = 100.0
+MODEL = ("p99 from the queueing model: lognormal service per block fitted to its p50/p99 (work per item "
+         "included), each self-run tier an M/G/c queue (Poisson arrivals, FCFS, Erlang C with the Allen–Cunneen "
+         "correction, servers by Little's law), combined along the calls by sampling")
+
+
+def parse_loads(text: str) -> tuple[float, ...]:
+    """'0.5,1,2' as sorted distinct positive multiples of the peak; UsageError on anything else."""
+    values = []
+    for part in text.split(","):
+        part = part.strip().removesuffix("x").removesuffix("×")
+        try:
+            value = float(part)
+        except ValueError:
+            raise UsageError(f"--load takes multiples of the peak such as 0.5,1,2; got {part!r}") from None
+        if not math.isfinite(value) or value <= 0 or value > MAX_LOAD:
+            raise UsageError(f"--load values must be above 0 and at most {MAX_LOAD:g}; got {part!r}")
+        values.append(value)
+    if not values:
+        raise UsageError("--load needs at least one value")
+    return tuple(sorted(set(values)))
+
+
+def analysis_data(design: Design, loads: tuple[float, ...]) -> dict[str, Any]:
+    """Everything ``analyze`` reports, as JSON-ready data."""
+    a = analyze(design)
+    at = ramp(a, loads)
+    knees = ramp(a, RAMP_LOADS)
+    failures = what_if(a)
+    titles = {c.id: c.title for c in design.components}
+    req = design.requirements
+    return {
+        "design": design.name,
+        "model": MODEL,
+        "peak_qps": req.peak_qps,
+        "sla_ms": req.sla_p99_ms,
+        "loads": list(loads),
+        "paths": _paths(a, at, knees, titles),
+        "tiers": _tiers(a, at, titles),
+        "what_if": [_failure(f) for f in failures],
+        "cost": {
+            "per_month": finite(a.cost_per_month),
+            "budget_per_month": a.budget_per_month,
+            "over_budget": a.over_budget,
+            "per_thousand_predictions": finite(a.cost_per_thousand),
+            "at_loads": [finite(c) for c in at.cost_per_month],
+            "biggest": [{"block": c.block, "title": titles.get(c.block, c.block), "per_month": finite(c.total)}
+                        for c in sorted(a.cost, key=lambda c: -c.total)[:5]],
+        },
+        "kind_defaults": {b: list(s.from_kind) for b, s in _services(a).items() if s.from_kind},
+    }
+
+
+def _services(a: Analysis) -> dict[str, Any]:
+    m = a.model
+    return {} if m is None else {s.block: s for s in m.services if s is not None and s.block in a.capacity}
+
+
+def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:
+    by_entry = {p.entry: p for p in a.paths}
+    out = []
+    for path, knee in zip(at.paths, knees.paths, strict=True):
+        peak = by_entry[path.entry]
+        out.append({
+            "entry": path.entry,
+            "title": titles.get(path.entry, path.entry),
+            "peak_qps": finite(path.peak_qps),
+            "declared_p99_sum_ms": finite(peak.p99_sum_ms),
+            "light_p99_ms": finite(peak.light_p99_ms),
+            "p99_ms": [finite(v) for v in path.p99_ms],
+            "saturated": [v is None for v in path.p99_ms],
+            "knee_load": finite(knee.knee_load),
+            "knee_qps": finite(knee.knee_qps),
+            "knee_below_ramp": knee.knee_below_ramp,
+            "first_saturated": knee.first_saturated,
+            "saturation_load": finite(knee.saturation_load),
+        })
+    return out
+
+
+def _tiers(a: Analysis, at: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:
+    by_block = {t.block: t for t in at.tiers}
+    out = []
+    for t in a.capacity.values():
+        if not t.queued:
+            continue
+        r = by_block.get(t.block)
+        out.append({
+            "block": t.block,
+            "title": titles.get(t.block, t.block),
+            "peak_qps": finite(t.peak_qps),
+            "replicas": t.replicas,
+            "servers": t.servers,
+            "qps_per_replica": finite(t.qps_per_replica),
+            "declared_qps_per_replica": finite(t.declared_qps_per_replica),
+            "utilisation": finite(t.utilisation),
+            "saturated": t.saturated,
+            "p_wait": None if t.saturated else finite(t.p_wait),
+            "wait_p99_ms": finite(t.wait_p99_ms),
+            "p99_ms": finite(t.p99_ms),
+            "light_p99_ms": finite(t.light_p99_ms),
+            "saturation_load": finite(t.saturation_load),
+            "utilisation_at_loads": [finite(u) for u in r.utilisation] if r else [],
+            "replicas_at_loads": list(r.replicas) if r else [],
+        })
+    return out
+
+
+def _failure(f: Failure) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "target": f.target,
+        "worst": f.worst,
+        "lost": list(f.lost),
+        "paths": [{"entry": p.entry, "state": p.state, "p99_ms": finite(p.p99_ms), "over_sla": p.over_sla,
+                   "reason": p.reason} for p in f.paths],
+        "tiers": [{"block": t.block, "replicas_before": t.replicas_before, "replicas_after": t.replicas_after,
+                   "utilisation_before": finite(t.utilisation_before),
+                   "utilisation_after": finite(t.utilisation_after)} for t in f.tiers],
+    }
+
+
+def _ms(v: float | None) -> str:
+    return "saturated" if v is None else f"{v:,.0f} ms" if v >= 10 else f"{v:.1f} ms"
+
+
+def render_text(data: dict[str, Any], out: TextIO) -> None:
+    """The analysis as a terminal report."""
+    loads = data["loads"]
+    sla = data["sla_ms"]
+    head = f"{data['design']}: peak {data['peak_qps'] or 0:,.0f} req/s"
+    out.write(head + (f", p99 SLA {sla:g} ms" if sla is not None else ", no SLA") + "\n")
+    out.write(f"({data['model']})\n\nRequest paths, p99 by load (× peak)\n")
+    for p in data["paths"]:
+        out.write(f"  {p['title']} ({p['peak_qps'] or 0:,.0f} req/s at peak; declared p99s add up to "
+                  f"{_ms(p['declared_p99_sum_ms'])}, {_ms(p['light_p99_ms'])} at light load)\n")
+        out.write("    " + "  ".join(f"{x:g}×: {_ms(v)}" for x, v in zip(loads, p["p99_ms"], strict=True)) + "\n")
+        if p["knee_below_ramp"]:
+            out.write("    over the SLA at every load of the ramp (from 0.1× peak)\n")
+        elif p["knee_load"] is not None:
+            out.write(f"    knee: crosses the SLA at {p['knee_load']:.2f}× peak ({p['knee_qps']:,.0f} req/s)\n")
+        else:
+            out.write("    holds the SLA up to 3× peak\n")
+        if p["first_saturated"] is not None:
+            out.write(f"    first to saturate: {p['first_saturated']} at {p['saturation_load']:.2f}× peak\n")
+    out.write("\nTiers at peak (utilisation, P(wait), p99 wait, p99 with wait)\n")
+    for t in data["tiers"]:
+        util = "saturated" if t["saturated"] else f"{t['utilisation']:.0%}"
+        wait = "—" if t["p_wait"] is None else f"{t['p_wait']:.2f}"
+        out.write(f"  {t['title']}: {util} of {t['replicas']} × {t['qps_per_replica']:,.0f} req/s "
+                  f"({t['servers']} servers), P(wait) {wait}, p99 wait {_ms(t['wait_p99_ms'])}, "
+                  f"p99 {_ms(t['p99_ms'])}\n")
+    bad = [f for f in data["what_if"] if f["worst"] != "kept" or any(p["over_sla"] for p in f["paths"])]
+    out.write(f"\nSingle failures: {len(data['what_if'])} tried, {len(bad)} hurt a path\n")
+    for f in bad:
+        worst = next(p for p in f["paths"] if p["state"] == f["worst"])
+        detail = worst["reason"] or (f"p99 {_ms(worst['p99_ms'])}, over the SLA" if worst["over_sla"] else "")
+        out.write(f"  lose {f['kind']} {f['target']}: {f['worst']} — {detail}\n")
+    cost = data["cost"]
+    line = f"\nMonthly cost ${cost['per_month']:,.0f}"
+    if cost["budget_per_month"] is not None:
+        line += f" against ${cost['budget_per_month']:,.0f} ({'over' if cost['over_budget'] else 'within'} budget)"
+    if cost["per_thousand_predictions"] is not None:
+        line += f"; ${cost['per_thousand_predictions']:,.4f} per 1,000 predictions"
+    out.write(line + "\n  at loads: " + ", ".join(f"{x:g}×: ${c:,.0f}" for x, c in zip(loads, cost["at_loads"],
+                                                                                         strict=True)) + "\n")
+    out.write("  biggest: " + ", ".join(f"{c['title']} ${c['per_month']:,.0f}" for c in cost["biggest"]) + "\n")
+    if data["kind_defaults"]:
+        out.write("\nKind defaults used (declare them to make the numbers yours): "
+                  + "; ".join(f"{b}: {', '.join(names)}" for b, names in data["kind_defaults"].items()) + "\n")
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    loads = parse_loads(args.load)
+    design = load_file(args.file)
+    data = analysis_data(design, loads)
+    if args.format == "json":
+        json.dump(data, out, indent=2, ensure_ascii=False, allow_nan=False)
+        out.write("\n")
+    else:
+        render_text(data, out)
+    return EXIT_OK
+
+
+def add_analyze_parser(sub: Any) -> None:
+    """The ``analyze`` command."""
+    p = sub.add_parser("analyze", help="numbers under load: p99 per path by load, knee, utilisation, failures, cost")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--load", default=DEFAULT_LOADS, help=f"multiples of the peak, comma-separated (default "
+                   f"{DEFAULT_LOADS})")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_run)
