@@ -10,9 +10,6 @@ the analysis alone is also pinned for a 10,000-block synthetic design.
 The fixture pins results, not intentions: when a rule is deliberately changed, regenerate it with
 ``python -m tests.test_check_equivalence --write`` (from the repository root) and review which rules moved.
 Each rule has its own digest, so a failure names the rules whose results changed.
-
-The simulation draws its random numbers in a faster way than ``Generator.random`` and ``Box-Muller`` on whole
-arrays; the last tests check, bit for bit, that it draws the same numbers.
 """
 
 from __future__ import annotations
@@ -24,7 +21,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +28,6 @@ if str(ROOT) not in sys.path:  # run as ``python -m tests.test_check_equivalence
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import synthetic_design  # noqa: E402
-from mlsd import analysis  # noqa: E402
 from mlsd.analysis import analysis_to_dict, analyze  # noqa: E402
 from mlsd.io import load_file  # noqa: E402
 from mlsd.model import Design  # noqa: E402
@@ -144,59 +139,6 @@ def test_large_design_analysis_unchanged() -> None:
 def test_fixture_covers_every_design() -> None:
     assert sorted(_expected()) == sorted([*case_names(), ANALYSIS_ONLY]), (
         f"designs were added or removed; regenerate with `{REGENERATE}`")
-
-
-# ---- the simulation's random numbers ------------------------------------------------------------------------
-
-def _reference_samples(seed: int, params: list[tuple[float, float]], cols: int) -> np.ndarray:
-    """Lognormal samples the plain way: every uniform from ``Generator.random`` at once, Box-Muller on whole
-    arrays (the simulation's definition, as written before it was made faster)."""
-    rng = np.random.default_rng(seed)
-    rows, half = len(params), (cols + 1) // 2
-    radius = rng.random((rows, half), dtype=np.float32)
-    np.subtract(1.0, radius, out=radius)
-    np.log(radius, out=radius)
-    radius *= -2.0
-    np.sqrt(radius, out=radius)
-    angle = rng.random((rows, half), dtype=np.float32)
-    angle *= np.float32(2.0 * np.pi)
-    out = np.empty((rows, 2 * half), dtype=np.float32)
-    np.cos(angle, out=out[:, :half])
-    np.sin(angle, out=out[:, half:])
-    out[:, :half] *= radius
-    out[:, half:] *= radius
-    own = out[:, :cols]
-    mu_sigma = np.array(params, dtype=np.float32).reshape(rows, 2)
-    own *= mu_sigma[:, 1:2]
-    own += mu_sigma[:, 0:1]
-    np.exp(own, out=own)
-    return own
-
-
-@pytest.mark.parametrize("little_endian", [True, False])
-@pytest.mark.parametrize(("start", "count"), [(0, 10), (0, 11), (3, 8), (7, 1), (1000, 999), (5, 0)])
-def test_uniform_bits_are_the_generators_float32_uniforms(
-    monkeypatch: pytest.MonkeyPatch, little_endian: bool, start: int, count: int
-) -> None:
-    monkeypatch.setattr(analysis, "LITTLE_ENDIAN", little_endian)
-    expected = np.random.default_rng(42).random(start + count, dtype=np.float32)[start:]
-    origin = np.random.PCG64(42)
-    bits = analysis._uniform_bits(np.random.PCG64(), origin, start, count)
-    assert np.array_equal(bits.astype(np.float32) * np.float32(2.0**-24), expected)
-    assert origin.state == np.random.PCG64(42).state  # the stream's start is left as it is
-
-
-@pytest.mark.parametrize(("rows", "cols", "chunk_pairs"), [(7, 10, 12), (5, 11, 12), (3, 9, 1), (12, 20_001, 1 << 15),
-                                                            (0, 10, 12)])
-def test_latency_samples_equal_box_muller_on_whole_arrays(
-    monkeypatch: pytest.MonkeyPatch, rows: int, cols: int, chunk_pairs: int
-) -> None:
-    monkeypatch.setattr(analysis, "CHUNK_PAIRS", chunk_pairs)  # several chunks, the last one partial
-    params = [(0.5 + 0.1 * r, 0.2 + 0.05 * r) for r in range(rows)]
-    sampler = analysis._LatencySamples(3, params, cols)
-    got = np.array([sampler.row(r).copy() for r in range(rows)]).reshape(rows, cols)
-    assert np.array_equal(got, _reference_samples(3, params, cols))
-    assert sampler.uniforms_used == 2 * rows * ((cols + 1) // 2)
 
 
 def main(argv: list[str]) -> int:

@@ -7,8 +7,8 @@ recomputed (``network.LoadModel``, with the same random draws as the analysis, o
 per block), and each path gets a state:
 - **failing**: a block it needs is down and nothing answers in its place, or a tier it reaches is saturated;
 - **degraded**: a block it calls is down but a fallback answers (the block sets ``fallback: true``, or a cache,
-  heuristic baseline or logistic regression sits next to it: called by it, calling it, or called by the same
-  caller); its subtree is skipped;
+  heuristic baseline or logistic regression is called by the same caller, or is the cache in front of it);
+  its subtree is skipped;
 - **kept**: everything it needs still runs (it may still be slower, or over the SLA: ``over_sla`` says).
 Clients and shadow deployments are not tiers a request waits on. A lost cache passes every request on to what
 it fronts (the thundering herd a cache outage causes).
@@ -113,14 +113,14 @@ class _Scenario:
 
 
 def fallback_of(m: LoadModel, v: int) -> str | None:
-    """What answers when block v is down: 'fallback: true', or the id of a fallback block next to it."""
+    """What answers when block v is down: 'fallback: true', or the id of a fallback block its caller also calls
+    (a popular-items baseline next to the model), or of a cache in front of it (which still answers its hits).
+    Blocks v calls itself cannot answer for it."""
     s = m.services[v]
     if s is not None and s.fallback:
         return "fallback: true"
     callers = m.callers[v]
-    near = [*callers, *m.graph.kids[v]]
-    for caller in callers:
-        near.extend(m.graph.kids[caller])
+    near = [w for caller in callers for w in m.graph.kids[caller]] + list(callers)
     for w in near:
         if w != v and m.parts.kinds[w] in FALLBACK_KINDS:
             return m.parts.ids[w]

@@ -174,10 +174,6 @@ class Sampler:
               limit: int | None = None) -> tuple[dict[int, list[PathLatency]], dict[int, list[float | None]]]:
         """End-to-end p50/p99 of each entry's path in each row, and, with ``tier_quantile``, each block's own p99
         in each row. ``limit`` uses only the first that many samples of each block (fewer, same numbers)."""
-        g = self.g
-        order = g.reach_post
-        kids_of = g.kids
-        k = len(rows)
         s = self.samples if limit is None else max(1, min(limit, self.samples))
         lost_rows: dict[int, list[int]] = {}
         bypass_rows: dict[int, list[int]] = {}
@@ -186,6 +182,16 @@ class Sampler:
                 lost_rows.setdefault(v, []).append(i)
             for v in row.bypassed:
                 bypass_rows.setdefault(v, []).append(i)
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge DAG of sequential diamonds may reach inf
+            return self._combine(rows, entries, tier_quantile, s, lost_rows, bypass_rows)
+
+    def _combine(self, rows: Sequence[Row], entries: Sequence[int], tier_quantile: bool, s: int,
+                 lost_rows: dict[int, list[int]], bypass_rows: dict[int, list[int]]
+                 ) -> tuple[dict[int, list[PathLatency]], dict[int, list[float | None]]]:
+        g = self.g
+        order = g.reach_post
+        kids_of = g.kids
+        k = len(rows)
         callers = [0] * len(g.ids)
         for v in order:
             for w in kids_of[v]:
@@ -198,7 +204,7 @@ class Sampler:
             own = self.own(v, rows, s)
             if tier_quantile and own is not None:
                 q = np.quantile(own, 0.99, axis=1)
-                own_p99[v] = [None if x >= 1e29 else float(x) for x in q]
+                own_p99[v] = [_finite_time(x) for x in q]
             kids = kids_of[v]
             down: FloatArray | None = None
             if kids:
@@ -241,9 +247,16 @@ class Sampler:
             if t is None:
                 out[e] = [PathLatency(0.0, 0.0) for _ in range(k)]
                 continue
-            q = np.quantile(t.astype(np.float64), [0.5, 0.99], axis=1)
-            out[e] = [PathLatency(*(None if x >= 1e29 else float(x) for x in q[:, i])) for i in range(k)]
+            with np.errstate(invalid="ignore"):  # a sum that overflowed to inf (a pathological DAG) has no quantile
+                q = np.quantile(t.astype(np.float64), [0.5, 0.99], axis=1)
+            out[e] = [PathLatency(_finite_time(q[0, i]), _finite_time(q[1, i])) for i in range(k)]
         return out, own_p99
+
+
+def _finite_time(x: float) -> float | None:
+    """A latency in ms, or None for a saturated tier (the sentinel), an overflow or no number."""
+    value = float(x)
+    return value if math.isfinite(value) and value < 1e29 else None
 
 
 def shard_times(svc: Service, p_wait: float, theta_per_ms: float, u: npt.NDArray[np.float64]) -> FloatArray:

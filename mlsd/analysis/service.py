@@ -10,7 +10,7 @@ The user's word and what is computed from it:
   counts 0 ms (LAT-2 reports it).
 - Work: a scoring block (models, ``online_inference``, ``reranker``) costs ``items_scored × ms_per_item`` ms of a
   replica per request. ``ms_per_item`` is the block's own, else its kind's (each documented in the catalog),
-  else 0.0067 ms on CPU / 0.002 ms on GPU (``gpu``; also when a block moves a kind to other hardware than its
+  else 0.0066 ms on CPU / 0.002 ms on GPU (``gpu``; also when a block moves a kind to other hardware than its
   default, since the kind's figure is for its own hardware): an embedding + MLP ranker of a few MFLOP per item scores
   ~150k items/s on an 8-vCPU replica and ~500k on an A10G with batching (NVIDIA's published Triton throughput
   for DLRM-class models; research/senior-review.md §3.1). The work bounds the replica's throughput at
@@ -44,7 +44,7 @@ Props = dict[str, PropValue]
 
 SCORING_CATEGORIES = frozenset({"models"})
 SCORING_KINDS = frozenset({"online_inference", "reranker"})
-GENERIC_MS_PER_ITEM = {False: 0.0067, True: 0.002}  # CPU, GPU (see the module docstring)
+GENERIC_MS_PER_ITEM = {False: 0.0066, True: 0.002}  # CPU, GPU (see the module docstring)
 HEDGE_QUANTILE = 0.95  # a backup request goes out when a shard is slower than its p95
 HEDGE_EXTRA_LOAD = 1.0 - HEDGE_QUANTILE
 MISSING_P50_FRACTION = 1.0 / 3.0

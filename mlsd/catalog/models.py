@@ -80,7 +80,7 @@ KINDS = [
             "supervised": True,
             "params_millions": 50,
             "items_scored": 500,
-            "ms_per_item": 0.0067,
+            "ms_per_item": 0.0066,
             "p50_ms": 15,
             "p99_ms": 40,
             "qps_per_replica": 300,
@@ -90,7 +90,7 @@ KINDS = [
         },
         source="Covington et al., 'Deep Neural Networks for YouTube Recommendations' (RecSys 2016); TF "
         "Serving performance guide (batching on CPU): an embedding + MLP ranker of a few MFLOP per item scores "
-        "~150k items/s on 8 vCPUs, so 0.0067 ms of a replica per item (300 req/s of 500 items); EC2 c6i.2xlarge "
+        "~150k items/s on 8 vCPUs, so 0.0066 ms of a replica per item (300 req/s of 500 items); EC2 c6i.2xlarge "
         "$0.34/h on demand.",
     ),
     Kind(

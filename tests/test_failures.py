@@ -1,0 +1,97 @@
+"""Single-failure what-ifs: a lost replica, zone or block, and what each serving path does after it."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsd.analysis import analyze
+from mlsd.analysis.failures import Failure, region_of, what_if
+from mlsd.model import Design
+from tests.conftest import design_of
+
+
+def svc(bid: str, kind: str = "online_inference", **props: object) -> dict:
+    base = {"replicas": 3, "qps_per_replica": 100, "p50_ms": 5, "p99_ms": 15}
+    return {"id": bid, "kind": kind, "props": {**base, **props}}
+
+
+def req(src: str, dst: str) -> dict:
+    return {"id": f"{src}-{dst}", "source": src, "target": dst, "flow": "request"}
+
+
+def shop(peak: float = 150, **requirements: object) -> Design:
+    """app -> gw -> rank (-> fs), rank's caller also calls a popular-items baseline; cache in front of fs."""
+    return design_of(
+        [
+            {"id": "app", "kind": "client"},
+            svc("gw", "api_gateway", regions=["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+            svc("rank", regions=["eu-west-1a", "eu-west-1b"]),
+            svc("pop", "heuristic_baseline", regions=["eu-west-1a", "eu-west-1b"]),
+            svc("cache", "cache", hit_rate=0.8, regions=["eu-west-1a", "eu-west-1b"]),
+            svc("fs", "online_feature_store", replicas=1, qps_per_replica=60, regions=["eu-west-1c"]),
+        ],
+        [req("app", "gw"), req("gw", "rank"), req("gw", "pop"), req("rank", "cache"), req("cache", "fs")],
+        requirements={"peak_qps": peak, "sla_p99_ms": 200, **requirements},
+    )
+
+
+def by_target(failures: tuple[Failure, ...], kind: str) -> dict[str, Failure]:
+    return {f.target: f for f in failures if f.kind == kind}
+
+
+def test_losing_one_replica_raises_utilisation_and_can_break_a_path() -> None:
+    fails = by_target(what_if(analyze(shop(peak=250))), "replica")
+    rank = fails["rank"]
+    (tier,) = [t for t in rank.tiers if t.block == "rank"]
+    assert (tier.replicas_before, tier.replicas_after) == (3, 2)
+    assert tier.utilisation_before == pytest.approx(250 / 300) and tier.utilisation_after == pytest.approx(1.25)
+    (path,) = rank.paths
+    assert path.state == "failing" and "rank is overloaded" in path.reason and path.p99_ms is None
+    assert fails["gw"].worst == "failing"  # 250 req/s on 2 × 100
+    assert "fs" not in fails  # a single replica: losing it is losing the block
+
+
+def test_a_well_provisioned_tier_keeps_the_path_after_losing_a_replica() -> None:
+    fails = by_target(what_if(analyze(shop(peak=150))), "replica")
+    assert fails["rank"].worst == "kept"
+    (path,) = fails["rank"].paths
+    assert path.p99_ms is not None and not path.over_sla
+
+
+def test_losing_a_block_with_a_fallback_degrades_and_without_fails() -> None:
+    fails = by_target(what_if(analyze(shop())), "block")
+    assert fails["rank"].worst == "degraded"
+    assert fails["rank"].paths[0].reason == "rank is down; pop answers"
+    assert fails["gw"].worst == "failing" and "gw is down" in fails["gw"].paths[0].reason
+
+
+def test_a_lost_cache_sends_every_request_to_what_it_fronts() -> None:
+    a = analyze(shop(peak=150))
+    assert a.capacity["fs"].peak_qps == pytest.approx(150 * 0.2)
+    cache = by_target(what_if(a), "block")["cache"]
+    (fs,) = [t for t in cache.tiers if t.block == "fs"]
+    assert fs.utilisation_after == pytest.approx(150 / 60)
+    assert cache.worst == "failing" and "fs is overloaded" in cache.paths[0].reason
+
+
+def test_losing_a_zone_takes_its_share_of_each_tier_and_every_block_only_there() -> None:
+    zones = by_target(what_if(analyze(shop(peak=150))), "zone")
+    assert set(zones) >= {"eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1"}
+    c = zones["eu-west-1c"]
+    assert c.lost == ("fs",)  # its only zone
+    assert {t.block: t.replicas_after for t in c.tiers}["gw"] == 2  # 3 replicas over 3 zones: one lost
+    a_zone = zones["eu-west-1a"]
+    after = {t.block: t.replicas_after for t in a_zone.tiers}
+    assert after["rank"] == 1  # 3 over 2 zones: the worst case loses ceil(3 / 2) = 2
+    assert zones["eu-west-1"].worst == "failing"  # the whole region
+
+
+def test_zone_names_belong_to_their_region() -> None:
+    assert region_of("eu-west-1a") == "eu-west-1"
+    assert region_of("europe-west1-b") == "europe-west1"
+    assert region_of("us-east-1") == "us-east-1"
+
+
+def test_what_if_can_be_limited_to_some_targets() -> None:
+    fails = what_if(analyze(shop()), kinds=("block",), only=["rank"])
+    assert [(f.kind, f.target) for f in fails] == [("block", "rank")]
