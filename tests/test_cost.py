@@ -30,8 +30,8 @@ def test_cost_lines_and_total() -> None:
 
 
 def test_budget_is_compared() -> None:
-    assert analyze(priced(budget=2000)).over_budget
-    assert not analyze(priced(budget=2000)).budget_per_month is None
+    assert analyze(priced(budget=1000)).over_budget  # $1,480 a month
+    assert analyze(priced(budget=1000)).budget_per_month == 1000
     assert not analyze(priced(budget=5000)).over_budget
     assert not analyze(priced()).over_budget
 
