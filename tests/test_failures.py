@@ -12,7 +12,7 @@ from tests.conftest import design_of
 
 def svc(bid: str, kind: str = "online_inference", **props: object) -> dict:
     base = {"replicas": 3, "qps_per_replica": 100, "p50_ms": 5, "p99_ms": 15}
-    return {"id": bid, "kind": kind, "props": {**base, **props}}
+    return {"id": bid, "kind": kind, "label": bid.capitalize(), "props": {**base, **props}}
 
 
 def req(src: str, dst: str) -> dict:
@@ -46,7 +46,7 @@ def test_losing_one_replica_raises_utilisation_and_can_break_a_path() -> None:
     assert (tier.replicas_before, tier.replicas_after) == (3, 2)
     assert tier.utilisation_before == pytest.approx(250 / 300) and tier.utilisation_after == pytest.approx(1.25)
     (path,) = rank.paths
-    assert path.state == "failing" and "rank is overloaded" in path.reason and path.p99_ms is None
+    assert path.state == "failing" and "'Rank' is overloaded" in path.reason and path.p99_ms is None
     assert fails["gw"].worst == "failing"  # 250 req/s on 2 × 100
     assert "fs" not in fails  # a single replica: losing it is losing the block
 
@@ -61,8 +61,8 @@ def test_a_well_provisioned_tier_keeps_the_path_after_losing_a_replica() -> None
 def test_losing_a_block_with_a_fallback_degrades_and_without_fails() -> None:
     fails = by_target(what_if(analyze(shop())), "block")
     assert fails["rank"].worst == "degraded"
-    assert fails["rank"].paths[0].reason == "rank is down; pop answers"
-    assert fails["gw"].worst == "failing" and "gw is down" in fails["gw"].paths[0].reason
+    assert fails["rank"].paths[0].reason == "'Rank' is down; 'Pop' answers"
+    assert fails["gw"].worst == "failing" and "'Gw' is down" in fails["gw"].paths[0].reason
 
 
 def test_a_lost_cache_sends_every_request_to_what_it_fronts() -> None:
@@ -71,7 +71,7 @@ def test_a_lost_cache_sends_every_request_to_what_it_fronts() -> None:
     cache = by_target(what_if(a), "block")["cache"]
     (fs,) = [t for t in cache.tiers if t.block == "fs"]
     assert fs.utilisation_after == pytest.approx(150 / 60)
-    assert cache.worst == "failing" and "fs is overloaded" in cache.paths[0].reason
+    assert cache.worst == "failing" and "'Fs' is overloaded" in cache.paths[0].reason
 
 
 def test_losing_a_zone_takes_its_share_of_each_tier_and_every_block_only_there() -> None:

@@ -406,8 +406,11 @@ def test_markdown_numbers_findings_and_waivers_from_report(small_design):
     path = analysis.paths[0]
     section = text.split("### Request paths", 1)[1].split("###", 1)[0]
     row = table_cells(next(line for line in section.splitlines() if line.startswith("| Mobile app")))
-    assert float(row[2].removesuffix(" ms").replace(",", "")) == pytest.approx(path.p99_sum_ms, abs=0.05)
-    assert float(row[5].removesuffix(" ms").replace(",", "")) == pytest.approx(path.sim_p99_ms, abs=0.05)
+    assert row[2] == "1,000 req/s"
+    assert float(row[3].removesuffix(" ms").replace(",", "")) == pytest.approx(path.p99_sum_ms, abs=0.05)
+    assert float(row[4].removesuffix(" ms").replace(",", "")) == pytest.approx(path.light_p99_ms, abs=0.05)
+    assert path.p99_ms is not None
+    assert float(row[5].removesuffix(" ms").replace(",", "")) == pytest.approx(path.p99_ms, abs=0.05)
     assert row[6] == "1 ms" and row[7] == "**over SLA**"
     assert f"${analysis.cost_per_month:,.0f}" in text
     assert "kept on purpose" in text  # a waiver that matches nothing is still shown

@@ -99,15 +99,33 @@ def test_region_of_zone_names():
 
 
 def test_rel3_single_zone_and_single_region_for_a_multi_region_design():
-    assert "runs all its replicas in one zone, eu-west-1a" in run(
-        "REL-3", path_to(serve=["eu-west-1"], zones=["eu-west-1a"])).findings[0].message
+    one_zone = run("REL-3", path_to(serve=["eu-west-1"], zones=["eu-west-1a"])).findings[0]
+    assert one_zone.message == (
+        "Losing zone eu-west-1a takes down 'Ranker' (all its replicas run there): the path from 'Mobile app' "
+        "answers only from its fallback."
+    )
+    assert one_zone.components == ("ranker",)
+    no_fallback = run("REL-3", path_to(serve=["eu-west-1"], zones=["eu-west-1a"], fallback=False)).findings[0]
+    assert no_fallback.message.endswith("the path from 'Mobile app' fails.")
     assert run("REL-3", path_to(zones=["eu-west-1a", "eu-west-1b"])).status == "passed"
     # one region name in a single-region design may span zones
     assert run("REL-3", path_to(zones=["eu-west-1"])).status == "passed"
     multi = run("REL-3", path_to(serve=["eu-west-1", "us-east-1"], zones=["eu-west-1a", "eu-west-1b"]))
-    assert multi.findings[0].message == (
-        "'Ranker' runs only in eu-west-1 (eu-west-1a, eu-west-1b) while the design must serve eu-west-1, us-east-1."
-    )
+    (finding,) = multi.findings
+    assert finding.message.startswith("Losing region eu-west-1 takes down 'Ranker'")
+
+
+def test_rel3_survivors_must_carry_the_peak():
+    """Computed, not counted: two zones that each hold half the replicas, sized for the peak without a spare."""
+    def zoned(replicas: int) -> Design:
+        design = path_to(zones=["eu-west-1a", "eu-west-1b"], replicas=replicas, qps_per_replica=100)
+        design.requirements.peak_qps = 300
+        return design
+
+    result = run("REL-3", zoned(4))  # 4 × 100 for 300 req/s: losing a zone leaves 2 × 100
+    assert result.status == "failed"
+    assert "leaves 'Ranker' at 2 of 4 replicas (150% busy)" in result.findings[0].message
+    assert run("REL-3", zoned(8)).status == "passed"  # 4 × 100 left
 
 
 def test_rel3_not_applicable_reasons():

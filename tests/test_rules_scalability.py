@@ -73,11 +73,25 @@ def test_cap1_not_applicable_without_peak_or_throughput():
 
 def test_cap2_n_plus_one_and_no_double_report_with_cap1():
     result = run("CAP-2", tiered(1000, qps_per_replica=800, replicas=2))
-    assert "losing one leaves 800 req/s for a 1,000 req/s peak (N+1 needs 3)" in result.findings[0].message
+    assert result.findings[0].message == (
+        "'Ranker' runs 2 replicas of 800 req/s at 62% at peak; losing one leaves 1 at 125% for 1,000 req/s: the "
+        "tier is overloaded and the path from 'Mobile app' fails (N+1 needs 3)."
+    )
     assert run("CAP-2", tiered(1000, qps_per_replica=800, replicas=3)).status == "passed"
     short = tiered(1000, replicas=2)  # 600 req/s: CAP-1's finding, not repeated here
     assert run("CAP-1", short).status == "failed"
     assert run("CAP-2", short).status == "passed"
+
+
+def test_cap2_judges_the_p99_after_the_loss_not_only_the_replica_count():
+    """Enough replicas to carry the peak after a loss, but queueing at 93% on one-request-at-a-time replicas breaks
+    the 200 ms SLA (p99 ~60 ms before the loss, ~270 ms after)."""
+    design = tiered(140, qps_per_replica=50, replicas=4, p50_ms=15, p99_ms=40)
+    result = run("CAP-2", design)
+    assert result.status == "failed", result.findings
+    message = result.findings[0].message
+    assert "losing one leaves 3 at 93%" in message and "rises to p99" in message and "over the 200 ms SLA" in message
+    assert run("CAP-2", tiered(140, qps_per_replica=50, replicas=5, p50_ms=15, p99_ms=40)).status == "passed"
 
 
 def test_cap3_only_clients_calling_replicas_directly():
@@ -212,3 +226,17 @@ def test_sound_mini_architecture_has_no_capacity_findings():
     )
     found = {rid: run(rid, design) for rid in ("CAP-1", "CAP-2", "CAP-3", "CAP-4", "CAP-5", "CAP-6", "CAP-7")}
     assert {rid: [f.message for f in r.findings] for rid, r in found.items() if r.findings} == {}
+
+
+def test_cap8_budget_names_the_overrun_and_the_biggest_lines():
+    design = tiered(1000, replicas=5, cost_per_hour=2.0)
+    design.requirements.budget_per_month = 5000
+    (finding,) = run("CAP-8", design).findings
+    # ranker 5 × $2 × 730 = $7,300; gateway 3 × $0.085 × 730 = $186
+    assert finding.message.startswith("The design costs $7,486 a month against a budget of $5,000 (50% over)")
+    assert "the biggest lines: 'Ranker' $7,300, 'Gateway' $186" in finding.message
+    assert finding.components[0] == "ranker"
+    design.requirements.budget_per_month = 8000
+    assert run("CAP-8", design).status == "passed"
+    design.requirements.budget_per_month = None
+    assert run("CAP-8", design).status == "not_applicable"

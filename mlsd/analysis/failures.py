@@ -113,23 +113,32 @@ class _Scenario:
 
 
 def fallback_of(m: LoadModel, v: int) -> str | None:
-    """What answers when block v is down: 'fallback: true', or the id of a fallback block its caller also calls
+    """What answers when block v is down: 'its fallback' (``fallback: true``), or the quoted title of a fallback
+    block its caller also calls
     (a popular-items baseline next to the model), or of a cache in front of it (which still answers its hits).
     Blocks v calls itself cannot answer for it."""
     s = m.services[v]
     if s is not None and s.fallback:
-        return "fallback: true"
+        return "its fallback"
     callers = m.callers[v]
     near = [w for caller in callers for w in m.graph.kids[caller]] + list(callers)
     for w in near:
         if w != v and m.parts.kinds[w] in FALLBACK_KINDS:
-            return m.parts.ids[w]
+            return _title(m, w)
     return None
 
 
+def _title(m: LoadModel, v: int) -> str:
+    return f"'{m.design.components[v].title}'"
+
+
 def serving_entries(m: LoadModel) -> list[int]:
+    """The entries whose paths are judged: those given a share of the peak (all user-facing entries when the
+    design declares no peak, so that lost blocks are still found)."""
+    if m.entry_rates:
+        return [e for e in m.graph.entries if m.entry_rates.get(e, 0.0) > 0]
     comps = m.design.components
-    return [e for e in m.graph.entries if m.entry_rates.get(e, 0.0) > 0 and is_serving_entry(comps[e])]
+    return [e for e in m.graph.entries if is_serving_entry(comps[e])]
 
 
 def _tiers_on_paths(m: LoadModel, entries: Sequence[int]) -> list[int]:
@@ -241,17 +250,17 @@ def evaluate(m: LoadModel, todo: Sequence[_Scenario]) -> tuple[Failure, ...]:
                 if v in down and m.parts.kinds[v] not in NOT_CRITICAL_KINDS:
                     answer = fallback_of(m, v)
                     if answer is None:
-                        state, reason = "failing", f"{m.parts.ids[v]} is down and nothing answers in its place"
+                        state, reason = "failing", f"{_title(m, v)} is down and nothing answers in its place"
                         break
                     if state == "kept":
-                        state, reason = "degraded", f"{m.parts.ids[v]} is down; {answer} answers"
+                        state, reason = "degraded", f"{_title(m, v)} is down; {answer} answers"
             if state != "failing":
                 hot = [v for v in trees[e] if v not in down and (st := states.get(v)) is not None and st.saturated
                        and rates[v] > 0]
                 if hot:
                     worst = max(hot, key=lambda v: states[v].utilisation)
                     state = "failing"
-                    reason = f"{m.parts.ids[worst]} is overloaded ({states[worst].utilisation:.0%} of its capacity)"
+                    reason = f"{_title(m, worst)} is overloaded ({states[worst].utilisation:.0%} of its capacity)"
             p99 = latency[e][i].p99_ms if state != "failing" else None
             over = sla is not None and (p99 is None or p99 > sla)
             outcomes.append(PathOutcome(m.parts.ids[e], state, p99, over, reason))  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from mlsd.rules.engine import (
 RULE_MODULES = (
     "sla",
     "scalability",
+    "cost",
     "reliability",
     "privacy",
     "data",

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from itertools import compress
 from weakref import WeakKeyDictionary
 
+from mlsd.analysis.failures import region_of
 from mlsd.catalog import KINDS
 from mlsd.model import Component, Connection
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
-from mlsd.rules.reliability import declared_regions, region_of
+from mlsd.rules.reliability import declared_regions
 from mlsd.rules.sla import chain, name, names, on_serving_path
 
 STOP_KINDS = frozenset({"anonymizer", "differential_privacy"})

@@ -8,31 +8,15 @@ A *tier* is a block on a serving path (see ``mlsd.rules.sla``) other than a clie
 
 from __future__ import annotations
 
-import re
-
+from mlsd.analysis.failures import FALLBACK_KINDS, NOT_CRITICAL_KINDS, Failure, TierAfter, region_of, what_if
 from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.sla import ms, name, names, on_serving_path, serving_paths
 
-# a shadow deployment gets a copy of traffic; its failure never fails the request
-NOT_CRITICAL_KINDS = frozenset({"client", "shadow_deployment"})
-FALLBACK_KINDS = frozenset({"cache", "heuristic_baseline", "logistic_regression"})  # a simpler model is a fallback
 NO_TIMEOUT_NEEDED_CALLERS = frozenset({"client", "load_balancer", "cdn", "cache"})  # proxies, read-through caches
 NO_TIMEOUT_NEEDED_TARGETS = frozenset({"cache"})  # in-memory, sub-millisecond; a miss path is the fallback
-_AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")  # eu-west-1a -> eu-west-1
-_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")  # europe-west1-b -> europe-west1
-
-
-def region_of(zone: str) -> str:
-    """The region a zone name belongs to (AWS and GCP zone names); other names are taken as regions."""
-    text = zone.strip().lower()
-    for pattern in (_AWS_ZONE, _GCP_ZONE):
-        m = pattern.match(text)
-        if m:
-            return m.group(1)
-    return text
 
 
 def declared_regions(c: Component) -> list[str]:
@@ -131,43 +115,98 @@ def serving_has_fallback(ctx: Context) -> list[Hit]:
     ]
 
 
+def _is_zone(name: str) -> bool:
+    return region_of(name) != name.strip().lower()
+
+
+MAX_TIERS_SHOWN = 4
+
+
+def _autoscales_back(ctx: Context, t: TierAfter) -> bool:
+    """The tier autoscales, and its max_replicas, less the share lost, would carry what it now receives."""
+    c = ctx.blocks[t.block]
+    if not c.flag("autoscaling") or t.utilisation_after is None or t.replicas_after <= 0:
+        return False
+    most = max(int(c.num("max_replicas", 1.0)), t.replicas_before)
+    survivors = most * t.replicas_after / t.replicas_before
+    return t.utilisation_after * t.replicas_after / survivors < 1.0
+
+
+def _breaks(f: Failure) -> bool:
+    return any(p.state != "kept" or p.over_sla for p in f.paths)
+
+
 @rule(
-    "REL-3", "reliability", "warning", "Critical tiers span more than one region or zone",
-    "List two or more zones in the tier's regions (and every region the design must serve).",
+    "REL-3", "reliability", "warning", "The request path survives the loss of a zone (or region)",
+    "Spread each tier's replicas over two or more zones (and over every region the design serves), with enough "
+    "replicas that the survivors carry the peak.",
 )
 def multi_region(ctx: Context) -> list[Hit]:
-    """Tiers on the request path do not run all their replicas in one zone or region.
+    """Losing one zone, or one region of a design that serves several, leaves every serving path working.
 
-    A zone or region outage takes down every replica placed in it. A tier fails when its ``regions`` lists a
-    single zone (zone names such as eu-west-1a or europe-west1-b), or, when ``requirements.regions`` names
-    several regions, when everything it lists lies in one region. A single region name alone is not flagged
-    for a single-region design (it may span zones). Tiers that declare no regions cannot be checked; managed
-    services are multi-zone.
-    Fix: spread replicas over zones, and over the regions the design serves.
-    Source: AWS Well-Architected, Reliability pillar (deploy across multiple zones and regions).
+    Computed, not counted: for each zone named in a tier's ``regions`` (eu-west-1a, europe-west1-b), and for each
+    region when ``requirements.regions`` lists several, the what-if analysis takes that place's share of
+    every tier running there (all of a tier that runs only there) and recomputes the peak (see
+    ``mlsd.analysis.failures``: replicas spread evenly over their places; a tier that lists none runs in
+    ``requirements.regions``). It fails when a serving path then fails (a tier down with nothing answering, or
+    a surviving tier overloaded), answers only from its fallback, or goes over the SLA. The message names the
+    place and the tiers that break. A single region name in a single-region design is not judged (it may span
+    zones); tiers that declare no places cannot be judged; managed services are multi-zone.
+    Why: a zone or region outage takes every replica placed there; survivors sized only for their own share
+    overload at once (autoscaling arrives minutes later, if the capacity is there).
+    Fix: spread replicas, and run enough of them for N+1 per zone or region.
+    Source: AWS Well-Architected, Reliability pillar (static stability across Availability Zones); Google SRE
+    book ch. 22 (cascading failures).
     """
-    required = list(dict.fromkeys(ctx.requirements.regions))
-    tiers = [(c, declared_regions(c)) for c in _critical_tiers(ctx)]
-    tiers = [(c, r) for c, r in tiers if r]
+    required = list(dict.fromkeys(r.strip().lower() for r in ctx.requirements.regions if r.strip()))
+    tiers = [c for c in _critical_tiers(ctx) if declared_regions(c)]
     if not tiers:
         if len(required) > 1:
             raise NotApplicable(f"the design must serve {len(required)} regions but no tier declares its regions")
         raise NotApplicable("no tier on a request path declares its regions")
+    judged = [f for f in what_if(ctx.analysis, kinds=("zone",))
+              if _is_zone(f.target) or (len(required) > 1 and f.target in required)]
+    # one cause, one finding: places whose loss breaks the same tiers the same way are one finding
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...], str, str, bool], list[Failure]] = {}
+    for f in judged:
+        if not _breaks(f):
+            continue
+        lost = tuple(b for b in f.lost if b in ctx.blocks)
+        hot = tuple(t.block for t in f.tiers if t.saturated)
+        worst = max(f.paths, key=lambda p: (p.state == "failing", p.state == "degraded", p.over_sla))
+        groups.setdefault((lost, hot, worst.entry, worst.state, _is_zone(f.target)), []).append(f)
     hits = []
-    for c, zones in tiers:
-        regions = list(dict.fromkeys(region_of(z) for z in zones))
-        if len(zones) == 1 and regions[0] != zones[0].strip().lower():
-            hits.append(Hit(
-                f"{name(ctx, c.id)} runs all its replicas in one zone, {zones[0]}: a zone outage takes the tier "
-                "down.",
-                components=(c.id,),
-            ))
-        elif len(required) > 1 and len(regions) == 1:
-            hits.append(Hit(
-                f"{name(ctx, c.id)} runs only in {regions[0]} ({', '.join(zones)}) while the design must serve "
-                f"{', '.join(required)}.",
-                components=(c.id,),
-            ))
+    for (lost, hot, entry, state, zone), fails in groups.items():
+        f = fails[0]
+        worst = next(p for p in f.paths if p.entry == entry)
+        parts = []
+        if lost:
+            parts.append(f"takes down {names(ctx, lost)} (all {'its' if len(lost) == 1 else 'their'} replicas "
+                         "run there)")
+        recover = ""
+        if hot:
+            after = {t.block: t for t in f.tiers}
+            shown = [f"{name(ctx, b)} at {after[b].replicas_after} of {after[b].replicas_before} replicas "
+                     f"({after[b].utilisation_after or 0:.0%} busy)" for b in hot[:MAX_TIERS_SHOWN]]
+            more = len(hot) - MAX_TIERS_SHOWN
+            parts.append("leaves " + ", ".join(shown) + (f" and {more} more tiers" if more > 0 else ""))
+            if all(_autoscales_back(ctx, after[b]) for b in hot):
+                recover = (" Autoscaling to max_replicas would restore them once it has scaled up, if that "
+                           "capacity can be had in the surviving places.")
+        effect = {"failing": "fails", "degraded": "answers only from its fallback"}.get(state, "slows")
+        if state == "kept" and worst.p99_ms is not None:
+            effect += f" to p99 {ms(worst.p99_ms)}, over the SLA"
+        elif state == "failing" and not hot and not lost:
+            effect += f" ({worst.reason})"
+        place = "zone" if zone else "region"
+        where = f"{place} {f.target}"
+        if len(fails) > 1:
+            where = f"any one {place} ({', '.join(x.target for x in fails)})"
+        hits.append(Hit(
+            f"Losing {where} {' and '.join(parts) or 'changes the load'}: the path from {name(ctx, entry)} "
+            f"{effect}.{recover}",
+            components=tuple(dict.fromkeys([*lost, *hot])) or (entry,),
+        ))
     return hits
 
 

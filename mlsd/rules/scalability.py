@@ -14,14 +14,15 @@ import math
 from collections.abc import Iterator
 
 from mlsd.analysis import TierCapacity
+from mlsd.analysis.cost import HOURS_PER_MONTH
+from mlsd.analysis.failures import region_of, what_if
 from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
-from mlsd.rules.reliability import declared_regions, model_serving, region_of
-from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
+from mlsd.rules.reliability import declared_regions, model_serving
+from mlsd.rules.sla import ms, name, on_serving_path, overworked, qty, serving_paths
 
-HOURS_PER_MONTH = 730.0
 FRONT_DOORS = frozenset({"api_gateway", "load_balancer", "cdn"})  # they spread load; they are the balancer
 # reached through their own client libraries, which pick a replica or shard themselves
 CLIENT_ROUTED_CATEGORIES = frozenset({"storage", "features"})
@@ -59,6 +60,15 @@ def tier_regions(ctx: Context, c: Component) -> list[str]:
     return list(dict.fromkeys(region_of(r) for r in placed if r.strip()))
 
 
+def per_item_ms(ctx: Context, block: str) -> float:
+    """The replica time per item the analysis used for a block (0 when it does no per-item work)."""
+    model = ctx.analysis.model
+    if model is None:
+        return 0.0
+    s = model.services[model.index[block]]
+    return s.ms_per_item if s is not None else 0.0
+
+
 def _tiers(ctx: Context) -> Iterator[tuple[Component, TierCapacity]]:
     """Non-managed, non-client blocks on serving paths with their capacity figures."""
     capacity = ctx.analysis.capacity
@@ -94,26 +104,40 @@ def peak_capacity(ctx: Context) -> list[Hit]:
 
     The peak reaching a tier is ``requirements.peak_qps`` flowing along request connections (caches pass on
     only their misses); the headroom (``requirements.headroom``, 30% by default) absorbs spikes, a lost replica
-    and deploys. An autoscaling tier counts its ``max_replicas``. Managed services are not sized here.
+    and deploys. An autoscaling tier counts its ``max_replicas``. Managed services are not sized here. A
+    replica's throughput is its declared ``qps_per_replica`` lowered to what its work per request allows
+    (items_scored × ms_per_item; see ``mlsd.analysis.service``); a model given more work per request than the
+    SLA is LAT-5's finding, not repeated here.
     Fix: run at least the number of replicas the message gives.
     Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens.
     """
     headroom = ctx.requirements.headroom
+    heavy = overworked(ctx)
     hits = []
     for c, t, per in _sized_tiers(ctx):
         running = max_replicas(c)
         needed = t.needed_replicas
-        if needed is None or running >= needed:
-            continue
+        if needed is None or running >= needed or c.id in heavy:
+            continue  # a model given more work than the SLA allows is LAT-5's finding
         want = t.peak_qps * (1.0 + headroom)
         scaling = " (max_replicas)" if c.flag("autoscaling") else ""
+        work = ""
+        declared = t.declared_qps_per_replica
+        if declared is not None and per < declared:
+            items, cost = c.num("items_scored"), per_item_ms(ctx, c.id)
+            work = (f" Its work bounds a replica below the declared {qty(declared)} req/s: {qty(items)} items × "
+                    f"{cost:g} ms per item = {1000 / per:.3g} ms of a replica per request.")
         hits.append(Hit(
             f"{name(ctx, c.id)} carries {running}{scaling} × {qty(per)} = {qty(running * per)} req/s but needs "
             f"{qty(want)} req/s ({qty(t.peak_qps)} req/s at peak + {headroom:.0%} headroom): {needed} replicas "
-            f"needed, {running} running.",
+            f"needed, {running} running.{work}",
             components=(c.id,),
         ))
     return hits
+
+
+WHAT_IF_TIERS = 64  # tiers whose replica loss is recomputed in full (the busiest); the rest judged by utilisation
+QUIET_UTILISATION = 0.5  # below this after a loss, a tier's queueing wait is negligible next to any SLA
 
 
 @rule(
@@ -122,34 +146,52 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     "replica does not overload the others.",
 )
 def survives_one_loss(ctx: Context) -> list[Hit]:
-    """With one replica down, each multi-replica tier still carries its peak load.
+    """With one replica down, each multi-replica tier still carries its peak and its paths stay within the SLA.
 
-    A tier sized exactly for the peak overloads when one replica fails or is drained for a deploy, and the
-    overload cascades. Single-replica tiers are reported by REL-1 (single point of failure), tiers short of
-    capacity even with all replicas by CAP-1; managed services are not sized here.
+    Computed, not counted: the what-if analysis (``mlsd.analysis.failures``) takes one replica from the tier
+    (of those it runs at the peak; autoscaling replaces it only after its scale-up delay) and recomputes the
+    peak: the tier's utilisation and queueing, and every serving path's p99. It fails when a path that held
+    before the loss then fails (the tier overloaded) or goes over the SLA. A tier left below 50% utilisation
+    cannot plausibly break a path and is not recomputed; of the others, the 64 busiest are recomputed in full
+    and the rest judged by whether they stay below 100% utilisation. Single-replica tiers are REL-1's finding,
+    tiers short of capacity even with all replicas CAP-1's; managed services are not sized here.
     Fix: add a replica (N+1), or two (N+2).
     Source: Google SRE book, ch. 1 (N+2 provisioning) and ch. 22 (addressing cascading failures).
     """
-    hits = []
-    candidates = 0
+    candidates = []
     for c, t, per in _sized_tiers(ctx):
-        running = max_replicas(c)
-        if running < 2:
-            continue
-        candidates += 1
-        if t.needed_replicas is not None and running < t.needed_replicas:
-            continue  # CAP-1's finding
-        left = (running - 1) * per
-        if left >= t.peak_qps:
-            continue
-        n_plus_1 = math.ceil(round(t.peak_qps / per, 9)) + 1
-        hits.append(Hit(
-            f"{name(ctx, c.id)} runs {running} replicas of {qty(per)} req/s; losing one leaves {qty(left)} req/s "
-            f"for a {qty(t.peak_qps)} req/s peak (N+1 needs {n_plus_1}).",
-            components=(c.id,),
-        ))
+        if t.replicas < 2 or t.needed_replicas is None or max_replicas(c) < t.needed_replicas:
+            continue  # REL-1's or CAP-1's finding
+        after = t.peak_qps / ((t.replicas - 1) * per)
+        candidates.append((after, c, t, per))
     if not candidates:
         raise NotApplicable("no self-run tier on a request path has more than one replica and a qps_per_replica")
+    busy = sorted((x for x in candidates if x[0] >= QUIET_UTILISATION), key=lambda x: -x[0])
+    exact = {f.target: f for f in what_if(ctx.analysis, kinds=("replica",),
+                                           only=[c.id for _, c, _, _ in busy[:WHAT_IF_TIERS]])}
+    before = {p.entry: p for p in serving_paths(ctx)}
+    hits = []
+    for after, c, t, per in busy:
+        f = exact.get(c.id)
+        broken = [] if f is None else [p for p in f.paths if (p.state == "failing" or p.over_sla)
+                                        and (b := before.get(p.entry)) is not None and not b.over_sla]
+        if f is None and after < 1.0:
+            continue
+        if f is not None and not broken:
+            continue
+        n_plus_1 = math.ceil(round(t.peak_qps / per, 9)) + 1
+        if broken and broken[0].state != "failing" and broken[0].p99_ms is not None:
+            effect = (f"the path from {name(ctx, broken[0].entry)} rises to p99 {ms(broken[0].p99_ms)}, over the "
+                      f"{ms(ctx.requirements.sla_p99_ms or 0)} SLA")
+        else:
+            entry = f" and the path from {name(ctx, broken[0].entry)} fails" if broken else ""
+            effect = f"the tier is overloaded{entry}"
+        hits.append(Hit(
+            f"{name(ctx, c.id)} runs {t.replicas} replicas of {qty(per)} req/s at {t.utilisation or 0:.0%} at peak; "
+            f"losing one leaves {t.replicas - 1} at {after:.0%} for {qty(t.peak_qps)} req/s: {effect} "
+            f"(N+1 needs {max(n_plus_1, t.replicas + 1)}).",
+            components=(c.id,),
+        ))
     return hits
 
 
@@ -364,3 +406,4 @@ def scale_declared(ctx: Context) -> list[Hit]:
 def _and(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+

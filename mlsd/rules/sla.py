@@ -56,6 +56,24 @@ def on_serving_path(ctx: Context) -> dict[str, str]:
     return found
 
 
+def overworked(ctx: Context) -> dict[str, float]:
+    """Heavy models on serving paths whose work per request (items_scored × ms_per_item, the replica time the
+    analysis charges) alone exceeds the SLA: block id -> work in ms. LAT-5 reports them; LAT-1 and CAP-1, whose
+    numbers they also break, leave them to it (one cause, one finding)."""
+    found = ctx.memo.get("sla.overworked")
+    if found is None:
+        found = {}
+        sla = ctx.requirements.sla_p99_ms
+        model = ctx.analysis.model
+        if sla is not None and model is not None:
+            for b in on_serving_path(ctx):
+                s = model.services[model.index[b]]
+                if s is not None and _is_heavy(ctx.blocks[b]) and s.work_ms > sla:
+                    found[b] = s.work_ms
+        ctx.memo["sla.overworked"] = found
+    return found
+
+
 def name(ctx: Context, block_id: str) -> str:
     """A block's title, quoted, for messages."""
     return f"'{ctx.blocks[block_id].title}'"
@@ -104,7 +122,8 @@ def end_to_end_p99(ctx: Context) -> list[Hit]:
     its calls by sampling (see ``mlsd.analysis``). The sum of the declared p99s (the conservative budget) is
     given in the message for comparison, not judged: it overstates a chain's p99 by 10-65%.
     A path through a saturated tier (utilisation ≥ 100% at peak) has no p99; that is CAP-1's finding, not
-    repeated here. Paths that start at a batch job or a stream processor are not serving paths.
+    repeated here; nor is a path whose heavy model alone is given more work per request than the SLA (LAT-5).
+    Paths that start at a batch job or a stream processor are not serving paths.
     Why: a ranking path that blows its budget at peak is discovered in load tests or by users, late and
     expensively; queueing near full utilisation is the part nobody writes down.
     Fix: cut the critical chain named in the message, or add replicas where queueing dominates.
@@ -119,10 +138,13 @@ def end_to_end_p99(ctx: Context) -> list[Hit]:
         raise NotApplicable("no request path starts at a client or an online serving block")
     ends = {e.id: (e.source, e.target) for e in ctx.design.connections if e.flow == "request"}
     tiers = ctx.analysis.capacity
+    heavy = overworked(ctx)
     hits = []
     for p in paths:
         if p.p99_ms is None or p.p99_ms <= sla:
             continue  # saturated paths are CAP-1's finding
+        if not heavy.keys().isdisjoint(p.blocks):
+            continue  # a model given more work than the SLA allows: LAT-5's finding
         critical = tuple(dict.fromkeys(p.critical))  # a block called from two branches is listed once
         if len(critical) == len(p.blocks):  # every block counts: the whole tree is the critical chain
             conns = p.connections
@@ -280,7 +302,8 @@ def _is_heavy(c: Component) -> bool:
     "the heavy model, and make each stage score fewer items than the one before it (e.g. 1,000 → 500 → 100).",
 )
 def ranking_funnel(ctx: Context) -> list[Hit]:
-    """A heavy ranking model on a serving path scores a few hundred candidates, not the whole corpus.
+    """A heavy ranking model on a serving path scores a few hundred candidates, not the whole corpus, and is given
+    no more work per request than it can do within the SLA.
 
     Heavy models (dnn, transformer, multi_stage_ranker, reranker, or online_inference on GPU or with 10M+
     parameters) cost milliseconds per item; a corpus of millions cannot be scored within an SLA. The scoring
@@ -293,7 +316,9 @@ def ranking_funnel(ctx: Context) -> list[Hit]:
     ``items_scored``, 1,000 when not given) it fails, and later stages must shrink as in (1). Candidates
     precomputed offline (a retrieval stage or batch_prediction feeding a store the path reads) count as
     retrieval without a number. A path without retrieval and without a declared corpus size gives nothing to
-    check.
+    check. (3) Work, not just the user's own numbers agreeing: a heavy model whose items_scored × ms_per_item
+    (its own, else its kind's, see ``mlsd.analysis.service``) exceeds the SLA fails, whatever latency it
+    declares: an idle replica could not answer one request in time.
     Fix: add candidate generation; shrink items_scored stage to stage.
     Source: Covington et al., Deep Neural Networks for YouTube Recommendations (2016); Xu & Aminian, ch. 6.
     """
@@ -308,6 +333,18 @@ def ranking_funnel(ctx: Context) -> list[Hit]:
     heavy_seen = False
     checked = False
     hits: dict[tuple[str, ...], Hit] = {}
+    sla = ctx.requirements.sla_p99_ms
+    for b, work in overworked(ctx).items():
+        c = ctx.blocks[b]
+        per_item = work / max(c.num("items_scored"), 1.0)
+        within = int((sla or 0) / per_item) if per_item > 0 else 0
+        hits[(b,)] = Hit(
+            f"{name(ctx, b)} ({c.kind}) scores {qty(c.num('items_scored'))} items per request at {per_item:g} ms of "
+            f"a replica each: {ms(work)} of work per request against a {ms(sla or 0)} SLA, whatever its declared "
+            f"latency. Within the SLA one replica scores at most about {qty(within)} items.",
+            components=(b,),
+        )
+        checked = heavy_seen = True
     for p in serving_paths(ctx):
         on_path = set(p.blocks)
         if heavy_ids.isdisjoint(on_path):
