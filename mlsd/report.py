@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from mlsd.analysis import analysis_to_dict
+from mlsd.analysis import analysis_to_dict, model_docs
 from mlsd.model import Design
 from mlsd.render import display_text
 from mlsd.rules import Finding, Report, Rule, all_rules, check
@@ -371,6 +371,9 @@ def rules_markdown() -> str:
         mine = [r for r in rules if r.category == cat]
         out.append(f"- [{label}](#{cat}) ({len(mine)})")
         out += [f"  - [{r.id}](#{_anchor(r.id)}): {r.title}" for r in mine]
+    models = model_docs()
+    out.append("- [How the numbers are computed](#models)")
+    out += [f"  - [{title}](#model-{name})" for name, title, _ in models]
     out.append("")
     for cat, label in used:
         out += [f'<a id="{cat}"></a>', "", f"## {label}", ""]
@@ -385,6 +388,12 @@ def rules_markdown() -> str:
                 r.doc.strip() or "(no documentation)",
                 "",
             ]
+    out += ['<a id="models"></a>', "", "## How the numbers are computed", "",
+            "The rules above read these models (`mlsd.analysis`); `python -m mlsd analyze FILE` shows their figures "
+            "for a design. What a design declares stays its word; what is computed from it is named with its model.",
+            ""]
+    for name, title, doc in models:
+        out += [f'<a id="model-{name}"></a>', "", f"### {title} (`mlsd.analysis.{name}`)", "", doc, ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

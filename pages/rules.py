@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.entry import through_app
+from mlsd.analysis import model_docs
 from mlsd.rules import CATEGORIES, all_rules
 
 through_app()
@@ -29,3 +30,13 @@ for tab, cat in zip(tabs, CATEGORIES, strict=True):
             with st.expander(f"{r.id} · {r.title}"):
                 st.markdown(f"{SEVERITY_BADGE[r.severity]} **How to fix:** {r.fix}")
                 st.text(r.doc)
+
+st.header("How the numbers are computed", anchor=False)
+st.caption("Latency under load, capacity, failures and cost come from these models (`mlsd.analysis`); the same text: "
+           "`python -m mlsd rules --format markdown`. What a design declares stays its word; what is computed from "
+           "it is shown beside it, with its model named.")
+for name, title, doc in model_docs():
+    if q and q not in f"{title} {doc}".lower():
+        continue
+    with st.expander(f"{title} · mlsd.analysis.{name}"):
+        st.markdown(doc)

@@ -17,12 +17,34 @@ One model per module, each documented where it lives:
 CONTRACT: ``analyze(design)`` never raises on a valid Design; no non-finite number reaches ``analysis_to_dict``.
 """
 
+import importlib
+import inspect
+
 from mlsd.analysis.capacity import TierCapacity
 from mlsd.analysis.cost import CostLine
 from mlsd.analysis.export import analysis_to_dict
 from mlsd.analysis.latency import MAX_SIM_VALUES, MIN_SIM_SAMPLES
 from mlsd.analysis.network import Analysis, LoadModel, RequestPath, analyze
 from mlsd.analysis.paths import is_serving_entry
+
+# the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
+MODEL_MODULES = ("paths", "traffic", "service", "queueing", "distributions", "capacity", "latency", "ramp", "failures",
+                 "cost")
+
+
+def model_docs() -> list[tuple[str, str, str]]:
+    """(module, title, documentation) of every model module: what the Rules page and ``python -m mlsd rules
+    --format markdown`` show under "How the numbers are computed". The title is the docstring's first sentence."""
+    out = []
+    for name in MODEL_MODULES:
+        module = importlib.import_module(f"mlsd.analysis.{name}")
+        doc = "\n".join(line for line in inspect.cleandoc(module.__doc__ or "").splitlines()
+                        if not line.startswith('Here "component" means')).replace("\n\n\n", "\n\n")
+        first = doc.partition("\n")[0]
+        title = first.split(": ", 1)[0].rstrip(".") if ": " in first[:60] else first.rstrip(".")
+        out.append((name, title, doc))
+    return out
+
 
 __all__ = [
     "MAX_SIM_VALUES",
@@ -35,4 +57,5 @@ __all__ = [
     "analysis_to_dict",
     "analyze",
     "is_serving_entry",
+    "model_docs",
 ]
