@@ -75,7 +75,7 @@ def test_cap2_n_plus_one_and_no_double_report_with_cap1():
     result = run("CAP-2", tiered(1000, qps_per_replica=800, replicas=2))
     assert result.findings[0].message == (
         "'Ranker' runs 2 replicas of 800 req/s at 62% at peak; losing one leaves 1 at 125% for 1,000 req/s: the "
-        "tier is overloaded and the path from 'Mobile app' fails (N+1 needs 3)."
+        "tier is overloaded and every path through it fails (N+1 needs 3)."
     )
     assert run("CAP-2", tiered(1000, qps_per_replica=800, replicas=3)).status == "passed"
     short = tiered(1000, replicas=2)  # 600 req/s: CAP-1's finding, not repeated here

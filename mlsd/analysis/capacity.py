@@ -78,30 +78,33 @@ class TierCapacity:
     queued: bool = False
 
 
-def tier_states(services: Sequence[Service | None], rates: Sequence[float], headroom: float,
+def queued_services(services: Sequence[Service | None]) -> list[tuple[int, Service]]:
+    """(position, service) of the tiers modelled as queues."""
+    return [(v, s) for v, s in enumerate(services) if s is not None and s.queued and s.qps_per_replica is not None]
+
+
+def tier_states(queued: Sequence[tuple[int, Service]], rates: Sequence[float], headroom: float,
                 replicas: Mapping[int, int] | None = None) -> dict[int, TierState]:
-    """The queue of every queued tier (by position) at the given arrival ``rates``; ``replicas`` overrides the
-    replicas running (a failure). Erlang C is computed for all tiers at once."""
+    """The queue of every ``queued`` tier (by position; see ``queued_services``) at the given arrival ``rates``;
+    ``replicas`` overrides the replicas running (a failure). Erlang C is computed for all tiers at once."""
     positions: list[int] = []
     servers: list[int] = []
     offered: list[float] = []
     info: list[tuple[float, int, float]] = []
-    for v, s in enumerate(services):
-        if s is None or not s.queued or s.qps_per_replica is None:
-            continue
+    queued_pairs: list[tuple[int, Service]] = []
+    for v, s in queued:
         rate = rates[v] * (1.0 + HEDGE_EXTRA_LOAD if s.hedged else 1.0)
         running = replicas[v] if replicas is not None and v in replicas else s.replicas_for(rate, headroom)
-        capacity = running * s.qps_per_replica
+        capacity = running * (s.qps_per_replica or 0.0)
         c = max(running * s.servers, 1)
         positions.append(v)
+        queued_pairs.append((v, s))
         servers.append(c)
         offered.append(min(rate / capacity, 1.0) * c if capacity > 0 else float(c))
         info.append((rate, running, capacity))
     waits = erlang_c(np.array(servers, dtype=np.int64), np.array(offered)) if positions else np.zeros(0)
     out: dict[int, TierState] = {}
-    for i, v in enumerate(positions):
-        s = services[v]
-        assert s is not None
+    for i, (v, s) in enumerate(queued_pairs):
         rate, running, capacity = info[i]
         theta = (capacity - rate) / ac_factor(1.0, s.cs2) / 1000.0 if capacity > rate else 0.0
         out[v] = TierState(rate, running, capacity, servers[i], float(waits[i]), theta, _batch_fill(s, rate, running))

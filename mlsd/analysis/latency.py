@@ -17,9 +17,9 @@ correlated), which a ciw simulation of the same network checks (``simulation``).
 
 The same random numbers are used at every load (common random numbers), so a path's p99 never goes down when
 the load goes up, and a ramp is smooth. A path through a saturated tier (utilisation ≥ 1) has no p99: it is
-reported as saturated. The number of samples per block shrinks on huge designs so that at most
-``MAX_SIM_VALUES`` random numbers are drawn (never fewer than ``MIN_SIM_SAMPLES`` per block); a seed always
-gives the same numbers.
+reported as saturated. The number of samples per block shrinks on large designs so that at most
+``MAX_SIM_VALUES`` random numbers are drawn, half that on a design with hundreds of blocks on request paths
+(never fewer than ``MIN_SIM_SAMPLES`` per block); a seed always gives the same numbers.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from mlsd.analysis.capacity import TierState
 from mlsd.analysis.paths import Graph
 from mlsd.analysis.service import HEDGE_QUANTILE, Service
 
-MAX_SIM_VALUES = 2_000_000  # random numbers drawn in all, across blocks on request paths
+MAX_SIM_VALUES = 2_000_000  # random numbers drawn in all, across blocks on request paths ...
+LARGE_DESIGN_ARRAYS = 200  # ... and half that on a design needing more arrays of draws than this (hundreds of blocks)
 MIN_SIM_SAMPLES = 200  # never fewer samples per block than this
 SATURATED = np.float32(1e30)  # the time of a request through a saturated tier: "never", kept finite
 GRID_POINTS = 400  # points of a sharded block's sojourn CDF
@@ -66,9 +67,10 @@ def sample_count(requested: int, arrays: int) -> int:
     """Samples per block when ``arrays`` arrays of random numbers are needed (see the module docstring)."""
     if requested <= 0:
         raise ValueError(f"samples must be positive, got {requested}")
-    if arrays * requested <= MAX_SIM_VALUES:
+    budget = MAX_SIM_VALUES if arrays <= LARGE_DESIGN_ARRAYS else MAX_SIM_VALUES // 2
+    if arrays * requested <= budget:
         return requested
-    return min(requested, max(MIN_SIM_SAMPLES, MAX_SIM_VALUES // max(arrays, 1)))
+    return min(requested, max(MIN_SIM_SAMPLES, budget // max(arrays, 1)))
 
 
 class Sampler:
@@ -94,20 +96,31 @@ class Sampler:
         self.fill: list[FloatArray | None] = [None] * n
         self.shard_u: list[npt.NDArray[np.float64] | None] = [None] * n
         self.miss: list[npt.NDArray[np.bool_] | None] = [None] * n
-        for v in timed:
-            svc = by_position[v]
-            z = rng.standard_normal(count, dtype=np.float32)
-            z *= np.float32(svc.sigma)
-            z += np.float32(svc.mu)
-            self.service[v] = np.exp(z, out=z)
-        for v in queued:
-            self.expo[v] = rng.standard_exponential(count, dtype=np.float32)
-        for v in batching:
-            self.fill[v] = rng.random(count, dtype=np.float32)
-        for v in sharded:
-            self.shard_u[v] = rng.random(count)
-        for v in cached:
-            self.miss[v] = rng.random(count, dtype=np.float32) >= np.float32(by_position[v].hit_rate)
+        if timed:  # one draw for all timed blocks; each block's row is a view of it
+            z = rng.standard_normal((len(timed), count), dtype=np.float32)
+            z *= np.array([by_position[v].sigma for v in timed], dtype=np.float32)[:, None]
+            z += np.array([by_position[v].mu for v in timed], dtype=np.float32)[:, None]
+            np.exp(z, out=z)
+            for r, v in enumerate(timed):
+                self.service[v] = z[r]
+        if queued:
+            e = rng.standard_exponential((len(queued), count), dtype=np.float32)
+            for r, v in enumerate(queued):
+                self.expo[v] = e[r]
+        if batching:
+            b = rng.random((len(batching), count), dtype=np.float32)
+            for r, v in enumerate(batching):
+                self.fill[v] = b[r]
+        if sharded:
+            u = rng.random((len(sharded), count))
+            for r, v in enumerate(sharded):
+                self.shard_u[v] = u[r]
+        if cached:
+            m = rng.random((len(cached), count), dtype=np.float32)
+            rates = np.array([by_position[v].hit_rate for v in cached], dtype=np.float32)[:, None]
+            hits = m >= rates
+            for r, v in enumerate(cached):
+                self.miss[v] = hits[r]
 
     def own(self, v: int, rows: Sequence[Row], s: int) -> FloatArray | None:
         """Block v's own time in each row, shape (rows, s); None when always 0."""
@@ -124,6 +137,18 @@ class Sampler:
             out[down] = 0.0
         return out
 
+    def _waits(self, v: int, rows: Sequence[Row]) -> bool:
+        """Whether block v waits (queue, batch, saturation) in any row, or is sharded: its own time then differs
+        from its plain service time."""
+        svc = self.services[v]
+        if svc is not None and svc.shards > 1:
+            return True
+        for row in rows:
+            st = row.states.get(v)
+            if st is not None and (st.saturated or st.p_wait > 0.0 or st.batch_fill_ms > 0.0):
+                return True
+        return False
+
     def _single(self, v: int, rows: Sequence[Row], s: int) -> FloatArray | None:
         k = len(rows)
         base = self.service[v]
@@ -131,7 +156,7 @@ class Sampler:
         fill = self.fill[v]
         if base is not None:
             base = base[:s]
-        if expo is None and fill is None:
+        if (expo is None and fill is None) or not self._waits(v, rows):
             return None if base is None else np.broadcast_to(base, (k, s))
         expo = expo[:s] if expo is not None else None
         fill = fill[:s] if fill is not None else None
@@ -172,8 +197,9 @@ class Sampler:
 
     def paths(self, rows: Sequence[Row], entries: Sequence[int], tier_quantile: bool = False,
               limit: int | None = None) -> tuple[dict[int, list[PathLatency]], dict[int, list[float | None]]]:
-        """End-to-end p50/p99 of each entry's path in each row, and, with ``tier_quantile``, each block's own p99
-        in each row. ``limit`` uses only the first that many samples of each block (fewer, same numbers)."""
+        """End-to-end p50/p99 of each entry's path in each row, and, with ``tier_quantile``, the own p99 in each row
+        of each block that waits somewhere (the others' own p99 is their service p99). ``limit`` uses only the
+        first that many samples of each block (fewer, same numbers)."""
         s = self.samples if limit is None else max(1, min(limit, self.samples))
         lost_rows: dict[int, list[int]] = {}
         bypass_rows: dict[int, list[int]] = {}
@@ -202,9 +228,9 @@ class Sampler:
         own_p99: dict[int, list[float | None]] = {}
         for v in order:  # children first; results are never modified in place once stored
             own = self.own(v, rows, s)
-            if tier_quantile and own is not None:
-                q = np.quantile(own, 0.99, axis=1)
-                own_p99[v] = [_finite_time(x) for x in q]
+            if tier_quantile and own is not None and self._waits(v, rows):
+                kth = min(int(0.99 * s), s - 1)
+                own_p99[v] = [_finite_time(np.partition(own[i], kth)[kth]) for i in range(k)]
             kids = kids_of[v]
             down: FloatArray | None = None
             if kids:

@@ -14,7 +14,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from mlsd.analysis.capacity import TierCapacity, TierState, needed_replicas, saturation_load, tier_states
+from mlsd.analysis.capacity import (
+    TierCapacity,
+    TierState,
+    needed_replicas,
+    queued_services,
+    saturation_load,
+    tier_states,
+)
 from mlsd.analysis.cost import CostLine, cost_lines, per_thousand
 from mlsd.analysis.latency import PathLatency, Row, Sampler
 from mlsd.analysis.paths import Graph, Parts, call_tree, critical_chain, request_graph
@@ -56,8 +63,9 @@ class LoadModel:
         self.design = design
         self.parts = parts = Parts.of(design)
         self.graph = g = request_graph(design, parts)
-        self.services: list[Service | None] = services(parts.ids, parts.kinds, parts.props, g.reach_post)
+        self.services: list[Service | None] = services(parts.kinds, parts.props, g.reach_post)
         self.entry_rates = entry_rates(design, parts, g)
+        self.queued = queued_services(self.services)
         self.hit = [s.hit_rate if s is not None else 0.0 for s in self.services]
         self.peak_rates = block_rates(g, self.entry_rates, self.hit)
         self.headroom = design.requirements.headroom
@@ -73,6 +81,10 @@ class LoadModel:
             for w in kids:
                 found[w].append(v)
         return [tuple(c) for c in found]
+
+    def service(self, block: str) -> Service | None:
+        """The service model of a block on a request path (None elsewhere)."""
+        return self.services[self.index[block]]
 
     @property
     def sampler(self) -> Sampler:
@@ -93,7 +105,7 @@ class LoadModel:
 
     def states(self, rates: Sequence[float], replicas: Mapping[int, int] | None = None) -> dict[int, TierState]:
         """Every queued tier at these rates (``replicas`` overriding what runs)."""
-        return tier_states(self.services, rates, self.headroom, replicas)
+        return tier_states(self.queued, rates, self.headroom, replicas)
 
     def latency(self, rows: Sequence[Row], entries: Sequence[int] | None = None, tier_quantile: bool = False,
                 limit: int | None = None) -> tuple[dict[int, list[PathLatency]], dict[int, list[float | None]]]:
@@ -207,8 +219,9 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
         capacity = running * per if per is not None else None
         rate = rates[v]
         quantiles = own_p99.get(v)
-        out[s.block] = TierCapacity(
-            block=s.block,
+        block = m.parts.ids[v]
+        out[block] = TierCapacity(
+            block=block,
             peak_qps=rate,
             replicas=running,
             qps_per_replica=per,
@@ -221,7 +234,7 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
             servers=state.servers if state is not None else None,
             p_wait=state.p_wait if state is not None else None,
             wait_p99_ms=state.wait_quantile_ms(0.99) if state is not None else None,
-            p99_ms=quantiles[1] if quantiles is not None else (0.0 if not s.timed else None),
+            p99_ms=quantiles[1] if quantiles is not None else s.p99_ms,
             light_p99_ms=s.p99_ms,
             saturation_load=saturation_load(s, rate),
             shards=s.shards,

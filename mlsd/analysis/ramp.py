@@ -114,7 +114,7 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
             utilisation=tuple(min(st[v].utilisation, 10.0) for st in states),
             replicas=tuple(st[v].replicas for st in states),
         ))
-    by_id = {s.block: s for s in m.services if s is not None}
+    by_id = {m.parts.ids[v]: s for v, s in enumerate(m.services) if s is not None}
     costs = tuple(cost_at(analysis.cost, by_id, {g.ids[v]: st.replicas for v, st in step.items()}) for step in states)
     return Ramp(loads=tuple(loads), paths=tuple(paths), tiers=tuple(tiers), cost_per_month=costs)
 

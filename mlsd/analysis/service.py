@@ -33,7 +33,7 @@ The user's word and what is computed from it:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from mlsd.analysis.distributions import lognormal_fit, lognormal_mean
 from mlsd.analysis.queueing import lognormal_cv2, servers_per_replica
@@ -60,9 +60,9 @@ SERVICE_NUMBERS = ("p99_ms", "p50_ms", "qps_per_replica", "replicas", "ms_per_it
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """The service model of one block (see the module docstring); latencies in ms, throughput in requests/s."""
+    """The service model of a block (see the module docstring); latencies in ms, throughput in requests/s. Blocks
+    of one kind with the same service props share one."""
 
-    block: str
     kind: str
     declared_p50_ms: float  # the user's word (or the kind's default); 0 when no latency is known
     declared_p99_ms: float
@@ -136,7 +136,7 @@ def _flag(own: Props, defaults: Props, name: str) -> bool:
     return (own[name] if name in own else defaults.get(name)) is True
 
 
-def service_of(block: str, kind: str, own: Props) -> Service:
+def service_of(kind: str, own: Props) -> Service:
     """The service model of one block from its own props and its kind's defaults."""
     defaults = KINDS[kind].props
     source = own if "p99_ms" in own else defaults
@@ -179,7 +179,6 @@ def service_of(block: str, kind: str, own: Props) -> Service:
     servers = servers_per_replica(per, mean_s) if per is not None else 1
     from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults)
     return Service(
-        block=block,
         kind=kind,
         declared_p50_ms=declared_p50,
         declared_p99_ms=declared_p99,
@@ -211,18 +210,20 @@ def service_of(block: str, kind: str, own: Props) -> Service:
     )
 
 
-def services(ids: list[str], kinds: list[str], props: list[Props], positions: list[int]) -> list[Service | None]:
-    """The service model of the blocks at ``positions`` (None elsewhere); a block that sets none of
-    ``SERVICE_PROPS`` is modelled once per kind."""
-    out: list[Service | None] = [None] * len(ids)
-    by_kind: dict[str, Service] = {}
+def services(kinds: list[str], props: list[Props], positions: list[int]) -> list[Service | None]:
+    """The service model of the blocks at ``positions`` (None elsewhere), computed once per kind and set of service
+    props."""
+    out: list[Service | None] = [None] * len(kinds)
+    seen: dict[tuple[object, ...], Service] = {}  # blocks of one kind with the same service props share a model
     for v in positions:
         own, kind = props[v], kinds[v]
-        if own.keys().isdisjoint(SERVICE_PROPS):
-            template = by_kind.get(kind)
-            if template is None:
-                template = by_kind[kind] = service_of(ids[v], kind, {})
-            out[v] = replace(template, block=ids[v])
-        else:
-            out[v] = service_of(ids[v], kind, own)
+        key: tuple[object, ...] = (kind, *sorted((n, _hashable(x)) for n, x in own.items() if n in SERVICE_PROPS))
+        template = seen.get(key)
+        if template is None:
+            template = seen[key] = service_of(kind, {n: x for n, x in own.items() if n in SERVICE_PROPS})
+        out[v] = template  # shared: a Service is frozen and says nothing of which block it describes
     return out
+
+
+def _hashable(value: PropValue) -> object:
+    return tuple(value) if isinstance(value, list) else value

@@ -77,7 +77,9 @@ def analysis_data(design: Design, loads: tuple[float, ...]) -> dict[str, Any]:
 
 def _services(a: Analysis) -> dict[str, Any]:
     m = a.model
-    return {} if m is None else {s.block: s for s in m.services if s is not None and s.block in a.capacity}
+    if m is None:
+        return {}
+    return {b: s for b in a.capacity if (s := m.service(b)) is not None}
 
 
 def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:

@@ -65,7 +65,7 @@ def per_item_ms(ctx: Context, block: str) -> float:
     model = ctx.analysis.model
     if model is None:
         return 0.0
-    s = model.services[model.index[block]]
+    s = model.service(block)
     return s.ms_per_item if s is not None else 0.0
 
 
@@ -136,7 +136,11 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     return hits
 
 
-WHAT_IF_TIERS = 64  # tiers whose replica loss is recomputed in full (the busiest); the rest judged by utilisation
+# replica losses recomputed in full, the busiest first (all in one pass of the sampler): at most 64 tiers, and
+# only on designs with at most 300 blocks on request paths, so that the rule stays fast on huge designs; the
+# rest are judged by utilisation
+WHAT_IF_TIERS = 64
+WHAT_IF_MAX_BLOCKS = 300
 QUIET_UTILISATION = 0.5  # below this after a loss, a tier's queueing wait is negligible next to any SLA
 
 
@@ -151,9 +155,11 @@ def survives_one_loss(ctx: Context) -> list[Hit]:
     Computed, not counted: the what-if analysis (``mlsd.analysis.failures``) takes one replica from the tier
     (of those it runs at the peak; autoscaling replaces it only after its scale-up delay) and recomputes the
     peak: the tier's utilisation and queueing, and every serving path's p99. It fails when a path that held
-    before the loss then fails (the tier overloaded) or goes over the SLA. A tier left below 50% utilisation
-    cannot plausibly break a path and is not recomputed; of the others, the 64 busiest are recomputed in full
-    and the rest judged by whether they stay below 100% utilisation. Single-replica tiers are REL-1's finding,
+    before the loss then fails (the tier overloaded) or goes over the SLA. A tier left at or above 100% fails
+    without further computation; one left below 50% cannot plausibly break a path and is not recomputed; of the
+    others, the busiest 64 are recomputed in full and the rest judged by whether they stay below 100%
+    utilisation (on a design with more than 300 blocks on request paths, all of them, so that the rule stays
+    fast). Single-replica tiers are REL-1's finding,
     tiers short of capacity even with all replicas CAP-1's; managed services are not sized here.
     Fix: add a replica (N+1), or two (N+2).
     Source: Google SRE book, ch. 1 (N+2 provisioning) and ch. 22 (addressing cascading failures).
@@ -167,25 +173,24 @@ def survives_one_loss(ctx: Context) -> list[Hit]:
     if not candidates:
         raise NotApplicable("no self-run tier on a request path has more than one replica and a qps_per_replica")
     busy = sorted((x for x in candidates if x[0] >= QUIET_UTILISATION), key=lambda x: -x[0])
-    exact = {f.target: f for f in what_if(ctx.analysis, kinds=("replica",),
-                                           only=[c.id for _, c, _, _ in busy[:WHAT_IF_TIERS]])}
+    room = WHAT_IF_TIERS if len(ctx.analysis.capacity) <= WHAT_IF_MAX_BLOCKS else 0
+    recompute = [c.id for after, c, _, _ in busy if after < 1.0][:room]  # a tier over 100% needs no sampling
+    exact = {f.target: f for f in what_if(ctx.analysis, kinds=("replica",), only=recompute)} if recompute else {}
     before = {p.entry: p for p in serving_paths(ctx)}
     hits = []
     for after, c, t, per in busy:
         f = exact.get(c.id)
         broken = [] if f is None else [p for p in f.paths if (p.state == "failing" or p.over_sla)
                                         and (b := before.get(p.entry)) is not None and not b.over_sla]
-        if f is None and after < 1.0:
-            continue
-        if f is not None and not broken:
-            continue
+        if after < 1.0 and not broken:
+            continue  # still below saturation, and recomputed without harm (or one of the quiet rest)
         n_plus_1 = math.ceil(round(t.peak_qps / per, 9)) + 1
         if broken and broken[0].state != "failing" and broken[0].p99_ms is not None:
             effect = (f"the path from {name(ctx, broken[0].entry)} rises to p99 {ms(broken[0].p99_ms)}, over the "
                       f"{ms(ctx.requirements.sla_p99_ms or 0)} SLA")
         else:
-            entry = f" and the path from {name(ctx, broken[0].entry)} fails" if broken else ""
-            effect = f"the tier is overloaded{entry}"
+            entry = f"the path from {name(ctx, broken[0].entry)}" if broken else "every path through it"
+            effect = f"the tier is overloaded and {entry} fails"
         hits.append(Hit(
             f"{name(ctx, c.id)} runs {t.replicas} replicas of {qty(per)} req/s at {t.utilisation or 0:.0%} at peak; "
             f"losing one leaves {t.replicas - 1} at {after:.0%} for {qty(t.peak_qps)} req/s: {effect} "

@@ -67,7 +67,7 @@ def overworked(ctx: Context) -> dict[str, float]:
         model = ctx.analysis.model
         if sla is not None and model is not None:
             for b in on_serving_path(ctx):
-                s = model.services[model.index[b]]
+                s = model.service(b)
                 if s is not None and _is_heavy(ctx.blocks[b]) and s.work_ms > sla:
                     found[b] = s.work_ms
         ctx.memo["sla.overworked"] = found
