@@ -245,3 +245,14 @@ def test_lat5_judges_the_work_a_heavy_model_is_given_not_its_declared_latency():
     # one cause, one finding: the latency and capacity it breaks are not reported again
     assert run("LAT-1", design).status == "passed"
     assert run("CAP-1", design).status == "passed"
+
+
+def test_lat1_names_a_batch_window_that_eats_the_budget():
+    design = design_of(
+        [block("app", "client", "App"),
+         block("gpu", "online_inference", "GPU scorer", p50_ms=20, p99_ms=40, batch_size=4096, max_batch_wait_ms=500)],
+        [req("app", "gpu")],
+        requirements={"sla_p99_ms": 100},
+    )
+    (finding,) = run("LAT-1", design).findings
+    assert "'GPU scorer' waits up to 500 ms for its batch to fill (max_batch_wait_ms)" in finding.message

@@ -76,6 +76,7 @@ class TierCapacity:
     saturation_load: float | None = None  # × peak at which it saturates with all the replicas it can run
     shards: int = 1
     queued: bool = False
+    kind_defaults: tuple[str, ...] = ()  # service numbers taken from the kind's defaults (the user declared none)
 
 
 def queued_services(services: Sequence[Service | None]) -> list[tuple[int, Service]]:

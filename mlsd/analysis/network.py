@@ -239,5 +239,6 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
             saturation_load=saturation_load(s, rate),
             shards=s.shards,
             queued=s.queued,
+            kind_defaults=s.from_kind,
         )
     return out

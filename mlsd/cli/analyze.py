@@ -71,15 +71,8 @@ def analysis_data(design: Design, loads: tuple[float, ...]) -> dict[str, Any]:
             "biggest": [{"block": c.block, "title": titles.get(c.block, c.block), "per_month": finite(c.total)}
                         for c in sorted(a.cost, key=lambda c: -c.total)[:5]],
         },
-        "kind_defaults": {b: list(s.from_kind) for b, s in _services(a).items() if s.from_kind},
+        "kind_defaults": {t.block: list(t.kind_defaults) for t in a.capacity.values() if t.kind_defaults},
     }
-
-
-def _services(a: Analysis) -> dict[str, Any]:
-    m = a.model
-    if m is None:
-        return {}
-    return {b: s for b in a.capacity if (s := m.service(b)) is not None}
 
 
 def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:

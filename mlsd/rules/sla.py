@@ -15,6 +15,7 @@ from operator import itemgetter
 from weakref import WeakKeyDictionary
 
 from mlsd.analysis import RequestPath, is_serving_entry
+from mlsd.analysis.service import Service
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
@@ -67,11 +68,16 @@ def overworked(ctx: Context) -> dict[str, float]:
         model = ctx.analysis.model
         if sla is not None and model is not None:
             for b in on_serving_path(ctx):
-                s = model.service(b)
+                s = _service(ctx, b)
                 if s is not None and _is_heavy(ctx.blocks[b]) and s.work_ms > sla:
                     found[b] = s.work_ms
         ctx.memo["sla.overworked"] = found
     return found
+
+
+def _service(ctx: Context, block_id: str) -> Service | None:
+    model = ctx.analysis.model
+    return model.service(block_id) if model is not None else None
 
 
 def name(ctx: Context, block_id: str) -> str:
@@ -158,6 +164,11 @@ def end_to_end_p99(ctx: Context) -> list[Hit]:
             slowest, slowest_ms = max(p.contributions, key=itemgetter(1))
             why = (f"already {ms(light)} at light load; the critical chain is {chain(ctx, critical)}, slowest "
                    f"{name(ctx, slowest)} at {ms(slowest_ms)}")
+            batching = [(s.batch_wait_ms, b) for b in p.blocks if (s := _service(ctx, b)) is not None
+                        and s.batch_size > 1 and s.batch_wait_ms > 0.1 * sla]
+            if batching:
+                wait, b = max(batching)
+                why += f"; {name(ctx, b)} waits up to {ms(wait)} for its batch to fill (max_batch_wait_ms)"
             fix = None
         else:
             t = tiers[busiest]
