@@ -190,10 +190,8 @@ def test_kind_defaults_are_named() -> None:
         [{"id": "e", "source": "app", "target": "svc", "flow": "request"}],
         requirements={"peak_qps": 10},
     )
-    model = analyze(d).model
-    assert model is not None
-    (svc,) = [s for s in model.services if s is not None and s.block == "svc"]
-    assert set(svc.from_kind) >= {"p99_ms", "p50_ms", "qps_per_replica"} and "replicas" not in svc.from_kind
+    svc = analyze(d).capacity["svc"]
+    assert set(svc.kind_defaults) >= {"p99_ms", "p50_ms", "qps_per_replica"} and "replicas" not in svc.kind_defaults
 
 
 @pytest.mark.parametrize("peak", [0.0, 1e-9, 99.999, 100.0, 1e9])

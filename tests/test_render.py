@@ -397,7 +397,7 @@ def test_markdown_numbers_findings_and_waivers_from_report(small_design):
     design = design_of(
         [c.model_dump() for c in small_design.components],
         [e.model_dump() for e in small_design.connections],
-        requirements={"sla_p99_ms": 1, "peak_qps": 1000},
+        requirements={"sla_p99_ms": 1, "peak_qps": 500},
         waivers=[{"rule": "NOPE-9", "reason": "kept on purpose"}],
     )
     report = check(design)
@@ -406,7 +406,7 @@ def test_markdown_numbers_findings_and_waivers_from_report(small_design):
     path = analysis.paths[0]
     section = text.split("### Request paths", 1)[1].split("###", 1)[0]
     row = table_cells(next(line for line in section.splitlines() if line.startswith("| Mobile app")))
-    assert row[2] == "1,000 req/s"
+    assert row[2] == "500 req/s"
     assert float(row[3].removesuffix(" ms").replace(",", "")) == pytest.approx(path.p99_sum_ms, abs=0.05)
     assert float(row[4].removesuffix(" ms").replace(",", "")) == pytest.approx(path.light_p99_ms, abs=0.05)
     assert path.p99_ms is not None
@@ -418,6 +418,10 @@ def test_markdown_numbers_findings_and_waivers_from_report(small_design):
         assert f"`{f.rule}`" in text
     overall = report.score()["overall"]
     assert f"**{overall if overall is not None else 'n/a'}**" in text
+    design.requirements.peak_qps = 1000  # 3 × 300 req/s of the ranker: saturated, shown as such
+    saturated = to_markdown(design, check(design)).split("### Request paths", 1)[1].split("###", 1)[0]
+    row = table_cells(next(line for line in saturated.splitlines() if line.startswith("| Mobile app")))
+    assert row[5] == "saturated" and row[7] == "**over SLA**"
 
 
 def test_markdown_without_report_leaves_findings_out(small_design):
