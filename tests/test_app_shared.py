@@ -94,8 +94,8 @@ def test_a_valid_link_shows_the_design_findings_waiver_reasons_numbers_and_notes
     [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
     assert 'id="block-inf"' in dot
     analysis = report.context.analysis
-    [paths] = [d.value for d in at.dataframe if "p99 (sum, ms)" in d.value.columns]
-    assert list(paths["p99 (sum, ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
+    [paths] = [d.value for d in at.dataframe if "Declared p99 sum (ms)" in d.value.columns]
+    assert list(paths["Declared p99 sum (ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
     assert f"Monthly cost: ${analysis.cost_per_month:,.0f}" in text
     assert "We rank the **feed**." in text  # the notes, as Markdown
     assert "latest revision (1)" in text and "Read-only shared design" in text
