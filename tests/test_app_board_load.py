@@ -205,7 +205,7 @@ def test_the_simulation_runs_on_demand_and_is_kept_until_the_design_changes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_sim: FakeSimulate
 ) -> None:
     at = open_load_tab(monkeypatch, tmp_path)
-    assert any("No simulation run" in c.value for c in at.caption)
+    assert any("No simulation run" in t for t in shown_texts(at))
     at.button(key=sim_ui.RUN_KEY).click().run()
     ok(at)
     assert fake_sim.calls == [{"load": 1.0, "seed": 0, "time_budget_s": sim_ui.TIME_BUDGET_S}]
@@ -226,7 +226,7 @@ def test_the_simulation_runs_on_demand_and_is_kept_until_the_design_changes(
     sla.set_value(150.0).run()
     ok(at)
     assert not [df for df in at.dataframe if "Simulated p99 (ms)" in df.value.columns]
-    assert any("No simulation run" in c.value for c in at.caption)
+    assert any("No simulation run" in t for t in shown_texts(at))
     at.button(key="board.btn.undo").click().run()  # back to that design: its result is back
     ok(at)
     assert [df for df in at.dataframe if "Simulated p99 (ms)" in df.value.columns]
@@ -413,4 +413,23 @@ def test_simulation_rows_sit_beside_the_model() -> None:
     [row] = simulation_rows(tiny_design(), result)
     assert row["Path"] == "Mobile <b>app</b>"  # tables show text as text
     assert row["Simulated p99 (ms)"] == 80.0 and row["± 95% CI (ms)"] == 2.5
-    assert row["Simulated vs model"] == "+25%" and row["Model p99 (ms)"] == 64.0
+    assert row["Difference"] == "+25%" and row["Model p99 (ms)"] == 64.0
+
+
+def test_hostile_labels_show_as_text_in_the_load_views(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                       fake_sim: FakeSimulate) -> None:
+    evil = '<script>alert("x")</script> [link](http://x) $x$'
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    template = edit.set_label(load_file(TEMPLATE), "client", evil)
+    template = edit.set_label(template, "ranker", evil + " ranker")
+    (folder / "evil.json").write_text(dumps(template), encoding="utf-8")
+    at = open_load_tab(monkeypatch, tmp_path, folder, stem="evil")
+    at.button(key=sim_ui.RUN_KEY).click().run()
+    ok(at)
+    texts = shown_texts(at)
+    assert any("\\<script\\>" in t for t in texts)  # shown, escaped
+    assert [t for t in texts if "<script>" in t] == []
+    assert all(not el.proto.allow_html for el in [*at.markdown, *at.caption])
+    for spec in specs(at):
+        assert "<script>" not in json.dumps(spec)

@@ -18,6 +18,7 @@ import streamlit as st
 from components.charts import text
 from components.load.figures import fmt_load, latency_histogram, titles_of
 from components.load.tables import SimulationLike, simulation_caption, simulation_rows
+from components.load.ui import note
 from components.markup import plain
 from mlsd.analysis import Analysis
 from mlsd.model import Design
@@ -78,7 +79,7 @@ def show_simulation(design: Design, analysis: Analysis, memo: dict[str, Any]) ->
         st.info("The discrete-event simulation is not available in this build; the numbers above come from the "
                 "queueing model alone.", icon=":material/science:")
         return
-    st.caption("A discrete-event simulation (ciw) sends requests through the same network of queues and measures "
+    note("A discrete-event simulation (ciw) sends requests through the same network of queues and measures "
                "their end-to-end latency: a check on the queueing model's p99. It runs for up to "
                f"{TIME_BUDGET_S:.0f} s; the page waits while it runs.")
     load_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
@@ -94,7 +95,7 @@ def show_simulation(design: Design, analysis: Analysis, memo: dict[str, Any]) ->
         _run(analysis, float(load), memo)
     result: SimulationLike | None = memo.get(MEMO_KEY)
     if result is None:
-        st.caption("No simulation run for this version of the design yet.")
+        note("No simulation run for this version of the design yet.")
         return
     show_result(design, result)
 
@@ -105,11 +106,14 @@ def show_result(design: Design, result: SimulationLike) -> None:
                 "model's p99 at the same load")
     rows = simulation_rows(design, result)
     if not rows:
-        st.caption("The simulation reports no serving path.")
+        note("The simulation reports no serving path.")
         return
-    st.dataframe(rows, hide_index=True, width="stretch", key="board.load.sim_table",
-                 column_config={"SLA (ms)": st.column_config.NumberColumn(format="%g")})
-    st.caption(simulation_caption(result))
+    st.dataframe(rows, hide_index=True, width="stretch", key="board.load.sim_table", placeholder="—",
+                 column_config={"Difference": st.column_config.TextColumn(
+                     help="The simulated p99 against the model's, as a share of the model's."),
+                     "Requests": st.column_config.NumberColumn(format="localized",
+                                                               help="Requests recorded over all replications.")})
+    note(simulation_caption(result))
     titles = titles_of(design)
     entries = [p.entry for p in result.paths]
     chosen = entries[0]

@@ -276,7 +276,6 @@ class SimulationLike(Protocol):
 def simulation_rows(design: Design, result: SimulationLike) -> list[dict[str, Any]]:
     """Per path: the simulated p99 with its 95% CI beside the model's p99 at the same load."""
     titles = titles_of(design)
-    sla = design.requirements.sla_p99_ms
     rows = []
     for p in result.paths:
         diff = None
@@ -287,10 +286,9 @@ def simulation_rows(design: Design, result: SimulationLike) -> list[dict[str, An
             "Simulated p99 (ms)": None if p.p99_ms is None else round(p.p99_ms, 1),
             "± 95% CI (ms)": None if p.p99_ci_ms is None else round(p.p99_ci_ms, 1),
             "Model p99 (ms)": None if p.model_p99_ms is None else round(p.model_p99_ms, 1),
-            "Simulated vs model": diff or "—",
+            "Difference": diff or "—",
             "Simulated p50 (ms)": None if p.p50_ms is None else round(p.p50_ms, 1),
-            "SLA (ms)": sla,
-            "Requests simulated": p.requests,
+            "Requests": p.requests,
         })
     return rows
 

@@ -29,6 +29,7 @@ from components.load.tables import (
     what_if_rows,
     what_if_summary,
 )
+from components.load.ui import note
 from components.markup import plain
 from mlsd.analysis import Analysis
 from mlsd.analysis.failures import Failure, what_if
@@ -114,7 +115,7 @@ def _show_what_ifs(design: Design, numbers: LoadNumbers, key: str) -> None:
                          placeholder="—", on_select="rerun", selection_mode="single-row")
     chosen = [i for i in event.selection.rows if 0 <= i < len(numbers.failures)]
     if not chosen:
-        st.caption("Worst first; click a column's header to sort by it, or a row's checkbox to see every path and "
+        note("Worst first; click a column's header to sort by it, or a row's checkbox to see every path and "
                    "tier that failure changes. Right after the failure: autoscaling has not replaced anything yet.")
         return
     failure = numbers.failures[chosen[0]]
@@ -125,6 +126,7 @@ def _show_what_ifs(design: Design, numbers: LoadNumbers, key: str) -> None:
             st.markdown(f"- {line}")
         changed = tiers_changed(design, failure)
         if changed:
+            note("Tiers it changes, right after the failure (before autoscaling reacts):")
             st.dataframe(changed, hide_index=True, width="stretch", key=f"{key}.tiers")
 
 
@@ -139,7 +141,7 @@ def _show_ramp(design: Design, numbers: LoadNumbers, key: str) -> None:
         st.info(NO_PATH, icon=":material/timeline:")
     else:
         if design.requirements.sla_p99_ms is None:
-            st.caption("Set a p99 SLA in Requirements to see it as a line and the knee where the path breaks it.")
+            note("Set a p99 SLA in Requirements to see it as a line and the knee where the path breaks it.")
         st.plotly_chart(fig, key=key)
 
 
@@ -157,7 +159,7 @@ def show_load(design: Design, numbers: LoadNumbers, analysis: Analysis, memo: di
         st.info("How the design behaves under load appears once it has blocks: start from a template or add "
                 "blocks from the palette.", icon=":material/speed:")
         return
-    st.caption(MODEL_CAPTION)
+    note(MODEL_CAPTION)
     if numbers.ramp is None:
         st.info(NO_PEAK, icon=":material/speed:")
         if open_requirements is not None:
@@ -165,27 +167,24 @@ def show_load(design: Design, numbers: LoadNumbers, analysis: Analysis, memo: di
                       on_click=open_requirements, help="Shows the Requirements panel beside the canvas.")
         return
     _show_sentences(numbers)
-    ramp_col, util_col = st.columns(2, gap="medium")
-    with ramp_col:
+    left, right = st.columns(2, gap="medium")
+    with left:  # p99 and cost both against load, one above the other
         _show_ramp(design, numbers, "board.load.ramp")
-    with util_col:
-        fig = numbers.figures.get("utilisation")
-        if fig is None:
-            st.caption(NO_TIERS)
-        else:
-            st.plotly_chart(fig, key="board.load.utilisation")
-    _show_what_ifs(design, numbers, "board.load.what_if")
-    cost_col, sim_col = st.columns([2, 3], gap="medium")
-    with cost_col:
         fig = numbers.figures.get("cost")
         if fig is None:
-            st.caption("Cost at each load: give blocks a cost per hour (with replicas), or storage with a cost "
+            note("Cost at each load: give blocks a cost per hour (with replicas), or storage with a cost "
                        "per GB-month.")
         else:
             st.plotly_chart(fig, key="board.load.cost")
             _cost_caption(design, analysis)
-    with sim_col:
-        show_simulation(design, analysis, memo)
+    with right:
+        fig = numbers.figures.get("utilisation")
+        if fig is None:
+            note(NO_TIERS)
+        else:
+            st.plotly_chart(fig, key="board.load.utilisation")
+    _show_what_ifs(design, numbers, "board.load.what_if")
+    show_simulation(design, analysis, memo)
 
 
 def _cost_caption(design: Design, analysis: Analysis) -> None:
@@ -197,7 +196,7 @@ def _cost_caption(design: Design, analysis: Analysis) -> None:
         text += ". Set a budget in Requirements to see it as a line."
     else:
         text += f": {'over' if analysis.over_budget else 'within'} the ${budget:,.0f} budget."
-    st.caption(text)
+    note(text)
 
 
 # -- read-only ----------------------------------------------------------------------------------------------
@@ -220,9 +219,9 @@ def show_load_readonly(design: Design, analysis: Analysis) -> None:
     if not design.components:
         return
     numbers = cached_load_numbers(design, analysis)
-    st.caption(MODEL_CAPTION)
+    note(MODEL_CAPTION)
     if numbers.ramp is None:
-        st.caption("The design declares no peak load, so there is no load ramp and no failure what-if.")
+        note("The design declares no peak load, so there is no load ramp and no failure what-if.")
         return
     _show_sentences(numbers)
     _show_ramp(design, numbers, "shared.load.ramp")
