@@ -239,7 +239,7 @@ def test_the_chosen_load_is_simulated(monkeypatch: pytest.MonkeyPatch, tmp_path:
     at.button(key=sim_ui.RUN_KEY).click().run()
     ok(at)
     assert fake_sim.calls[-1]["load"] == 1.5
-    assert any("at 1.50× peak" in m.value for m in at.markdown)
+    assert any("at 1.5× peak" in m.value for m in at.markdown)
 
 
 def test_a_failing_simulation_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -293,11 +293,12 @@ def test_ramp_figure_draws_the_sla_the_knee_and_saturated_loads_as_such() -> Non
     saturated = next(t for t in fig["data"] if t["name"].startswith("saturated"))
     assert list(saturated["x"]) == [2.5, 3.0]
     knee = next(t for t in fig["data"] if t["name"].startswith("knee"))
-    assert list(knee["x"]) == [1.9] and list(knee["y"]) == [200.0]
+    assert list(knee["x"]) == [1.9] and list(knee["y"]) == [200.0] and list(knee["text"]) == ["knee 1.9×"]
     sla = [s for s in fig["layout"]["shapes"] if s["name"] == "sla"]
     assert len(sla) == 1 and sla[0]["y0"] == sla[0]["y1"] == 200.0 and sla[0]["line"]["color"] == SLA_COLOR
     notes = " ".join(a["text"] for a in fig["layout"]["annotations"])
-    assert "SLA 200 ms" in notes and "knee 1.90×" in notes and "Ranker<br>saturates at 2.20×" in notes
+    assert "SLA 200 ms" in notes and "Ranker<br>saturates at 2.2×" in notes
+    assert [s["x0"] for s in fig["layout"]["shapes"] if s["name"] == "knee"] == [1.9]
     assert "queueing model (M/G/c per tier)" in fig["layout"]["title"]["text"]
 
 
@@ -433,3 +434,11 @@ def test_hostile_labels_show_as_text_in_the_load_views(monkeypatch: pytest.Monke
     assert all(not el.proto.allow_html for el in [*at.markdown, *at.caption])
     for spec in specs(at):
         assert "<script>" not in json.dumps(spec)
+
+
+def test_a_path_over_the_sla_from_the_lowest_load_has_no_knee_mark() -> None:
+    ramp = Ramp(LOADS, (replace(a_ramp().paths[0], p99_ms=(None,) * len(LOADS), knee_load=0.5, knee_below_ramp=True,
+                                saturation_load=0.01),), (), (1.0,) * len(LOADS))
+    fig = ramp_figure(tiny_design(), ramp).to_plotly_json()
+    assert not [t for t in fig["data"] if t["name"].startswith("knee")]
+    assert list(next(t for t in fig["data"] if t["name"].startswith("saturated"))["x"]) == list(LOADS)

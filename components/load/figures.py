@@ -37,7 +37,7 @@ PATH_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 MAX_RAMP_PATHS = len(PATH_COLORS)
 MAX_BARS = 25
 UTILISATION_CAP = 1.5  # bars stop at 150%; their text says the real figure
-VALUE_COLUMN_X = 215.0  # where the column of utilisation figures ends (x axis, %)
+VALUE_COLUMN_X = 158.0  # where the column of utilisation figures starts (x axis, %), right of the longest bar
 HIST_BINS = 40
 MODEL_NAME = "queueing model (M/G/c per tier)"
 
@@ -117,7 +117,8 @@ def fmt_ms(value: float | None) -> str:
 
 
 def fmt_load(load: float) -> str:
-    return f"{load:.2f}×".replace(".00×", "×")
+    """A multiple of the peak: '0.1×', '1.81×', '3×'."""
+    return f"{load:.2f}".rstrip("0").rstrip(".") + "×"
 
 
 def wrap(label: str, width: int = 24, lines: int = 2) -> str:
@@ -202,14 +203,14 @@ def ramp_figure(design: Design, ramp: Ramp) -> go.Figure | None:
             start = p.saturation_load if p.saturation_load is not None and p.saturation_load <= loads[first] \
                 else loads[first]
             marks.vband(max(start, loads[0]), loads[-1] + 0.1, SATURATED_FILL, name=f"saturated {p.entry}")
-            if len(notes) < 2:
+            if len(notes) < 2 and all(tier not in n for _, n in notes):
                 notes.append((max(start, loads[0]), f"{tier}<br>saturates at {fmt_load(start)}"))
             for j in range(first, len(loads)):
                 if p.p99_ms[j] is None:
                     saturated_x.append(loads[j])
                     saturated_info.append([qps[j], f"{name}: saturated ({tier} at 100% or more)"])
         knee = knee_of(p)
-        if knee is not None:
+        if knee is not None and not p.knee_below_ramp:  # below the ramp: the sentence says so, no mark at 0
             y = p.sla_ms if p.sla_ms is not None else _last_finite(p)
             knees.append((knee, y if y is not None else top * 0.9, knee * p.peak_qps, name))
     if saturated_x:
@@ -222,15 +223,16 @@ def ramp_figure(design: Design, ramp: Ramp) -> go.Figure | None:
         ))
     if knees:
         data.append(go.Scatter(
-            x=[k[0] for k in knees], y=[k[1] for k in knees], mode="markers", name="knee: the SLA breaks here",
+            x=[k[0] for k in knees], y=[k[1] for k in knees], mode="markers+text", name="knee: the SLA breaks here",
             marker={"symbol": "diamond", "size": 13, "color": "white", "line": {"width": 2.5, "color": INK}},
+            text=[f"knee {fmt_load(k[0])}" for k in knees], textfont={"color": INK, "size": 11},
+            textposition=["top left" if i % 2 == 0 else "bottom left" for i in range(len(knees))],
             customdata=[[k[2], k[3]] for k in knees],
             hovertemplate="knee of %{customdata[1]}<br>%{x:.2f}× peak (%{customdata[0]:,.0f} req/s)"
                           "<extra></extra>",
         ))
-        for load, _, at_qps, _ in knees[:2]:  # more would crowd the plot; the legend and hover name them all
-            marks.vline(load, INK, dash="dot", label=f"knee {fmt_load(load)} ({at_qps:,.0f} req/s)",
-                        at="top left", name="knee")
+        for load, _, _, _ in knees:
+            marks.vline(load, INK, dash="dot", name="knee")
     for i, (_, label) in enumerate(notes):  # at the plot's right edge, inside the shaded loads
         marks.note(label, SATURATED_COLOR, loads[-1] + 0.08, top * (0.9 - 0.12 * i), anchor="right")
     sla = next((p.sla_ms for p in paths if p.sla_ms is not None), None)
@@ -305,7 +307,7 @@ def utilisation_figure(design: Design, analysis: Analysis) -> go.Figure | None:
                       "%{customdata[2]:,.0f} req/s<br>P(wait) %{customdata[4]:.2f}<extra></extra>",
     )
     values = go.Scatter(
-        x=[VALUE_COLUMN_X] * len(rows), y=names, mode="text", text=labels, textposition="middle left",
+        x=[VALUE_COLUMN_X] * len(rows), y=names, mode="text", text=labels, textposition="middle right",
         textfont={"color": [SATURATED_COLOR if s == "saturated" else INK for s in states]}, name="value",
         hoverinfo="skip",
     )
@@ -315,7 +317,7 @@ def utilisation_figure(design: Design, analysis: Analysis) -> go.Figure | None:
                 at="above left", name="target")
     return _figure(
         [bars, values], "Utilisation per tier at peak", max(260, 36 * len(rows) + 120), marks,
-        _axis("utilisation at peak", range=[0, VALUE_COLUMN_X + 2], tickvals=[0, 50, 100, 150],
+        _axis("utilisation at peak", range=[0, 250], tickvals=[0, 50, 100, 150],
               ticktext=["0%", "50%", "100%", "150%"]),
         _axis("", autorange="reversed"),
         margin={"l": 10, "r": 10, "t": 72, "b": 10}, bargap=0.35,

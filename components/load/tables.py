@@ -45,7 +45,7 @@ def path_sentences(design: Design, analysis: Analysis, ramp: Ramp) -> list[str]:
         peak: RequestPath | None = at_peak.get(p.entry)
         head = f"**{plain(titles.get(p.entry, p.entry))}** ({p.peak_qps:,.0f} req/s at peak)"
         if peak is not None:
-            at = "saturated at peak (no p99)" if peak.p99_ms is None else f"p99 {fmt_ms(peak.p99_ms)} at peak"
+            at = "saturated at peak, so no p99" if peak.p99_ms is None else f"p99 {fmt_ms(peak.p99_ms)} at peak"
             head += (f": {at} ({fmt_ms(peak.light_p99_ms)} at light load; declared p99s add up to "
                      f"{fmt_ms(peak.p99_sum_ms)})")
         knee = knee_of(p)
