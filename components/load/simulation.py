@@ -80,8 +80,8 @@ def show_simulation(design: Design, analysis: Analysis, memo: dict[str, Any]) ->
                 "queueing model alone.", icon=":material/science:")
         return
     note("A discrete-event simulation (ciw) sends requests through the same network of queues and measures "
-               "their end-to-end latency: a check on the queueing model's p99. It runs for up to "
-               f"{TIME_BUDGET_S:.0f} s; the page waits while it runs.")
+         "their end-to-end latency: a check on the queueing model's p99. It runs for up to "
+         f"{TIME_BUDGET_S:.0f} s; the page waits while it runs, and a click elsewhere on the page stops it.")
     load_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     with load_col:
         load = st.select_slider("Load to simulate (× peak)", options=SIM_LOADS, value=1.0, key=LOAD_KEY,

@@ -8,6 +8,7 @@ Board (with the simulation); ``show_load_readonly`` draws the ramp and the what-
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ TABLE_HELP = {
     "p99 after (ms)": "The worst path's p99 at peak right after the failure (before autoscaling reacts); empty "
                       "when it gets no answer.",
     "SLA": "The p99 after the failure against the SLA.",
-    "Why": "Why the path is failing or degraded.",
+    "Why": "What the failure does to the worst path: why it fails or who answers in its place.",
 }
 
 
@@ -68,6 +69,7 @@ class LoadNumbers:
     sentences: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]  # the what-if table, worst first
     summary: str  # the what-if summary (Markdown)
+    digest: str = ""  # of the design's content: widget keys of one design's table (a selection stays with it)
 
 
 def has_peak(design: Design) -> bool:
@@ -75,17 +77,23 @@ def has_peak(design: Design) -> bool:
     return peak is not None and peak > 0
 
 
+def content_of(design: Design) -> str:
+    """The design as JSON without the blocks' positions (no number depends on where a block sits)."""
+    return design.model_dump_json(exclude={"components": {"__all__": {"position"}}})
+
+
 def load_numbers(design: Design, analysis: Analysis) -> LoadNumbers:
     """The ramp, the what-ifs, their figures and texts."""
+    digest = hashlib.sha1(content_of(design).encode("utf-8")).hexdigest()[:12]
     figures: dict[str, go.Figure | None] = {"utilisation": utilisation_figure(design, analysis)}
     if not has_peak(design) or analysis.model is None:
-        return LoadNumbers(None, (), {**figures, "ramp": None, "cost": None}, (), (), "")
+        return LoadNumbers(None, (), {**figures, "ramp": None, "cost": None}, (), (), "", digest)
     at_loads = ramp(analysis)
     failures = tuple(ranked(what_if(analysis)))
     figures["ramp"] = ramp_figure(design, at_loads)
     figures["cost"] = cost_figure(at_loads, design.requirements.budget_per_month)
     return LoadNumbers(at_loads, failures, figures, tuple(path_sentences(design, analysis, at_loads)),
-                       tuple(what_if_rows(design, failures)), what_if_summary(failures))
+                       tuple(what_if_rows(design, failures)), what_if_summary(failures), digest)
 
 
 def what_if_table(rows: Sequence[dict[str, Any]]) -> Any:
@@ -110,13 +118,14 @@ def _show_what_ifs(design: Design, numbers: LoadNumbers, key: str) -> None:
     st.markdown(numbers.summary)
     if not numbers.rows:
         return
-    event = st.dataframe(what_if_table(numbers.rows), hide_index=True, width="stretch", key=key,
+    event = st.dataframe(what_if_table(numbers.rows), hide_index=True, width="stretch",
+                         key=f"{key}.{numbers.digest}",  # a selection belongs to this design's rows
                          height=min(35 * len(numbers.rows) + 38, 423), column_config=_column_config(),
                          placeholder="—", on_select="rerun", selection_mode="single-row")
     chosen = [i for i in event.selection.rows if 0 <= i < len(numbers.failures)]
     if not chosen:
         note("Worst first; click a column's header to sort by it, or a row's checkbox to see every path and "
-                   "tier that failure changes. Right after the failure: autoscaling has not replaced anything yet.")
+             "tier that failure changes. Right after the failure: autoscaling has not replaced anything yet.")
         return
     failure = numbers.failures[chosen[0]]
     with st.container(border=True):
@@ -173,10 +182,10 @@ def show_load(design: Design, numbers: LoadNumbers, analysis: Analysis, memo: di
         fig = numbers.figures.get("cost")
         if fig is None:
             note("Cost at each load: give blocks a cost per hour (with replicas), or storage with a cost "
-                       "per GB-month.")
+                 "per GB-month.")
         else:
             st.plotly_chart(fig, key="board.load.cost")
-            _cost_caption(design, analysis)
+            _cost_caption(analysis)
     with right:
         fig = numbers.figures.get("utilisation")
         if fig is None:
@@ -187,7 +196,7 @@ def show_load(design: Design, numbers: LoadNumbers, analysis: Analysis, memo: di
     show_simulation(design, analysis, memo)
 
 
-def _cost_caption(design: Design, analysis: Analysis) -> None:
+def _cost_caption(analysis: Analysis) -> None:
     text = f"At peak: ${analysis.cost_per_month:,.0f} per month"
     if analysis.cost_per_thousand is not None:
         text += f", ${analysis.cost_per_thousand:,.4f} per 1,000 predictions"
@@ -210,8 +219,7 @@ def _cached_numbers(content: str, _design: Design, _analysis: Analysis) -> LoadN
 def cached_load_numbers(design: Design, analysis: Analysis) -> LoadNumbers:
     """``load_numbers`` cached by the design's content (for pages without the Board's review memo; the blocks'
     positions change no number, so they are left out of the key)."""
-    content = design.model_dump_json(exclude={"components": {"__all__": {"position"}}})
-    return _cached_numbers(content, design, analysis)
+    return _cached_numbers(content_of(design), design, analysis)
 
 
 def show_load_readonly(design: Design, analysis: Analysis) -> None:
