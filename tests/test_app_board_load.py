@@ -242,6 +242,20 @@ def test_the_chosen_load_is_simulated(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert any("at 1.5× peak" in m.value for m in at.markdown)
 
 
+def test_a_path_saturated_in_the_simulation_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def saturated(analysis: Analysis, load: float = 1.0, seed: int = 0, **kwargs: Any) -> FakeResult:
+        paths = tuple(FakePath(p.entry, 0, None, None, None, None, ()) for p in analysis.paths)
+        return FakeResult(load, seed, 1, 0.1, 10.0, paths, True, NOTE)
+
+    monkeypatch.setattr(sim_ui, "simulate", saturated)
+    at = open_load_tab(monkeypatch, tmp_path)
+    at.select_slider(key=sim_ui.LOAD_KEY).set_value(3.0).run()
+    at.button(key=sim_ui.RUN_KEY).click().run()
+    ok(at)
+    assert any("is saturated at 3× peak" in unescape(w.value) for w in at.warning)
+    assert not [s for s in specs(at) if "Simulated latencies" in title_of(s)]
+
+
 def test_a_failing_simulation_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ciw exploded")

@@ -27,7 +27,7 @@ MEMO_KEY = "load.simulation"  # in Review.memo: the last SimulationLike of this 
 LOAD_KEY = "board.load.sim_load"
 RUN_KEY = "board.load.sim_run"
 PATH_KEY = "board.load.sim_path"
-SIM_LOADS = (0.5, 0.8, 1.0, 1.2, 1.5)
+SIM_LOADS = (0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0)
 TIME_BUDGET_S = 15.0
 log = logging.getLogger(__name__)
 
@@ -126,5 +126,9 @@ def show_result(design: Design, result: SimulationLike) -> None:
                             design.requirements.sla_p99_ms)
     if fig is not None:
         st.plotly_chart(fig, key="board.load.sim_hist")
+    elif path.p99_ms is None:
+        st.warning(f"**{plain(titles.get(path.entry, path.entry))}** is saturated at {fmt_load(result.load)} peak: a "
+                   "tier on it gets more requests than it can serve, so its queue grows without bound and there is "
+                   "no p99 to measure.", icon=":material/warning:")
     if result.note:
         st.info(f"**What the simulation simplifies:** {plain(result.note)}", icon=":material/info:")

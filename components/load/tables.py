@@ -280,7 +280,8 @@ def simulation_rows(design: Design, result: SimulationLike) -> list[dict[str, An
     for p in result.paths:
         diff = None
         if p.p99_ms is not None and p.model_p99_ms:
-            diff = f"{(p.p99_ms - p.model_p99_ms) / p.model_p99_ms:+.0%}"
+            share = (p.p99_ms - p.model_p99_ms) / p.model_p99_ms
+            diff = "0%" if round(share * 100) == 0 else f"{share:+.0%}"
         rows.append({
             "Path": titles.get(p.entry, p.entry),
             "Simulated p99 (ms)": None if p.p99_ms is None else round(p.p99_ms, 1),
