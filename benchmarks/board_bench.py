@@ -8,6 +8,8 @@ Printed, in milliseconds (medians of ``--repeat`` reruns):
 - ``board_rerun_ms``: one AppTest rerun of the board (what the target, <= 150 ms, is about);
 - ``board_script_ms``: the part of it spent running the page script (AppTest's own work excluded);
 - ``board_all_open_rerun_ms``: the same with every findings category opened;
+- ``board_load_rerun_ms``: one rerun with the "Load & failures" tab open instead of the numbers (its ramp and
+  what-ifs are computed on the first run, then kept with the design's review);
 - ``hello_rerun_ms``: one AppTest rerun of ``st.write("hello")``, the floor of any page.
 With ``--browser`` (needs Debian's /usr/bin/chromium) the canvas is also timed in headless Chromium with
 ``--canvas-blocks`` blocks (300 by default): ``canvas_open_ms`` from choosing the design file to every block drawn,
@@ -90,9 +92,14 @@ def board(blocks: int, repeat: int) -> dict[str, float]:
             for category in CATEGORIES:
                 at.session_state[f"board.find.cat.{category}"] = True
             all_open, _ = _median_rerun_ms(at, repeat)
+            for category in CATEGORIES:
+                at.session_state[f"board.find.cat.{category}"] = False
+            at.session_state["board.bottom"] = "Load & failures"
+            load, _ = _median_rerun_ms(at, repeat)
         finally:
             script_runner.exec_func_with_error_handling = _original_exec
-    return {"board_rerun_ms": rerun, "board_script_ms": script, "board_all_open_rerun_ms": all_open}
+    return {"board_rerun_ms": rerun, "board_script_ms": script, "board_all_open_rerun_ms": all_open,
+            "board_load_rerun_ms": load}
 
 
 def hello(repeat: int) -> float:
@@ -196,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"board rerun, {args.blocks} blocks (AppTest, median of {args.repeat}): {figures['board_rerun_ms']} ms "
           f"({verdict} the {TARGET_MS:.0f} ms target); page script alone {figures['board_script_ms']} ms")
     print(f"board rerun with every findings category open: {figures['board_all_open_rerun_ms']} ms")
+    print(f"board rerun with the Load & failures tab open: {figures['board_load_rerun_ms']} ms")
     print(f"bare page rerun (st.write('hello')): {figures['hello_rerun_ms']} ms")
     if args.browser:
         print(f"canvas, {args.canvas_blocks} blocks in headless Chromium: file chosen -> all blocks drawn "

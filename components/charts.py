@@ -171,6 +171,8 @@ def show_numbers(design: Design, review: Review) -> None:
         st.info("No request path yet: connect a client or gateway to the blocks it calls with *request* "
                 "connections to see the latency budget against the SLA.", icon=":material/timeline:")
     else:
+        st.caption("How these numbers change as traffic grows, and what a single failure does: see the "
+                   "**Load & failures** tab.")
         if design.requirements.sla_p99_ms is None:
             st.caption("Set a p99 SLA in Requirements to see it as a line on these charts.")
         for key in paths:

@@ -3,9 +3,10 @@ the history page.
 
 The design is drawn by ``components.design_view`` (figures, diagram, requirements, blocks, notes); this module
 adds what a reviewer needs besides: every finding with its fix, the accepted ones (waivers) with their reasons,
-and the numbers (request paths' p99 against the SLA, capacity per tier, monthly cost). Nothing here writes to the
-library except "Copy to my library", which creates a new design. User text goes through ``markup.plain`` or into
-tables, which show it as text.
+the numbers (request paths' p99 against the SLA, capacity per tier, monthly cost), and the numbers under load
+(the p99 against load with its knee, and what every single failure does: ``components.load``). Nothing here
+writes to the library except "Copy to my library", which creates a new design. User text goes through
+``markup.plain`` or into tables, which show it as text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import streamlit as st
 
 from components.design_view import figures_of, show_design
 from components.library_state import LibKey, failed, flash, state, store
+from components.load.view import show_load_readonly
 from components.markup import plain
 from mlsd.analysis import Analysis
 from mlsd.edit import rename
@@ -139,6 +141,8 @@ def show_readonly(design: Design) -> None:
     show_findings(report)
     st.subheader("Numbers", anchor=False)
     show_numbers(design, report.context.analysis)
+    st.subheader("Under load and failures", anchor=False)
+    show_load_readonly(design, report.context.analysis)
 
 
 # -- the shared view ----------------------------------------------------------------------------------------

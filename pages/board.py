@@ -14,6 +14,7 @@ from components.entry import through_app
 from components.exports import show_exports, show_import
 from components.findings_panel import show_findings
 from components.inspector import show_inspector, show_notes, show_requirements
+from components.load.view import show_board_load
 from components.palette import show_palette
 from components.practice_board import release_board
 
@@ -49,11 +50,15 @@ with panel_col:
         with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
             show_requirements()
 
-numbers_tab, graph_tab, files_tab, notes_tab = st.tabs(
-    ["Numbers", "Graphviz view", "Import / export", "Notes"], key="board.bottom", on_change="rerun")
+numbers_tab, load_tab, graph_tab, files_tab, notes_tab = st.tabs(
+    ["Numbers", "Load & failures", "Graphviz view", "Import / export", "Notes"], key="board.bottom",
+    on_change="rerun")
 if numbers_tab.open:
     with numbers_tab:
         show_numbers(design, review)
+if load_tab.open:  # the ramp and the what-ifs are computed only when this tab is shown (then kept per design)
+    with load_tab:
+        show_board_load(design, review)
 if graph_tab.open:
     with graph_tab:
         show_graphviz(design, review)

@@ -5,6 +5,7 @@ revoked or trashed token shows one clear message and nothing else.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.load.tables import what_if_summary
 from components.shared_view import NOT_FOUND
+from mlsd.analysis import analyze
+from mlsd.analysis.failures import what_if
 from mlsd.model import Design
 from mlsd.rules import check
 from mlsd.store import Store, open_store
@@ -94,12 +98,28 @@ def test_a_valid_link_shows_the_design_findings_waiver_reasons_numbers_and_notes
     [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
     assert 'id="block-inf"' in dot
     analysis = report.context.analysis
-    [paths] = [d.value for d in at.dataframe if "p99 (sum, ms)" in d.value.columns]
-    assert list(paths["p99 (sum, ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
+    [paths] = [d.value for d in at.dataframe if "Declared p99 sum (ms)" in d.value.columns]
+    assert list(paths["Declared p99 sum (ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
     assert f"Monthly cost: ${analysis.cost_per_month:,.0f}" in text
     assert "We rank the **feed**." in text  # the notes, as Markdown
     assert "latest revision (1)" in text and "Read-only shared design" in text
     assert not at.sidebar.children  # no navigation to the rest of the library
+
+
+def test_the_view_shows_the_load_ramp_and_the_single_failures(library: Store) -> None:
+    design = shared_design()
+    share = library.create_share(library.create(design).design_id)
+    at = open_link(share.token)
+    assert any(s.value == "Under load and failures" for s in at.subheader)
+    [ramp] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+              if "p99 against load" in json.loads(c.proto.spec)["layout"]["title"]["text"]]
+    assert [s["y0"] for s in ramp["layout"]["shapes"] if s["name"] == "sla"] == [200]
+    failures = what_if(analyze(design))
+    text = page_text(at)
+    assert what_if_summary(failures) in text
+    [table] = [d.value for d in at.dataframe if "Outcome" in d.value.columns]
+    assert len(table) == len(failures)
+    assert not [b for b in at.button if b.key != "shared.copy"]  # read-only: no simulation to run
 
 
 def test_the_view_cannot_change_the_design(library: Store) -> None:
