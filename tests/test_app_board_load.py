@@ -30,7 +30,6 @@ from components.load.tables import (
     count,
     human_reason,
     ranked,
-    read_reason,
     simulation_rows,
     what_if_rows,
     what_if_summary,
@@ -383,16 +382,17 @@ TITLES = {"ranker": "Ranking DNN", "popular": "Popular fallback", "gw": "API gat
 
 
 def test_reasons_name_blocks_by_their_titles() -> None:
-    assert human_reason(TITLES, "ranker is down; popular answers") == "Ranking DNN is down; Popular fallback answers"
-    assert human_reason(TITLES, "ranker is down; popular answers", lost="ranker") == \
+    def out(cause: str | None, kind: str, by: str | None = None, busy: float | None = None,
+            reason: str = "") -> PathOutcome:
+        return PathOutcome("client", "failing", None, False, reason, cause, kind, by, busy)  # type: ignore[arg-type]
+
+    assert human_reason(TITLES, out("ranker", "answered", "popular")) == "Ranking DNN is down; Popular fallback answers"
+    assert human_reason(TITLES, out("ranker", "answered", "popular"), lost="ranker") == \
         "Popular fallback answers in its place"
-    assert human_reason(TITLES, "ranker is down; fallback: true answers") == "Ranking DNN is down; its own " \
-        "fallback answers"
-    assert human_reason(TITLES, "gw is down and nothing answers in its place", lost="gw") == \
-        "nothing answers in its place"
-    assert human_reason(TITLES, "ranker is overloaded (104% of its capacity)") == "Ranking DNN overloaded at 104%"
-    assert human_reason(TITLES, "something else entirely") == "something else entirely"
-    assert read_reason(["gw", "gw2"], "gw2 is down and nothing answers in its place").block == "gw2"
+    assert human_reason(TITLES, out("ranker", "answered")) == "Ranking DNN is down; its own fallback answers"
+    assert human_reason(TITLES, out("gw", "down"), lost="gw") == "nothing answers in its place"
+    assert human_reason(TITLES, out("ranker", "overloaded", busy=1.04)) == "Ranking DNN overloaded at 104%"
+    assert human_reason(TITLES, out(None, "", reason="something else entirely")) == "something else entirely"
 
 
 def failure(kind: str, target: str, state: str, p99: float | None, over: bool = False, reason: str = "") -> Failure:

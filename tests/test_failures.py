@@ -95,3 +95,14 @@ def test_zone_names_belong_to_their_region() -> None:
 def test_what_if_can_be_limited_to_some_targets() -> None:
     fails = what_if(analyze(shop()), kinds=("block",), only=["rank"])
     assert [(f.kind, f.target) for f in fails] == [("block", "rank")]
+
+
+def test_outcomes_carry_their_cause_as_data_and_the_worst_path() -> None:
+    fails = what_if(analyze(shop(peak=250)))
+    gw = by_target(fails, "block")["gw"].worst_path
+    assert gw is not None and (gw.cause, gw.cause_kind, gw.answered_by) == ("gw", "down", None)
+    rank = by_target(fails, "block")["rank"].worst_path
+    assert rank is not None and (rank.cause, rank.cause_kind, rank.answered_by) == ("rank", "answered", "pop")
+    overloaded = by_target(fails, "replica")["rank"].worst_path
+    assert overloaded is not None and overloaded.cause_kind == "overloaded"
+    assert overloaded.utilisation == pytest.approx(1.25)

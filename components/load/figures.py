@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from components.charts import text, unique
 from mlsd.analysis import Analysis, TierCapacity
+from mlsd.analysis.latency import MODEL_NAME as LATENCY_MODEL_NAME
 from mlsd.analysis.ramp import PathRamp, Ramp
 from mlsd.model import Design
 
@@ -39,7 +40,7 @@ MAX_BARS = 25
 UTILISATION_CAP = 1.5  # bars stop at 150%; their text says the real figure
 VALUE_COLUMN_X = 158.0  # where the column of utilisation figures starts (x axis, %), right of the longest bar
 HIST_BINS = 40
-MODEL_NAME = "queueing model (M/G/c per tier)"
+MODEL_NAME = LATENCY_MODEL_NAME
 
 
 def titles_of(design: Design) -> dict[str, str]:

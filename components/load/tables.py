@@ -8,7 +8,6 @@ text as it is (tables show text as text).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from components.load.figures import fmt_load, fmt_ms, knee_of, titles_of
@@ -75,52 +74,21 @@ def path_sentences(design: Design, analysis: Analysis, ramp: Ramp) -> list[str]:
 
 def worst_outcome(f: Failure) -> PathOutcome | None:
     """The path that fares worst: by state, then over the SLA, then the slowest."""
-    if not f.paths:
-        return None
-    return max(f.paths, key=lambda p: (SEVERITY[p.state], p.over_sla, float("inf") if p.p99_ms is None
-                                       else p.p99_ms))
+    return f.worst_path
 
 
-@dataclass(frozen=True)
-class Reason:
-    """A what-if reason read back into its parts (``failures.evaluate`` writes it as text)."""
-
-    block: str | None  # the block it is about (None: a text of another shape)
-    kind: str  # "down" (nothing answers), "answered" (a fallback answers), "overloaded", "other"
-    answer: str | None = None  # what answers: a block id, or "fallback: true"
-    detail: str = ""  # "104% of its capacity" for "overloaded"; the whole text for "other"
-
-
-def read_reason(ids: Sequence[str], reason: str) -> Reason:
-    """The parts of a reason: '<id> is down and nothing answers in its place', '<id> is down; <answer> answers',
-    '<id> is overloaded (<detail>)'. Block ids are matched exactly (longest first)."""
-    block = next((b for b in sorted(ids, key=len, reverse=True) if reason.startswith(b + " is ")), None)
-    if block is None:
-        return Reason(None, "other", detail=reason)
-    rest = reason[len(block) + len(" is "):]
-    if rest == "down and nothing answers in its place":
-        return Reason(block, "down")
-    if rest.startswith("down; ") and rest.endswith(" answers"):
-        return Reason(block, "answered", answer=rest.removeprefix("down; ").removesuffix(" answers"))
-    if rest.startswith("overloaded (") and rest.endswith(")"):
-        return Reason(block, "overloaded", detail=rest.removeprefix("overloaded (").removesuffix(")"))
-    return Reason(None, "other", detail=reason)
-
-
-def human_reason(titles: dict[str, str], reason: str, lost: str | None = None) -> str:
-    """A reason in the page's words, blocks named by their titles; ``lost``: the block the failure takes down
-    (already named in its row, so not named again)."""
-    r = read_reason(list(titles), reason)
-    if r.block is None:
-        return r.detail
-    name = titles.get(r.block, r.block)
-    if r.kind == "overloaded":
-        share = r.detail.removesuffix(" of its capacity")
-        return f"{name} overloaded at {share}" if share != r.detail else f"{name} overloaded ({r.detail})"
-    if r.kind == "down":
-        return "nothing answers in its place" if r.block == lost else f"{name} is down; nothing answers in its place"
-    answer = "its own fallback" if r.answer == "fallback: true" else titles.get(r.answer or "", r.answer or "")
-    return f"{answer} answers in its place" if r.block == lost else f"{name} is down; {answer} answers"
+def human_reason(titles: dict[str, str], p: PathOutcome, lost: str | None = None) -> str:
+    """Why a path is degraded or failing, in the page's words, blocks named by their titles; ``lost``: the block
+    the failure takes down (already named in its row, so not named again)."""
+    if p.cause is None:
+        return p.reason
+    name = titles.get(p.cause, p.cause)
+    if p.cause_kind == "overloaded":
+        return f"{name} overloaded at {p.utilisation or 0:.0%}"
+    if p.cause_kind == "down":
+        return "nothing answers in its place" if p.cause == lost else f"{name} is down; nothing answers in its place"
+    answer = "its own fallback" if p.answered_by is None else titles.get(p.answered_by, p.answered_by)
+    return f"{answer} answers in its place" if p.cause == lost else f"{name} is down; {answer} answers"
 
 
 def _target(f: Failure, titles: dict[str, str]) -> str:
@@ -144,7 +112,7 @@ def _why(f: Failure, worst: PathOutcome | None, titles: dict[str, str], several:
         return "no serving path reaches it"
     lost = f.target if f.kind == "block" else None
     if worst.reason:
-        why = human_reason(titles, worst.reason, lost)
+        why = human_reason(titles, worst, lost)
     else:
         why = "every block still runs"
         if f.kind == "replica":
@@ -197,7 +165,7 @@ def failure_lines(design: Design, f: Failure) -> list[str]:
     for p in f.paths:
         line = f"**{plain(titles.get(p.entry, p.entry))}**: {p.state}"
         if p.reason:
-            line += f" — {plain(human_reason(titles, p.reason, lost))}"
+            line += f" — {plain(human_reason(titles, p, lost))}"
         if p.p99_ms is not None:
             verdict = " (over the SLA)" if p.over_sla else ""
             line += f"; p99 {fmt_ms(p.p99_ms)} at peak{verdict}"

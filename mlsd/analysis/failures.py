@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from mlsd.analysis.capacity import TierState
@@ -63,6 +63,9 @@ def places(props: dict[str, PropValue]) -> list[str]:
     return [v for v in value if v.strip()] if isinstance(value, list) else []
 
 
+Cause = Literal["", "down", "answered", "overloaded"]
+
+
 @dataclass(frozen=True)
 class PathOutcome:
     """One serving path after a failure."""
@@ -71,7 +74,11 @@ class PathOutcome:
     state: State
     p99_ms: float | None  # at peak; None when failing for a saturated tier or a lost block
     over_sla: bool
-    reason: str  # why it is degraded or failing ("" when kept)
+    reason: str  # why it is degraded or failing, blocks named by their titles ("" when kept)
+    cause: str | None = None  # the block the reason is about (id)
+    cause_kind: Cause = ""  # down (nothing answers), answered (a fallback answers), overloaded
+    answered_by: str | None = None  # for "answered": the fallback block's id, or None for its own fallback
+    utilisation: float | None = None  # for "overloaded": the tier's utilisation
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,14 @@ class Failure:
     def worst(self) -> State:
         return max((p.state for p in self.paths), key=SEVERITY.__getitem__, default="kept")
 
+    @property
+    def worst_path(self) -> PathOutcome | None:
+        """The path that fares worst: by state, then over the SLA, then the slowest."""
+        if not self.paths:
+            return None
+        return max(self.paths, key=lambda p: (SEVERITY[p.state], p.over_sla,
+                                              float("inf") if p.p99_ms is None else p.p99_ms))
+
 
 @dataclass(frozen=True)
 class _Scenario:
@@ -112,20 +127,43 @@ class _Scenario:
     lost: frozenset[int]
 
 
-def fallback_of(m: LoadModel, v: int) -> str | None:
-    """What answers when block v is down: 'its fallback' (``fallback: true``), or the quoted title of a fallback
-    block its caller also calls
-    (a popular-items baseline next to the model), or of a cache in front of it (which still answers its hits).
-    Blocks v calls itself cannot answer for it."""
+def fallback_of(m: LoadModel, v: int) -> tuple[bool, int | None]:
+    """What answers when block v is down: (True, None) for its own fallback (``fallback: true``), (True, w) for
+    a fallback block w its caller also calls (a popular-items baseline next to the model) or a cache in front of
+    it (which still answers its hits), (False, None) for nothing. Blocks v calls itself cannot answer for it."""
     s = m.services[v]
     if s is not None and s.fallback:
-        return "its fallback"
+        return True, None
     callers = m.callers[v]
     near = [w for caller in callers for w in m.graph.kids[caller]] + list(callers)
     for w in near:
         if w != v and m.parts.kinds[w] in FALLBACK_KINDS:
-            return _title(m, w)
-    return None
+            return True, w
+    return False, None
+
+
+def _outcome(m: LoadModel, tree: Sequence[int], down: frozenset[int], states: Mapping[int, TierState],
+             rates: Sequence[float]) -> PathOutcome:
+    """The state of one path (entry, p99 and SLA left blank) and why."""
+    kept = PathOutcome("", "kept", None, False, "")
+    found = kept
+    for v in tree:
+        if v in down and m.parts.kinds[v] not in NOT_CRITICAL_KINDS:
+            answers, by = fallback_of(m, v)
+            if not answers:
+                return PathOutcome("", "failing", None, False, f"{_title(m, v)} is down and nothing answers in its "
+                                   "place", m.parts.ids[v], "down")
+            if found is kept:
+                who = "its fallback" if by is None else _title(m, by)
+                found = PathOutcome("", "degraded", None, False, f"{_title(m, v)} is down; {who} answers",
+                                    m.parts.ids[v], "answered", None if by is None else m.parts.ids[by])
+    hot = [v for v in tree if v not in down and (st := states.get(v)) is not None and st.saturated and rates[v] > 0]
+    if hot:
+        worst = max(hot, key=lambda v: states[v].utilisation)
+        busy = states[worst].utilisation
+        return PathOutcome("", "failing", None, False, f"{_title(m, worst)} is overloaded ({busy:.0%} of its "
+                           "capacity)", m.parts.ids[worst], "overloaded", utilisation=busy)
+    return found
 
 
 def _title(m: LoadModel, v: int) -> str:
@@ -245,25 +283,10 @@ def evaluate(m: LoadModel, todo: Sequence[_Scenario]) -> tuple[Failure, ...]:
         down, bypassed, rates, states = setups[i]
         outcomes = []
         for e in entries:
-            state, reason = "kept", ""
-            for v in trees[e]:
-                if v in down and m.parts.kinds[v] not in NOT_CRITICAL_KINDS:
-                    answer = fallback_of(m, v)
-                    if answer is None:
-                        state, reason = "failing", f"{_title(m, v)} is down and nothing answers in its place"
-                        break
-                    if state == "kept":
-                        state, reason = "degraded", f"{_title(m, v)} is down; {answer} answers"
-            if state != "failing":
-                hot = [v for v in trees[e] if v not in down and (st := states.get(v)) is not None and st.saturated
-                       and rates[v] > 0]
-                if hot:
-                    worst = max(hot, key=lambda v: states[v].utilisation)
-                    state = "failing"
-                    reason = f"{_title(m, worst)} is overloaded ({states[worst].utilisation:.0%} of its capacity)"
-            p99 = latency[e][i].p99_ms if state != "failing" else None
+            outcome = _outcome(m, trees[e], down, states, rates)
+            p99 = latency[e][i].p99_ms if outcome.state != "failing" else None
             over = sla is not None and (p99 is None or p99 > sla)
-            outcomes.append(PathOutcome(m.parts.ids[e], state, p99, over, reason))  # type: ignore[arg-type]
+            outcomes.append(replace(outcome, entry=m.parts.ids[e], p99_ms=p99, over_sla=over))
         tiers = []
         for v, st in states.items():
             before = base.get(v)

@@ -35,6 +35,11 @@ from mlsd.analysis.capacity import TierState
 from mlsd.analysis.paths import Graph
 from mlsd.analysis.service import HEDGE_QUANTILE, Service
 
+MODEL_NAME = "queueing model (M/G/c per tier)"
+MODEL_DESCRIPTION = (
+    "p99 from the queueing model: lognormal service per block fitted to its p50/p99 (work per item included), "
+    "each self-run tier an M/G/c queue (Poisson arrivals, FCFS, Erlang C with the Allen–Cunneen correction, "
+    "servers by Little's law), combined along the calls by sampling")
 MAX_SIM_VALUES = 2_000_000  # random numbers drawn in all, across blocks on request paths ...
 LARGE_DESIGN_ARRAYS = 200  # ... and half that on a design needing more arrays of draws than this (hundreds of blocks)
 MIN_SIM_SAMPLES = 200  # never fewer samples per block than this

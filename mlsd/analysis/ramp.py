@@ -97,12 +97,15 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
         first, saturation = _first_saturated(analysis, m, blocks)
         values = latency[e]
         bad = next((i for i, v in enumerate(values) if _over(v, sla)), None)
+        knee = refined.get(e, loads[0] if bad == 0 else None)
+        if knee is not None and saturation is not None and bad != 0:
+            knee = min(knee, saturation)  # crossing by saturating: not later than the tier saturates
         paths.append(PathRamp(
             entry=g.ids[e],
             peak_qps=m.entry_rates.get(e, 0.0),
             p99_ms=tuple(v.p99_ms for v in values),
             sla_ms=sla,
-            knee_load=refined.get(e, loads[0] if bad == 0 else None),
+            knee_load=knee,
             knee_below_ramp=bad == 0,
             first_saturated=first,
             saturation_load=saturation,

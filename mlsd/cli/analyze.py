@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from mlsd.analysis import Analysis, analyze
 from mlsd.analysis.export import finite
 from mlsd.analysis.failures import Failure, what_if
+from mlsd.analysis.latency import MODEL_DESCRIPTION
 from mlsd.analysis.ramp import RAMP_LOADS, Ramp, ramp
 from mlsd.cli.common import EXIT_OK, UsageError
 from mlsd.io import load_file
@@ -23,9 +24,7 @@ from mlsd.model import Design
 
 DEFAULT_LOADS = "0.5,1,1.5,2,3"
 MAX_LOAD = 100.0
-MODEL = ("p99 from the queueing model: lognormal service per block fitted to its p50/p99 (work per item "
-         "included), each self-run tier an M/G/c queue (Poisson arrivals, FCFS, Erlang C with the Allen–Cunneen "
-         "correction, servers by Little's law), combined along the calls by sampling")
+MODEL = MODEL_DESCRIPTION
 
 
 def parse_loads(text: str) -> tuple[float, ...]:
