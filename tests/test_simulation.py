@@ -10,11 +10,14 @@ Runs are seeded and stop on their CI (not on time: the budgets are generous), so
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import math
 import random
 from collections import Counter
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import ciw
@@ -25,6 +28,9 @@ from mlsd.analysis import analyze
 from mlsd.analysis import simulation as sim
 from mlsd.analysis.distributions import lognormal_fit, lognormal_mean, sojourn_quantile
 from mlsd.analysis.simulation import SimulationResult, simulate
+from mlsd.cli import analyze as analyze_cli
+from mlsd.cli import main
+from mlsd.io import save_file
 from mlsd.model import Design
 from tests.conftest import design_of
 from tests.test_queueing import erlang_c_direct
@@ -316,3 +322,52 @@ def test_student_t() -> None:
     with pytest.raises(ValueError):
         sim.t975(0)
 
+
+# ---- python -m mlsd analyze FILE --simulate -----------------------------------------------------------------------
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"{name} in JSON")
+
+
+def test_cli_simulate_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "two.json"
+    save_file(two_paths(), path)
+    assert main(["analyze", str(path), "--simulate", "--format", "json", "--load", "1,3"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # stderr is not a terminal here: no progress bar
+    data = json.loads(captured.out, parse_constant=_no_constants)
+    run = data["simulation"]
+    assert run["load"] == 1.0 and run["replications"] >= sim.MIN_REPLICATIONS and run["note"] == sim.NOTE
+    by_entry = {p["entry"]: p for p in data["paths"]}
+    for entry in ("web", "app"):
+        got = by_entry[entry]["simulated"]
+        assert got["p99_ms"] > got["p50_ms"] > 0 and got["p99_ci_ms"] > 0 and got["requests"] > 0
+        assert got["model_p99_ms"] == pytest.approx(by_entry[entry]["p99_ms"][0])  # the closed form at 1×
+        assert not got["saturated"]
+    assert main(["analyze", str(path), "--simulate"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("simulated at 1×: p99 ") == 2 and "95% CI over replications" in text
+    assert "\nSimulation: " in text and "replications" in text
+
+
+def test_cli_without_simulate_runs_no_simulation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "two.json"
+    save_file(two_paths(), path)
+    assert main(["analyze", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "simulation" not in data and all("simulated" not in p for p in data["paths"])
+
+
+def test_cli_progress_bar_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert analyze_cli._progress_bar(io.StringIO()) is None
+    err = Terminal()
+    show = analyze_cli._progress_bar(err)
+    assert show is not None
+    show(0.5, "replication 4")
+    show(1.0, "converged")
+    assert "50%" in err.getvalue() and "100%" in err.getvalue() and err.getvalue().endswith("\n")

@@ -4,6 +4,10 @@ For every serving path: its p99 at each ``--load`` (multiples of the peak; queue
 crosses the SLA and the tier that saturates first; every tier's utilisation; the single-failure what-ifs; the
 monthly cost against the budget and at each load. ``--format json`` gives the same as data (no infinity or NaN:
 a saturated figure is null with a flag beside it). Exit 0, or 2 for bad input.
+
+``--simulate`` also runs the ciw discrete-event simulation of the same network at the peak (``analysis.simulation``,
+up to ``SIMULATION_BUDGET_S`` seconds) and shows each path's simulated p99 and its 95% confidence interval beside the
+closed form's; its progress goes to stderr when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from mlsd.analysis import Analysis, analyze
@@ -23,6 +29,7 @@ from mlsd.io import load_file
 from mlsd.model import Design
 
 DEFAULT_LOADS = "0.5,1,1.5,2,3"
+SIMULATION_BUDGET_S = 15.0
 MAX_LOAD = 100.0
 MODEL = MODEL_DESCRIPTION
 
@@ -44,15 +51,16 @@ def parse_loads(text: str) -> tuple[float, ...]:
     return tuple(sorted(set(values)))
 
 
-def analysis_data(design: Design, loads: tuple[float, ...]) -> dict[str, Any]:
-    """Everything ``analyze`` reports, as JSON-ready data."""
+def analysis_data(design: Design, loads: tuple[float, ...], simulate: bool = False,
+                  progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+    """Everything ``analyze`` reports, as JSON-ready data; with ``simulate``, the ciw simulation at the peak too."""
     a = analyze(design)
     at = ramp(a, loads)
     knees = ramp(a, RAMP_LOADS)
     failures = what_if(a)
     titles = {c.id: c.title for c in design.components}
     req = design.requirements
-    return {
+    data: dict[str, Any] = {
         "design": design.name,
         "model": MODEL,
         "peak_qps": req.peak_qps,
@@ -72,6 +80,37 @@ def analysis_data(design: Design, loads: tuple[float, ...]) -> dict[str, Any]:
         },
         "kind_defaults": {t.block: list(t.kind_defaults) for t in a.capacity.values() if t.kind_defaults},
     }
+    if simulate:
+        _add_simulation(data, a, progress)
+    return data
+
+
+def _add_simulation(data: dict[str, Any], a: Analysis, progress: Callable[[float, str], None] | None) -> None:
+    """The simulation at the peak: a ``simulation`` object, and each path's figures under ``simulated``."""
+    from mlsd.analysis.simulation import simulate  # imports ciw: only when asked
+
+    result = simulate(a, 1.0, time_budget_s=SIMULATION_BUDGET_S, progress=progress)
+    data["simulation"] = {
+        "load": result.load,
+        "seed": result.seed,
+        "replications": result.replications,
+        "seconds": finite(result.seconds),
+        "simulated_seconds": finite(result.simulated_seconds),
+        "converged": result.converged,
+        "note": result.note,
+    }
+    by_entry = {p.entry: p for p in result.paths}
+    for path in data["paths"]:
+        p = by_entry.get(path["entry"])
+        path["simulated"] = None if p is None else {
+            "load": result.load,
+            "p50_ms": finite(p.p50_ms),
+            "p99_ms": finite(p.p99_ms),
+            "p99_ci_ms": finite(p.p99_ci_ms),
+            "model_p99_ms": finite(p.model_p99_ms),
+            "requests": p.requests,
+            "saturated": p.p99_ms is None and p.requests == 0,
+        }
 
 
 def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:
@@ -138,6 +177,14 @@ def _failure(f: Failure) -> dict[str, Any]:
     }
 
 
+def _simulated(sim: dict[str, Any]) -> str:
+    if sim["p99_ms"] is None:
+        return "saturated (not simulated)" if sim["saturated"] else "no requests recorded"
+    ci = "" if sim["p99_ci_ms"] is None else f" ± {sim['p99_ci_ms']:.1f}"
+    model = "" if sim["model_p99_ms"] is None else f"; queueing model {sim['model_p99_ms']:,.1f} ms"
+    return f"p99 {sim['p99_ms']:,.1f}{ci} ms (95% CI over replications, {sim['requests']:,} requests){model}"
+
+
 def _ms(v: float | None) -> str:
     return "saturated" if v is None else f"{v:,.0f} ms" if v >= 10 else f"{v:.1f} ms"
 
@@ -161,6 +208,9 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
             out.write("    holds the SLA up to 3× peak\n")
         if p["first_saturated"] is not None:
             out.write(f"    first to saturate: {p['first_saturated']} at {p['saturation_load']:.2f}× peak\n")
+        sim = p.get("simulated")
+        if sim is not None:
+            out.write(f"    simulated at 1×: {_simulated(sim)}\n")
     out.write("\nTiers at peak (utilisation, P(wait), p99 wait, p99 with wait)\n")
     for t in data["tiers"]:
         util = "saturated" if t["saturated"] else f"{t['utilisation']:.0%}"
@@ -183,6 +233,11 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
     out.write(line + "\n  at loads: " + ", ".join(f"{x:g}×: ${c:,.0f}" for x, c in zip(loads, cost["at_loads"],
                                                                                          strict=True)) + "\n")
     out.write("  biggest: " + ", ".join(f"{c['title']} ${c['per_month']:,.0f}" for c in cost["biggest"]) + "\n")
+    if "simulation" in data:
+        run = data["simulation"]
+        state = "converged" if run["converged"] else "stopped by its time budget before every CI reached ±5%"
+        out.write(f"\nSimulation: {run['replications']} replications, {run['simulated_seconds']:,.1f} s simulated in "
+                  f"{run['seconds']:,.1f} s ({state}). {run['note']}\n")
     if data["kind_defaults"]:
         out.write("\nKind defaults used (declare them to make the numbers yours): "
                   + "; ".join(f"{b}: {', '.join(names)}" for b, names in data["kind_defaults"].items()) + "\n")
@@ -191,13 +246,28 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     loads = parse_loads(args.load)
     design = load_file(args.file)
-    data = analysis_data(design, loads)
+    data = analysis_data(design, loads, args.simulate, _progress_bar(sys.stderr) if args.simulate else None)
     if args.format == "json":
         json.dump(data, out, indent=2, ensure_ascii=False, allow_nan=False)
         out.write("\n")
     else:
         render_text(data, out)
     return EXIT_OK
+
+
+def _progress_bar(err: TextIO) -> Callable[[float, str], None] | None:
+    """Progress on stderr, only when it is a terminal (a pipe or a log gets nothing)."""
+    if not err.isatty():
+        return None
+
+    def show(fraction: float, message: str) -> None:
+        filled = round(20 * fraction)
+        err.write(f"\rsimulating [{'#' * filled}{'.' * (20 - filled)}] {fraction:4.0%} {message[:60]:<60}")
+        if fraction >= 1.0:
+            err.write("\n")
+        err.flush()
+
+    return show
 
 
 def add_analyze_parser(sub: Any) -> None:
@@ -207,4 +277,6 @@ def add_analyze_parser(sub: Any) -> None:
     p.add_argument("--load", default=DEFAULT_LOADS, help=f"multiples of the peak, comma-separated (default "
                    f"{DEFAULT_LOADS})")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--simulate", action="store_true", help="also simulate the design at its peak with ciw (discrete "
+                   f"events, up to {SIMULATION_BUDGET_S:g} s) and show the simulated p99 beside the model's")
     p.set_defaults(func=_run)
