@@ -94,7 +94,8 @@ WARMUP_RELAXATIONS = 3.0
 WINDOW_RELAXATIONS = 50.0
 NO_QUEUE_P_WAIT = 1e-3  # a tier where fewer requests wait than this has no queue to warm up
 DRAIN_FACTOR = 20.0  # a replication stops at the latest this many p99s after its window (safety net)
-MAX_SLOTS = 10_000  # visits in one entry's call tree (a DAG of sequential diamonds grows exponentially)
+MAX_SLOTS = 2_000  # visits in one entry's call tree (a DAG of sequential diamonds grows exponentially)
+MAX_CELLS = 4_000_000  # requests × visits held per replication (the window shrinks to fit; 32 MB)
 # Student's t, 0.975 quantile, for 1..30 degrees of freedom (then the normal's 1.96 within 2%)
 T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
@@ -397,8 +398,10 @@ def _routes(plan: _Plan) -> None:
     for t in plan.trees:
         ciw_slots = [i for i, nodes in enumerate(t.nodes) if nodes]
         t.visits_ciw = bool(ciw_slots)
-        randomised = any(t.cache[i] > 0 and t.end[i] > i + 1 and any(t.nodes[j] for j in range(i + 1, t.end[i]))
-                         for i in range(len(t.blocks)))
+        before = [0]  # ciw slots before each slot, to ask "does this subtree reach ciw?" in O(1)
+        for nodes in t.nodes:
+            before.append(before[-1] + (1 if nodes else 0))
+        randomised = any(t.cache[i] > 0 and before[t.end[i]] > before[i + 1] for i in range(len(t.blocks)))
         if not ciw_slots:
             continue
         first = ciw_slots[0]
@@ -430,8 +433,9 @@ def _timing(plan: _Plan) -> None:
     plan.warmup_ms = max(WARMUP_RELAXATIONS * relax, longest)
     slowest = min(t.rate_per_ms for t in live)
     total = sum(t.rate_per_ms for t in live)
+    cells = sum(t.rate_per_ms * len(t.blocks) for t in live)
     window = max(REQUESTS_PER_REPLICATION / slowest, WINDOW_RELAXATIONS * relax)
-    plan.window_ms = min(window, MAX_REQUESTS_PER_REPLICATION / total)
+    plan.window_ms = min(window, MAX_REQUESTS_PER_REPLICATION / total, MAX_CELLS / cells)
     p99s = [p for t in live if (p := plan.model_p99.get(t.entry)) is not None]
     plan.drain_ms = DRAIN_FACTOR * max([*p99s, longest, 1.0])
 
@@ -555,7 +559,7 @@ def _count(t: _Tree, plan: _Plan) -> int:
     """Requests of a path that reaches no queue: as many as its window holds (ciw not needed)."""
     if plan.window_ms > 0:
         return max(1, round(t.rate_per_ms * plan.window_ms))
-    return REQUESTS_PER_REPLICATION
+    return max(1, min(REQUESTS_PER_REPLICATION, MAX_CELLS // len(t.blocks)))
 
 
 @dataclass
@@ -644,7 +648,8 @@ def simulate(analysis: Analysis, load: float = 1.0, seed: int = 0, *, target_ci:
 
     Replications run until every path's p99 has a 95% CI half-width within ``target_ci`` × its p99, or the next one
     would overrun ``time_budget_s`` (the first always runs). ``progress(fraction, message)`` is called after each
-    replication with a fraction that never goes down, and with 1.0 at the end.
+    replication with a fraction that never goes down, and with 1.0 at the end. One path per entry that receives
+    traffic. A seed gives the same result whenever the run stops on its CI rather than on its time budget.
     """
     m = analysis.model
     if m is None:
@@ -663,11 +668,12 @@ def simulate(analysis: Analysis, load: float = 1.0, seed: int = 0, *, target_ci:
     simulated_ms = 0.0
     done = 0.0
     converged = not live
-    with _LOCK:
+    with _LOCK:  # ciw draws from the global random: one simulation at a time (the budget starts here)
+        clock = time.perf_counter()
         saved_random, saved_rng = random.getstate(), ciw.rng
         try:
             while live and replications < MAX_REPLICATIONS:
-                elapsed = time.perf_counter() - started
+                elapsed = time.perf_counter() - clock
                 if replications and elapsed + elapsed / replications > time_budget_s:
                     break
                 rep = _replicate(plan, seed, replications)
@@ -678,12 +684,12 @@ def simulate(analysis: Analysis, load: float = 1.0, seed: int = 0, *, target_ci:
                     samples[t.entry].append(lat)
                     if lat.size:
                         p99s[t.entry].append(float(np.quantile(lat, 0.99)))
-                converged, needed = _status(p99s, samples, target_ci, replications)
+                converged, needed = _status(p99s, target_ci, replications)
                 if progress is not None:
-                    elapsed = time.perf_counter() - started
+                    elapsed = time.perf_counter() - clock
                     by_budget = elapsed / time_budget_s if time_budget_s > 0 else 1.0
                     done = max(done, min(0.99, max(replications / needed, by_budget)))
-                    progress(done, f"replication {replications}: " + _worst(p99s, samples, ids))
+                    progress(done, f"replication {replications}: " + _worst(p99s, ids))
                 if converged:
                     break
         finally:
@@ -693,8 +699,12 @@ def simulate(analysis: Analysis, load: float = 1.0, seed: int = 0, *, target_ci:
     for t in plan.trees:
         paths.append(_path(t, ids, samples.get(t.entry, []), p99s.get(t.entry, []), plan.model_p99.get(t.entry),
                            seed))
+    live_ids = {ids[t.entry] for t in live}
+    converged = (not live or replications >= MIN_REPLICATIONS) and all(
+        p.p99_ms is not None and p.p99_ci_ms is not None and p.p99_ci_ms <= target_ci * p.p99_ms
+        for p in paths if p.entry in live_ids)  # judged on the p99 reported (all replications pooled)
     if progress is not None:
-        progress(1.0, "converged" if converged else "stopped: time budget spent")
+        progress(1.0, "converged" if converged else "stopped before every CI reached its target")
     return SimulationResult(
         load=load,
         seed=seed,
@@ -707,15 +717,15 @@ def simulate(analysis: Analysis, load: float = 1.0, seed: int = 0, *, target_ci:
     )
 
 
-def _status(p99s: dict[int, list[float]], samples: dict[int, list[FloatArray]], target: float,
-            replications: int) -> tuple[bool, float]:
-    """Whether every path has converged, and about how many replications the slowest to converge needs."""
+def _status(p99s: dict[int, list[float]], target: float, replications: int) -> tuple[bool, float]:
+    """Whether every path has converged, and about how many replications the slowest to converge needs (the CI
+    shrinks as one over the square root of the replications)."""
     needed = float(max(MIN_REPLICATIONS, replications + 1))
     ok = replications >= MIN_REPLICATIONS
-    for entry, values in p99s.items():
+    for values in p99s.values():
         ci = _ci(values)
-        p99 = _pooled(samples[entry], 0.99)
-        if ci is None or p99 is None or p99 <= 0:
+        p99 = float(np.mean(values)) if values else 0.0
+        if ci is None or p99 <= 0:
             ok = False
             continue
         ratio = ci / (target * p99)
@@ -725,19 +735,14 @@ def _status(p99s: dict[int, list[float]], samples: dict[int, list[FloatArray]], 
     return ok, needed
 
 
-def _pooled(parts: list[FloatArray], q: float) -> float | None:
-    if not parts:
-        return None
-    values = np.concatenate(parts)
-    return float(np.quantile(values, q)) if values.size else None
-
-
-def _worst(p99s: dict[int, list[float]], samples: dict[int, list[FloatArray]], ids: list[str]) -> str:
+def _worst(p99s: dict[int, list[float]], ids: list[str]) -> str:
+    """The path furthest from converging, for the progress message."""
     worst: tuple[float, str] | None = None
     for entry, values in p99s.items():
-        ci, p99 = _ci(values), _pooled(samples[entry], 0.99)
-        if ci is None or not p99:
-            return f"{ids[entry]} p99 {p99 or 0:,.1f} ms, interval after the second replication"
+        p99 = float(np.mean(values)) if values else 0.0
+        ci = _ci(values)
+        if ci is None or p99 <= 0:
+            return f"{ids[entry]} p99 {p99:,.1f} ms (its interval needs a second replication)"
         rel = ci / p99
         if worst is None or rel > worst[0]:
             worst = (rel, f"{ids[entry]} p99 {p99:,.1f} ms ± {rel:.1%}")
