@@ -272,7 +272,7 @@ def test_a_saturated_tier_leaves_its_paths_without_a_p99() -> None:
 
 
 def test_progress_fields_determinism_and_global_random_state() -> None:
-    a = analyze(two_paths())
+    a = analyze(one_tier(2, 0.3))
     calls: list[tuple[float, str]] = []
     random.seed(123)
     want = [random.random() for _ in range(3)]
