@@ -33,16 +33,20 @@ What it models (the same network the analysis reasons about, ``network.LoadModel
   they reach, so the paths sharing those tiers see the load the analysis gives them.
 
 Output analysis: each replication starts empty, runs a warm-up that is discarded, then records the requests that
-arrive in its window (arrivals stop at the window's end and the run drains, so the slow requests of the window
-are kept, not cut off). The warm-up is ``WARMUP_RELAXATIONS`` relaxation times of the slowest-to-settle tier that
-queues at all (a tier's relaxation time is ``max(E[S], 1/(√(c·mu) − √lam)²)``, the M/M/c spectral gap; Morse
-1955, van Doorn 1981), at least the longest mean occupancy; a tier whose P(wait) is below ``NO_QUEUE_P_WAIT``
-has nothing to warm up. The window holds about ``REQUESTS_PER_REPLICATION`` requests of the slowest entry and
-``WINDOW_RELAXATIONS`` relaxation times. The p99 of each replication is one observation; the reported p99 pools
-all replications' requests, its 95% confidence interval is Student's t over the replications' p99s (Law, Simulation
-Modeling and Analysis, 5th ed., §9.4: independent replications). Replications run until every path's CI
-half-width is within ``target_ci`` of its p99 (at least ``MIN_REPLICATIONS``) or the next one would not fit in the
-time budget (the first always runs).
+arrive in its window; arrivals stop at the window's end and the run drains, so the slow requests of the window are
+kept, not cut off (one still running ``DRAIN_FACTOR`` p99s later counts with its time so far). A tier's relaxation
+time is ``E[occupancy] · max(1, 1/(c·(1 − √ρ)²))``, i.e. the inverse of M/M/c's decay rate ``(√(c·mu) − √lam)²``
+when that is below mu (Morse 1955 for one server; van Doorn 1981 for birth–death queues); a tier where fewer than
+``NO_QUEUE_P_WAIT`` of the requests wait has nothing to settle. The warm-up is ``WARMUP_RELAXATIONS`` relaxation
+times of the slowest tier, at least the longest mean occupancy. The window holds about ``REQUESTS_PER_REPLICATION``
+requests of the entry with the least traffic and at least ``WINDOW_RELAXATIONS`` relaxation times: near saturation
+a shorter window makes each replication's p99 a skewed draw (a few long busy periods or none), and its Student's t
+interval too narrow (one server at ρ = 0.9: with 20 relaxation times per window the p99s of five seeds spread 2.3×
+wider than their intervals claimed; with 50, as wide). The p99 of each replication is one observation; the reported
+p99 pools all replications' requests; its 95% confidence interval is Student's t over the replications' p99s
+(independent replications: Law, Simulation Modeling and Analysis, ch. 9). Replications run until every path's CI
+half-width is within ``target_ci`` of its p99, after at least ``MIN_REPLICATIONS`` (fewer leave the interval
+itself too uncertain), or until the next one would not fit in the time budget (the first always runs).
 
 What it simplifies (``NOTE``): parallel branches are visited one after another (the load is right, the arrival
 instants at later branches are shifted); a dynamic batcher's fill wait is drawn as the analysis draws it (uniform
@@ -50,11 +54,12 @@ up to the longest fill) rather than batching requests; a hedged backup is sent w
 late rather than at the p95 mark; a shard is its own queue fed by every request.
 
 Speed: ciw's ``Node`` looks for the next end of service by scanning every server of every node after every event,
-so one event costs the total number of servers (4,500 on designs/video_recommendations.json, 90% of the run
-time). ``_FastNode`` and ``_FastServer`` keep a heap of the end-of-service dates and a stack of free servers; the
-event loop, routing, distributions and records are ciw's. tests/test_simulation.py checks that a seeded run gives
-the same records as ciw's own ``Node``. ciw draws from Python's global ``random``: runs are serialised by a lock
-and the global state is restored afterwards, so a seed gives the same result whatever else runs.
+so one event costs the total number of servers (~4,700 on designs/video_recommendations.json: a replication took
+10× longer, 90% of it in that scan). ``_FastNode`` and ``_FastServer`` keep a heap of the end-of-service dates and
+a stack of free servers; the event loop, routing, distributions and records are ciw's. tests/test_simulation.py
+checks that a seeded run gives the same records as ciw's own ``Node``. ciw draws from Python's global ``random``:
+runs are serialised by a lock and the global state is restored afterwards, so a seed gives the same result
+whatever else runs.
 
 Sources: ciw (Palmer, Knight, Harper, Tuson, "Ciw: An open-source discrete event simulation library", Journal of
 Simulation 13(1), 2019); research/load-models.md (what the closed form reaches against ciw).
