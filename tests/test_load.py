@@ -205,3 +205,51 @@ def test_zero_throughput_is_no_queue_and_says_so() -> None:
     t = a.capacity["svc"]
     assert not t.queued and t.qps_per_replica is None and t.utilisation is None
     assert a.paths[0].p99_ms == pytest.approx(30, rel=0.05)
+
+
+def test_a_block_called_from_two_places_takes_two_independent_times() -> None:
+    """app -> a -> (x, b), b -> x: x is called twice per request, each call its own draw (not the same one)."""
+    lat = {"a": (5, 15), "b": (5, 15), "x": (20, 60)}
+    d = design_of(
+        [{"id": "app", "kind": "client"},
+         *[{"id": b, "kind": "online_inference", "props": {"p50_ms": p50, "p99_ms": p99, "qps_per_replica": 0}}
+           for b, (p50, p99) in lat.items()]],
+        [{"id": f"{s}-{t}", "source": s, "target": t, "flow": "request"}
+         for s, t in (("app", "a"), ("a", "x"), ("a", "b"), ("b", "x"))],
+    )
+    rng = np.random.default_rng(3)
+
+    def draw(block: str) -> np.ndarray:
+        mu, sigma = lognormal_fit(*lat[block])
+        return np.exp(mu + sigma * rng.standard_normal(1_000_000))
+
+    independent = float(np.quantile(draw("a") + draw("x") + draw("b") + draw("x"), 0.99))
+    (path,) = analyze(d).paths
+    assert path.light_p99_ms == pytest.approx(independent, rel=0.04)
+
+
+def test_hedging_applies_to_an_unsharded_block_too() -> None:
+    def index(**props: object) -> Design:
+        return design_of(
+            [{"id": "app", "kind": "client"},
+             {"id": "ann", "kind": "vector_index", "props": {"p50_ms": 4, "p99_ms": 12, "qps_per_replica": 0,
+                                                             **props}}],
+            [{"id": "e", "source": "app", "target": "ann", "flow": "request"}],
+        )
+
+    # min(T1, d + T2) with d the p95: P(H > t) = S(t) · S(t − d); its p99 by bisection
+    mu, sigma = lognormal_fit(4, 12)
+    d95 = float(np.exp(mu + sigma * 1.6448536))
+    from statistics import NormalDist
+
+    def survival(t: float) -> float:
+        return 1 - NormalDist(mu, sigma).cdf(math.log(t)) if t > 0 else 1.0
+
+    lo, hi = 1.0, 100.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if survival(mid) * survival(mid - d95) > 0.01 else (lo, mid)
+    (plain,) = analyze(index()).paths
+    (hedged,) = analyze(index(hedged_requests=True)).paths
+    assert plain.light_p99_ms == pytest.approx(12, rel=0.04)
+    assert hedged.light_p99_ms == pytest.approx(lo, rel=0.04) and lo < plain.light_p99_ms

@@ -5,8 +5,8 @@ and the exact quantiles of a tier's sojourn time (queueing wait + service) and o
   ``mu = ln p50``, ``sigma = (ln p99 − ln p50) / z99`` with ``z99 = Φ⁻¹(0.99) = 2.3263``. Lognormal service
   times are the usual fit for request latencies (right-skewed, positive); two quantiles fix it.
 - The normal CDF uses ``math.erfc``; its inverse is Acklam's rational approximation refined by one Halley step
-  (relative error below 1e-15; P. J. Acklam, "An algorithm for computing the inverse normal cumulative
-  distribution function", 2003).
+  (relative error below 1e-15, the upper tail included: there the step uses 1 − p; P. J. Acklam, "An algorithm
+  for computing the inverse normal cumulative distribution function", 2003).
 - Sojourn time of a tier: ``T = W + S`` with ``W = 0`` with probability ``1 − C`` and exponential with rate
   ``theta`` otherwise (see ``queueing``), so ``P(T > t) = P(S > t) + C·e^{−theta·t}·E[e^{theta·S}; S ≤ t]``;
   the integral is taken numerically in log-time (``sojourn_quantile``), which is what the tests compare with a
@@ -83,7 +83,8 @@ def normal_ppf(p: npt.ArrayLike) -> FloatArray:
             num = ((((_C[0] * t + _C[1]) * t + _C[2]) * t + _C[3]) * t + _C[4]) * t + _C[5]
             den = (((_D[0] * t + _D[1]) * t + _D[2]) * t + _D[3]) * t + 1.0
             x[mask] = sign * num / den
-    e = normal_cdf(x) - q  # one Halley step
+    # one Halley step; above the median Φ(x) − q is taken as (1 − q) − Φ(−x), which keeps its digits near 1
+    e = np.where(x > 0, (1.0 - q) - normal_cdf(-x), normal_cdf(x) - q)
     u = e * math.sqrt(2.0 * math.pi) * np.exp(x * x / 2.0)
     return np.asarray(x - u / (1.0 + x * u / 2.0), dtype=np.float64)
 

@@ -9,11 +9,15 @@ plus, for a batching tier, the wait for its batch to fill:
   Allen–Cunneen correction), drawn by inverse transform from one standard exponential E per request:
   ``W = max(0, E + ln C) / theta`` (``P(W > t) = C·e^{−theta·t}``);
 - batch fill: uniform between 0 and the longest fill time (``capacity``);
-- shards: the slowest of n shard sojourn times, drawn by inverse transform ``F⁻¹(U^{1/n})`` of the per-shard
-  sojourn CDF (computed on a grid); with hedged requests the per-shard time is ``min(T₁, d + T₂)``, d its p95.
+- shards and hedging: the slowest of n shard sojourn times (n = 1 without shards), drawn by inverse transform
+  ``F⁻¹(U^{1/n})`` of the per-shard sojourn CDF (computed on a grid); with hedged requests the per-shard time is
+  ``min(T₁, d + T₂)``, d its p95.
 A sequential block adds its callees' times, a parallel one waits for the slowest, a cache skips its callees
-when it hits (with probability ``hit_rate``). Tiers are independent of each other (their waits are not
-correlated), which a ciw simulation of the same network checks (``simulation``).
+when it hits (with probability ``hit_rate``). A block called from two places is called twice per request, and
+the two calls take different times: the second uses the same draws rotated by a fixed number of samples (the
+samples of other requests), so each call is independent of the other and every load sees the same numbers.
+Tiers are independent of each other (their waits are not correlated), which a ciw simulation of the same network
+checks (``simulation``).
 
 The same random numbers are used at every load (common random numbers), so a path's p99 never goes down when
 the load goes up, and a ramp is smooth. A path through a saturated tier (utilisation ≥ 1) has no p99: it is
@@ -45,6 +49,7 @@ LARGE_DESIGN_ARRAYS = 200  # ... and half that on a design needing more arrays o
 MIN_SIM_SAMPLES = 200  # never fewer samples per block than this
 SATURATED = np.float32(1e30)  # the time of a request through a saturated tier: "never", kept finite
 GRID_POINTS = 400  # points of a sharded block's sojourn CDF
+REUSE_SHIFT = 7_919  # samples by which a block's draws are rotated for each further call of it (a prime)
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -86,10 +91,10 @@ class Sampler:
         self.g = g
         self.services = services
         reached = [(v, svc) for v in g.reach_post if (svc := services[v]) is not None]
-        timed = [v for v, svc in reached if svc.timed and svc.shards == 1]
-        queued = [v for v, svc in reached if svc.queued and svc.shards == 1]
+        timed = [v for v, svc in reached if svc.timed and not _tabulated(svc)]
+        queued = [v for v, svc in reached if svc.queued and not _tabulated(svc)]
         batching = [v for v, svc in reached if svc.batch_size > 1 and svc.batch_wait_ms > 0]
-        sharded = [v for v, svc in reached if svc.shards > 1]
+        sharded = [v for v, svc in reached if _tabulated(svc)]
         cached = [v for v, svc in reached if svc.hit_rate > 0 and g.kids[v]]
         by_position = dict(reached)
         arrays = len(timed) + len(queued) + len(batching) + len(sharded) + len(cached)
@@ -136,7 +141,7 @@ class Sampler:
         down = [i for i, row in enumerate(rows) if v in row.lost or v in row.bypassed]
         if len(down) == k:
             return None
-        out = self._sharded(v, svc, rows, s) if svc.shards > 1 else self._single(v, rows, s)
+        out = self._sharded(v, svc, rows, s) if _tabulated(svc) else self._single(v, rows, s)
         if out is not None and down:
             out = np.array(out)  # a writable copy
             out[down] = 0.0
@@ -146,7 +151,7 @@ class Sampler:
         """Whether block v waits (queue, batch, saturation) in any row, or is sharded: its own time then differs
         from its plain service time."""
         svc = self.services[v]
-        if svc is not None and svc.shards > 1:
+        if svc is not None and _tabulated(svc):
             return True
         for row in rows:
             st = row.states.get(v)
@@ -231,6 +236,7 @@ class Sampler:
         total: list[FloatArray | None] = [None] * len(g.ids)
         done = [False] * len(g.ids)
         own_p99: dict[int, list[float | None]] = {}
+        used = [0] * len(g.ids)  # calls of each block combined so far
         for v in order:  # children first; results are never modified in place once stored
             own = self.own(v, rows, s)
             if tier_quantile and own is not None and self._waits(v, rows):
@@ -245,6 +251,9 @@ class Sampler:
                     t = total[w] if done[w] else None
                     if t is None:
                         continue
+                    if used[w]:  # a second call of the same block: another request's draws (see the docstring)
+                        t = np.roll(t, (REUSE_SHIFT * used[w]) % s or 1, axis=1)
+                    used[w] += 1
                     if down is None:
                         down = t.copy()
                     elif parallel:
@@ -282,6 +291,11 @@ class Sampler:
                 q = np.quantile(t.astype(np.float64), [0.5, 0.99], axis=1)
             out[e] = [PathLatency(_finite_time(q[0, i]), _finite_time(q[1, i])) for i in range(k)]
         return out, own_p99
+
+
+def _tabulated(svc: Service) -> bool:
+    """Blocks whose own time is drawn from a tabulated CDF (sharded or hedged), not from lognormal + wait draws."""
+    return svc.timed and (svc.shards > 1 or svc.hedged)
 
 
 def _finite_time(x: float) -> float | None:
