@@ -149,8 +149,10 @@ def test_draw_review_save_reload_open(board_app: tuple[str, Path], page: Any, sh
     page.get_by_role("textbox", name="Why is this acceptable?").fill(REASON)
     page.get_by_role("textbox", name="Why is this acceptable?").press("Enter")
     page.get_by_role("button", name="Accept with this reason").click()
-    page.get_by_text("No open findings").wait_for()
+    # REL-1 is accepted; what stays open is the warning that follows from an autoscaling floor of one replica
+    # (losing a region leaves the gateway short at peak: REL-3), which the author has not accepted
     page.get_by_text(re.compile(rf"\b{accepted}\s*accepted")).first.wait_for()
+    page.get_by_text(re.compile(r"\b0\s*errors")).first.wait_for()
     shot("board-6-accepted")
 
     # save
