@@ -106,3 +106,20 @@ def test_outcomes_carry_their_cause_as_data_and_the_worst_path() -> None:
     overloaded = by_target(fails, "replica")["rank"].worst_path
     assert overloaded is not None and overloaded.cause_kind == "overloaded"
     assert overloaded.utilisation == pytest.approx(1.25)
+
+
+def test_a_lost_callee_is_answered_by_its_callers_fallback_and_a_lost_standby_changes_nothing() -> None:
+    d = design_of(
+        [{"id": "app", "kind": "client"},
+         svc("cand", "candidate_generation", fallback=True),
+         svc("ann", "vector_index"),
+         svc("rank", "dnn"),
+         svc("pop", "heuristic_baseline")],
+        [req("app", "cand"), req("cand", "ann"), req("app", "rank"), req("app", "pop")],
+        requirements={"peak_qps": 100},
+    )
+    blocks = by_target(what_if(analyze(d)), "block")
+    ann = blocks["ann"].worst_path
+    assert ann is not None and ann.state == "degraded"
+    assert (ann.cause, ann.answered_by) == ("ann", "cand") and "the fallback of 'Cand' answers" in ann.reason
+    assert blocks["pop"].worst == "kept"  # the baseline beside the ranker is only its safety net

@@ -10,8 +10,9 @@ per block), and each path gets a state:
   heuristic baseline or logistic regression is called by the same caller, or is the cache in front of it);
   its subtree is skipped;
 - **kept**: everything it needs still runs (it may still be slower, or over the SLA: ``over_sla`` says).
-Clients and shadow deployments are not tiers a request waits on. A lost cache passes every request on to what
-it fronts (the thundering herd a cache outage causes).
+Clients and shadow deployments are not tiers a request waits on, and a fallback model called beside a primary
+(a popular-items baseline next to the ranker) is a safety net: losing it leaves the path kept. A lost cache
+passes every request on to what it fronts (the thundering herd a cache outage causes).
 
 Failure domains and placement: a tier's ``regions`` lists the zones or regions its replicas run in (zone names
 such as eu-west-1a belong to region eu-west-1), spread evenly, so losing k of its n places loses
@@ -35,6 +36,7 @@ from mlsd.analysis.capacity import TierState
 from mlsd.analysis.latency import Row
 from mlsd.analysis.network import Analysis, LoadModel
 from mlsd.analysis.paths import call_tree, is_serving_entry
+from mlsd.catalog import KINDS
 from mlsd.catalog.props import PropValue
 
 State = Literal["kept", "degraded", "failing"]
@@ -45,6 +47,7 @@ FALLBACK_KINDS = frozenset({"cache", "heuristic_baseline", "logistic_regression"
 _AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")  # eu-west-1a -> eu-west-1
 _GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")  # europe-west1-b -> europe-west1
 SEVERITY: dict[str, int] = {"kept": 0, "degraded": 1, "failing": 2}
+PRIMARY = frozenset({"models", "serving"})  # categories of the blocks a fallback stands in for
 
 
 def region_of(zone: str) -> str:
@@ -77,7 +80,8 @@ class PathOutcome:
     reason: str  # why it is degraded or failing, blocks named by their titles ("" when kept)
     cause: str | None = None  # the block the reason is about (id)
     cause_kind: Cause = ""  # down (nothing answers), answered (a fallback answers), overloaded
-    answered_by: str | None = None  # for "answered": the fallback block's id, or None for its own fallback
+    answered_by: str | None = None  # for "answered": the block that answers (a fallback block, or a caller whose
+    # fallback answers for it), or None for the lost block's own fallback
     utilisation: float | None = None  # for "overloaded": the tier's utilisation
 
 
@@ -147,16 +151,19 @@ def _outcome(m: LoadModel, tree: Sequence[int], down: frozenset[int], states: Ma
     """The state of one path (entry, p99 and SLA left blank) and why."""
     kept = PathOutcome("", "kept", None, False, "")
     found = kept
+    inside = set(tree)
     for v in tree:
-        if v in down and m.parts.kinds[v] not in NOT_CRITICAL_KINDS:
-            answers, by = fallback_of(m, v)
+        if v in down and m.parts.kinds[v] not in NOT_CRITICAL_KINDS and not _standby(m, v):
+            answers, by, via = _answered(m, v, inside)
             if not answers:
                 return PathOutcome("", "failing", None, False, f"{_title(m, v)} is down and nothing answers in its "
                                    "place", m.parts.ids[v], "down")
             if found is kept:
-                who = "its fallback" if by is None else _title(m, by)
+                who = (f"the fallback of {_title(m, via)}" if by is None and via != v else "its fallback"
+                       if by is None else _title(m, by))
+                helper = by if by is not None else via if via != v else None
                 found = PathOutcome("", "degraded", None, False, f"{_title(m, v)} is down; {who} answers",
-                                    m.parts.ids[v], "answered", None if by is None else m.parts.ids[by])
+                                    m.parts.ids[v], "answered", None if helper is None else m.parts.ids[helper])
     hot = [v for v in tree if v not in down and (st := states.get(v)) is not None and st.saturated and rates[v] > 0]
     if hot:
         worst = max(hot, key=lambda v: states[v].utilisation)
@@ -164,6 +171,33 @@ def _outcome(m: LoadModel, tree: Sequence[int], down: frozenset[int], states: Ma
         return PathOutcome("", "failing", None, False, f"{_title(m, worst)} is overloaded ({busy:.0%} of its "
                            "capacity)", m.parts.ids[worst], "overloaded", utilisation=busy)
     return found
+
+
+def _answered(m: LoadModel, v: int, inside: set[int]) -> tuple[bool, int | None, int]:
+    """Whether something answers for lost block v: its own fallback or one next to it, else the fallback of a
+    caller on the path that v's failure makes fail (the nearest first). Returns (answers, fallback block or None
+    for a ``fallback: true``, the block whose fallback it is)."""
+    seen = {v}
+    level = [v]
+    while level:
+        nxt = []
+        for u in level:
+            answers, by = fallback_of(m, u)
+            if answers:
+                return True, by, u
+            nxt += [c for c in m.callers[u] if c in inside and c not in seen]
+        seen.update(nxt)
+        level = nxt
+    return False, None, v
+
+
+def _standby(m: LoadModel, v: int) -> bool:
+    """A fallback block (heuristic baseline, logistic regression) called beside a primary model: when it is down
+    the primary still answers; only the safety net is gone."""
+    if m.parts.kinds[v] not in FALLBACK_KINDS or m.parts.kinds[v] == "cache":
+        return False
+    return any(w != v and m.parts.kinds[w] not in FALLBACK_KINDS and KINDS[m.parts.kinds[w]].category in PRIMARY
+               for caller in m.callers[v] for w in m.graph.kids[caller])
 
 
 def _title(m: LoadModel, v: int) -> str:
