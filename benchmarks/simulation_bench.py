@@ -27,6 +27,9 @@ import ciw
 
 from mlsd.analysis import analyze
 from mlsd.analysis import simulation as sim
+from mlsd.analysis.simulation.nodes import FastServer
+from mlsd.analysis.simulation.plan import make_plan
+from mlsd.analysis.simulation.replication import ciw_network
 from mlsd.io import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +42,7 @@ def measure(design_path: Path, seeds: list[int]) -> dict[str, Any]:
     design = load_file(design_path)
     a = analyze(design)
     assert a.model is not None
-    plan = sim._plan(a.model, 1.0)
+    plan = make_plan(a.model, 1.0)
     runs = []
     for seed in seeds:
         result = sim.simulate(a, 1.0, seed, target_ci=TARGET_CI, time_budget_s=60.0)
@@ -68,11 +71,11 @@ def stock_replication(design_path: Path) -> dict[str, float]:
     """One replication with ciw's own Node and Server, and one with ours, on the same seed."""
     a = analyze(load_file(design_path))
     assert a.model is not None
-    plan = sim._plan(a.model, 1.0)
+    plan = make_plan(a.model, 1.0)
     out: dict[str, float] = {}
     for label in ("fast", "stock"):
-        network, node_classes, _ = sim._network(plan, random.Random(1))
-        kw: dict[str, Any] = {"node_class": node_classes, "server_class": sim._FastServer} if label == "fast" else {}
+        network, node_classes, _ = ciw_network(plan, random.Random(1))
+        kw: dict[str, Any] = {"node_class": node_classes, "server_class": FastServer} if label == "fast" else {}
         ciw.seed(2)
         q = ciw.Simulation(network, **kw)
         start = time.perf_counter()

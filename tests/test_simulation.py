@@ -1,4 +1,4 @@
-"""The closed forms against a ciw discrete-event simulation (mlsd/analysis/simulation.py), and simulate()'s contract.
+"""The closed forms against a ciw discrete-event simulation (mlsd/analysis/simulation/), and simulate()'s contract.
 
 Tolerances come from the simulation's own 95% confidence interval plus a stated allowance for what the closed form
 is known to get wrong (each assertion message gives both). The allowances were measured on long runs (2% CI, seed 11,
@@ -32,6 +32,9 @@ from mlsd.analysis import analyze
 from mlsd.analysis import simulation as sim
 from mlsd.analysis.distributions import lognormal_fit, lognormal_mean, sojourn_quantile
 from mlsd.analysis.simulation import SimulationResult, simulate
+from mlsd.analysis.simulation.nodes import FastNode, FastServer
+from mlsd.analysis.simulation.plan import make_plan
+from mlsd.analysis.simulation.replication import run_ciw
 from mlsd.cli import analyze as analyze_cli
 from mlsd.cli import main
 from mlsd.io import save_file
@@ -117,7 +120,7 @@ def close(model: float, result: SimulationResult, over: float, under: float, wha
 
 
 def test_fast_nodes_give_the_records_of_ciws_own_nodes() -> None:
-    """_FastNode/_FastServer only change how the next event and a free server are found: a seeded run gives the same
+    """FastNode/FastServer only change how the next event and a free server are found: a seeded run gives the same
     arrivals, waits and services as ciw's Node, visit for visit."""
 
     def run(fast: bool) -> list[tuple[float, ...]]:
@@ -128,7 +131,7 @@ def test_fast_nodes_give_the_records_of_ciws_own_nodes() -> None:
             number_of_servers=[1, 3, 40],
             routing=ciw.routing.ProcessBased(lambda ind, simulation: [2, 3, 2]))
         ciw.seed(3)
-        kw: dict[str, Any] = {"node_class": sim._FastNode, "server_class": sim._FastServer} if fast else {}
+        kw: dict[str, Any] = {"node_class": FastNode, "server_class": FastServer} if fast else {}
         q = ciw.Simulation(network, **kw)
         q.simulate_until_max_time(5_000)
         records = sorted(q.get_all_records(), key=lambda r: (r.id_number, r.arrival_date))
@@ -195,8 +198,8 @@ def test_every_tier_gets_the_load_the_analysis_gives_it() -> None:
     records per tier match the analysis's rates (hedged: +5% for the backups)."""
     a = analyze(rich())
     assert a.model is not None
-    plan = sim._plan(a.model, 1.0)
-    run, _, _ = sim._run(plan, 0, 0)
+    plan = make_plan(a.model, 1.0)
+    run, _, _ = run_ciw(plan, 0, 0)
     start, end = plan.warmup_ms, plan.warmup_ms + plan.window_ms
     visits = Counter(r.node for r in run.get_all_records() if start <= r.arrival_date < end)
     ids = a.model.graph.ids
@@ -229,7 +232,7 @@ def test_a_cache_in_front_of_the_first_tier_enters_through_a_pass_through_node()
         requirements={"peak_qps": 2 * QPS * 0.6 * 2})  # svc at 60% after the 50% hits
     a = analyze(d)
     assert a.model is not None and a.capacity["svc"].utilisation == pytest.approx(0.6)
-    plan = sim._plan(a.model, 1.0)
+    plan = make_plan(a.model, 1.0)
     assert plan.needs_pass_through and plan.trees[0].first is None
     result = simulate(a, seed=0, target_ci=0.1, time_budget_s=BUDGET)
     model = a.paths[0].p99_ms
