@@ -29,7 +29,7 @@ from mlsd.analysis.paths import is_serving_entry
 
 # the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
 MODEL_MODULES = ("paths", "traffic", "service", "queueing", "distributions", "capacity", "latency", "ramp", "failures",
-                 "cost")
+                 "cost", "simulation")
 
 
 def model_docs() -> list[tuple[str, str, str]]:

@@ -1,4 +1,4 @@
-"""A discrete-event simulation of the design's network of queues with ciw, to check the closed forms against.
+"""Discrete-event simulation: the design's network of queues run with ciw, to check the closed forms against.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
