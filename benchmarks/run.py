@@ -7,6 +7,8 @@ Measures, in this process and in this order (medians; nothing is asserted, misse
   (``benchmarks.validate_bench``); targets 1k <= 100 ms, 10k <= 1.5 s;
 - ``ramp_ms``: a 20-point load ramp on 1,000 blocks, and ``what_if_ms``: every single-failure what-if of a
   40-block design (``benchmarks.load_bench``); targets 300 ms and 1 s;
+- ``simulation_ms``: a ciw simulation of designs/video_recommendations.json to ±5% on each path's p99
+  (``benchmarks.simulation_bench``, median of three seeds); target 15 s;
 - ``render_dot_ms``: ``to_dot`` on 1,000 blocks (``benchmarks.render_bench``);
 - ``store_save_ms``, ``store_open_ms``, ``store_search_ms``: a library of ``--designs`` designs
   (``benchmarks.store_bench``; filling it takes about a minute); targets save <= 10 ms, search <= 50 ms;
@@ -32,13 +34,14 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import board_bench, load_bench, render_bench, store_bench, validate_bench
+from benchmarks import board_bench, load_bench, render_bench, simulation_bench, store_bench, validate_bench
 
 TARGETS_MS: dict[str, float] = {
     "validate_ms.1000": 100.0,
     "validate_ms.10000": 1_500.0,
     "ramp_ms": 300.0,
     "what_if_ms": 1_000.0,
+    "simulation_ms": 15_000.0,
     "store_save_ms": 10.0,
     "store_open_ms": 10.0,
     "store_search_ms": 50.0,
@@ -51,6 +54,7 @@ LABELS = {
     "load_ms.10000": "load + validate JSON, 10,000 blocks",
     "ramp_ms": "20-point load ramp, 1,000 blocks",
     "what_if_ms": "every single failure, 40 blocks",
+    "simulation_ms": "ciw simulation to ±5% on p99, 35 blocks",
     "render_dot_ms": "to_dot, 1,000 blocks",
     "store_save_ms": "save a revision (checks included)",
     "store_open_ms": "open a design",
@@ -82,6 +86,9 @@ def measure(designs: int, quick: bool) -> dict[str, Any]:
     loads = load_bench.measure(repeat=3 if quick else 7)
     out["ramp_ms"] = loads["ramp_ms"]
     out["what_if_ms"] = loads["what_if_ms"]
+    print("[simulation] ciw on designs/video_recommendations.json to ±5% on each path's p99 ...", flush=True)
+    sim = simulation_bench.measure(simulation_bench.DEFAULT_DESIGN, [0] if quick else [0, 1, 2])
+    out["simulation_ms"] = 1000.0 * sorted(r["seconds"] for r in sim["runs"])[len(sim["runs"]) // 2]
     print("[render] to_dot at 1,000 blocks ...", flush=True)
     out["render_dot_ms"] = render_bench.measure((1_000,), repeat=5 if quick else 15)["to_dot_ms"]["1000"]
     print(f"[store] filling a library of {designs:,} designs, then timing it ...", flush=True)
