@@ -240,3 +240,13 @@ def test_sojourn_quantile_against_monte_carlo(p50: float, p99: float, p_wait: fl
         mc = float(np.quantile(service + wait, q))
         # Monte Carlo error of a quantile from 2M draws is well below 0.5% at these levels
         assert sojourn_quantile(q, mu, sigma, p_wait, theta) == pytest.approx(mc, rel=0.005), q
+
+
+@pytest.mark.parametrize(("c", "a"), [(2_000, 1_900.0), (1_500, 1_000.0), (300, 299.5), (64, 3.0), (5_000, 4_990.0)])
+def test_erlang_c_for_large_pools_matches_the_full_recursion(c: int, a: float) -> None:
+    """The recursion started near a − 12√a (the speed-up) gives what the plain recursion from k = 1 gives."""
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    want = c * b / (c - a * (1 - b))
+    assert erlang_c_one(c, a) == pytest.approx(want, rel=1e-9, abs=1e-30)  # below 1e-30 it is taken as 0
