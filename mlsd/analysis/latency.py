@@ -83,6 +83,34 @@ def sample_count(requested: int, arrays: int) -> int:
     return min(requested, max(MIN_SIM_SAMPLES, budget // max(arrays, 1)))
 
 
+Draws = tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.float64], FloatArray]
+_DRAWS: dict[tuple[int, ...], Draws] = {}
+KEPT_DRAWS = 4  # sets of raw draws kept for reuse (a Board edit keeps the design's shape: the same draws serve)
+
+
+def raw_draws(seed: int, count: int, timed: int, queued: int, batching: int, sharded: int, cached: int) -> Draws:
+    """The parameter-free random numbers of a design's shape, drawn from ``np.random.default_rng(seed)`` in this
+    order: standard normals (one row per timed block), standard exponentials (per queued tier), uniforms (per
+    batching tier), float64 uniforms (per sharded or hedged block), uniforms (per cache with callees); ``count``
+    per row. They depend only on the seed and these counts, so the last few sets are kept and reused (read-only):
+    a design edited on the Board, or checked again, pays only for turning them into its latencies."""
+    key = (seed, count, timed, queued, batching, sharded, cached)
+    found = _DRAWS.get(key)
+    if found is None:
+        rng = np.random.default_rng(seed)
+        found = (rng.standard_normal((timed, count), dtype=np.float32),
+                 rng.standard_exponential((queued, count), dtype=np.float32),
+                 rng.random((batching, count), dtype=np.float32),
+                 rng.random((sharded, count)),
+                 rng.random((cached, count), dtype=np.float32))
+        for array in found:
+            array.setflags(write=False)
+        if len(_DRAWS) >= KEPT_DRAWS:
+            _DRAWS.pop(next(iter(_DRAWS)))
+        _DRAWS[key] = found
+    return found
+
+
 class Sampler:
     """The random draws of every block on a request path, made once, and the end-to-end latency they give at any
     set of tier states."""
@@ -99,34 +127,26 @@ class Sampler:
         by_position = dict(reached)
         arrays = len(timed) + len(queued) + len(batching) + len(sharded) + len(cached)
         self.samples = count = sample_count(samples, max(arrays, 1))
-        rng = np.random.default_rng(seed)
         n = len(g.ids)
         self.service: list[FloatArray | None] = [None] * n
         self.expo: list[FloatArray | None] = [None] * n
         self.fill: list[FloatArray | None] = [None] * n
         self.shard_u: list[npt.NDArray[np.float64] | None] = [None] * n
         self.miss: list[npt.NDArray[np.bool_] | None] = [None] * n
-        if timed:  # one draw for all timed blocks; each block's row is a view of it
-            z = rng.standard_normal((len(timed), count), dtype=np.float32)
-            z *= np.array([by_position[v].sigma for v in timed], dtype=np.float32)[:, None]
-            z += np.array([by_position[v].mu for v in timed], dtype=np.float32)[:, None]
-            np.exp(z, out=z)
+        z, e, b, u, m = raw_draws(seed, count, len(timed), len(queued), len(batching), len(sharded), len(cached))
+        if timed:  # each block's row is a view of one array
+            service = z * np.array([by_position[v].sigma for v in timed], dtype=np.float32)[:, None]
+            service += np.array([by_position[v].mu for v in timed], dtype=np.float32)[:, None]
+            np.exp(service, out=service)
             for r, v in enumerate(timed):
-                self.service[v] = z[r]
-        if queued:
-            e = rng.standard_exponential((len(queued), count), dtype=np.float32)
-            for r, v in enumerate(queued):
-                self.expo[v] = e[r]
-        if batching:
-            b = rng.random((len(batching), count), dtype=np.float32)
-            for r, v in enumerate(batching):
-                self.fill[v] = b[r]
-        if sharded:
-            u = rng.random((len(sharded), count))
-            for r, v in enumerate(sharded):
-                self.shard_u[v] = u[r]
+                self.service[v] = service[r]
+        for r, v in enumerate(queued):
+            self.expo[v] = e[r]
+        for r, v in enumerate(batching):
+            self.fill[v] = b[r]
+        for r, v in enumerate(sharded):
+            self.shard_u[v] = u[r]
         if cached:
-            m = rng.random((len(cached), count), dtype=np.float32)
             rates = np.array([by_position[v].hit_rate for v in cached], dtype=np.float32)[:, None]
             hits = m >= rates
             for r, v in enumerate(cached):
