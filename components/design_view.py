@@ -14,7 +14,6 @@ import streamlit as st
 
 from components.markup import demote_headings, plain
 from components.state import Key
-from mlsd.analysis import analyze
 from mlsd.catalog import KINDS
 from mlsd.io import DesignError
 from mlsd.model import Design, Requirements
@@ -55,16 +54,17 @@ class Figures:
     findings: tuple[Finding, ...]
     counts: dict[str, int]  # unwaived findings by severity, plus "waived" and rule outcomes
     readiness: int | None  # 0-100, the weakest checklist category; None when no rule applies
-    worst_p99_ms: float | None  # the slowest request path's conservative p99
+    worst_p99_ms: float | None  # the slowest request path's p99 at peak (queueing model); None: no path
     sla_ms: float | None
     cost_per_month: float
     tiers_short: int  # blocks on request paths without the required capacity headroom
+    saturated: bool = False  # a request path is saturated at peak (a tier at 100% or more)
 
 
 def figures_of(design: Design) -> Figures:
     """Run the checklists and the analysis on ``design``."""
     report = check(design)
-    analysis = analyze(design)
+    analysis = report.context.analysis
     overall = report.score()["overall"]
     required = design.requirements.headroom
     short = sum(1 for t in analysis.capacity.values() if t.headroom is not None and t.headroom < required)
@@ -72,11 +72,17 @@ def figures_of(design: Design) -> Figures:
         findings=tuple(report.findings),
         counts=report.summary(),
         readiness=overall if isinstance(overall, int) else None,
-        worst_p99_ms=max((p.p99_sum_ms for p in analysis.paths), default=None),
+        worst_p99_ms=max((p.p99_ms for p in analysis.paths if p.p99_ms is not None), default=None),
         sla_ms=design.requirements.sla_p99_ms,
         cost_per_month=analysis.cost_per_month,
         tiers_short=short,
+        saturated=any(p.saturated for p in analysis.paths),
     )
+
+
+def plural(n: int, word: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _number(value: float) -> str:
@@ -109,10 +115,15 @@ def show_figures(design: Design, figures: Figures) -> None:
     """A row of headline numbers: size, latency against the SLA, cost, and the checklists' verdict."""
     cols = st.columns(5)
     cols[0].metric("Blocks", len(design.components), help=f"{len(design.connections)} connections")
-    if figures.worst_p99_ms is None:
+    sla = f" (SLA {_number(figures.sla_ms)} ms)" if figures.sla_ms is not None else " (no SLA set)"
+    model = ("At the design's peak load, queueing included (an M/G/c queue per tier, service times fitted to the "
+             "declared p50/p99, combined along the calls)")
+    if figures.saturated:
+        cols[1].metric("Slowest request path p99", "saturated", delta="a tier is at 100% or more", delta_arrow="off",
+                       delta_color="inverse", help=model + sla + ": a tier on a path cannot carry its peak load.")
+    elif figures.worst_p99_ms is None:
         cols[1].metric("Slowest request path p99", "—", help="No request path: no block calls another.")
     else:
-        sla = f" (SLA {_number(figures.sla_ms)} ms)" if figures.sla_ms is not None else " (no SLA set)"
         over = figures.sla_ms is not None and figures.worst_p99_ms > figures.sla_ms
         cols[1].metric(
             "Slowest request path p99",
@@ -120,7 +131,7 @@ def show_figures(design: Design, figures: Figures) -> None:
             delta=("over the SLA" if over else "within the SLA") if figures.sla_ms is not None else None,
             delta_color="inverse" if over else "normal",
             delta_arrow="off",
-            help="Sum of the p99 latencies along the slowest chain of request calls" + sla + ".",
+            help=model + sla + ".",
         )
     cols[2].metric("Monthly cost", f"${_number(figures.cost_per_month)}",
                    help="Replicas × price per replica-hour × 730 h, plus storage, for every block.")
@@ -130,7 +141,7 @@ def show_figures(design: Design, figures: Figures) -> None:
     cols[4].metric(
         "Checklist readiness",
         f"{figures.readiness}/100" if figures.readiness is not None else "—",
-        delta=f"{counts['error']} errors · {counts['warning']} warnings",
+        delta=f"{plural(counts['error'], 'error')} · {plural(counts['warning'], 'warning')}",
         delta_color="inverse" if counts["error"] else "off",
         delta_arrow="off",
         help="The weakest checklist category's share of passed rules (weighted by severity). "

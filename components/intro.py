@@ -25,7 +25,8 @@ def show_intro() -> None:
     with check, st.container(border=True):
         st.markdown("**:material/fact_check: Check**")
         st.caption("Checklists for latency, capacity, reliability, privacy, data, training, serving and "
-                   "monitoring, with the end-to-end p99, capacity headroom and monthly cost computed.")
+                   "monitoring; the p99 at peak with queueing, the load where a path breaks, what a failure does and "
+                   "the monthly cost are computed.")
     with keep, st.container(border=True):
         st.markdown("**:material/folder_open: Keep**")
         st.caption("Designs are plain JSON files: validate them in CI with `python -m mlsd validate`, "

@@ -71,11 +71,14 @@ def _latency_capacity(c: Comparison) -> None:
         st.markdown(f"**Latency:** ❔ no request path from a client or a serving block, so nothing to hold "
                     f"against the {show('sla_p99_ms', lat.sla_ms)} SLA. Connect the client to your serving "
                     "blocks with **request** connections.")
+    elif lat.saturated:
+        st.markdown(f"**Latency:** ❌ the slowest of {lat.paths} request path(s) is saturated at the prompt's peak: "
+                    "a tier on it cannot carry the load (see capacity below).")
     else:
         verdict = "✅ within" if lat.within else "❌ over"
-        st.markdown(f"**Latency:** the slowest of {lat.paths} request path(s) adds up to "
-                    f"**{show('sla_p99_ms', lat.worst_p99_ms)}** p99 — {verdict} the prompt's "
-                    f"{show('sla_p99_ms', lat.sla_ms)} SLA.")
+        st.markdown(f"**Latency:** the slowest of {lat.paths} request path(s) has a p99 of "
+                    f"**{show('sla_p99_ms', lat.worst_p99_ms)}** at the prompt's peak (queueing included) — "
+                    f"{verdict} the prompt's {show('sla_p99_ms', lat.sla_ms)} SLA.")
     if cap.peak_qps is None:
         st.markdown("**Capacity:** the prompt gives no peak load.")
     elif cap.enough is None:

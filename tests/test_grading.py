@@ -94,7 +94,7 @@ def test_strong_answer_reasons_credit_what_it_has():
     features = " ".join(strong["features"].reasons)
     assert "online feature store" in features and "DAT-1" in features
     serving = " ".join(strong["serving"].reasons)
-    assert "within the prompt's 100 ms SLA" in serving
+    assert "at the prompt's peak, within its 100 ms SLA" in serving
 
 
 @pytest.mark.parametrize("prompt", all_prompts(), ids=lambda p: p.id)
@@ -142,30 +142,33 @@ def test_comparison_of_the_weak_answer():
     status = {r.field: r.status for r in c.requirements}
     assert status["sla_p99_ms"] == "match" and status["peak_qps"] == "missing"
     assert "monitoring" in c.categories_missing and "serving" in c.categories_present
-    assert c.latency.within is True
+    # 5,000 req/s reach tiers sized for less: the path saturates at the prompt's peak (no p99 to hold)
+    assert c.latency.within is False and c.latency.saturated and c.latency.worst_p99_ms is None
     assert c.capacity.enough is False
     short = {t.block: (t.running, t.needed) for t in c.capacity.short}
     assert short["svc"] == (3, 22)  # 5,000 x 1.3 / 300 per replica = 21.7 -> 22
     data = c.to_dict()
-    assert "drift_detector" in data["key_missing"] and data["latency"]["within"] is True
+    assert "drift_detector" in data["key_missing"] and data["latency"]["saturated"] is True
 
 
 def test_requirements_off_by_more_than_2x_and_latency_over_sla():
     weak = _load("card_fraud_weak")
     slow = weak.model_copy(update={
         "requirements": weak.requirements.model_copy(update={"peak_qps": 100, "positive_rate": 0.5}),
-        "components": [
-            c.model_copy(update={"props": {**c.props, "p99_ms": 150}}) if c.id == "model" else c
+        "components": [  # enough replicas everywhere that the path is not saturated at the prompt's 5,000 req/s
+            c.model_copy(update={"props": {**c.props, "replicas": 30, **({"p99_ms": 150} if c.id == "model" else {})}})
+            if c.kind != "client" else c
             for c in weak.components
         ],
     })
     c = compare(slow, _reference(), PROMPT)
     status = {r.field: r.status for r in c.requirements}
     assert status["peak_qps"] == "off" and status["positive_rate"] == "off"
-    assert c.latency.within is False and c.latency.worst_p99_ms > 100
+    assert c.latency.within is False and not c.latency.saturated
+    assert c.latency.worst_p99_ms is not None and c.latency.worst_p99_ms > 100
     serving = {g.dimension: g for g in prefill(slow, PROMPT, _reference(), {})}["serving"]
     assert serving.level <= 2
-    assert any("over the prompt's 100 ms SLA" in r for r in serving.reasons)
+    assert any("at the prompt's peak, over its 100 ms SLA" in r for r in serving.reasons)
 
 
 def test_a_stand_in_earns_half_credit():

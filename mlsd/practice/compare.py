@@ -6,8 +6,8 @@ Four comparisons, each plain data that the practice page shows and grading turns
   reference's catalog categories the candidate covers or not;
 - **requirements**: each number the prompt gives, and whether the candidate's requirements declare it within
   a factor of 2 (``CLOSE_FACTOR``);
-- **latency**: the candidate's worst serving path (conservative p99 sum, ``mlsd.analysis``) against the
-  prompt's SLA;
+- **latency**: the candidate's worst serving path (its p99 at the prompt's peak, queueing included:
+  ``mlsd.analysis``) against the prompt's SLA; a path through a tier that cannot carry that peak is saturated;
 - **capacity**: whether every self-run tier on the candidate's serving paths carries the *prompt's* peak QPS
   with the prompt's headroom.
 """
@@ -115,10 +115,11 @@ class LatencyCheck:
     """The candidate's slowest serving path against the prompt's SLA (None: nothing to compare)."""
 
     sla_ms: float | None
-    worst_p99_ms: float | None
+    worst_p99_ms: float | None  # None when there is no path, or the worst one is saturated
     worst_entry: str | None
     paths: int
     within: bool | None
+    saturated: bool = False  # the worst path runs through a tier at or above 100% of its capacity
 
 
 @dataclass(frozen=True)
@@ -245,18 +246,20 @@ def compare(candidate: Design, reference: Design, prompt: Prompt) -> Comparison:
     cand_categories = {KINDS[c.kind].category for c in candidate.components}
 
     judged = _with_prompt_load(candidate, prompt.requirements)
-    analysis = analyze(judged, samples=1_000)
+    analysis = analyze(judged)
     by_id = judged.by_id()
     serving = [p for p in analysis.paths if is_serving_entry(by_id[p.entry])]
     sla = prompt.requirements.sla_p99_ms
-    worst = max(serving, key=lambda p: p.p99_sum_ms, default=None)
-    worst_ms = worst.p99_sum_ms if worst is not None and math.isfinite(worst.p99_sum_ms) else None
+    worst = max(serving, key=lambda p: math.inf if p.p99_ms is None else p.p99_ms, default=None)
+    saturated = worst is not None and worst.p99_ms is None
+    worst_ms = worst.p99_ms if worst is not None else None
     latency = LatencyCheck(
         sla_ms=sla,
         worst_p99_ms=worst_ms,
         worst_entry=worst.entry if worst is not None else None,
         paths=len(serving),
-        within=None if sla is None or worst_ms is None else worst_ms <= sla,
+        within=None if sla is None or worst is None else (not saturated and worst_ms is not None and worst_ms <= sla),
+        saturated=saturated,
     )
 
     on_path = list(dict.fromkeys(b for p in serving for b in p.blocks))

@@ -212,12 +212,16 @@ def _latency_capacity_evidence(comparison: Comparison) -> list[Evidence]:
             out.append(Evidence(0.0, SLA_POINTS, f"No request path from a client or serving block: the latency "
                                 f"cannot be checked against the {show('sla_p99_ms', lat.sla_ms)} SLA."))
         elif lat.within:
-            out.append(Evidence(SLA_POINTS, SLA_POINTS, f"The slowest request path adds up to "
-                                f"{show('sla_p99_ms', lat.worst_p99_ms)} p99, within the prompt's "
+            out.append(Evidence(SLA_POINTS, SLA_POINTS, f"The slowest request path has a p99 of "
+                                f"{show('sla_p99_ms', lat.worst_p99_ms)} at the prompt's peak, within its "
                                 f"{show('sla_p99_ms', lat.sla_ms)} SLA."))
+        elif lat.saturated:
+            out.append(Evidence(0.0, SLA_POINTS, "The slowest request path is saturated at the prompt's peak (a "
+                                "tier on it cannot carry the load), so it has no p99 within the "
+                                f"{show('sla_p99_ms', lat.sla_ms)} SLA.", blocker=True))
         else:
-            out.append(Evidence(0.0, SLA_POINTS, f"The slowest request path adds up to "
-                                f"{show('sla_p99_ms', lat.worst_p99_ms)} p99, over the prompt's "
+            out.append(Evidence(0.0, SLA_POINTS, f"The slowest request path has a p99 of "
+                                f"{show('sla_p99_ms', lat.worst_p99_ms)} at the prompt's peak, over its "
                                 f"{show('sla_p99_ms', lat.sla_ms)} SLA.", blocker=True))
     if cap.peak_qps is not None:
         peak = show("peak_qps", cap.peak_qps)
