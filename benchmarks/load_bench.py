@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
+from benchmarks.validate_bench import median_ms
 from mlsd.analysis import analyze
 from mlsd.analysis.failures import what_if
 from mlsd.analysis.ramp import ramp
@@ -32,15 +30,6 @@ from mlsd.model import Design
 ROOT = Path(__file__).resolve().parent.parent
 WHAT_IF_DESIGN = ROOT / "designs" / "video_recommendations.json"
 TARGETS_MS = {"ramp_ms": 300.0, "what_if_ms": 1_000.0}
-
-
-def median_ms(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def forty_blocks() -> Design:

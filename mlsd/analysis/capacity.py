@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.analysis.queueing import ac_factor, erlang_c
+from mlsd.analysis.queueing import ac_factor, erlang_c, wait_quantile
 from mlsd.analysis.service import HEDGE_EXTRA_LOAD, Service
 
 
@@ -47,11 +47,7 @@ class TierState:
 
     def wait_quantile_ms(self, q: float) -> float | None:
         """The q-quantile of the queueing wait in ms (None when saturated)."""
-        if self.saturated:
-            return None
-        if self.p_wait <= 1.0 - q:
-            return 0.0
-        return math.log(self.p_wait / (1.0 - q)) / self.theta_per_ms
+        return None if self.saturated else wait_quantile(self.p_wait, self.theta_per_ms, q)
 
 
 @dataclass(frozen=True)

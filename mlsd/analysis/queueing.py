@@ -148,12 +148,16 @@ class Queue:
         return self.p_wait / self.theta if self.p_wait > 0 else 0.0
 
     def wait_quantile_s(self, q: float) -> float | None:
-        """The q-quantile of the waiting time in seconds: ``ln(C/(1−q))/theta`` when ``C > 1−q``, else 0."""
-        if self.saturated:
-            return None
-        if self.p_wait <= 1.0 - q:
-            return 0.0
-        return math.log(self.p_wait / (1.0 - q)) / self.theta
+        """The q-quantile of the waiting time in seconds (None when saturated)."""
+        return None if self.saturated else wait_quantile(self.p_wait, self.theta, q)
+
+
+def wait_quantile(p_wait: float, theta: float, q: float) -> float:
+    """The q-quantile of a wait that is 0 with probability ``1 − p_wait`` and exponential with rate ``theta``
+    otherwise: ``ln(p_wait/(1−q))/theta`` when ``p_wait > 1−q``, else 0 (in the unit of 1/theta)."""
+    if p_wait <= 1.0 - q:
+        return 0.0
+    return math.log(p_wait / (1.0 - q)) / theta
 
 
 def queue(servers: int, capacity: float, rate: float, cs2: float, ca2: float = 1.0) -> Queue:

@@ -4,14 +4,10 @@ Open the Board, start from a template, open the "Load & failures" tab: the p99-a
 utilisation per tier and the single-failure table with its summary are there; select the worst failure to see
 every path and tier it changes; run the simulation and wait for its result beside the model.
 Screenshots of each step go to test-artifacts/load-*.png.
-
-While the checkout has no ``mlsd.analysis.simulation`` (it is being written), the app is served with a stand-in
-of the same API (``sim_stub/sitecustomize.py``); once the module exists, the real simulation runs.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,15 +23,12 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "designs" / "video_recommendations.json"
-STUB = Path(__file__).resolve().parent / "sim_stub"
-HAS_SIMULATION = importlib.util.find_spec("mlsd.analysis.simulation") is not None
 SIMULATION_TIMEOUT_MS = 120_000  # the real run takes up to ~15 s; a loaded CI machine, more
 
 
 @pytest.fixture
 def load_app(tmp_path: Path, start_app: Callable[..., Any]) -> Iterator[str]:
-    env = None if HAS_SIMULATION else {"PYTHONPATH": str(STUB)}
-    with start_app(tmp_path, env) as url:
+    with start_app(tmp_path, None) as url:
         yield url
 
 
