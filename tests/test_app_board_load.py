@@ -456,3 +456,17 @@ def test_a_path_over_the_sla_from_the_lowest_load_has_no_knee_mark() -> None:
     fig = ramp_figure(tiny_design(), ramp).to_plotly_json()
     assert not [t for t in fig["data"] if t["name"].startswith("knee")]
     assert list(next(t for t in fig["data"] if t["name"].startswith("saturated"))["x"]) == list(LOADS)
+
+
+def test_the_view_names_the_numbers_taken_from_kind_defaults() -> None:
+    from components.load.tables import kind_default_line
+
+    design = build_design(
+        [{"id": "app", "kind": "client"},
+         {"id": "svc", "kind": "online_inference", "label": "Scorer <b>x</b>", "props": {"replicas": 2}}],
+        [{"id": "e", "source": "app", "target": "svc", "flow": "request"}],
+        requirements={"peak_qps": 100},
+    )
+    line = kind_default_line(design, analyze(design))
+    assert line is not None and "Scorer" in line and "<b>" not in line
+    assert "p99" in line and "throughput per replica" in line and "replicas" not in line.split("Scorer")[1]

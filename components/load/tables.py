@@ -272,3 +272,19 @@ def simulation_caption(result: SimulationLike) -> str:
              "The run stopped at its time budget before the p99's confidence interval reached its target: "
              "read the ± as the uncertainty left.")
     return text
+
+
+NUMBER_LABELS = {"p99_ms": "p99", "p50_ms": "p50", "qps_per_replica": "throughput per replica", "replicas": "replicas",
+                 "ms_per_item": "cost per item"}
+
+
+def kind_default_line(design: Design, analysis: Analysis) -> str | None:
+    """Markdown: which tiers' numbers come from their kind's defaults (the user declared none), or None."""
+    titles = titles_of(design)
+    used = [(t.block, t.kind_defaults) for t in analysis.capacity.values() if t.queued and t.kind_defaults]
+    if not used:
+        return None
+    shown = "; ".join(f"**{plain(titles.get(b, b))}**: {', '.join(NUMBER_LABELS.get(n, n) for n in names)}"
+                      for b, names in used[:6])
+    more = f"; and {len(used) - 6} more tiers" if len(used) > 6 else ""
+    return (f"Kind defaults used (set them on the block to make these numbers yours): {shown}{more}.")

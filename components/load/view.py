@@ -24,6 +24,7 @@ from components.load.tables import (
     KIND_LABEL,
     OUTCOME_STYLE,
     failure_lines,
+    kind_default_line,
     path_sentences,
     ranked,
     tiers_changed,
@@ -192,6 +193,9 @@ def show_load(design: Design, numbers: LoadNumbers, analysis: Analysis, memo: di
             note(NO_TIERS)
         else:
             st.plotly_chart(fig, key="board.load.utilisation")
+    defaults = kind_default_line(design, analysis)
+    if defaults is not None:
+        note(defaults)
     _show_what_ifs(design, numbers, "board.load.what_if")
     show_simulation(design, analysis, memo)
 
