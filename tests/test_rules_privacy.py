@@ -460,14 +460,15 @@ def test_privacy_rules_stay_fast_on_a_10000_block_chain():
 
 def test_sec4_names_every_sink_the_old_per_sink_rule_named_and_stays_fast_on_cycles():
     from benchmarks.synthetic import synthetic_design
-    from mlsd.rules import privacy
+    from mlsd.rules import pii_leaks
+    from mlsd.rules.pii_flow import pii_flow
 
     for n, seed in ((100, 0), (100, 1), (1_000, 0), (1_000, 1)):
         design = Design.model_validate(synthetic_design(n, seed))
         ctx = Context(design)
-        pii = privacy.pii_flow(ctx)
+        pii = pii_flow(ctx)
         affected = {c.id for c in design.components
-                    if privacy._is_ml_sink(ctx, c) and privacy._raw_pii_inputs(ctx, pii, c)}
+                    if pii_leaks.is_ml_sink(ctx, c) and pii_leaks.raw_pii_inputs(ctx, pii, c)}
         findings = run_rule(REGISTRY["SEC-4"], ctx).findings
         assert {b for f in findings for b in f.components} == affected  # grouped, none lost, none added
         assert len(findings) < len(affected)

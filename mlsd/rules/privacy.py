@@ -24,146 +24,28 @@ keeping 7 days of raw events (the message queue's default) holds them on disk li
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import compress
-from weakref import WeakKeyDictionary
 
 from mlsd.analysis.failures import region_of
 from mlsd.catalog import KINDS
 from mlsd.model import Component, Connection
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.pii_flow import (
+    HALT_KINDS,
+    INFERENCE_KINDS,
+    MAX_HOPS_SHOWN,
+    ML_SINKS,
+    TRAINING_KINDS,
+    carries,
+    holds,
+    neighbours,
+    pii_flow,
+    pii_stores,
+    spread,
+)
+from mlsd.rules.pii_leaks import block_order, counted, dp_training, find_leaks, leak_hit, raw_pii_inputs
 from mlsd.rules.reliability import declared_regions
 from mlsd.rules.sla import chain, name, names, on_serving_path
-
-STOP_KINDS = frozenset({"anonymizer", "differential_privacy"})
-# control and observability blocks: they receive data but send on only triggers, alerts and charts
-NO_FORWARD_KINDS = frozenset({"drift_detector", "orchestrator", "alerting", "metrics_dashboard"})
-HALT_KINDS = STOP_KINDS | NO_FORWARD_KINDS  # the PII flow reaches these blocks but does not go beyond them
-STORE_CATEGORIES = frozenset({"storage", "features"})
-KEPT_ON_REQUEST = frozenset({"logging"})
-# where raw personal data must not land: ML and analytics sinks (SEC-4)
-ML_SINKS = frozenset({
-    "labeling", "training_pipeline", "hyperparameter_tuning", "offline_feature_store", "online_feature_store",
-    "embedding_store", "logging", "data_warehouse", "data_lake", "hdfs",
-})
-TRAINING_KINDS = frozenset({"training_pipeline", "hyperparameter_tuning"})
-INFERENCE_KINDS = frozenset({"online_inference", "candidate_generation", "reranker"})
-MAX_HOPS_SHOWN = 6  # a longer route is shown as its origin, '…' and its last hops
-ROUTES_SHOWN = 3  # routes into a sink named in a SEC-4 message; more are counted
-
-_FLOWS: WeakKeyDictionary[Context, _PiiFlow] = WeakKeyDictionary()
-
-
-def is_store(c: Component) -> bool:
-    """A block that keeps data: storage and features kinds, and any block with ``storage_gb``."""
-    return KINDS[c.kind].category in STORE_CATEGORIES or c.num("storage_gb") > 0
-
-
-def keeps_at_rest(c: Component) -> bool:
-    """A block that keeps what it receives: a store, or a block of any other kind that declares how long it
-    keeps data (``retention_days``, own or its kind's default; 0 means forever)."""
-    return is_store(c) or c.prop("retention_days") is not None
-
-
-def stores_personal_data(c: Component) -> bool:
-    """The block is marked ``pii`` and keeps data at rest: what SEC-1, SEC-3 and SEC-5 check."""
-    return c.flag("pii") and keeps_at_rest(c)
-
-
-def carries(ctx: Context, e: Connection) -> bool:
-    """Whether data moves into the connection's target (a request into a store is a lookup, not a write)."""
-    if e.flow != "request":
-        return True
-    target = ctx.blocks[e.target]
-    return target.kind in KEPT_ON_REQUEST or not is_store(target)
-
-
-@dataclass
-class _PiiFlow:
-    """Where raw personal data goes: seeds (pii blocks), and every block it reaches with the hop it came by."""
-
-    seeds: list[str]
-    parent: dict[str, tuple[str, str]]  # reached block -> (block it came from, connection id)
-    origin: dict[str, str]  # reached block or seed -> the pii block its data comes from
-
-    def carrier(self, ctx: Context, block_id: str) -> bool:
-        """The block holds raw PII and passes it on (seeds and reached blocks, except anonymizers, DP steps and
-        the control blocks that send on only signals)."""
-        return block_id in self.origin and ctx.blocks[block_id].kind not in HALT_KINDS
-
-
-def _route(
-    ctx: Context, parent: dict[str, tuple[str, str]], origin: dict[str, str], block_id: str, then: str | None = None
-) -> str:
-    """'origin → ... → block_id [→ then]' as titles, following ``parent`` back to the origin; long routes keep
-    their origin and last hops."""
-    hops = [block_id]
-    node = block_id
-    while node in parent and len(hops) < MAX_HOPS_SHOWN:
-        node = parent[node][0]
-        hops.append(node)
-    ids = (*reversed(hops), *((then,) if then else ()))
-    if node not in parent:
-        return chain(ctx, ids)
-    return f"{ctx.blocks[origin[block_id]].title} → … → {chain(ctx, ids)}"
-
-
-def _spread(ctx: Context, seeds: Iterable[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Multi-source breadth-first walk along carrying connections; it reaches anonymizers, DP blocks and control
-    blocks (``HALT_KINDS``) but does not go beyond them."""
-    origin = {s: s for s in seeds}
-    parent: dict[str, tuple[str, str]] = {}
-    queue = deque(origin)
-    while queue:
-        node = queue.popleft()
-        if ctx.blocks[node].kind in HALT_KINDS:
-            continue
-        for e in ctx.out_edges.get(node, ()):
-            nxt = e.target
-            if nxt in origin or not carries(ctx, e):
-                continue
-            origin[nxt] = origin[node]
-            parent[nxt] = (node, e.id)
-            queue.append(nxt)
-    return parent, origin
-
-
-def pii_flow(ctx: Context) -> _PiiFlow:
-    """The design's PII flow (computed once per context)."""
-    found = _FLOWS.get(ctx)
-    if found is None:
-        seeds = [c.id for c in ctx.design.components if c.flag("pii")]
-        parent, origin = _spread(ctx, seeds)
-        found = _PiiFlow(seeds, parent, origin)
-        _FLOWS[ctx] = found
-    return found
-
-
-def _pii_stores(ctx: Context) -> list[Component]:
-    flow = pii_flow(ctx)
-    if not flow.seeds:
-        raise NotApplicable("no block is marked pii")
-    stores = [ctx.blocks[b] for b in flow.seeds if stores_personal_data(ctx.blocks[b])]
-    if not stores:
-        raise NotApplicable(
-            "no store holds personal data (no block with pii is a store or declares retention_days)"
-        )
-    return stores
-
-
-def _holds(c: Component) -> str:
-    """How the block holds personal data, for a message: 'stores' for a store, the retention for a queue."""
-    if is_store(c):
-        return "stores personal data (pii)"
-    days = c.num("retention_days")
-    kept = f"for {days:g} day{'' if days == 1 else 's'}" if days > 0 else "forever (retention_days 0)"
-    return f"keeps personal data (pii) at rest {kept}"
-
-
-def _neighbours(ctx: Context, block_id: str) -> list[Component]:
-    return [*ctx.successors(block_id), *ctx.predecessors(block_id)]
 
 
 @rule(
@@ -183,9 +65,9 @@ def pii_encrypted_at_rest(ctx: Context) -> list[Hit]:
     Source: GDPR Art. 32(1)(a) (encryption of personal data); AWS Well-Architected ML Lens, Security pillar.
     """
     return [
-        Hit(f"{name(ctx, c.id)} {_holds(c)} without encryption at rest.", components=(c.id,))
-        for c in _pii_stores(ctx)
-        if not c.flag("encrypted_at_rest") and not any(n.kind == "kms" for n in _neighbours(ctx, c.id))
+        Hit(f"{name(ctx, c.id)} {holds(c)} without encryption at rest.", components=(c.id,))
+        for c in pii_stores(ctx)
+        if not c.flag("encrypted_at_rest") and not any(n.kind == "kms" for n in neighbours(ctx, c.id))
     ]
 
 
@@ -227,7 +109,7 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
     for e in clear:
         by_block.setdefault(e.source, []).append(e)
         by_block.setdefault(e.target, []).append(e)
-    position = _position(ctx)
+    position = block_order(ctx)
     shared = sorted((b for b, edges in by_block.items() if len(edges) > 1),
                     key=lambda b: (-len(by_block[b]), position[b]))
     hits = []
@@ -260,7 +142,7 @@ def _clear_at(ctx: Context, block_id: str, edges: list[Connection]) -> Hit:
     others = [e.target if e.source == block_id else e.source for e in edges]
     return Hit(
         f"{len(edges)} connections of {name(ctx, block_id)} touch personal data and neither end declares "
-        f"encrypted_in_transit: {_counted(shown, len(edges), 'connection', sep='; ')}.",
+        f"encrypted_in_transit: {counted(shown, len(edges), 'connection', sep='; ')}.",
         components=(block_id, *dict.fromkeys(o for o in others if o != block_id)),
         connections=tuple(e.id for e in edges),
         fix=f"Set encrypted_in_transit (TLS / mTLS) on {name(ctx, block_id)}: one setting encrypts all "
@@ -284,265 +166,10 @@ def pii_access_controlled(ctx: Context) -> list[Hit]:
     Source: GDPR Art. 32 (security of processing); AWS Well-Architected, Security pillar (least privilege).
     """
     return [
-        Hit(f"{name(ctx, c.id)} {_holds(c)} without access control.", components=(c.id,))
-        for c in _pii_stores(ctx)
-        if not c.flag("access_controlled") and not any(n.kind == "access_control" for n in _neighbours(ctx, c.id))
+        Hit(f"{name(ctx, c.id)} {holds(c)} without access control.", components=(c.id,))
+        for c in pii_stores(ctx)
+        if not c.flag("access_controlled") and not any(n.kind == "access_control" for n in neighbours(ctx, c.id))
     ]
-
-
-def _dp_training(ctx: Context, c: Component) -> bool:
-    """A training block that applies differential privacy itself (epsilon) or next to a DP block."""
-    return c.num("epsilon") > 0 or any(n.kind == "differential_privacy" for n in _neighbours(ctx, c.id))
-
-
-def _raw_pii_inputs(ctx: Context, flow: _PiiFlow, c: Component) -> list[Connection]:
-    """Connections that bring raw personal data into ``c`` (from a block holding it, not from itself)."""
-    return [e for e in ctx.in_edges.get(c.id, ()) if carries(ctx, e) and flow.carrier(ctx, e.source)]
-
-
-@dataclass(frozen=True)
-class _Leak:
-    """One missing control: raw personal data first reaches an ML or analytics sink at ``entry``."""
-
-    entry: str  # the sink the anonymizer belongs in front of
-    edges: tuple[Connection, ...]  # the connections that bring raw PII into it from outside the sinks
-    origins: tuple[str, ...]  # the pii blocks that data comes from, in the order its connections were found
-    routes: tuple[str, ...]  # the routes of the first entry connections (ROUTES_SHOWN), as titles
-    downstream: tuple[str, ...]  # further sinks that data reaches from the entry, in design order
-
-
-def _is_ml_sink(ctx: Context, c: Component) -> bool:
-    """A block where raw personal data must not land (SEC-4): a training block with DP-SGD is not one."""
-    return c.kind in ML_SINKS and not (c.kind in TRAINING_KINDS and _dp_training(ctx, c))
-
-
-def _leaks(ctx: Context, flow: _PiiFlow) -> list[_Leak]:
-    """The missing controls of SEC-4: one per sink where raw personal data first enters the ML sinks.
-
-    The *affected* sinks are those with a connection bringing raw PII in (``_raw_pii_inputs``). Their data
-    comes from *origins*: blocks marked ``pii`` that are not affected sinks (a sink marked pii that receives raw
-    PII holds a copy; that copy is the problem, not a cause of its own). A walk from the origins that stops at
-    affected sinks finds where the data first enters a sink: the *entry* sinks and the connections that reach
-    them. Everything an entry passes the data on to (through other sinks too) is the same missing control,
-    listed as its downstream sinks; a sink downstream of two entries is listed under both, since either
-    missing control alone contaminates it. A sink is never its own downstream (a cycle back into it is not a
-    new cause).
-
-    When pii-marked sinks only feed each other round a cycle (no origin outside the cycle), none of them is
-    an entry. Then the first of them in design order becomes an origin (no longer reported itself), and so
-    does each later one that no origin chosen this way reaches; the walk is repeated once. Every affected sink
-    is reported, and none as reaching itself.
-    """
-    affected = [c.id for c in ctx.design.components if _is_ml_sink(ctx, c) and _raw_pii_inputs(ctx, flow, c)]
-    if not affected:
-        return []
-    derived = set(affected)
-    origins = [s for s in flow.seeds if s not in derived]
-    leaks = _entries(ctx, origins, derived)
-    uncovered = _uncovered(affected, derived, leaks)
-    if uncovered:
-        reached: set[str] = set()
-        for b in uncovered:
-            if b not in reached and ctx.blocks[b].flag("pii"):
-                derived.discard(b)
-                origins.append(b)
-                _reach(ctx, b, reached)
-        leaks = _entries(ctx, origins, derived)
-        uncovered = _uncovered(affected, derived, leaks)
-    for b in uncovered:  # cannot happen (see above); never drop an affected sink silently
-        edges = tuple(_raw_pii_inputs(ctx, flow, ctx.blocks[b]))
-        source = flow.origin[edges[0].source]
-        leaks.append(_Leak(b, edges, (source,), (_route(ctx, flow.parent, flow.origin, edges[0].source, b),), ()))
-    return leaks
-
-
-def _uncovered(affected: list[str], derived: set[str], leaks: list[_Leak]) -> list[str]:
-    """The affected sinks (still counted as copies) that no leak names, in design order."""
-    covered = {b for leak in leaks for b in (leak.entry, *leak.downstream)}
-    return [b for b in affected if b in derived and b not in covered]
-
-
-def _reach(ctx: Context, start: str, reached: set[str]) -> None:
-    """Add to ``reached`` every block raw data at ``start`` reaches (and ``start``), skipping blocks already in
-    it: several calls together visit each block once."""
-    if start in reached:
-        return
-    reached.add(start)
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if ctx.kind_of[node] in HALT_KINDS:
-            continue
-        for e in ctx.out_edges.get(node, ()):
-            if e.target not in reached and carries(ctx, e):
-                reached.add(e.target)
-                queue.append(e.target)
-
-
-def _entries(ctx: Context, origins: list[str], derived: set[str]) -> list[_Leak]:
-    """Walk from the origins (breadth first, stopping at the sinks in ``derived`` and at ``HALT_KINDS``); every
-    sink of ``derived`` it reaches is an entry, with all the connections that reach it and its downstream."""
-    origin = {o: o for o in origins}
-    parent: dict[str, tuple[str, str]] = {}
-    entries: dict[str, list[Connection]] = {}
-    queue = deque(origin)
-    while queue:
-        node = queue.popleft()
-        if ctx.kind_of[node] in HALT_KINDS:
-            continue
-        for e in ctx.out_edges.get(node, ()):
-            nxt = e.target
-            if not carries(ctx, e):
-                continue
-            if nxt in derived:
-                entries.setdefault(nxt, []).append(e)
-            elif nxt not in origin:
-                origin[nxt] = origin[node]
-                parent[nxt] = (node, e.id)
-                queue.append(nxt)
-    order = sorted(entries, key=_position(ctx).__getitem__)
-    reach = _sinks_downstream(ctx, order, derived)
-    return [
-        _Leak(
-            entry=sink,
-            edges=tuple(entries[sink]),
-            origins=tuple(dict.fromkeys(origin[e.source] for e in entries[sink])),
-            routes=tuple(_route(ctx, parent, origin, e.source, sink) for e in entries[sink][:ROUTES_SHOWN]),
-            downstream=reach[sink],
-        )
-        for sink in order
-    ]
-
-
-def _position(ctx: Context) -> dict[str, int]:
-    """Each block's index in the design (a stable order for findings)."""
-    found: dict[str, int] | None = ctx.memo.get("privacy:position")
-    if found is None:
-        found = ctx.memo["privacy:position"] = {c.id: i for i, c in enumerate(ctx.design.components)}
-    return found
-
-
-def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> dict[str, tuple[str, ...]]:
-    """For each entry, the sinks of ``derived`` that raw data entering it goes on to reach, in design order;
-    never the entry itself, even when a cycle leads back into it.
-
-    Reach is computed once for all entries, as bit masks over the sinks merged over the strongly connected
-    components of the flow (Tarjan's algorithm, iterative): linear in the graph, not one walk per entry.
-    """
-    sinks = sorted(derived, key=_position(ctx).__getitem__)
-    bit = {b: 1 << i for i, b in enumerate(sinks)}
-    succ: dict[str, list[str]] = {}
-
-    def successors(node: str) -> list[str]:
-        found = succ.get(node)
-        if found is None:
-            found = succ[node] = (
-                [] if ctx.kind_of[node] in HALT_KINDS
-                else [e.target for e in ctx.out_edges.get(node, ()) if carries(ctx, e)]
-            )
-        return found
-
-    mask: dict[str, int] = {}  # block -> sinks reachable from it (its strongly connected component's reach)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for start in entries:
-        if start in index:
-            continue
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        work = [(start, iter(successors(start)))]
-        while work:
-            node, todo = work[-1]
-            for nxt in todo:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(successors(nxt))))
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            else:
-                work.pop()
-                if work:
-                    caller = work[-1][0]
-                    low[caller] = min(low[caller], low[node])
-                if low[node] == index[node]:  # node roots a component: everything it reaches is done
-                    members = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        members.append(member)
-                        if member == node:
-                            break
-                    reach = 0
-                    for member in members:
-                        for nxt in successors(member):
-                            reach |= bit.get(nxt, 0) | mask.get(nxt, 0)  # members have no mask yet
-                    for member in members:
-                        mask[member] = reach
-    out = {}
-    for entry in entries:
-        reach = mask[entry] & ~bit[entry]
-        # bit i set -> sinks[i]: the mask's binary digits, lowest first, as a 0/1 selector (C speed)
-        out[entry] = tuple(compress(sinks, bin(reach)[:1:-1].encode().translate(_BINARY_DIGITS))) if reach else ()
-    return out
-
-
-_BINARY_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
-
-
-SINKS_SHOWN = 5  # further sinks named in a SEC-4 message; more are counted
-ORIGINS_SHOWN = 5  # pii blocks named in a SEC-4 message; more are counted
-# how to anonymise on the way into each kind of sink (SEC-4's fix)
-_ANONYMISE_FOR: dict[str, str] = {
-    "logging": "log a pseudonymous id (a token or salted hash of the user id) and drop the fields the log does "
-               "not need",
-    "online_feature_store": "key the features by a pseudonymous id (a token or salted hash of the user id) and "
-                            "drop raw identifiers",
-    "labeling": "show labelers only what the label needs (strip ids, names, contact details, and text or images "
-                "that identify people)",
-    "training_pipeline": "drop or hash identifiers and generalise quasi-identifiers in the training data; or "
-                         "train with DP-SGD (epsilon on the training block)",
-}
-_ANONYMISE_FOR["offline_feature_store"] = _ANONYMISE_FOR["embedding_store"] = _ANONYMISE_FOR["online_feature_store"]
-_ANONYMISE_FOR["hyperparameter_tuning"] = _ANONYMISE_FOR["training_pipeline"]
-_ANONYMISE_DEFAULT = "drop or hash identifiers and generalise quasi-identifiers (birth date, postcode) on the way in"
-
-
-def _and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _counted(shown: list[str], total: int, noun: str, sep: str = ", ") -> str:
-    """The first of ``total`` items (``shown``) joined by ``sep`` (the last two by 'and' when ``sep`` is a
-    comma), the rest counted ('and 3 more sinks')."""
-    if len(shown) >= total:
-        return _and(shown) if sep == ", " else sep.join(shown)
-    rest = total - len(shown)
-    return f"{sep.join(shown)}{sep}and {rest} more {noun}{'' if rest == 1 else 's'}"
-
-
-def _leak_hit(ctx: Context, leak: _Leak) -> Hit:
-    entry = ctx.blocks[leak.entry]
-    origins = _counted([name(ctx, o) for o in leak.origins[:ORIGINS_SHOWN]], len(leak.origins), "pii block")
-    message = (
-        f"Personal data from {origins} reaches {name(ctx, entry.id)} ({entry.kind}) without an anonymizer or "
-        f"differential-privacy step: {_counted(list(leak.routes), len(leak.edges), 'route', sep='; ')}."
-    )
-    fix = (f"Put an anonymizer or a differential_privacy step on the flow into {name(ctx, entry.id)}: "
-           f"{_ANONYMISE_FOR.get(entry.kind, _ANONYMISE_DEFAULT)}.")
-    if leak.downstream:
-        n = len(leak.downstream)
-        sinks = _counted([f"{name(ctx, b)} ({ctx.kind_of[b]})" for b in leak.downstream[:SINKS_SHOWN]], n, "sink")
-        message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
-        fix += f" Placed there, it protects {'the sink' if n == 1 else f'the {n} sinks'} after it too."
-    return Hit(message, components=(leak.entry, *leak.downstream), connections=tuple(e.id for e in leak.edges),
-               fix=fix)
 
 
 @rule(
@@ -583,7 +210,7 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
         raise NotApplicable("no block is marked pii")
     if not any(c.kind in ML_SINKS for c in ctx.design.components):
         raise NotApplicable("no training, labeling, feature store, logging, warehouse or data lake block")
-    return [_leak_hit(ctx, leak) for leak in _leaks(ctx, flow)]
+    return [leak_hit(ctx, leak) for leak in find_leaks(ctx, flow)]
 
 
 @rule(
@@ -603,7 +230,7 @@ def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
     Source: GDPR Art. 5(1)(e) (storage limitation) and Art. 17 (right to erasure).
     """
     hits = []
-    for c in _pii_stores(ctx):
+    for c in pii_stores(ctx):
         missing = []
         if c.num("retention_days") <= 0:
             missing.append("no retention period (retention_days)")
@@ -637,11 +264,11 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
         raise NotApplicable("no labeling block")
     seeds = [c.id for c in ctx.design.components
              if c.kind == "client" or KINDS[c.kind].category == "data_sources" or c.flag("pii")]
-    _, origin = _spread(ctx, seeds)
+    _, origin = spread(ctx, seeds)
     flow = pii_flow(ctx)
     hits = []
     for c in labeling:
-        if _raw_pii_inputs(ctx, flow, c):
+        if raw_pii_inputs(ctx, flow, c):
             continue  # SEC-4's finding
         edges = [e for e in ctx.in_edges.get(c.id, ())
                  if carries(ctx, e) and e.source in origin and ctx.blocks[e.source].kind not in HALT_KINDS]
@@ -679,9 +306,9 @@ def training_on_pii_uses_dp(ctx: Context) -> list[Hit]:
         raise NotApplicable("no training block")
     hits = []
     for c in training:
-        if _dp_training(ctx, c):
+        if dp_training(ctx, c):
             continue
-        edges = _raw_pii_inputs(ctx, flow, c)
+        edges = raw_pii_inputs(ctx, flow, c)
         if not (c.flag("pii") or edges):
             continue
         source = flow.origin[edges[0].source] if edges else c.id

@@ -1,0 +1,281 @@
+"""SEC-4's grouping: where raw personal data first enters an ML or analytics sink (the place an anonymiser
+belongs), and every further sink that same missing control contaminates, as one finding per cause.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from itertools import compress
+
+from mlsd.model import Component, Connection
+from mlsd.rules.context import Context
+from mlsd.rules.engine import Hit
+from mlsd.rules.pii_flow import (
+    HALT_KINDS,
+    ML_SINKS,
+    ROUTES_SHOWN,
+    TRAINING_KINDS,
+    PiiFlow,
+    carries,
+    neighbours,
+    route,
+)
+from mlsd.rules.sla import name
+
+
+def dp_training(ctx: Context, c: Component) -> bool:
+    """A training block that applies differential privacy itself (epsilon) or next to a DP block."""
+    return c.num("epsilon") > 0 or any(n.kind == "differential_privacy" for n in neighbours(ctx, c.id))
+
+
+def raw_pii_inputs(ctx: Context, flow: PiiFlow, c: Component) -> list[Connection]:
+    """Connections that bring raw personal data into ``c`` (from a block holding it, not from itself)."""
+    return [e for e in ctx.in_edges.get(c.id, ()) if carries(ctx, e) and flow.carrier(ctx, e.source)]
+
+
+@dataclass(frozen=True)
+class _Leak:
+    """One missing control: raw personal data first reaches an ML or analytics sink at ``entry``."""
+
+    entry: str  # the sink the anonymizer belongs in front of
+    edges: tuple[Connection, ...]  # the connections that bring raw PII into it from outside the sinks
+    origins: tuple[str, ...]  # the pii blocks that data comes from, in the order its connections were found
+    routes: tuple[str, ...]  # the routes of the first entry connections (ROUTES_SHOWN), as titles
+    downstream: tuple[str, ...]  # further sinks that data reaches from the entry, in design order
+
+
+def is_ml_sink(ctx: Context, c: Component) -> bool:
+    """A block where raw personal data must not land (SEC-4): a training block with DP-SGD is not one."""
+    return c.kind in ML_SINKS and not (c.kind in TRAINING_KINDS and dp_training(ctx, c))
+
+
+def find_leaks(ctx: Context, flow: PiiFlow) -> list[_Leak]:
+    """The missing controls of SEC-4: one per sink where raw personal data first enters the ML sinks.
+
+    The *affected* sinks are those with a connection bringing raw PII in (``raw_pii_inputs``). Their data
+    comes from *origins*: blocks marked ``pii`` that are not affected sinks (a sink marked pii that receives raw
+    PII holds a copy; that copy is the problem, not a cause of its own). A walk from the origins that stops at
+    affected sinks finds where the data first enters a sink: the *entry* sinks and the connections that reach
+    them. Everything an entry passes the data on to (through other sinks too) is the same missing control,
+    listed as its downstream sinks; a sink downstream of two entries is listed under both, since either
+    missing control alone contaminates it. A sink is never its own downstream (a cycle back into it is not a
+    new cause).
+
+    When pii-marked sinks only feed each other round a cycle (no origin outside the cycle), none of them is
+    an entry. Then the first of them in design order becomes an origin (no longer reported itself), and so
+    does each later one that no origin chosen this way reaches; the walk is repeated once. Every affected sink
+    is reported, and none as reaching itself.
+    """
+    affected = [c.id for c in ctx.design.components if is_ml_sink(ctx, c) and raw_pii_inputs(ctx, flow, c)]
+    if not affected:
+        return []
+    derived = set(affected)
+    origins = [s for s in flow.seeds if s not in derived]
+    leaks = _entries(ctx, origins, derived)
+    uncovered = _uncovered(affected, derived, leaks)
+    if uncovered:
+        reached: set[str] = set()
+        for b in uncovered:
+            if b not in reached and ctx.blocks[b].flag("pii"):
+                derived.discard(b)
+                origins.append(b)
+                _reach(ctx, b, reached)
+        leaks = _entries(ctx, origins, derived)
+        uncovered = _uncovered(affected, derived, leaks)
+    for b in uncovered:  # cannot happen (see above); never drop an affected sink silently
+        edges = tuple(raw_pii_inputs(ctx, flow, ctx.blocks[b]))
+        source = flow.origin[edges[0].source]
+        leaks.append(_Leak(b, edges, (source,), (route(ctx, flow.parent, flow.origin, edges[0].source, b),), ()))
+    return leaks
+
+
+def _uncovered(affected: list[str], derived: set[str], leaks: list[_Leak]) -> list[str]:
+    """The affected sinks (still counted as copies) that no leak names, in design order."""
+    covered = {b for leak in leaks for b in (leak.entry, *leak.downstream)}
+    return [b for b in affected if b in derived and b not in covered]
+
+
+def _reach(ctx: Context, start: str, reached: set[str]) -> None:
+    """Add to ``reached`` every block raw data at ``start`` reaches (and ``start``), skipping blocks already in
+    it: several calls together visit each block once."""
+    if start in reached:
+        return
+    reached.add(start)
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if ctx.kind_of[node] in HALT_KINDS:
+            continue
+        for e in ctx.out_edges.get(node, ()):
+            if e.target not in reached and carries(ctx, e):
+                reached.add(e.target)
+                queue.append(e.target)
+
+
+def _entries(ctx: Context, origins: list[str], derived: set[str]) -> list[_Leak]:
+    """Walk from the origins (breadth first, stopping at the sinks in ``derived`` and at ``HALT_KINDS``); every
+    sink of ``derived`` it reaches is an entry, with all the connections that reach it and its downstream."""
+    origin = {o: o for o in origins}
+    parent: dict[str, tuple[str, str]] = {}
+    entries: dict[str, list[Connection]] = {}
+    queue = deque(origin)
+    while queue:
+        node = queue.popleft()
+        if ctx.kind_of[node] in HALT_KINDS:
+            continue
+        for e in ctx.out_edges.get(node, ()):
+            nxt = e.target
+            if not carries(ctx, e):
+                continue
+            if nxt in derived:
+                entries.setdefault(nxt, []).append(e)
+            elif nxt not in origin:
+                origin[nxt] = origin[node]
+                parent[nxt] = (node, e.id)
+                queue.append(nxt)
+    order = sorted(entries, key=block_order(ctx).__getitem__)
+    reach = _sinks_downstream(ctx, order, derived)
+    return [
+        _Leak(
+            entry=sink,
+            edges=tuple(entries[sink]),
+            origins=tuple(dict.fromkeys(origin[e.source] for e in entries[sink])),
+            routes=tuple(route(ctx, parent, origin, e.source, sink) for e in entries[sink][:ROUTES_SHOWN]),
+            downstream=reach[sink],
+        )
+        for sink in order
+    ]
+
+
+def block_order(ctx: Context) -> dict[str, int]:
+    """Each block's index in the design (a stable order for findings)."""
+    found: dict[str, int] | None = ctx.memo.get("privacy:position")
+    if found is None:
+        found = ctx.memo["privacy:position"] = {c.id: i for i, c in enumerate(ctx.design.components)}
+    return found
+
+
+def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each entry, the sinks of ``derived`` that raw data entering it goes on to reach, in design order;
+    never the entry itself, even when a cycle leads back into it.
+
+    Reach is computed once for all entries, as bit masks over the sinks merged over the strongly connected
+    components of the flow (Tarjan's algorithm, iterative): linear in the graph, not one walk per entry.
+    """
+    sinks = sorted(derived, key=block_order(ctx).__getitem__)
+    bit = {b: 1 << i for i, b in enumerate(sinks)}
+    succ: dict[str, list[str]] = {}
+
+    def successors(node: str) -> list[str]:
+        found = succ.get(node)
+        if found is None:
+            found = succ[node] = (
+                [] if ctx.kind_of[node] in HALT_KINDS
+                else [e.target for e in ctx.out_edges.get(node, ()) if carries(ctx, e)]
+            )
+        return found
+
+    mask: dict[str, int] = {}  # block -> sinks reachable from it (its strongly connected component's reach)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for start in entries:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(successors(start)))]
+        while work:
+            node, todo = work[-1]
+            for nxt in todo:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors(nxt))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    caller = work[-1][0]
+                    low[caller] = min(low[caller], low[node])
+                if low[node] == index[node]:  # node roots a component: everything it reaches is done
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    reach = 0
+                    for member in members:
+                        for nxt in successors(member):
+                            reach |= bit.get(nxt, 0) | mask.get(nxt, 0)  # members have no mask yet
+                    for member in members:
+                        mask[member] = reach
+    out = {}
+    for entry in entries:
+        reach = mask[entry] & ~bit[entry]
+        # bit i set -> sinks[i]: the mask's binary digits, lowest first, as a 0/1 selector (C speed)
+        out[entry] = tuple(compress(sinks, bin(reach)[:1:-1].encode().translate(_BINARY_DIGITS))) if reach else ()
+    return out
+
+
+_BINARY_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+SINKS_SHOWN = 5  # further sinks named in a SEC-4 message; more are counted
+ORIGINS_SHOWN = 5  # pii blocks named in a SEC-4 message; more are counted
+# how to anonymise on the way into each kind of sink (SEC-4's fix)
+_ANONYMISE_FOR: dict[str, str] = {
+    "logging": "log a pseudonymous id (a token or salted hash of the user id) and drop the fields the log does "
+               "not need",
+    "online_feature_store": "key the features by a pseudonymous id (a token or salted hash of the user id) and "
+                            "drop raw identifiers",
+    "labeling": "show labelers only what the label needs (strip ids, names, contact details, and text or images "
+                "that identify people)",
+    "training_pipeline": "drop or hash identifiers and generalise quasi-identifiers in the training data; or "
+                         "train with DP-SGD (epsilon on the training block)",
+}
+_ANONYMISE_FOR["offline_feature_store"] = _ANONYMISE_FOR["embedding_store"] = _ANONYMISE_FOR["online_feature_store"]
+_ANONYMISE_FOR["hyperparameter_tuning"] = _ANONYMISE_FOR["training_pipeline"]
+_ANONYMISE_DEFAULT = "drop or hash identifiers and generalise quasi-identifiers (birth date, postcode) on the way in"
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def counted(shown: list[str], total: int, noun: str, sep: str = ", ") -> str:
+    """The first of ``total`` items (``shown``) joined by ``sep`` (the last two by 'and' when ``sep`` is a
+    comma), the rest counted ('and 3 more sinks')."""
+    if len(shown) >= total:
+        return _and(shown) if sep == ", " else sep.join(shown)
+    rest = total - len(shown)
+    return f"{sep.join(shown)}{sep}and {rest} more {noun}{'' if rest == 1 else 's'}"
+
+
+def leak_hit(ctx: Context, leak: _Leak) -> Hit:
+    entry = ctx.blocks[leak.entry]
+    origins = counted([name(ctx, o) for o in leak.origins[:ORIGINS_SHOWN]], len(leak.origins), "pii block")
+    message = (
+        f"Personal data from {origins} reaches {name(ctx, entry.id)} ({entry.kind}) without an anonymizer or "
+        f"differential-privacy step: {counted(list(leak.routes), len(leak.edges), 'route', sep='; ')}."
+    )
+    fix = (f"Put an anonymizer or a differential_privacy step on the flow into {name(ctx, entry.id)}: "
+           f"{_ANONYMISE_FOR.get(entry.kind, _ANONYMISE_DEFAULT)}.")
+    if leak.downstream:
+        n = len(leak.downstream)
+        sinks = counted([f"{name(ctx, b)} ({ctx.kind_of[b]})" for b in leak.downstream[:SINKS_SHOWN]], n, "sink")
+        message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
+        fix += f" Placed there, it protects {'the sink' if n == 1 else f'the {n} sinks'} after it too."
+    return Hit(message, components=(leak.entry, *leak.downstream), connections=tuple(e.id for e in leak.edges),
+               fix=fix)
