@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.entry import through_app
+from components.markup import small
 from mlsd.analysis import model_docs
 from mlsd.rules import CATEGORIES, all_rules
 
@@ -14,10 +15,10 @@ SEVERITY_BADGE = {"error": ":red-badge[error]", "warning": ":orange-badge[warnin
 
 st.title("Checklist rules")
 rules = all_rules()
-st.caption(
+st.markdown(small(
     f"{len(rules)} rules in {len(CATEGORIES)} checklists. Every design is checked against all of them; a finding "
     "can be accepted with a reason (a waiver) on the Board. The same catalog: `python -m mlsd rules`."
-)
+))
 query = st.text_input("Search rules", placeholder="e.g. PII, cache, drift", help="Filters by id, title and text.")
 q = query.strip().lower()
 tabs = st.tabs(list(CATEGORIES.values()))
@@ -32,9 +33,9 @@ for tab, cat in zip(tabs, CATEGORIES, strict=True):
                 st.text(r.doc)
 
 st.header("How the numbers are computed", anchor=False)
-st.caption("Latency under load, capacity, failures and cost come from these models (`mlsd.analysis`); the same text: "
-           "`python -m mlsd rules --format markdown`. What a design declares stays its word; what is computed from "
-           "it is shown beside it, with its model named.")
+st.markdown(small("Latency under load, capacity, failures and cost come from these models (`mlsd.analysis`); the "
+                  "same text: `python -m mlsd rules --format markdown`. What a design declares stays its word; what is "
+                  "computed from it is shown beside it, with its model named."))
 for name, title, doc in model_docs():
     if q and q not in f"{title} {doc}".lower():
         continue

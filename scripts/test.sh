@@ -35,6 +35,13 @@ step "python environment (.venv)"
 . .venv/bin/activate
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+step "npm ci (axe-core for the browser journeys' accessibility checks)"
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/browser/axe --silent --no-audit --no-fund
+else
+  echo "npm is missing: the accessibility checks are skipped locally (and fail in CI)" >&2
+fi
+
 step "ruff check ."
 ruff check .
 

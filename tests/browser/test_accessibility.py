@@ -1,0 +1,74 @@
+"""Accessibility in headless Chromium: axe-core finds no critical or serious violation on the Board's
+"Load & failures" view and on the Rules page, and the view works from the keyboard alone (the tab opens with
+Enter, the simulation runs with Enter on its focused button).
+
+axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its lockfile).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlsd.io import load_file
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+TEMPLATE = ROOT / "designs" / "video_recommendations.json"
+BLOCKING = ("critical", "serious")
+
+
+@pytest.fixture
+def app(tmp_path: Path, start_app: Any) -> Iterator[str]:
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
+    with start_app(tmp_path, None) as url:
+        yield url
+
+
+def violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's critical and serious violations on the page as it is now, once Streamlit's toasts are gone
+    (``st.toast`` renders a role=alertdialog without an accessible name: Streamlit's own element, and it leaves
+    by itself after a few seconds)."""
+    page.locator("[data-testid='stToast']").first.wait_for(state="detached", timeout=20_000)
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html.slice(0, 120))}))")
+    return [v for v in found if v["impact"] in BLOCKING]
+
+
+def test_load_view_is_accessible_and_works_from_the_keyboard(app: str, page: Any) -> None:
+    template = load_file(TEMPLATE)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app)
+    page.get_by_role("link", name="Board").click()
+    page.get_by_role("button", name=template.name).first.click()
+    page.frame_locator("iframe[title='streamlit_flow.streamlit_flow']").locator(
+        ".react-flow__node[data-id='kms']").wait_for()
+    tab = page.get_by_role("tab", name="Load & failures", exact=True)
+    tab.focus()
+    page.keyboard.press("Enter")
+    page.locator(".js-plotly-plot").filter(has_text="p99 against load").wait_for()
+    assert tab.get_attribute("aria-selected") == "true"
+    assert violations(page) == []
+    run = page.get_by_role("button", name="Run simulation")
+    run.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Simulated at").first.wait_for(timeout=120_000)
+    assert violations(page) == []
+
+
+def test_rules_page_is_accessible(app: str, page: Any) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app + "/rules")
+    page.get_by_text("How the numbers are computed").first.wait_for()
+    assert violations(page) == []
