@@ -119,6 +119,11 @@ class Connection(_Strict):
         description="request = synchronous call that counts toward latency; stream; batch; feedback.",
     )
     label: str | None = Field(None, description=f"Optional text on the arrow; at most {MAX_LABEL} characters.")
+    fallback: bool = Field(
+        False,
+        description="Called only when the source's other calls fail or time out (a fallback): no load and no "
+        "latency on the happy path.",
+    )
 
     @field_validator("label")
     @classmethod
@@ -166,6 +171,10 @@ class Requirements(_Strict):
     )
     headroom: FiniteFloat = Field(0.3, ge=0, le=10, description="Spare capacity kept above peak (0.3 = 30%).")
     budget_per_month: FiniteFloat | None = Field(None, ge=0, le=1e12, description="Monthly budget, USD.")
+    model_freshness_minutes: FiniteFloat | None = Field(
+        None, ge=0, le=1e8, description="How old the newest label a serving model learned from may be, minutes "
+        "(label delay + retrain period + deploy).",
+    )
 
 
 class Design(_Strict):

@@ -163,4 +163,93 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     PropSpec("gpu", B, "", "Runs on GPUs."),
     PropSpec("params_millions", F, "M params", "Model size in millions of parameters.", 0, 1e7),
     PropSpec("alerts_on_failure", B, "", "A failed run or job pages someone."),
+    # lineage, freshness and cold start
+    PropSpec(
+        "ttl_minutes", F, "min", "How long a cached or materialised answer is kept before it is recomputed "
+        "(a reader may see an answer this old).", 0, 1e7,
+    ),
+    PropSpec(
+        "cold_start", E, "", "Which newcomers this block serves without any history of theirs: new items "
+        "(content-based or fresh-upload retrieval), new users (popular or onboarding answers), or both.",
+        choices=("none", "new_items", "new_users", "both"),
+    ),
+    # labels and model staleness
+    PropSpec(
+        "label_delay_hours", F, "h", "How long after a prediction its label arrives (clicks: minutes; "
+        "chargebacks: 30-90 days).", 0, 1e6,
+    ),
+    PropSpec(
+        "label_maturity_hours", F, "h", "Training uses only examples at least this old, so that late labels "
+        "have arrived.", 0, 1e6,
+    ),
+    PropSpec(
+        "censors_labels", B, "", "Acting on this block's prediction hides the outcome it predicts (a declined "
+        "payment never gets a chargeback, a removed post no reports, an unshown item no click).",
+    ),
+    PropSpec(
+        "holdout_share", F, "0..1", "Share of traffic served without acting on the model (random holdout or "
+        "exploration), so that unbiased labels keep arriving.", 0, 1,
+    ),
+    PropSpec(
+        "deploy_minutes", F, "min", "Time from a trained model to full traffic (evaluation gate, canary, "
+        "rollout).", 0, 1e6,
+    ),
+    # work a caller puts on the stores it reads; managed and autoscaled tiers
+    PropSpec(
+        "keys_per_item", F, "keys/item", "Store keys this block reads for every item it scores (a candidate's "
+        "features); 0 = it reads per request only.", 0, 1e6,
+    ),
+    PropSpec(
+        "keys_per_read", INT, "keys/call", "Keys fetched per store round trip (multi-get or batch-get size); "
+        "1 = one key per call.", 1, 1e6,
+    ),
+    PropSpec(
+        "local_cache_hit_rate", F, "0..1", "Share of per-item keys this block answers from its own in-process "
+        "cache instead of the store.", 0, 1,
+    ),
+    PropSpec(
+        "scale_up_minutes", F, "min", "Time autoscaling takes to bring a new replica into service (node "
+        "provisioning, image pull, model load).", 0, 1e4,
+    ),
+    PropSpec(
+        "cost_per_million_requests", F, "USD/M req", "Price of a managed service per million requests "
+        "(on-demand, request-billed pricing).", 0, 1e6,
+    ),
+    # asynchronous paths
+    PropSpec(
+        "max_lag_minutes", F, "min", "Longest an asynchronous consumer may fall behind its queue or stream: "
+        "its target in place of the request SLA.", 0, 1e7,
+    ),
+    # batch windows and people
+    PropSpec(
+        "items_per_run", F, "items", "Items one batch run processes (a full re-embed or backfill is the whole "
+        "corpus).", 0, 1e15,
+    ),
+    PropSpec(
+        "items_per_sec_per_replica", F, "items/s", "Items one replica processes per second in a batch run.",
+        0, 1e12,
+    ),
+    PropSpec(
+        "hours_per_run", F, "h", "Hours one batch run takes; batch cost is billed for these hours (derived from "
+        "the run's items when not declared).", 0, 1e5,
+    ),
+    PropSpec("items_per_day", F, "items/day", "Items this source produces per day (posts, uploads, payments).", 0, 1e15),
+    PropSpec(
+        "routed_share", F, "0..1", "Share of the upstream items this block receives (the review band of a "
+        "classifier).", 0, 1,
+    ),
+    PropSpec(
+        "capacity_per_day", F, "items/day", "Items the people of this block can review or label per day "
+        "(reviewers x items per reviewer-day).", 0, 1e12,
+    ),
+    # privacy by purpose
+    PropSpec(
+        "pii_purpose", S, "", "Why this block must keep personal data (dispute evidence, a detector's training "
+        "set, the user's own content); with access control, retention and audit it is accepted.",
+    ),
+    PropSpec("audit_logged", B, "", "Every access to the data is logged and reviewable (audit trail)."),
+    PropSpec(
+        "kept_for_account_lifetime", B, "", "Data is kept while the user's account exists and erased with it "
+        "(user content such as posts).",
+    ),
 )
