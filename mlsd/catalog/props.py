@@ -233,7 +233,9 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
         "hours_per_run", F, "h", "Hours one batch run takes; batch cost is billed for these hours (derived from "
         "the run's items when not declared).", 0, 1e5,
     ),
-    PropSpec("items_per_day", F, "items/day", "Items this source produces per day (posts, uploads, payments).", 0, 1e15),
+    PropSpec(
+        "items_per_day", F, "items/day", "Items this source produces per day (posts, uploads, payments).", 0, 1e15,
+    ),
     PropSpec(
         "routed_share", F, "0..1", "Share of the upstream items this block receives (the review band of a "
         "classifier).", 0, 1,
