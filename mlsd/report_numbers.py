@@ -19,6 +19,8 @@ Nothing here computes a number: every figure is read from the ``Analysis`` the c
 
 from __future__ import annotations
 
+import heapq
+
 from mlsd.analysis import Analysis, TierCapacity
 from mlsd.render import display_text
 from mlsd.rules import Finding, Report
@@ -70,18 +72,19 @@ def path_lines(analysis: Analysis) -> list[str]:
     """One line per request path, the slowest first: p99 at peak, declared sum, SLA and verdict."""
     if not analysis.paths:
         return ["Request paths: none (no entry block calls anything with a request connection)"]
-    paths = sorted(analysis.paths, key=lambda p: (not p.over_sla, -(p.p99_ms if p.p99_ms is not None else 1e18)))
+    paths = heapq.nsmallest(MAX_PATHS, analysis.paths,
+                            key=lambda p: (not p.over_sla, -(p.p99_ms if p.p99_ms is not None else 1e18)))
     sla = paths[0].sla_ms
     head = "Request paths, p99 at peak" + (f" vs the {sla:g} ms SLA" if sla is not None else " (no SLA set)")
     lines = [head]
-    width = min(max(len(p.entry) for p in paths[:MAX_PATHS]), 24)
-    for p in paths[:MAX_PATHS]:
+    width = min(max(len(p.entry) for p in paths), 24)
+    for p in paths:
         verdict = "" if p.sla_ms is None else ("  OVER SLA" if p.over_sla else "  ok")
         lines.append(_fit(
             f"  {p.entry:<{width}} {p.peak_qps:>8,.0f} req/s   p99 {_ms(p.p99_ms)}"
             f" (declared sum {_ms(p.p99_sum_ms)}){verdict}"))
-    if len(paths) > MAX_PATHS:
-        lines.append(f"  … and {len(paths) - MAX_PATHS} more paths (python -m mlsd analyze FILE)")
+    if len(analysis.paths) > MAX_PATHS:
+        lines.append(f"  … and {len(analysis.paths) - MAX_PATHS} more paths (python -m mlsd analyze FILE)")
     return lines
 
 
@@ -99,10 +102,10 @@ def tier_lines(analysis: Analysis, required: float) -> list[str]:
     tiers = [(load, t) for t in analysis.capacity.values() if (load := _load(t)) is not None and t.peak_qps > 0]
     if not tiers:
         return []
-    tiers.sort(key=lambda lt: (-lt[0], lt[1].block))
+    tiers = heapq.nsmallest(MAX_TIERS, tiers, key=lambda lt: (-lt[0], lt[1].block))
     lines = [f"Tightest tiers at peak (utilisation; headroom over peak, {required:.0%} required)"]
-    width = min(max(len(t.block) for _, t in tiers[:MAX_TIERS]), 24)
-    for load, t in tiers[:MAX_TIERS]:
+    width = min(max(len(t.block) for _, t in tiers), 24)
+    for load, t in tiers:
         cap = f"{t.replicas} × {t.qps_per_replica:,.0f} req/s" if t.qps_per_replica else "capacity unknown"
         if t.shards > 1:
             cap += f" × {t.shards} shards"
@@ -129,7 +132,7 @@ def cost_lines_text(analysis: Analysis) -> list[str]:
     if analysis.cost_per_thousand is not None:
         line += f"; ${analysis.cost_per_thousand:,.4f} per 1,000 predictions"
     lines = [_fit(line)]
-    biggest = sorted(analysis.cost, key=lambda c: -c.total)[:MAX_COST_LINES]
+    biggest = heapq.nsmallest(MAX_COST_LINES, analysis.cost, key=lambda c: -c.total)
     if biggest and total > 0:
         lines.append(_fit("  most: " + ", ".join(f"{c.block} {_usd(c.total)} ({c.total / total:.0%})"
                                                  for c in biggest)))
@@ -147,12 +150,13 @@ def finding_line(f: Finding) -> str:
 
 def top_findings(report: Report) -> list[str]:
     """The open findings by severity (design order within a severity), at most ``MAX_FINDINGS``."""
-    active = sorted(report.active, key=lambda f: _RANK[f.severity])
+    active = report.active
     if not active:
         waived = len(report.findings)
         return [f"Top findings: none open ({waived} waived)"] if waived else []
-    lines = [f"Top findings ({min(len(active), MAX_FINDINGS)} of {len(active)} open, details below)"]
-    lines += [finding_line(f) for f in active[:MAX_FINDINGS]]
+    top = heapq.nsmallest(MAX_FINDINGS, enumerate(active), key=lambda i_f: (_RANK[i_f[1].severity], i_f[0]))
+    lines = [f"Top findings ({len(top)} of {len(active)} open, details below)"]
+    lines += [finding_line(f) for _, f in top]
     return lines
 
 
