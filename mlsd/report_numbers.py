@@ -108,7 +108,7 @@ def tier_lines(analysis: Analysis, required: float) -> list[str]:
     for load, t in tiers:
         cap = f"{t.replicas} × {t.qps_per_replica:,.0f} req/s" if t.qps_per_replica else "capacity unknown"
         if t.shards > 1:
-            cap += f" × {t.shards} shards"
+            cap += f" per shard ({t.shards} shards)"
         if t.queued:
             head = "saturated" if t.saturated or load >= 1 else f"util {load:.0%}"
         else:  # a managed (not queued) tier: its declared capacity, no queue behind the figure
