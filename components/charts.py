@@ -1,4 +1,4 @@
-"""The board's numbers as plotly charts (a Streamlit UI piece): latency, capacity, cost and readiness.
+"""The board's numbers as plotly charts (a Streamlit UI piece): latency, capacity, cost and checks passed.
 
 Figures are built by plain functions of the analysis (so tests can read them) and drawn by ``show_numbers``.
 Block labels are user text: plotly reads a few HTML tags in its text, so every label is HTML-escaped and shows
@@ -128,8 +128,8 @@ def cost_chart(design: Design, analysis: Analysis) -> go.Figure | None:
     return fig
 
 
-def readiness_radar(report: Report) -> go.Figure | None:
-    """Readiness 0-100 per checklist category (categories with no applicable rule are left out)."""
+def checks_radar(report: Report) -> go.Figure | None:
+    """Checks passed 0-100 per checklist category (categories with no applicable rule are left out)."""
     score = report.score()
     categories = score.get("categories")
     if not isinstance(categories, dict):
@@ -143,7 +143,7 @@ def readiness_radar(report: Report) -> go.Figure | None:
                                     line={"color": "#3949ab"}, hovertemplate="%{theta}: %{r}/100<extra></extra>"))
     fig.update_layout(polar={"radialaxis": {"range": [0, 100]}})
     overall = score.get("overall")
-    return _layout(fig, f"Readiness by checklist (overall {overall}/100: the weakest)", height=360)
+    return _layout(fig, f"Checks passed by checklist (overall {overall}/100)", height=360)
 
 
 def figures(design: Design, report: Report, analysis: Analysis) -> dict[str, go.Figure | None]:
@@ -153,12 +153,12 @@ def figures(design: Design, report: Report, analysis: Analysis) -> dict[str, go.
         out[f"path.{path.entry}"] = waterfall(design, path)
     out["headroom"] = headroom_chart(design, analysis)
     out["cost"] = cost_chart(design, analysis)
-    out["radar"] = readiness_radar(report)
+    out["radar"] = checks_radar(report)
     return out
 
 
 def show_numbers(design: Design, review: Review) -> None:
-    """Latency per request path, capacity headroom, cost and readiness; empty states say what is missing.
+    """Latency per request path, capacity headroom, cost and checks passed; empty states say what is missing.
 
     The figures are built once per design (``review.get``), so a rerun only sends them."""
     if not design.components:
@@ -195,7 +195,7 @@ def show_numbers(design: Design, review: Review) -> None:
             st.plotly_chart(fig, key="board.chart.cost")
     fig = figs["radar"]
     if fig is None:
-        st.caption("Readiness by checklist appears when at least three checklists apply to the design.")
+        st.caption("Checks passed by checklist appears when at least three checklists apply to the design.")
     else:
         st.plotly_chart(fig, key="board.chart.radar")
 

@@ -53,7 +53,7 @@ class Figures:
 
     findings: tuple[Finding, ...]
     counts: dict[str, int]  # unwaived findings by severity, plus "waived" and rule outcomes
-    readiness: int | None  # 0-100, the weakest checklist category; None when no rule applies
+    checks_passed: int | None  # 0-100, Report.score()["overall"]; None when no rule applies
     worst_p99_ms: float | None  # the slowest request path's p99 at peak (queueing model); None: no path
     sla_ms: float | None
     cost_per_month: float
@@ -71,7 +71,7 @@ def figures_of(design: Design) -> Figures:
     return Figures(
         findings=tuple(report.findings),
         counts=report.summary(),
-        readiness=overall if isinstance(overall, int) else None,
+        checks_passed=overall if isinstance(overall, int) else None,
         worst_p99_ms=max((p.p99_ms for p in analysis.paths if p.p99_ms is not None), default=None),
         sla_ms=design.requirements.sla_p99_ms,
         cost_per_month=analysis.cost_per_month,
@@ -139,12 +139,13 @@ def show_figures(design: Design, figures: Figures) -> None:
                    help="Blocks on request paths whose replicas do not carry the peak load with the headroom set.")
     counts = figures.counts
     cols[4].metric(
-        "Checklist readiness",
-        f"{figures.readiness}/100" if figures.readiness is not None else "—",
+        "Checks passed",
+        f"{figures.checks_passed}/100" if figures.checks_passed is not None else "—",
         delta=f"{plural(counts['error'], 'error')} · {plural(counts['warning'], 'warning')}",
         delta_color="inverse" if counts["error"] else "off",
         delta_arrow="off",
-        help="The weakest checklist category's share of passed rules (weighted by severity). "
+        help="The share of applicable checklist rules that pass, weighted by severity (error 3, warning 2, "
+        "info 1) and rounded down, so any open finding keeps it below 100. "
         f"{counts['info']} notes and {counts['waived']} accepted (waived) findings are not counted as problems.",
     )
 

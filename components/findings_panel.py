@@ -120,7 +120,7 @@ def show_findings(report: Report) -> None:
                      "info are suggestions. Accepted findings (waivers, with a reason) are counted apart.")
     overall = report.score().get("overall")
     if isinstance(overall, int) and design.components:
-        st.progress(overall / 100, text=f"Readiness {overall}/100 (the weakest checklist)")
+        st.progress(overall / 100, text=f"Checks passed {overall}/100 (weighted by severity)")
     if s["rules_error"]:
         st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")
     if not design.components:

@@ -14,7 +14,7 @@ from mlsd.store import DesignSummary, RevisionInfo, StoreError
 
 PAGE_SIZE = 20
 WIDTHS = [0.4, 1.2, 2.2, 0.8, 0.8, 1.0, 0.7, 3.8]
-HEADERS = ("#", "Saved (UTC)", "Message", "Author", "Errors", "Warnings", "Score", "")
+HEADERS = ("#", "Saved (UTC)", "Message", "Author", "Errors", "Warnings", "Checks passed", "")
 TABS = ("Revisions", "Compare", "Share")
 PICKER_SEARCH = "hist.pick_search"
 PICKER_SIZE = 12

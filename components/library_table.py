@@ -33,7 +33,7 @@ ORDERS: dict[str, Order] = {
     "Best match": "relevance",
     "Last updated": "updated",
     "Name": "name",
-    "Readiness score": "score",
+    "Most checks passed": "score",
     "Most errors": "errors",
 }
 PAGE_SIZES = (10, 25, 50, 100)
@@ -41,7 +41,7 @@ DEFAULT_PAGE_SIZE = 25
 HISTORY, SHARE, RENAME, DUPLICATE, TRASH = "History & diff", "Share…", "Rename…", "Duplicate", "Move to trash"
 ROW_ACTIONS = (HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
 WIDTHS = [2.7, 1.5, 1.2, 1.05, 0.75, 1.05, 0.8, 2.6]
-HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Score", "")
+HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Checks passed", "")
 TRASH_WIDTHS = [3.4, 1.4, 1.4, 0.9, 3.2]
 TRASH_HEADERS = ("Name", "Updated (UTC)", "Deleted (UTC)", "Revisions", "")
 

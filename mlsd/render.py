@@ -700,7 +700,7 @@ def _md_findings(report: Report) -> list[str]:
         "## Findings",
         "",
         f"**{summary['error']}** errors, **{summary['warning']}** warnings, **{summary['info']}** info, "
-        f"**{summary['waived']}** waived; readiness **{overall if overall is not None else 'n/a'}**/100 "
+        f"**{summary['waived']}** waived; checks passed **{overall if overall is not None else 'n/a'}**/100 "
         f"({summary['rules_passed']} rules passed, {summary['rules_failed']} failed, "
         f"{summary['rules_not_applicable']} not applicable, {summary['rules_error']} could not run).",
         "",
@@ -746,7 +746,9 @@ def _md_findings(report: Report) -> list[str]:
         out += [f"- {md_inline(w.rule)} ({_ids(w.components) or 'all blocks'}): {md_inline(w.reason)}"
                 for w in unused]
         out.append("")
-    out += ["## Readiness", ""]
+    out += ["## Checks passed", "",
+            "Severity-weighted share of the applicable checks that pass (error 3, warning 2, info 1; waived "
+            "findings pass), rounded down: any open finding keeps a score below 100.", ""]
     categories = cast(dict[str, int | None], score["categories"])
     out += _table(
         ("Checklist", "Score"),
@@ -754,7 +756,7 @@ def _md_findings(report: Report) -> list[str]:
          CHECKLISTS.items()),
         "lr",
     )
-    out.append(f"| **Overall (weakest)** | **{overall if overall is not None else 'n/a'}** |")
+    out.append(f"| **Overall** | **{overall if overall is not None else 'n/a'}** |")
     out.append("")
     return out
 
@@ -839,9 +841,9 @@ def _md_numbers(design: Design, analysis: Analysis) -> list[str]:
 
 
 def to_markdown(design: Design, report: Report | None = None, analysis: Analysis | None = None) -> str:
-    """A review report: requirements, diagram, blocks, findings, waivers, numbers, readiness and notes.
+    """A review report: requirements, diagram, blocks, findings, waivers, numbers, checks passed and notes.
 
-    Without ``report`` the findings, waivers and readiness sections are left out; without ``analysis`` the
+    Without ``report`` the findings, waivers and checks-passed sections are left out; without ``analysis`` the
     numbers are taken from the report's context when there is a report, else left out. User text is escaped
     (tables, HTML); the notes stay Markdown with raw HTML disabled.
     """

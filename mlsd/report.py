@@ -149,8 +149,13 @@ def _counts(summary: dict[str, int], color: bool) -> str:
 
 
 def validation_text(path: str, report: Report, color: bool = False) -> str:
-    """One design's findings for a person: by checklist category, waived ones apart, then a summary line."""
+    """One design's review for a person: the numbers first (score, paths' p99 vs the SLA, tightest tiers, cost,
+    top findings: ``mlsd.report_numbers``), then every finding by checklist category, waived ones apart, and
+    a counts line."""
+    from mlsd.report_numbers import numbers_summary  # the text path only: json and sarif never import it
+
     lines = [_paint(f"{_safe(path)}: {_safe(report.design.name)}", "heading", color)]
+    lines += numbers_summary(report)
     active = report.active
     for cat, label in CATEGORIES.items():
         mine = sorted((f for f in active if f.category == cat), key=lambda f: -_RANK[f.severity])
@@ -168,7 +173,7 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
         lines.append("  " + _paint("no findings", "ok", color))
     summary = report.summary()
     overall = report.score()["overall"]
-    score = f"readiness {overall}/100" if overall is not None else "readiness n/a (no rule applies)"
+    score = f"checks passed {overall}/100" if overall is not None else "checks passed n/a (no rule applies)"
     rules = (
         f"{summary['rules_passed']} rules passed, {summary['rules_failed']} failed, "
         f"{summary['rules_not_applicable']} not applicable"

@@ -50,7 +50,12 @@ class ConflictError(StoreError):
 
 @dataclass(frozen=True)
 class CheckSummary:
-    """The checklist result stored with each revision: unwaived counts by severity and the readiness score."""
+    """The checklist result stored with each revision: unwaived counts by severity and the checks-passed score.
+
+    ``score`` is ``Report.score()["overall"]`` when the revision was saved. Revisions saved before issue 18 hold
+    the old "readiness" figure (the weakest category's share) under the same column; they are read as they are
+    (revisions are append-only) and the next save stores the new figure.
+    """
 
     errors: int = 0
     warnings: int = 0

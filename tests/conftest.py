@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -58,4 +59,28 @@ def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-__all__ = ["DESIGNS", "FIXTURES", "ROOT", "design_of", "load_file", "load_json"]
+_WAIVE = re.compile(r"waiv\w*", re.I)
+_RULE_ID = re.compile(r"\b[A-Z]{2,4}-\d+\b")
+_NEGATED = re.compile(r"\b(no|not|without|needs? no|drops?|dropped|removed?)\W+(\w+\W+)?$", re.I)
+WAIVER_WINDOW = 160  # characters after a waiver word (and 60 before) in which its rule ids are named
+
+
+def stale_waiver_mentions(design: Design) -> list[str]:
+    """Rule ids the notes describe as waived ("Waiver. REL-2: ...", "LAT-5 is waived") with no waiver in the file.
+
+    A mention is a word starting with "waiv" and the rule ids near it in the same paragraph (up to
+    ``WAIVER_WINDOW`` characters after it, 60 before); "no waiver", "without a waiver", "drops the waiver" are
+    not mentions of a waiver the design has.
+    """
+    waived = {w.rule for w in design.waivers}
+    stale: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", design.notes):
+        for m in _WAIVE.finditer(paragraph):
+            if _NEGATED.search(paragraph[max(0, m.start() - 30):m.start()]):
+                continue
+            window = paragraph[max(0, m.start() - 60):m.end() + WAIVER_WINDOW]
+            stale += [r for r in _RULE_ID.findall(window) if r not in waived and r not in stale]
+    return stale
+
+
+__all__ = ["DESIGNS", "FIXTURES", "ROOT", "design_of", "load_file", "load_json", "stale_waiver_mentions"]

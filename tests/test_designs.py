@@ -12,6 +12,7 @@ import pytest
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.rules import Report, check
+from tests.conftest import design_of, stale_waiver_mentions
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
@@ -72,6 +73,27 @@ def overlapping(design: Design) -> list[tuple[str, str]]:
             if abs(b.position.y - a.position.y) < BOX_H:
                 pairs.append((a.id, b.id))
     return pairs
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_name)
+def test_notes_mention_only_waivers_the_file_has(path):
+    assert stale_waiver_mentions(_load(path)) == []
+
+
+def test_stale_waiver_notes_are_caught():
+    # the notes the ad-click and visual-search references carried after their waivers were dropped
+    ad = "**Monitoring.** Drift -> alert.\n\n**Waiver.** REL-2: the drawn logistic-regression fallback is not counted."
+    visual = ("**Waiver.** LAT-5 compares the re-ranker (100 items) with the query encoder (1 item): the encoder "
+              "embeds the\nquery, it is not a funnel stage.")
+    block = [{"id": "x", "kind": "cache"}]
+    assert stale_waiver_mentions(design_of(block, notes=ad)) == ["REL-2"]
+    assert stale_waiver_mentions(design_of(block, notes=visual)) == ["LAT-5"]
+    assert stale_waiver_mentions(design_of(block, notes="SEC-4 and SEC-7 are waived: faces are the purpose.")) == [
+        "SEC-4", "SEC-7"]
+    kept = [{"rule": "LAT-5", "reason": "the encoder embeds the query"}]
+    assert stale_waiver_mentions(design_of(block, notes=visual, waivers=kept)) == []
+    assert stale_waiver_mentions(design_of(block, notes="REL-2 passes without a waiver now.")) == []
+    assert stale_waiver_mentions(design_of(block, notes="REL-2 fires.\n\nNo waiver is needed.")) == []
 
 
 def test_there_are_at_least_four_designs():

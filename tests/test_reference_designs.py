@@ -14,6 +14,7 @@ from mlsd.model import Design
 from mlsd.practice.compare import compare
 from mlsd.practice.prompts import all_prompts
 from mlsd.rules import Report, check
+from tests.conftest import stale_waiver_mentions
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = {p.id: p for p in all_prompts()}
@@ -71,6 +72,12 @@ def test_reference_waivers_give_real_reasons_and_accept_findings(prompt_id):
     for waiver in report.design.waivers:
         assert len(waiver.reason.split()) >= MIN_WAIVER_WORDS, waiver.rule
         assert any(f.waived and f.rule == waiver.rule for f in report.findings), f"{waiver.rule} accepts nothing"
+
+
+@pytest.mark.parametrize("prompt_id", IDS)
+def test_reference_notes_mention_only_waivers_the_file_has(prompt_id):
+    """The notes (shown beside the reference in the Practice comparison) never describe a waiver it lacks."""
+    assert stale_waiver_mentions(_design(prompt_id)) == []
 
 
 @pytest.mark.parametrize("prompt_id", IDS)

@@ -380,7 +380,7 @@ def test_markdown_report_sections_and_escaped_user_text():
     report = check(design)
     text = to_markdown(design, report, report.context.analysis)
     for heading in ("# Evil", "## Requirements", "## Diagram", "## Blocks", "## Findings", "## Waivers",
-                    "## Numbers", "### Request paths", "### Capacity", "### Monthly cost", "## Readiness",
+                    "## Numbers", "### Request paths", "### Capacity", "### Monthly cost", "## Checks passed",
                     "## Notes"):
         assert re.search(rf"^{re.escape(heading)}", text, re.M), heading
     assert "<script" not in text and "<b>" not in text and "<i>" not in text

@@ -176,14 +176,14 @@ def test_text_groups_by_category_and_shows_waivers_apart(test_rules, small_desig
     assert code == 1
     assert text.startswith("designs/x.json: test design\n")
     assert "\x1b[" not in text  # not a terminal: no colours
-    lat = text.index("Latency SLA")
-    assert text.index("TST-1") > lat and "Ranker is an inference block" in text
+    lat = text.index("  Latency SLA\n")  # the findings in full, after the numbers summary
+    assert text.index("TST-1", lat) > lat and "Ranker is an inference block" in text
     waived = text.index("Waived (1)")
     assert text.index("TST-2") > waived and "gateway kept on purpose" in text[waived:]
     assert "fix: Remove the inference block." in text
     assert "blocks: inf" in text
     overall = check(design).score()["overall"]
-    assert re.search(rf"1 error, 0 warnings, 1 info, 1 waived; readiness {overall}/100", text)
+    assert re.search(rf"1 error, 0 warnings, 1 info, 1 waived; checks passed {overall}/100", text)
 
 
 def test_text_colours_only_on_a_terminal(test_rules, small_design):

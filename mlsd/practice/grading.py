@@ -8,7 +8,7 @@ caps it at weak, as an interviewer would not call an answer strong with a blocke
 Where evidence comes from:
 - **checklist rules** map to dimensions by category (``RULE_CATEGORY_DIMENSION``) with a few rules moved to
   the dimension they speak to (``RULE_DIMENSION``); a rule weighs its severity (error 3, warning 2, info 1,
-  as in the readiness score); it earns them when it passes or its findings are all waived; rules that do not
+  as in the checks-passed score); it earns them when it passes or its findings are all waived; rules that do not
   apply are left out (the block comparison catches what is missing altogether);
 - **key blocks**: each kind the prompt names weighs ``KEY_BLOCK_POINTS`` and each further kind of the
   reference ``REFERENCE_BLOCK_POINTS``; a missing kind with a stand-in that can do its job

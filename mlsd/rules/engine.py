@@ -1,4 +1,4 @@
-"""The checklist engine: rule registry, findings, results and the readiness score.
+"""The checklist engine: rule registry, findings, results and the "checks passed" score.
 
 A rule is a small pure function of a ``Context`` registered with ``@rule(id, category, severity, title, fix)``.
 It returns (or yields) ``Hit`` objects, one per problem found; nothing means passed; raising ``NotApplicable``
@@ -257,10 +257,23 @@ class Report:
         return out
 
     def score(self) -> dict[str, object]:
-        """Readiness 0-100 per category, and overall = the weakest category (as the ML Test Score does).
+        """Checks passed, 0-100: overall and per checklist category.
 
-        A category's score is the severity-weighted share of its applicable rules that pass (a rule whose
-        findings are all waived passes; a crashed rule fails). A category with no applicable rule has no score.
+        What it measures: the severity-weighted share of the *applicable* checks that pass,
+
+            score = floor(100 × Σ weight(passing rules) / Σ weight(applicable rules)),
+            weight = SEVERITY_WEIGHT[rule severity] (error 3, warning 2, info 1),
+
+        over all categories for ``overall`` and over one category's rules for ``categories[c]``. A rule passes
+        when it finds nothing or when all its findings are waived; a rule that finds something unwaived, or
+        crashes, fails; a rule that does not apply counts in neither sum. Rounding down means that any active
+        (unwaived) finding keeps the score below 100: 100 is "every applicable check passed", nothing else.
+        ``weakest`` names the category with the lowest score (the ML Test Score reads a system by its weakest
+        area; before issue 18 ``overall`` was that minimum, shown as "readiness"). With no applicable rule the
+        scores are None.
+
+        JSON key names (``overall``, ``categories``) are unchanged since the "readiness" days: the store's
+        ``score`` column and older JSON reports keep reading the same way.
         """
         earned: dict[str, int] = {c: 0 for c in CATEGORIES}
         possible: dict[str, int] = {c: 0 for c in CATEGORIES}
@@ -275,10 +288,13 @@ class Report:
             if ok:
                 earned[res.rule.category] += weight
         categories: dict[str, int | None] = {
-            c: (round(100 * earned[c] / possible[c]) if possible[c] else None) for c in CATEGORIES
+            c: (100 * earned[c] // possible[c] if possible[c] else None) for c in CATEGORIES
         }
-        scored = [v for v in categories.values() if v is not None]
-        return {"overall": min(scored) if scored else None, "categories": categories}
+        total_possible = sum(possible.values())
+        overall = 100 * sum(earned.values()) // total_possible if total_possible else None
+        scored = [(v, c) for c, v in categories.items() if v is not None]
+        weakest = min(scored)[1] if scored else None
+        return {"overall": overall, "categories": categories, "weakest": weakest}
 
 
 def check(design: Design, rules: Iterable[Rule] | None = None) -> Report:
