@@ -94,29 +94,33 @@ def _own(own: Props, name: str) -> float | None:
     return float(value)
 
 
-def batch_jobs(design: Design, parts: Parts) -> dict[str, BatchJob]:
-    """Every batch job of the design by block id, in design order."""
-    jobs = [v for v, (kind, own) in enumerate(zip(parts.kinds, parts.props, strict=True))
+def batch_jobs(design: Design, parts: Parts, index: dict[str, int] | None = None) -> dict[str, BatchJob]:
+    """Every batch job of the design by block id, in design order (``index``: block positions, when known)."""
+    kinds = parts.kinds
+    jobs = [v for v, (kind, own) in enumerate(zip(kinds, parts.props, strict=True))
             if kind in JOB_KINDS or "hours_per_run" in own or "items_per_run" in own]
     if not jobs:
         return {}
-    index = {b: v for v, b in enumerate(parts.ids)}
-    kinds = parts.kinds
-    wanted = {v for v in jobs} | {v for v, k in enumerate(kinds) if k in RELEASE_RELAYS}
+    if index is None:
+        index = {b: v for v, b in enumerate(parts.ids)}
+    wanted = {parts.ids[v] for v in jobs}
+    indexes: set[str] = set()
+    for b, k in zip(parts.ids, kinds, strict=True):
+        if k in RELEASE_RELAYS:
+            wanted.add(b)
+        elif k in INDEX_KINDS:
+            indexes.add(b)
     fed_by: dict[int, list[int]] = {}  # batch predecessors of jobs and relays
     writes_index: set[int] = set()
     for e in design.connections:
-        s, t = index[e.source], index[e.target]
-        if e.flow == "batch" and t in wanted:
-            fed_by.setdefault(t, []).append(s)
-        if e.flow in WRITE_FLOWS and kinds[t] in INDEX_KINDS:
-            writes_index.add(s)
+        t, flow = e.target, e.flow
+        if flow == "batch" and t in wanted:
+            fed_by.setdefault(index[t], []).append(index[e.source])
+        if t in indexes and flow in WRITE_FLOWS:
+            writes_index.add(index[e.source])
     releases = _releases(parts, fed_by, jobs)
     corpus = design.requirements.corpus_size
-    out: dict[str, BatchJob] = {}
-    for v in jobs:
-        out[parts.ids[v]] = _job(v, parts, releases.get(v), corpus if v in writes_index else None)
-    return out
+    return {parts.ids[v]: _job(v, parts, releases.get(v), corpus if v in writes_index else None) for v in jobs}
 
 
 def _job(v: int, parts: Parts, release: tuple[float, str] | None, corpus: float | None) -> BatchJob:

@@ -37,8 +37,7 @@ price may be a negotiated or reserved rate, or a share of an instance.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlsd.analysis.batch import HOURS_PER_MONTH, BatchJob
 from mlsd.analysis.paths import Parts
@@ -53,15 +52,18 @@ PEAK_TO_AVERAGE = 2.0
 COST_PROPS = frozenset({"replicas", "cost_per_hour", "storage_gb", "cost_per_gb_month", "shards", "gpu",
                         "cost_per_million_requests"})
 
+PRICED_PROPS = COST_PROPS - {"gpu"}  # a block setting only ``gpu`` costs what its kind costs on that hardware
+REQUEST_BILLED_KINDS = frozenset(k for k, entry in KINDS.items() if "cost_per_million_requests" in entry.props)
+
 Props = dict[str, PropValue]
 
 __all__ = ["HOURS_PER_MONTH", "PEAK_TO_AVERAGE", "SECONDS_PER_MONTH", "CostLine", "cost_at", "cost_lines",
            "cost_table", "line_dict", "per_thousand"]
 
 
-@dataclass(frozen=True)
-class CostLine:
-    """Monthly cost of one block: what is billed (hours, runs or requests), at which price, plus storage."""
+class CostLine(NamedTuple):
+    """Monthly cost of one block: what is billed (hours, runs or requests), at which price, plus storage.
+    (A named tuple: a 10,000-block design builds 10,000 of them, and a frozen dataclass is slower to build.)"""
 
     block: str
     compute_per_month: float
@@ -79,33 +81,35 @@ class CostLine:
         return self.compute_per_month + self.storage_per_month
 
 
-def _num(own: Props, defaults: Props, name: str, default: float = 0.0) -> float:
-    value = own[name] if name in own else defaults.get(name)
+def _num(value: PropValue | None, default: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return default
     return float(value)
 
 
-def _price(own: Props, defaults: Props) -> tuple[float, str]:
+def _price(props: Props, own: Props) -> tuple[float, str]:
     """The hourly price billed, and a note when it is the catalog's GPU price instead of a CPU default."""
-    price = _num(own, defaults, "cost_per_hour")
-    gpu = own.get("gpu", defaults.get("gpu")) is True
-    if gpu and "cost_per_hour" not in own and price < CHEAPEST_GPU.usd_per_hour:
+    price = _num(props.get("cost_per_hour"))
+    if props.get("gpu") is True and "cost_per_hour" not in own and price < CHEAPEST_GPU.usd_per_hour:
         return CHEAPEST_GPU.usd_per_hour, (f"gpu: priced as the cheapest GPU, {CHEAPEST_GPU.instance} "
                                            f"${CHEAPEST_GPU.usd_per_hour:,.3f}/h; declare cost_per_hour")
     return price, ""
 
 
 def _block_cost(block: str, own: Props, defaults: Props, job: BatchJob | None, rate: float) -> CostLine:
-    storage = _num(own, defaults, "storage_gb") * _num(own, defaults, "cost_per_gb_month")
-    per_million = _num(own, defaults, "cost_per_million_requests")
+    props = defaults | own if own else defaults  # own props over the kind's defaults
+    get = props.get
+    storage = _num(get("storage_gb")) * _num(get("cost_per_gb_month")) if "storage_gb" in props else 0.0
+    per_million = _num(get("cost_per_million_requests"))
     if per_million > 0:
         requests = rate / PEAK_TO_AVERAGE * SECONDS_PER_MONTH
         note = "" if rate > 0 else "no request reaches it at peak"
         return CostLine(block, per_million * requests / 1e6, storage, "requests", 0.0, 0, 0.0, requests,
                         per_million, note)
-    replicas = int(max(_num(own, defaults, "replicas", 1.0), 1.0) * max(_num(own, defaults, "shards", 1.0), 1.0))
-    price, note = _price(own, defaults)
+    replicas = max(_num(get("replicas"), 1.0), 1.0)
+    if "shards" in props:
+        replicas *= max(_num(get("shards"), 1.0), 1.0)
+    price, note = _price(props, own)
     billed, hours = "hours", HOURS_PER_MONTH
     if job is not None:
         run, runs = job.run_hours, job.runs_per_month
@@ -121,7 +125,7 @@ def _block_cost(block: str, own: Props, defaults: Props, job: BatchJob | None, r
         else:
             job_note = "billed 24/7: no schedule; declare freshness_minutes"
         note = f"{job_note}; {note}" if note else job_note
-    return CostLine(block, replicas * price * hours, storage, billed, hours, replicas, price, note=note)
+    return CostLine(block, replicas * price * hours, storage, billed, hours, int(replicas), price, note=note)
 
 
 def cost_lines(parts: Parts, jobs: Mapping[str, BatchJob] | None = None, rates: Sequence[float] | None = None
@@ -130,25 +134,21 @@ def cost_lines(parts: Parts, jobs: Mapping[str, BatchJob] | None = None, rates: 
     (``batch.batch_jobs``); ``rates``: requests/s reaching each block at peak, by position."""
     jobs = jobs or {}
     lines = []
-    by_kind: dict[str, CostLine] = {}
+    by_kind: dict[tuple[str, object], CostLine] = {}
     for v, (block, kind, own) in enumerate(zip(parts.ids, parts.kinds, parts.props, strict=True)):
         job = jobs.get(block)
-        rate = rates[v] if rates is not None else 0.0
-        if job is None and own.keys().isdisjoint(COST_PROPS) and "cost_per_million_requests" not in KINDS[kind].props:
-            found = by_kind.get(kind)  # costs what its kind costs: computed once per kind
+        if job is None and own.keys().isdisjoint(PRICED_PROPS) and kind not in REQUEST_BILLED_KINDS:
+            key = (kind, own.get("gpu"))  # costs what its kind costs (on its own hardware): once per kind
+            found = by_kind.get(key)
             if found is None:
-                found = by_kind[kind] = _block_cost(block, {}, KINDS[kind].props, None, 0.0)
-            line = found if found.block == block else _rename(found, block)
+                found = by_kind[key] = _block_cost(block, {"gpu": key[1]} if "gpu" in own else {},
+                                                   KINDS[kind].props, None, 0.0)
+            line = found if found[0] == block else CostLine(block, *found[1:])
         else:
-            line = _block_cost(block, own, KINDS[kind].props, job, rate)
-        if line.total:
+            line = _block_cost(block, own, KINDS[kind].props, job, rates[v] if rates is not None else 0.0)
+        if line.compute_per_month or line.storage_per_month:
             lines.append(line)
     return tuple(lines)
-
-
-def _rename(line: CostLine, block: str) -> CostLine:
-    return CostLine(block, line.compute_per_month, line.storage_per_month, line.billed, line.hours_per_month,
-                    line.replicas, line.price_per_hour, line.requests_per_month, line.price_per_million, line.note)
 
 
 def per_thousand(cost_per_month: float, peak_qps: float | None) -> float | None:

@@ -189,7 +189,7 @@ def analyze(design: Design, samples: int = 20_000, seed: int = 0) -> Analysis:
             peak_qps=peak_rates[entry],
             saturated=tuple(ids[v] for v in saturated),
         ))
-    jobs = batch_jobs(design, m.parts)
+    jobs = batch_jobs(design, m.parts, m.index)
     lines = cost_lines(m.parts, jobs, peak_rates)
     total = sum(line.total for line in lines)
     return Analysis(

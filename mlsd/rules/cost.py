@@ -7,10 +7,13 @@ Here "component" means a placed block of a design (``mlsd.model.Component``). Th
 
 from __future__ import annotations
 
+from mlsd.catalog import KINDS
 from mlsd.catalog.prices import CHEAPEST_GPU, describe
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.sla import name, names
+
+GPU_KINDS = frozenset(k for k, entry in KINDS.items() if entry.props.get("gpu") is True)
 
 
 @rule(
@@ -66,7 +69,11 @@ def gpu_priced(ctx: Context) -> list[Hit]:
     Source: AWS EC2 on-demand pricing (G4dn, G5, P4d, P5); AWS Well-Architected ML Lens, cost optimisation
     pillar (know the cost of the accelerators you choose).
     """
-    gpus = [c for c in ctx.design.components if c.prop("gpu") is True]
+    gpus = []
+    for c in ctx.design.components:
+        own = c.props.get("gpu")
+        if own is True or (own is None and c.kind in GPU_KINDS):
+            gpus.append(c)
     if not gpus:
         raise NotApplicable("no block runs on GPUs (gpu: true)")
     low = [c.id for c in gpus
