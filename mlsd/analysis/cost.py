@@ -141,8 +141,8 @@ def cost_lines(parts: Parts, jobs: Mapping[str, BatchJob] | None = None, rates: 
             key = (kind, own.get("gpu"))  # costs what its kind costs (on its own hardware): once per kind
             found = by_kind.get(key)
             if found is None:
-                found = by_kind[key] = _block_cost(block, {"gpu": key[1]} if "gpu" in own else {},
-                                                   KINDS[kind].props, None, 0.0)
+                gpu: Props = {"gpu": own["gpu"]} if "gpu" in own else {}
+                found = by_kind[key] = _block_cost(block, gpu, KINDS[kind].props, None, 0.0)
             line = found if found[0] == block else CostLine(block, *found[1:])
         else:
             line = _block_cost(block, own, KINDS[kind].props, job, rates[v] if rates is not None else 0.0)
