@@ -104,6 +104,7 @@ def validation_dict(path: str, report: Report) -> dict[str, Any]:
         "paths": analysis["paths"],
         "capacity": analysis["capacity"],
         "cost_per_month": analysis["cost_per_month"],
+        "cost": analysis["cost"],
         "cycles": analysis["cycles"],
     }
 

@@ -10,8 +10,9 @@ One model per module, each documented where it lives:
 - ``capacity``: replicas, utilisation and each tier as a queue at a load;
 - ``latency``: end-to-end latency by sampling the per-tier sojourn times along the call tree;
 - ``network``: the design as a network of queues at any load, and ``analyze`` (everything at peak);
-- ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``cost``: monthly cost,
-  budget, cost per 1,000 predictions; ``simulation``: a ciw discrete-event simulation of the same network;
+- ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``batch``: batch runs, their
+  hours and the window they must fit; ``cost``: monthly cost (hours, runs or requests), budget, cost per 1,000
+  predictions; ``simulation``: a ciw discrete-event simulation of the same network;
 - ``export``: the analysis as JSON-ready data.
 
 CONTRACT: ``analyze(design)`` never raises on a valid Design; no non-finite number reaches ``analysis_to_dict``.
@@ -20,6 +21,7 @@ CONTRACT: ``analyze(design)`` never raises on a valid Design; no non-finite numb
 import importlib
 import inspect
 
+from mlsd.analysis.batch import BatchJob
 from mlsd.analysis.capacity import TierCapacity
 from mlsd.analysis.cost import CostLine
 from mlsd.analysis.export import analysis_to_dict
@@ -29,7 +31,7 @@ from mlsd.analysis.paths import is_serving_entry
 
 # the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
 MODEL_MODULES = ("paths", "traffic", "service", "queueing", "distributions", "capacity", "latency", "ramp", "failures",
-                 "cost", "simulation")
+                 "batch", "cost", "simulation")
 
 
 def model_docs() -> list[tuple[str, str, str]]:
@@ -50,6 +52,7 @@ __all__ = [
     "MAX_SIM_VALUES",
     "MIN_SIM_SAMPLES",
     "Analysis",
+    "BatchJob",
     "CostLine",
     "LoadModel",
     "RequestPath",

@@ -6,6 +6,7 @@ import math
 from dataclasses import fields
 from typing import Any
 
+from mlsd.analysis.cost import line_dict
 from mlsd.analysis.network import Analysis
 
 
@@ -14,11 +15,11 @@ def finite(x: float | None) -> float | None:
     return x if x is None or math.isfinite(x) else None
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, float):
         return finite(value)
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -47,15 +48,22 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             }
             for p in analysis.paths
         ],
-        "capacity": [{f.name: _plain(getattr(t, f.name)) for f in fields(t)} for t in analysis.capacity.values()],
-        "cost": [
+        "capacity": [{f.name: plain(getattr(t, f.name)) for f in fields(t)} for t in analysis.capacity.values()],
+        "cost": [{k: plain(v) for k, v in line_dict(line).items()} for line in analysis.cost],
+        "batch": [
             {
-                "block": line.block,
-                "compute_per_month": finite(line.compute_per_month),
-                "storage_per_month": finite(line.storage_per_month),
-                "total": finite(line.total),
+                "block": job.block,
+                "workers": job.workers,
+                "items_per_run": finite(job.items_per_run),
+                "items_from": job.items_from,
+                "items_per_sec_per_replica": finite(job.items_per_sec_per_replica),
+                "hours_needed": finite(job.hours_needed),
+                "hours_per_run": finite(job.hours_declared),
+                "period_hours": finite(job.period_hours),
+                "period_from": job.period_from,
+                "workers_to_fit": job.workers_to_fit,
             }
-            for line in analysis.cost
+            for job in analysis.batch.values()
         ],
         "cost_per_month": finite(analysis.cost_per_month),
         "budget_per_month": analysis.budget_per_month,

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mlsd.analysis.batch import BatchJob, batch_jobs
 from mlsd.analysis.capacity import (
     TierCapacity,
     TierState,
@@ -130,6 +131,7 @@ class Analysis:
     sim_samples: int = 0  # samples per block drawn by the latency sampler (fewer on huge designs)
     budget_per_month: float | None = None
     cost_per_thousand: float | None = None  # USD per 1,000 predictions (peak over a peak-to-average of 2)
+    batch: dict[str, BatchJob] = field(default_factory=dict)  # the design's batch jobs: runs, hours, periods
     model: LoadModel | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -187,7 +189,8 @@ def analyze(design: Design, samples: int = 20_000, seed: int = 0) -> Analysis:
             peak_qps=peak_rates[entry],
             saturated=tuple(ids[v] for v in saturated),
         ))
-    lines = cost_lines(m.parts)
+    jobs = batch_jobs(design, m.parts, m.index)
+    lines = cost_lines(m.parts, jobs, peak_rates)
     total = sum(line.total for line in lines)
     return Analysis(
         paths=tuple(paths),
@@ -198,6 +201,7 @@ def analyze(design: Design, samples: int = 20_000, seed: int = 0) -> Analysis:
         sim_samples=m.sampler.samples,
         budget_per_month=design.requirements.budget_per_month,
         cost_per_thousand=per_thousand(total, design.requirements.peak_qps),
+        batch=jobs,
         model=m,
     )
 

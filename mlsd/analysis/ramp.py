@@ -118,7 +118,8 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
             replicas=tuple(st[v].replicas for st in states),
         ))
     by_id = {m.parts.ids[v]: s for v, s in enumerate(m.services) if s is not None}
-    costs = tuple(cost_at(analysis.cost, by_id, {g.ids[v]: st.replicas for v, st in step.items()}) for step in states)
+    costs = tuple(cost_at(analysis.cost, by_id, {g.ids[v]: st.replicas for v, st in step.items()}, load)
+                  for load, step in zip(loads, states, strict=True))
     return Ramp(loads=tuple(loads), paths=tuple(paths), tiers=tuple(tiers), cost_per_month=costs)
 
 

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from mlsd.analysis import Analysis, analyze
-from mlsd.analysis.export import finite
+from mlsd.analysis.cost import cost_table, line_dict
+from mlsd.analysis.export import finite, plain
 from mlsd.analysis.failures import Failure, what_if
 from mlsd.analysis.latency import MODEL_DESCRIPTION
 from mlsd.analysis.ramp import RAMP_LOADS, Ramp, ramp
@@ -32,6 +33,7 @@ DEFAULT_LOADS = "0.5,1,1.5,2,3"
 SIMULATION_BUDGET_S = 15.0
 MAX_LOAD = 100.0
 MODEL = MODEL_DESCRIPTION
+COST_LINES_SHOWN = 8  # cost lines the text report prints (the rest summed in one line)
 
 
 def parse_loads(text: str) -> tuple[float, ...]:
@@ -77,6 +79,8 @@ def analysis_data(design: Design, loads: tuple[float, ...], simulate: bool = Fal
             "at_loads": [finite(c) for c in at.cost_per_month],
             "biggest": [{"block": c.block, "title": titles.get(c.block, c.block), "per_month": finite(c.total)}
                         for c in sorted(a.cost, key=lambda c: -c.total)[:5]],
+            "lines": [{"title": titles.get(c.block, c.block), **{k: plain(v) for k, v in line_dict(c).items()}}
+                      for c in a.cost],
         },
         "kind_defaults": {t.block: list(t.kind_defaults) for t in a.capacity.values() if t.kind_defaults},
     }
@@ -232,7 +236,8 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
         line += f"; ${cost['per_thousand_predictions']:,.4f} per 1,000 predictions"
     out.write(line + "\n  at loads: " + ", ".join(f"{x:g}×: ${c:,.0f}" for x, c in zip(loads, cost["at_loads"],
                                                                                          strict=True)) + "\n")
-    out.write("  biggest: " + ", ".join(f"{c['title']} ${c['per_month']:,.0f}" for c in cost["biggest"]) + "\n")
+    names = {c["block"]: c["title"] for c in cost["lines"]}
+    out.write("".join(f"  {line}\n" for line in cost_table(cost["lines"], names, limit=COST_LINES_SHOWN)))
     if "simulation" in data:
         run = data["simulation"]
         state = "converged" if run["converged"] else "stopped by its time budget before every CI reached ±5%"

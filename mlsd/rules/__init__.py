@@ -25,6 +25,7 @@ RULE_MODULES = (
     "sla",
     "scalability",
     "cost",
+    "batch",
     "reliability",
     "privacy",
     "data",
