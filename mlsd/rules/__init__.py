@@ -29,6 +29,7 @@ RULE_MODULES = (
     "privacy",
     "data",
     "training",
+    "labels",
     "serving",
     "monitoring",
     "structure",
