@@ -49,7 +49,8 @@ def fraud(chargebacks: dict | None = None, train: dict | None = None, scoring: d
 
 def test_the_slowest_declared_delay_reaches_training_whichever_source_comes_first():
     design = fraud(chargebacks={"label_delay_hours": 2160},
-                   extra=[B("fast", "user_events", "Fast", label_delay_hours=1)], extra_edges=[("fast", "log", "stream")])
+                   extra=[B("fast", "user_events", "Fast", label_delay_hours=1)],
+                   extra_edges=[("fast", "log", "stream")])
     delays = label_delays(Context(design))
     assert (delays["train"].hours, delays["train"].source) == (2160, "cb")
     assert (delays["log"].hours, delays["log"].source) == (1, "fast")
