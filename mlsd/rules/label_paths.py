@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mlsd.catalog import KINDS
+from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.roles import DATA_PASS_KINDS, NON_REQUEST, memo, roles, walk
 
@@ -52,6 +54,20 @@ class LabelDelay:
     source: str
 
 
+def declaring(ctx: Context, prop: str) -> list[Component]:
+    """Blocks carrying ``prop``, their own or as their kind's default, in design order (cached per check).
+
+    Reads each block's own props dict once and looks a kind up only when the kind has a default for ``prop``:
+    cheaper than ``Component.prop`` on every block of a large design where almost none declares it.
+    """
+
+    def compute() -> list[Component]:
+        kinds = frozenset(k for k, entry in KINDS.items() if prop in entry.props)
+        return [c for c in ctx.design.components if prop in c.props or c.kind in kinds]
+
+    return memo(ctx, f"declaring:{prop}", compute)
+
+
 def label_delays(ctx: Context, natural_only: bool = False) -> dict[str, LabelDelay]:
     """``{block id: slowest declared label delay reaching it}`` along stream, batch and feedback connections,
     through data blocks, processing, privacy steps, logs and (unless ``natural_only``) labeling blocks.
@@ -68,7 +84,7 @@ def label_delays(ctx: Context, natural_only: bool = False) -> dict[str, LabelDel
 
 def _label_delays(ctx: Context, natural_only: bool) -> dict[str, LabelDelay]:
     declared = []
-    for c in ctx.design.components:
+    for c in declaring(ctx, "label_delay_hours"):
         hours = c.num("label_delay_hours", -1.0)
         if hours >= 0 and not (natural_only and c.kind == "labeling"):
             declared.append((hours, c.id))

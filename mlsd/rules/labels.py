@@ -12,6 +12,7 @@ import math
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.label_paths import (
+    declaring,
     label_delays,
     labeling_reach,
     minutes_text,
@@ -167,7 +168,7 @@ def censored_labels_holdout(ctx: Context) -> list[Hit]:
     letting a small random share of would-be blocks through to measure them (Stripe engineering blog,
     "A primer on machine learning for fraud detection").
     """
-    censoring = [c.id for c in ctx.design.components if c.flag("censors_labels")]
+    censoring = [c.id for c in declaring(ctx, "censors_labels") if c.flag("censors_labels")]
     if not censoring:
         raise NotApplicable("no block declares censors_labels (no kind censors by default)")
     r = roles(ctx)
