@@ -117,7 +117,8 @@ def natural_label_reach(ctx: Context) -> dict[str, str]:
     ``{block id: where the outcomes start}``."""
 
     def compute() -> dict[str, str]:
-        starts = [*roles(ctx).units, *(c.id for c in ctx.of_kind("client", "user_events"))]
+        # a set: ``walk`` takes it in design order, so the start a block is credited to is stable across runs
+        starts = set(roles(ctx).units) | {c.id for c in ctx.of_kind("client", "user_events")}
         return walk(ctx, starts, flows=NON_REQUEST, passable=NATURAL_PASS_KINDS)
 
     return memo(ctx, "natural_label_reach", compute)
