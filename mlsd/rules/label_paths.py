@@ -164,7 +164,8 @@ def deploy_time(ctx: Context, trainer: str) -> Term:
     models and serving blocks it deploys to; else the default for the slowest ``rollout`` among those blocks
     (``DEPLOY_MINUTES_BY_ROLLOUT``, its sources beside it)."""
     members = [trainer, *sorted(roles(ctx).deploys.get(trainer, ()))]
-    declared = [(ctx.blocks[b].num("deploy_minutes"), b) for b in members if "deploy_minutes" in ctx.blocks[b].props]
+    declared = [(ctx.blocks[b].num("deploy_minutes"), b) for b in members
+                if ctx.blocks[b].prop("deploy_minutes") is not None]
     if declared:
         minutes, block = max(declared, key=lambda pair: pair[0])
         return Term("deploy", minutes, f"declared on '{ctx.blocks[block].title}'")

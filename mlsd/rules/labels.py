@@ -60,7 +60,9 @@ def labels_mature(ctx: Context) -> list[Hit]:
 
     Known false positives: a pipeline that only fine-tunes on labels the joiner has already waited for should
     declare ``label_maturity_hours`` equal to the joiner's window; a trainer that reads no negatives (positives
-    only) can declare a maturity of 0 with a note.
+    only) can declare a maturity of 0 with a note. A delay is declared per source, so a source whose late labels
+    are not the ones this pipeline learns from (it reads only features from it) still counts: declare the delay
+    where the labels enter (the joiner or the label table) rather than on a shared event stream.
 
     Source: Huyen, Designing ML Systems ch. 4 (natural labels, feedback loop length); Chapelle, "Modeling
     Delayed Feedback in Display Advertising" (KDD 2014); Xu & Aminian ch. 8 (ad click: labels after the
