@@ -180,7 +180,7 @@ def test_roles_accept_both_modelings_of_a_served_model():
 
 JOB = {"alerts_on_failure": True}
 TRAIN = {"split": "time", "offline_metric": "NDCG@10", "online_metric": "watch time", "slice_eval": True,
-         "reproducible": True, "versioned": True, "alerts_on_failure": True}
+         "reproducible": True, "versioned": True, "alerts_on_failure": True, "label_maturity_hours": 1}
 
 
 def video_recommendations() -> Design:
@@ -193,7 +193,7 @@ def video_recommendations() -> Design:
          B("dnn", "dnn", "Ranker (DNN)", explores=True), B("pop", "heuristic_baseline", "Popular videos"),
          B("rerank", "reranker", "Diversity re-ranker"),
          B("ofs", "online_feature_store", "Online features", freshness_minutes=5),
-         B("events", "user_events", "Watch events"), B("mq", "message_queue", "Event stream"),
+         B("events", "user_events", "Watch events", label_delay_hours=1), B("mq", "message_queue", "Event stream"),
          B("sp", "stream_processor", "Streaming features", **JOB), B("lake", "data_lake", "Events lake"),
          B("dv", "data_validation", "Schema check", **JOB), B("fp", "feature_pipeline", "Feature pipeline", **JOB),
          B("offs", "offline_feature_store", "Offline features"), B("train", "training_pipeline", "Trainer", **TRAIN),
@@ -245,14 +245,15 @@ def card_fraud() -> Design:
 def ad_clicks() -> Design:
     """Models as artifacts (training -> model -> registry -> gate -> serving); drift retrains directly."""
     t = {**TRAIN, "offline_metric": "log loss", "online_metric": "CTR", "imbalance_strategy": "resampling",
-         "explores": True}
+         "explores": True, "label_maturity_hours": 0.083}
     return mk(
         [B("app", "client", "Publisher page"), B("lb", "load_balancer", "Load balancer"),
          B("cg", "candidate_generation", "Ad retrieval"), B("idx", "vector_index", "Ad index"),
          B("builder", "batch_etl", "Ad index builder", **JOB), B("ads", "relational_db", "Ad inventory"),
          B("rank", "online_inference", "CTR ranking", rollout="canary"), B("dnn", "dnn", "CTR model (DNN)"),
          B("lr", "logistic_regression", "CTR baseline (LR)"), B("ofs", "online_feature_store", "Online features"),
-         B("clicks", "user_events", "Impressions and clicks"), B("mq", "message_queue", "Click stream"),
+         B("clicks", "user_events", "Impressions and clicks", label_delay_hours=0.083),
+         B("mq", "message_queue", "Click stream"),
          B("sp", "stream_processor", "Click joiner", **JOB), B("lake", "data_lake", "Click lake"),
          B("offs", "offline_feature_store", "Offline features"), B("dv", "data_validation", "Data checks", **JOB),
          B("train", "training_pipeline", "Continual trainer", **t), B("tune", "hyperparameter_tuning", "Tuner"),
@@ -273,10 +274,11 @@ def ad_clicks() -> Design:
 
 def people_you_may_know() -> Design:
     """Batch only: nightly scoring into a key-value table the gateway reads."""
-    t = {**TRAIN, "offline_metric": "recall@20", "online_metric": "requests sent"}
+    t = {**TRAIN, "offline_metric": "recall@20", "online_metric": "requests sent", "label_maturity_hours": 168}
     return mk(
         [B("app", "client", "Mobile app"), B("gw", "api_gateway", "API gateway"), B("pymk", "kv_store", "PYMK table"),
-         B("events", "user_events", "Connection events"), B("graph", "transactional_db", "Social graph"),
+         B("events", "user_events", "Connection events", label_delay_hours=168),
+         B("graph", "transactional_db", "Social graph"),
          B("etl", "batch_etl", "Graph snapshot", versioned=True, **JOB), B("lake", "data_lake", "Graph lake"),
          B("dv", "data_validation", "Snapshot checks", **JOB), B("train", "training_pipeline", "PYMK trainer", **t),
          B("tune", "hyperparameter_tuning", "Tuner"), B("gbdt", "gbdt", "Link scorer (GBDT)"),
@@ -305,7 +307,7 @@ def news_feed() -> Design:
          B("msr", "multi_stage_ranker", "Feed ranker", rollout="canary", explores=True),
          B("base", "heuristic_baseline", "Reverse-chronological feed"),
          B("ofs", "online_feature_store", "Online features"),
-         B("posts", "user_events", "Posts and reactions"), B("mq", "message_queue", "Event bus"),
+         B("posts", "user_events", "Posts and reactions", label_delay_hours=1), B("mq", "message_queue", "Event bus"),
          B("sp", "stream_processor", "Engagement counters", **JOB), B("lake", "data_lake", "Event lake"),
          B("dv", "data_validation", "Data checks", **JOB), B("fp", "feature_pipeline", "Feature jobs", **JOB),
          B("offs", "offline_feature_store", "Offline features"), B("train", "training_pipeline", "Feed trainer", **t),

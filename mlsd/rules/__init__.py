@@ -30,6 +30,7 @@ RULE_MODULES = (
     "privacy",
     "data",
     "training",
+    "labels",
     "serving",
     "monitoring",
     "structure",

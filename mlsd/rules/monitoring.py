@@ -254,7 +254,9 @@ def recommender_explores(ctx: Context) -> list[Hit]:
     A recommender is a serving system (blocks joined by request connections) holding candidate generation,
     a multi-stage ranker or a re-ranker. It has a feedback loop when a training pipeline that deploys into
     it is reached by data from serving, clients or user events (as MON-4 defines it). Then some block of
-    the system, its training pipeline, or a model it deploys must declare ``explores``.
+    the system, its training pipeline, or a model it deploys must declare ``explores``. A recommender where one
+    of those blocks declares ``censors_labels`` is left to TRN-8 (decisions that censor their labels keep a
+    holdout), which asks the same question of serving more strictly: one cause, one finding.
 
     Why: users can only click what was shown, and click the top slots more; trained on that, the model
     reinforces its own past choices (popularity and position bias) and new items never get a chance.
@@ -276,7 +278,7 @@ def recommender_explores(ctx: Context) -> list[Hit]:
         raise NotApplicable("no candidate generation or ranking system")
     reach = feedback_reach(ctx)
     hits = []
-    looped = 0
+    looped = censored = 0
     for members in recommenders:
         ids = {c.id for c in members}
         trainers = [t for t in r.trainers if r.deploys[t] & ids]
@@ -285,6 +287,9 @@ def recommender_explores(ctx: Context) -> list[Hit]:
             continue
         looped += 1
         trained = [m for t in trainers for m in r.deploys[t] if ctx.blocks[m].kind in MODEL_KINDS]
+        if any(ctx.blocks[b].flag("censors_labels") for b in (*ids, *trained)):
+            censored += 1  # TRN-8 judges this loop
+            continue
         if any(ctx.blocks[b].flag("explores") for b in (*ids, *trainers, *trained)):
             continue
         shown = [c.id for c in members if c.kind in RECOMMENDER_KINDS or c.id in r.units]
@@ -296,6 +301,8 @@ def recommender_explores(ctx: Context) -> list[Hit]:
         ))
     if not looped:
         raise NotApplicable("recommendations do not feed back into training")
+    if censored == looped:
+        raise NotApplicable("every recommender feedback loop declares censors_labels: TRN-8 judges it")
     return hits
 
 
