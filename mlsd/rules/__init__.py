@@ -28,8 +28,10 @@ RULE_MODULES = (
     "reliability",
     "privacy",
     "data",
+    "lineage",
     "training",
     "serving",
+    "cold_start",
     "monitoring",
     "structure",
 )

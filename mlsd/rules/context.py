@@ -19,6 +19,7 @@ from mlsd.model import FLOWS, Component, Connection, Design, Requirements
 
 if TYPE_CHECKING:
     from mlsd.analysis import Analysis
+    from mlsd.analysis.lineage import Lineage
 
 
 NUMPY_GROUPING_FROM = 2_000  # connections from which ``Context.neighbours`` groups with numpy
@@ -209,3 +210,17 @@ class Context:
         from mlsd.analysis import analyze
 
         return analyze(self.design)
+
+    @cached_property
+    def lineage(self) -> Lineage:
+        """Writers, online reads and staleness of every block (``mlsd.analysis.lineage``; computed once)."""
+        from mlsd.analysis.lineage import lineage
+
+        return lineage(self.design)
+
+    @cached_property
+    def item_lineage(self) -> Lineage:
+        """The same, from sources of items only: which stores learn of a new item from its own data."""
+        from mlsd.analysis.lineage import lineage
+
+        return lineage(self.design, item_only=True)

@@ -1,0 +1,167 @@
+"""Lineage and freshness: who writes each store, whether the writes reach a source, and how stale a reader's data is.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+- A **store** is a block of the storage or features category that holds data (every storage kind, offline and
+  online feature stores, embedding stores; a feature pipeline is a job, not a store). It is **read online** when
+  an online block calls it by a ``request`` connection.
+- A **write** is a ``stream``, ``batch`` or ``feedback`` connection into a block. A ``request`` connection is a
+  read by its caller (the data flows back in the response), never a write: a service that updates a store draws
+  a stream connection to it (as the reference designs draw ``switch -stream-> txdb`` and the example draws
+  ``authoriser -stream-> txn_db``). Connections that carry no data are not writes: keys (``kms``), policies
+  (``access_control``), schedules (``orchestrator``), hyperparameters (``hyperparameter_tuning``) and monitoring
+  signals (every monitoring kind but ``logging``). A model reaching a job that computes data (processing kinds,
+  feature pipelines, ``batch_prediction``) from training, a registry, a gate or a model block is the job's
+  *transform*, not its data: an item-embedding job fed only by the registry reads no item.
+- A **source** is where data originates: a data source (user events, a transactional database, a third-party
+  API, sensor logs), a client, a labeling block (people), or an online serving block writing what its traffic
+  carries (a service updating counters on each request). An offline bulk store (data lake, warehouse, HDFS,
+  object storage) that nothing writes is taken as a source too: it stands for data the organisation already
+  has (the photo archive, last year's logs), as designs commonly draw it; online stores (key-value, relational,
+  vector indexes, feature and embedding stores) are derived views and must be written. Staleness is counted
+  from the moment the source has the data, so a source adds nothing.
+- A **hop** is a block on a write path that makes readers wait: a stream processor its window or latency, a
+  batch ETL, feature pipeline or batch prediction job its period (``freshness_minutes``; catalog defaults 1,
+  1,440, 60 and 1,440 min), a training pipeline that writes what is served (trained item embeddings) its
+  ``retrain_every_hours`` × 60. Queues, validation, privacy steps, logs, registries and stores add nothing
+  (a store-to-store connection without a job declares no period: put the period on a job block).
+- **Staleness** of a block is the smallest, over write paths from a source, of the slowest hop on that path
+  (a bottleneck path, computed from all sources at once by Dijkstra's algorithm with ``max`` in place of ``+``:
+  O((blocks + connections) log blocks), cycles such as log-and-wait loops are harmless). Two choices make it
+  a lower bound, so that a finding is certain when even it exceeds a target: (1) the *freshest* writer
+  counts, because a store filled by a stream and a nightly job serves its fresh part from the stream (the nightly
+  job carries slow-moving data by design, as in an online feature store with a daily materialisation); (2) a
+  path is as stale as its *slowest hop*, not the sum of its hops, because jobs chained in one schedule run back
+  to back (a nightly DAG of features then scoring is about a day old, not two). The slowest hop is named.
+- ``item_only`` runs the same computation from sources of items only: data sources but user events, clients
+  (an upload) and labeling; neither user events, nor serving logs, nor the traffic of serving blocks
+  (impressions) start or carry such a path. A store reached that way learns about a *new item* from the item's
+  own data (a catalogue, an upload), not from interactions with it, which is what a cold-start path needs.
+
+Source: Huyen, Designing ML Systems ch. 7 (batch vs streaming features, freshness); Kleppmann, Designing
+Data-Intensive Applications ch. 10-11 (derived data, batch and stream processing); Dijkstra (1959) for the
+bottleneck path (Pollack 1960, "The maximum capacity through a network").
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mlsd.catalog import KINDS
+from mlsd.model import Design
+
+STORE_KINDS = frozenset(
+    k for k, e in KINDS.items() if e.category == "storage"
+) | frozenset({"offline_feature_store", "online_feature_store", "embedding_store"})
+# blocks whose connections carry no data (keys, policies, schedules, hyperparameters, monitoring signals)
+CONTROL_KINDS = frozenset(
+    {"kms", "access_control", "orchestrator", "hyperparameter_tuning", "experiment_tracking"}
+) | frozenset(k for k, e in KINDS.items() if e.category == "monitoring" and k != "logging")
+# blocks that carry a trained model, not data, into a job that computes data
+MODEL_CARRIER_KINDS = frozenset(
+    k for k, e in KINDS.items() if e.category in ("training", "models")
+) - frozenset({"labeling"})
+DATA_JOB_KINDS = frozenset(
+    k for k, e in KINDS.items() if e.category == "processing"
+) | frozenset({"feature_pipeline", "batch_prediction"})
+# offline bulk stores that, when nothing writes them, stand for data the organisation already has
+BULK_KINDS = frozenset({"data_lake", "data_warehouse", "hdfs", "object_storage"})
+PERIODIC_KINDS = frozenset({"stream_processor", "batch_etl", "feature_pipeline", "batch_prediction"})
+ITEM_BLOCKED_KINDS = frozenset({"user_events", "logging"})  # interactions and impressions: not new items
+
+
+def is_source_kind(kind: str, item_only: bool = False) -> bool:
+    """Where data originates: data sources, clients, labeling, online serving blocks (their traffic); of items
+    only: data sources but user events, and clients (an upload), not the traffic of serving blocks."""
+    entry = KINDS[kind]
+    if item_only:
+        return (entry.category in ("data_sources", "clients") or kind == "labeling") and kind not in ITEM_BLOCKED_KINDS
+    return (entry.category in ("data_sources", "clients") or kind == "labeling"
+            or (entry.category == "serving" and entry.tier == "online"))
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How stale a block's data is at best: the slowest hop of its freshest write path, and that hop."""
+
+    minutes: float
+    slowest: str | None  # the block whose period or window sets ``minutes``; None when no hop delays it
+    origin: str  # the source the freshest path starts at
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Writers, online reads and staleness of a design's blocks (see the module docstring)."""
+
+    writers: dict[str, tuple[str, ...]]  # block -> blocks writing data into it, in connection order
+    online_reads: dict[str, tuple[str, ...]]  # store -> online blocks reading it by request, in connection order
+    fresh: dict[str, Freshness]  # blocks reached by a write path from a source
+    hops: dict[str, float]  # block -> minutes it delays what passes through it (only blocks that do)
+
+
+def hop_minutes(kind: str, props: Mapping[str, object], defaults: Mapping[str, object]) -> float:
+    """Minutes a block on a write path delays its data (0 for blocks that pass data straight on)."""
+    if kind in PERIODIC_KINDS:
+        name, scale = "freshness_minutes", 1.0
+    elif kind == "training_pipeline":
+        name, scale = "retrain_every_hours", 60.0
+    else:
+        return 0.0
+    value = props.get(name, defaults.get(name))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    return float(value) * scale
+
+
+def lineage(design: Design, item_only: bool = False) -> Lineage:
+    """Writers, online reads and staleness of every block (``item_only``: from sources of items only)."""
+    kind_of = {c.id: c.kind for c in design.components}
+    hops = {}
+    for c in design.components:
+        minutes = hop_minutes(c.kind, c.props, KINDS[c.kind].props)
+        if minutes > 0:
+            hops[c.id] = minutes
+    writers: dict[str, list[str]] = {}
+    written: dict[str, list[str]] = {}  # block -> blocks it writes
+    reads: dict[str, list[str]] = {}
+    for e in design.connections:
+        source, target = e.source, e.target
+        source_kind, target_kind = kind_of[source], kind_of[target]
+        if e.flow == "request":
+            if target_kind in STORE_KINDS and KINDS[source_kind].tier == "online":
+                reads.setdefault(target, []).append(source)
+            continue
+        if source_kind in CONTROL_KINDS or (source_kind in MODEL_CARRIER_KINDS and target_kind in DATA_JOB_KINDS):
+            continue
+        writers.setdefault(target, []).append(source)
+        written.setdefault(source, []).append(target)
+    blocked = ITEM_BLOCKED_KINDS if item_only else frozenset()
+    sources = [b for b, kind in kind_of.items()
+               if is_source_kind(kind, item_only) or (kind in BULK_KINDS and b not in writers)]
+    fresh = _bottleneck(sources, kind_of, written, hops, blocked)
+    return Lineage({b: tuple(w) for b, w in writers.items()}, {b: tuple(r) for b, r in reads.items()}, fresh, hops)
+
+
+def _bottleneck(sources: list[str], kind_of: dict[str, str], written: dict[str, list[str]],
+                hops: dict[str, float], blocked: frozenset[str]) -> dict[str, Freshness]:
+    """Dijkstra from every source at once, a path's cost being its slowest hop (sources and blocked kinds
+    excluded): each block's smallest cost, the hop that sets it and the source it starts at."""
+    fresh: dict[str, Freshness] = {}
+    heap: list[tuple[float, int, str, str | None, str]] = [(0.0, i, b, None, b) for i, b in enumerate(sources)]
+    order = len(heap)
+    while heap:
+        minutes, _, block, slowest, origin = heapq.heappop(heap)
+        if block in fresh:
+            continue
+        fresh[block] = Freshness(minutes, slowest, origin)
+        for nxt in written.get(block, ()):
+            if nxt in fresh or kind_of[nxt] in blocked:
+                continue
+            hop = hops.get(nxt, 0.0)
+            # on a tie the hop nearer the reader is named (the index rebuild, not the ETL before it)
+            cost, hop_block = (hop, nxt) if hop > 0 and hop >= minutes else (minutes, slowest)
+            order += 1
+            heapq.heappush(heap, (cost, order, nxt, hop_block, origin))
+    return fresh
