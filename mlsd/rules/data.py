@@ -284,7 +284,8 @@ def fresh_features_streamed(ctx: Context) -> list[Hit]:
         feeders = [ctx.blocks[w] for w in lin.writers.get(o, ())]
         if fresh is not None and fresh.slowest is not None:
             via = hop_phrase(ctx, fresh.slowest, lin.hops[fresh.slowest])
-            filled = f"its freshest write path runs through {via}, so it serves features at least {fresh.minutes:g} min old"
+            filled = (f"its freshest write path runs through {via}, so it serves features at least "
+                      f"{fresh.minutes:g} min old")
         elif feeders:
             filled = f"is filled by {names(ctx, (f.id for f in feeders))}, which no source reaches"
         else:
