@@ -46,8 +46,8 @@ bottleneck path (Pollack 1960, "The maximum capacity through a network").
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from mlsd.catalog import KINDS
 from mlsd.model import Design
@@ -82,8 +82,11 @@ def is_source_kind(kind: str, item_only: bool = False) -> bool:
             or (entry.category == "serving" and entry.tier == "online"))
 
 
-@dataclass(frozen=True)
-class Freshness:
+SOURCE_KINDS = frozenset(k for k in KINDS if is_source_kind(k))
+ITEM_SOURCE_KINDS = frozenset(k for k in KINDS if is_source_kind(k, item_only=True))
+
+
+class Freshness(NamedTuple):
     """How stale a block's data is at best: the slowest hop of its freshest write path, and that hop."""
 
     minutes: float
@@ -91,14 +94,48 @@ class Freshness:
     origin: str  # the source the freshest path starts at
 
 
-@dataclass(frozen=True)
-class Lineage:
-    """Writers, online reads and staleness of a design's blocks (see the module docstring)."""
+Neighbours = Mapping[str, Sequence[str]]  # block -> blocks at the other end of its connections of some flows
 
-    writers: dict[str, tuple[str, ...]]  # block -> blocks writing data into it, in connection order
-    online_reads: dict[str, tuple[str, ...]]  # store -> online blocks reading it by request, in connection order
-    fresh: dict[str, Freshness]  # blocks reached by a write path from a source
-    hops: dict[str, float]  # block -> minutes it delays what passes through it (only blocks that do)
+
+def is_write(source_kind: str, target_kind: str) -> bool:
+    """A non-request connection between these kinds carries data into its target (see the module docstring)."""
+    return source_kind not in CONTROL_KINDS and not (
+        source_kind in MODEL_CARRIER_KINDS and target_kind in DATA_JOB_KINDS)
+
+
+class Lineage:
+    """Writers, online reads and staleness of a design's blocks (see the module docstring).
+
+    Built on neighbour maps the caller may already have (``rules.Context.neighbours``): connections are not
+    copied into new per-block lists, which on a large design would mostly feed the garbage collector."""
+
+    def __init__(self, kind_of: Mapping[str, str], props_of: Callable[[str], Mapping[str, object]],
+                 written: Neighbours, writing: Neighbours, callers: Neighbours, item_only: bool = False) -> None:
+        self.kind_of = kind_of
+        self._written, self._writing = written, writing  # forward and backward along stream, batch, feedback
+        self.hops: dict[str, float] = {}  # block -> minutes it delays what passes through it (only those that do)
+        online = ONLINE_KINDS
+        reads: dict[str, tuple[str, ...]] = {}
+        for block, kind in kind_of.items():
+            if kind in HOP_KINDS:
+                minutes = hop_minutes(kind, props_of(block), KINDS[kind].props)
+                if minutes > 0:
+                    self.hops[block] = minutes
+            elif kind in STORE_KINDS:
+                readers = tuple(r for r in callers.get(block, ()) if kind_of[r] in online)
+                if readers:
+                    reads[block] = tuple(dict.fromkeys(readers))
+        self.online_reads = reads  # store -> online blocks reading it by request, in connection order
+        blocked = ITEM_BLOCKED_KINDS if item_only else frozenset()
+        source_kinds = ITEM_SOURCE_KINDS if item_only else SOURCE_KINDS
+        sources = [b for b, kind in kind_of.items()
+                   if kind in source_kinds or (kind in BULK_KINDS and not self.writers_of(b))]
+        self.fresh: dict[str, Freshness] = _bottleneck(sources, kind_of, written, self.hops, blocked)
+
+    def writers_of(self, block: str) -> tuple[str, ...]:
+        """Blocks writing data into ``block``, in connection order."""
+        kind_of, kind = self.kind_of, self.kind_of[block]
+        return tuple(dict.fromkeys(w for w in self._writing.get(block, ()) if is_write(kind_of[w], kind)))
 
 
 def hop_minutes(kind: str, props: Mapping[str, object], defaults: Mapping[str, object]) -> float:
@@ -115,53 +152,62 @@ def hop_minutes(kind: str, props: Mapping[str, object], defaults: Mapping[str, o
     return float(value) * scale
 
 
+HOP_KINDS = PERIODIC_KINDS | {"training_pipeline"}
+ONLINE_KINDS = frozenset(k for k, e in KINDS.items() if e.tier == "online")
+NON_REQUEST = frozenset({"stream", "batch", "feedback"})
+
+
 def lineage(design: Design, item_only: bool = False) -> Lineage:
-    """Writers, online reads and staleness of every block (``item_only``: from sources of items only)."""
-    kind_of = {c.id: c.kind for c in design.components}
-    hops = {}
-    for c in design.components:
-        minutes = hop_minutes(c.kind, c.props, KINDS[c.kind].props)
-        if minutes > 0:
-            hops[c.id] = minutes
-    writers: dict[str, list[str]] = {}
-    written: dict[str, list[str]] = {}  # block -> blocks it writes
-    reads: dict[str, list[str]] = {}
+    """Writers, online reads and staleness of every block of a design (``item_only``: from item sources only)."""
+    written: dict[str, list[str]] = {}
+    writing: dict[str, list[str]] = {}
+    callers: dict[str, list[str]] = {}
     for e in design.connections:
-        source, target = e.source, e.target
-        source_kind, target_kind = kind_of[source], kind_of[target]
-        if e.flow == "request":
-            if target_kind in STORE_KINDS and KINDS[source_kind].tier == "online":
-                reads.setdefault(target, []).append(source)
-            continue
-        if source_kind in CONTROL_KINDS or (source_kind in MODEL_CARRIER_KINDS and target_kind in DATA_JOB_KINDS):
-            continue
-        writers.setdefault(target, []).append(source)
-        written.setdefault(source, []).append(target)
-    blocked = ITEM_BLOCKED_KINDS if item_only else frozenset()
-    sources = [b for b, kind in kind_of.items()
-               if is_source_kind(kind, item_only) or (kind in BULK_KINDS and b not in writers)]
-    fresh = _bottleneck(sources, kind_of, written, hops, blocked)
-    return Lineage({b: tuple(w) for b, w in writers.items()}, {b: tuple(r) for b, r in reads.items()}, fresh, hops)
+        if e.flow in NON_REQUEST:
+            written.setdefault(e.source, []).append(e.target)
+            writing.setdefault(e.target, []).append(e.source)
+        else:
+            callers.setdefault(e.target, []).append(e.source)
+    props = {c.id: c.props for c in design.components}
+    return Lineage({c.id: c.kind for c in design.components}, props.__getitem__, written, writing, callers,
+                   item_only)
 
 
-def _bottleneck(sources: list[str], kind_of: dict[str, str], written: dict[str, list[str]],
-                hops: dict[str, float], blocked: frozenset[str]) -> dict[str, Freshness]:
+def _bottleneck(sources: list[str], kind_of: Mapping[str, str], written: Neighbours, hops: Mapping[str, float],
+                blocked: frozenset[str]) -> dict[str, Freshness]:
     """Dijkstra from every source at once, a path's cost being its slowest hop (sources and blocked kinds
-    excluded): each block's smallest cost, the hop that sets it and the source it starts at."""
+    excluded): each block's smallest cost, the hop that sets it and the source it starts at.
+
+    Most blocks add nothing, so the blocks of one cost are settled by a plain depth-first pass and only a block
+    whose hop raises the cost waits in the heap (one heap entry per such block, not per connection)."""
     fresh: dict[str, Freshness] = {}
-    heap: list[tuple[float, int, str, str | None, str]] = [(0.0, i, b, None, b) for i, b in enumerate(sources)]
-    order = len(heap)
-    while heap:
-        minutes, _, block, slowest, origin = heapq.heappop(heap)
-        if block in fresh:
-            continue
-        fresh[block] = Freshness(minutes, slowest, origin)
-        for nxt in written.get(block, ()):
-            if nxt in fresh or kind_of[nxt] in blocked:
+    heap: list[tuple[float, int, str, str]] = []
+    order = 0
+    cost = 0.0
+    stack: list[tuple[str, str | None, str]] = [(b, None, b) for b in reversed(sources)]
+    while True:
+        while stack:
+            block, slowest, origin = stack.pop()
+            if block in fresh:
                 continue
-            hop = hops.get(nxt, 0.0)
-            # on a tie the hop nearer the reader is named (the index rebuild, not the ETL before it)
-            cost, hop_block = (hop, nxt) if hop > 0 and hop >= minutes else (minutes, slowest)
-            order += 1
-            heapq.heappush(heap, (cost, order, nxt, hop_block, origin))
-    return fresh
+            fresh[block] = Freshness(cost, slowest, origin)
+            kind = kind_of[block]
+            for nxt in written.get(block, ()):
+                if nxt in fresh or kind_of[nxt] in blocked or not is_write(kind, kind_of[nxt]):
+                    continue
+                hop = hops.get(nxt, 0.0)
+                if hop > cost:
+                    order += 1
+                    heapq.heappush(heap, (hop, order, nxt, origin))
+                elif hop and hop == cost:  # on a tie the hop nearer the reader is named (the rebuild, not the ETL)
+                    stack.append((nxt, nxt, origin))
+                else:
+                    stack.append((nxt, slowest, origin))
+        while heap and heap[0][2] in fresh:
+            heapq.heappop(heap)
+        if not heap:
+            return fresh
+        cost = heap[0][0]
+        while heap and heap[0][0] == cost:
+            _, _, block, origin = heapq.heappop(heap)
+            stack.append((block, block, origin))

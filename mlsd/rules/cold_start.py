@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from mlsd.catalog import KINDS
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.lineage import unsourced
@@ -19,6 +20,7 @@ NOT_RECOMMENDER_WORDS = re.compile(r"search|\bads?\b|advert|autocomplete|complet
 PERSONAL_RETRIEVAL_KINDS = ("two_tower", "multi_stage_ranker")  # personalised retrieval and ranking
 NEW_ITEMS = frozenset({"new_items", "both"})
 NEW_USERS = frozenset({"new_users", "both"})
+DEFAULT_COLD_START = {k: e.props["cold_start"] for k, e in KINDS.items() if "cold_start" in e.props}
 
 
 def is_recommender(ctx: Context) -> bool:
@@ -82,15 +84,16 @@ def cold_start_served(ctx: Context) -> list[Hit]:
         raise NotApplicable("not a recommendation design (no recommender tag or name, no personalised retrieval "
                             "called online)")
     called = ctx.neighbours(False, REQUEST)
-    online = [c for c in ctx.design.components if called.get(c.id)]
-    if not online:
+    if not called:
         raise NotApplicable("nothing is called on a request path")
-    declared = {c.id: c.prop("cold_start") for c in online}
-    for_users = [b for b, v in declared.items() if v in NEW_USERS]
-    for_items = [b for b, v in declared.items() if v in NEW_ITEMS]
+    blocks, kind_of = ctx.blocks, ctx.kind_of
+    declared = [blocks[b].props.get("cold_start", DEFAULT_COLD_START.get(kind_of[b])) for b in called]
+    for_users = any(v in NEW_USERS for v in declared)
+    for_items = any(v in NEW_ITEMS for v in declared)
     candidates = _candidate_stores(ctx)
-    items_ok = bool(for_items) or any(s in ctx.item_lineage.fresh for s in candidates)
-    unwritten = [s for s in candidates if s in set(unsourced(ctx))]
+    items_ok = for_items or any(s in ctx.item_lineage.fresh for s in candidates)
+    reported = set(unsourced(ctx))
+    unwritten = [s for s in candidates if s in reported]
     missing = []
     if not items_ok and not unwritten:
         if candidates:
@@ -105,7 +108,7 @@ def cold_start_served(ctx: Context) -> list[Hit]:
     if not missing:
         return []
     retrieval = [c.id for c in ctx.of_kind("candidate_generation") if called.get(c.id)]
-    entry = retrieval or [c.id for c in online if c.kind in ("online_inference", "reranker")][:1]
+    entry = retrieval or [b for b in ctx.blocks if b in called and kind_of[b] in ("online_inference", "reranker")][:1]
     who = names(ctx, entry) if entry else "This recommender"
     return [Hit(f"{who} cannot serve " + "; nor ".join(missing) + ".", components=(*entry, *candidates[:3]))]
 

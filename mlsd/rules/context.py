@@ -214,13 +214,16 @@ class Context:
     @cached_property
     def lineage(self) -> Lineage:
         """Writers, online reads and staleness of every block (``mlsd.analysis.lineage``; computed once)."""
-        from mlsd.analysis.lineage import lineage
-
-        return lineage(self.design)
+        return self._lineage(item_only=False)
 
     @cached_property
     def item_lineage(self) -> Lineage:
         """The same, from sources of items only: which stores learn of a new item from its own data."""
-        from mlsd.analysis.lineage import lineage
+        return self._lineage(item_only=True)
 
-        return lineage(self.design, item_only=True)
+    def _lineage(self, item_only: bool) -> Lineage:
+        from mlsd.analysis.lineage import NON_REQUEST, Lineage
+
+        blocks = self.blocks
+        return Lineage(self.kind_of, lambda b: blocks[b].props, self.neighbours(True, NON_REQUEST),
+                       self.neighbours(False, NON_REQUEST), self.neighbours(False, frozenset({"request"})), item_only)

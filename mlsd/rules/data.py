@@ -281,7 +281,7 @@ def fresh_features_streamed(ctx: Context) -> list[Hit]:
         fresh = lin.fresh.get(o)
         if o in reported or (fresh is not None and fresh.minutes <= minutes):
             continue
-        feeders = [ctx.blocks[w] for w in lin.writers.get(o, ())]
+        feeders = [ctx.blocks[w] for w in lin.writers_of(o)]
         if fresh is not None and fresh.slowest is not None:
             via = hop_phrase(ctx, fresh.slowest, lin.hops[fresh.slowest])
             filled = (f"its freshest write path runs through {via}, so it serves features at least "

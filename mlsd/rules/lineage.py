@@ -21,6 +21,7 @@ FRESH_MINUTES = 60.0  # DAT-3 judges feature stores that must be fresher than th
 FRESH_FEATURE_KINDS = ("online_feature_store", "embedding_store", "kv_store")
 CANDIDATE_READER_KINDS = frozenset({"candidate_generation"})
 INF = float("inf")
+MAX_TRACE = 50  # blocks walked up an unwritten store's write chain to name where it stops
 
 
 def own_number(c: Component, name: str) -> float | None:
@@ -125,19 +126,21 @@ def store_has_writer(ctx: Context) -> list[Hit]:
         raise NotApplicable("no store or index is read on a request path")
     reported = unsourced(ctx)
     causes: dict[str, list[str]] = {}  # the block where the write chain stops -> the stores it leaves unsourced
+    ends_of: dict[str, list[str]] = {}
+    reported_set = set(reported)
     for store in reported:
-        ends = _dead_ends(ctx, store)
-        cause = next((e for e in ends if e in reported), ends[0] if ends else store)
+        ends = ends_of[store] = _dead_ends(ctx, store) if lin.writers_of(store) else []
+        cause = next((e for e in ends if e in reported_set), ends[0] if ends else store)
         causes.setdefault(cause, []).append(store)
     hits = []
     for cause, stores in causes.items():
         head = cause if cause in stores else stores[0]
         readers = lin.online_reads[head]
-        writers = lin.writers.get(head, ())
+        writers = lin.writers_of(head)
         if not writers:
             what = "nothing writes it (no stream or batch connection brings data into it)"
         else:
-            ends = _dead_ends(ctx, head)
+            ends = ends_of[head]
             stops = "; ".join(_dead_end_phrase(ctx, b) for b in ends[:3]) or "its write chain only loops back"
             what = f"its writer {names(ctx, writers)} reaches no data source ({stops})"
         others = [s for s in stores if s != head]
@@ -152,17 +155,21 @@ def store_has_writer(ctx: Context) -> list[Hit]:
 
 
 def _dead_ends(ctx: Context, store: str) -> list[str]:
-    """Blocks up the write chain of an unsourced store that nothing writes, nearest first."""
-    writers = ctx.lineage.writers
+    """Blocks up the write chain of an unsourced store that nothing writes, nearest first (the walk stops after
+    ``MAX_TRACE`` blocks, so that tracing every unwritten store of a large design stays linear)."""
+    writers_of = ctx.lineage.writers_of
     seen = {store}
     queue = [store]
     ends = []
-    for node in queue:
-        for w in writers.get(node, ()):
+    i = 0
+    while i < len(queue) and i < MAX_TRACE:
+        node = queue[i]
+        i += 1
+        for w in writers_of(node):
             if w in seen:
                 continue
             seen.add(w)
-            if writers.get(w):
+            if writers_of(w):
                 queue.append(w)
             else:
                 ends.append(w)
