@@ -85,11 +85,12 @@ def test_cycles_such_as_log_and_wait_loops_terminate():
     assert lineage(mk(blocks, edges)).fresh["ofs"].minutes == 5.0
 
 
-def test_an_unwritten_bulk_store_stands_for_existing_data_but_an_online_store_does_not():
+def test_an_unwritten_store_of_records_stands_for_existing_data_but_a_derived_view_does_not():
     blocks = [B("lake", "data_lake"), B("kv", "kv_store"), B("fp", "feature_pipeline"),
               B("ofs", "online_feature_store")]
     lin = lineage(mk(blocks, [("lake", "fp", "batch"), ("fp", "ofs", "batch"), ("kv", "fp", "batch")]))
     assert "lake" in lin.fresh and "kv" not in lin.fresh and "ofs" in lin.fresh
+    assert "db" in lineage(mk([B("db", "relational_db")], [])).fresh  # the product's own records
 
 
 def test_items_only_skips_user_events_and_serving_logs():

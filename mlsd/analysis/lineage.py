@@ -15,10 +15,11 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
   *transform*, not its data: an item-embedding job fed only by the registry reads no item.
 - A **source** is where data originates: a data source (user events, a transactional database, a third-party
   API, sensor logs), a client, a labeling block (people), or an online serving block writing what its traffic
-  carries (a service updating counters on each request). An offline bulk store (data lake, warehouse, HDFS,
-  object storage) that nothing writes is taken as a source too: it stands for data the organisation already
-  has (the photo archive, last year's logs), as designs commonly draw it; online stores (key-value, relational,
-  vector indexes, feature and embedding stores) are derived views and must be written. Staleness is counted
+  carries (a service updating counters on each request). A store of records that nothing writes is taken as a
+  source too: an offline bulk store (data lake, warehouse, HDFS, object storage) stands for data the
+  organisation already has (the photo archive, last year's logs), and a relational database for the product's
+  own records (an ad inventory, a listings table), as designs commonly draw them; key-value stores, vector
+  indexes, feature and embedding stores are derived views, and must be written. Staleness is counted
   from the moment the source has the data, so a source adds nothing.
 - A **hop** is a block on a write path that makes readers wait: a stream processor its window or latency, a
   batch ETL, feature pipeline or batch prediction job its period (``freshness_minutes``; catalog defaults 1,
@@ -66,8 +67,9 @@ MODEL_CARRIER_KINDS = frozenset(
 DATA_JOB_KINDS = frozenset(
     k for k, e in KINDS.items() if e.category == "processing"
 ) | frozenset({"feature_pipeline", "batch_prediction"})
-# offline bulk stores that, when nothing writes them, stand for data the organisation already has
-BULK_KINDS = frozenset({"data_lake", "data_warehouse", "hdfs", "object_storage"})
+# stores that, when nothing writes them, stand for records the organisation already has: offline bulk stores and
+# the relational database (the catalog's OLTP store for metadata and transactional lookups)
+RECORD_KINDS = frozenset({"data_lake", "data_warehouse", "hdfs", "object_storage", "relational_db"})
 PERIODIC_KINDS = frozenset({"stream_processor", "batch_etl", "feature_pipeline", "batch_prediction"})
 ITEM_BLOCKED_KINDS = frozenset({"user_events", "logging"})  # interactions and impressions: not new items
 
@@ -129,7 +131,7 @@ class Lineage:
         blocked = ITEM_BLOCKED_KINDS if item_only else frozenset()
         source_kinds = ITEM_SOURCE_KINDS if item_only else SOURCE_KINDS
         sources = [b for b, kind in kind_of.items()
-                   if kind in source_kinds or (kind in BULK_KINDS and not self.writers_of(b))]
+                   if kind in source_kinds or (kind in RECORD_KINDS and not self.writers_of(b))]
         self.fresh: dict[str, Freshness] = _bottleneck(sources, kind_of, written, self.hops, blocked)
 
     def writers_of(self, block: str) -> tuple[str, ...]:

@@ -110,9 +110,11 @@ def store_has_writer(ctx: Context) -> list[Hit]:
     images. Where the data comes from, and how fast, is the first question a reviewer asks of such a store.
 
     Not flagged: data sources read online (a transactional database the product writes, a third-party API) are
-    sources of record, not stores; a model registry is not a store; caches fill themselves from what they front.
-    A store that is the product's own database of record drawn as a storage kind trips the rule: draw its writer
-    or use the transactional_db kind. Error: the design cannot say what a request path reads.
+    sources of record, not stores; so are a relational database and an offline bulk store (lake, warehouse,
+    object storage) that nothing writes (the product's records, the organisation's archive); a model registry is
+    not a store; caches fill themselves from what they front. A key-value store, vector index, feature or
+    embedding store is a derived view: when it is in fact the product's database of record, draw its writer or
+    use the transactional_db kind. Error: the design cannot say what a request path reads.
 
     Fix: draw the write path (post creation -> stream -> inbox; campaign and spend events -> stream -> ad index
     and budgets; catalogue or uploads -> embedding job -> index).
