@@ -165,8 +165,10 @@ def test_dat2_not_applicable_without_training_data():
 def online_store(freshness_req: float | None, pipeline_minutes: float, **store_props: object) -> Design:
     req = {} if freshness_req is None else {"freshness_minutes": freshness_req}
     return mk([APP, RANK, B("ofs", "online_feature_store", "Online", **store_props),
-               B("fp", "feature_pipeline", "Feature job", freshness_minutes=pipeline_minutes)],
-              [("app", "rank", "request"), ("rank", "ofs", "request"), ("fp", "ofs", "batch")], requirements=req)
+               B("fp", "feature_pipeline", "Feature job", freshness_minutes=pipeline_minutes),
+               B("lake", "data_lake", "Lake")],
+              [("app", "rank", "request"), ("rank", "ofs", "request"), ("lake", "fp", "batch"), ("fp", "ofs", "batch")],
+              requirements=req)
 
 
 def test_dat3_not_applicable_without_a_fresh_need():
@@ -182,6 +184,26 @@ def test_dat3_store_own_freshness_overrides_the_requirement():
     (finding,) = run("DAT-3", online_store(240, 60, freshness_minutes=10)).findings
     assert "at most 10 min fresh (its freshness_minutes)" in finding.message
     assert "'Feature job' (every 60 min)" in finding.message
+
+
+def test_dat3_leaves_a_store_no_source_reaches_to_dat7():
+    design = mk([APP, RANK, B("ofs", "online_feature_store", "Online"),
+                 B("fp", "feature_pipeline", "Feature job", freshness_minutes=1440)],
+                [("app", "rank", "request"), ("rank", "ofs", "request"), ("fp", "ofs", "batch")],
+                requirements={"freshness_minutes": 5})
+    assert run("DAT-3", design).status == "passed"
+    assert run("DAT-7", design).status == "failed"
+
+
+def test_dat3_judges_the_freshest_write_path_not_every_writer():
+    blocks = [APP, RANK, B("ofs", "online_feature_store", "Online"), B("lake", "data_lake", "Lake"),
+              B("fp", "feature_pipeline", "Daily job", freshness_minutes=1440), B("ev", "user_events", "Events"),
+              B("sp", "stream_processor", "Flink", freshness_minutes=2)]
+    daily = [("app", "rank", "request"), ("rank", "ofs", "request"), ("lake", "fp", "batch"), ("fp", "ofs", "batch")]
+    (finding,) = run("DAT-3", mk(blocks, daily, requirements={"freshness_minutes": 5})).findings
+    assert "'Daily job' (every 1,440 min)" in finding.message
+    streamed = [*daily, ("ev", "sp", "stream"), ("sp", "ofs", "stream")]  # a 2-minute stream beside the daily job
+    assert run("DAT-3", mk(blocks, streamed, requirements={"freshness_minutes": 5})).status == "passed"
 
 
 # ------------------------------------------------------------------------------------------- DAT-4

@@ -184,7 +184,8 @@ TRAIN = {"split": "time", "offline_metric": "NDCG@10", "online_metric": "watch t
 
 
 def video_recommendations() -> Design:
-    """Orchestrating service behind an A/B router; models both on the request path and as artifacts."""
+    """Orchestrating service behind an A/B router; models both on the request path and as artifacts; a daily
+    ANN index beside a fresh-uploads retriever."""
     return mk(
         [B("app", "client", "Mobile app"), B("gw", "api_gateway", "API gateway"),
          B("ab", "ab_testing", "Experiment router"), B("cg", "candidate_generation", "Candidate generation"),
@@ -200,8 +201,11 @@ def video_recommendations() -> Design:
          B("tune", "hyperparameter_tuning", "Tuner"), B("reg", "model_registry", "Model registry"),
          B("gate", "validation_gate", "Validation gate"), B("log", "logging", "Impression log"),
          B("dash", "metrics_dashboard", "Serving dashboard"), B("drift", "drift_detector", "Drift detector"),
-         B("alert", "alerting", "On-call"), B("orch", "orchestrator", "Scheduler", **JOB)],
+         B("alert", "alerting", "On-call"), B("orch", "orchestrator", "Scheduler", **JOB),
+         B("fresh", "candidate_generation", "Fresh uploads", cold_start="new_items"),
+         B("recent", "kv_store", "Recent uploads by topic"), B("videos", "transactional_db", "Video catalogue")],
         [("app", "gw", "request"), ("gw", "ab", "request"), ("ab", "cg", "request"), ("ab", "rank", "request"),
+         ("cg", "fresh", "request"), ("fresh", "recent", "request"), ("videos", "recent", "stream"),
          ("cg", "ann", "request"), ("rank", "dnn", "request"), ("rank", "ofs", "request"),
          ("rank", "rerank", "request"), ("rank", "pop", "request"), ("app", "events", "stream"),
          ("events", "mq", "stream"), ("mq", "sp", "stream"), ("sp", "ofs", "stream"), ("mq", "lake", "batch"),
@@ -243,13 +247,15 @@ def card_fraud() -> Design:
 
 
 def ad_clicks() -> Design:
-    """Models as artifacts (training -> model -> registry -> gate -> serving); drift retrains directly."""
+    """Models as artifacts (training -> model -> registry -> gate -> serving); drift retrains directly; new ads
+    reach the index within the 5-minute freshness."""
     t = {**TRAIN, "offline_metric": "log loss", "online_metric": "CTR", "imbalance_strategy": "resampling",
          "explores": True, "label_maturity_hours": 0.083}
     return mk(
         [B("app", "client", "Publisher page"), B("lb", "load_balancer", "Load balancer"),
          B("cg", "candidate_generation", "Ad retrieval"), B("idx", "vector_index", "Ad index"),
-         B("builder", "batch_etl", "Ad index builder", **JOB), B("ads", "relational_db", "Ad inventory"),
+         B("builder", "batch_etl", "Ad index builder (5-min micro-batches)", freshness_minutes=5, **JOB),
+         B("ads", "relational_db", "Ad inventory"),
          B("rank", "online_inference", "CTR ranking", rollout="canary"), B("dnn", "dnn", "CTR model (DNN)"),
          B("lr", "logistic_regression", "CTR baseline (LR)"), B("ofs", "online_feature_store", "Online features"),
          B("clicks", "user_events", "Impressions and clicks", label_delay_hours=0.083),
@@ -298,7 +304,7 @@ def people_you_may_know() -> Design:
 
 def news_feed() -> Design:
     """Gate beside the registry; ranker model called by retrieval; monitoring through a queue; offline store
-    materialised into the online one."""
+    materialised into the online one; the app writes follow edges into the graph store."""
     t = {**TRAIN, "offline_metric": "NDCG@10", "online_metric": "time spent"}
     return mk(
         [B("app", "client", "Mobile app"), B("lb", "load_balancer", "Load balancer"),
@@ -318,7 +324,8 @@ def news_feed() -> Design:
         [("app", "lb", "request"), ("lb", "gw", "request"), ("gw", "cg", "request"), ("cg", "graph", "request"),
          ("cg", "msr", "request"), ("msr", "ofs", "request"), ("msr", "base", "request"), ("app", "posts", "stream"),
          ("posts", "mq", "stream"), ("mq", "sp", "stream"), ("sp", "ofs", "stream"), ("mq", "lake", "batch"),
-         ("lake", "dv", "batch"), ("dv", "fp", "batch"), ("fp", "offs", "batch"), ("offs", "ofs", "batch"),
+         ("app", "graph", "stream"), ("lake", "dv", "batch"), ("dv", "fp", "batch"), ("fp", "offs", "batch"),
+         ("offs", "ofs", "batch"),
          ("offs", "train", "batch"), ("tune", "train", "batch"), ("train", "gate", "batch"), ("gate", "reg", "batch"),
          ("reg", "msr", "batch"), ("cg", "smq", "stream"), ("msr", "smq", "stream"), ("smq", "log", "stream"),
          ("log", "lake", "feedback"), ("log", "drift", "stream"), ("drift", "alert", "stream"),

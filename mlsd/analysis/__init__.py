@@ -13,6 +13,8 @@ One model per module, each documented where it lives:
 - ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``batch``: batch runs, their
   hours and the window they must fit; ``cost``: monthly cost (hours, runs or requests), budget, cost per 1,000
   predictions; ``simulation``: a ciw discrete-event simulation of the same network;
+- ``lineage``: who writes each store read online, and how stale its data is along the write path (DAT-3/7/8,
+  SRV-5);
 - ``export``: the analysis as JSON-ready data.
 
 CONTRACT: ``analyze(design)`` never raises on a valid Design; no non-finite number reaches ``analysis_to_dict``.
@@ -31,7 +33,7 @@ from mlsd.analysis.paths import is_serving_entry
 
 # the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
 MODEL_MODULES = ("paths", "traffic", "service", "queueing", "distributions", "capacity", "latency", "ramp", "failures",
-                 "batch", "cost", "simulation")
+                 "batch", "cost", "simulation", "lineage")
 
 
 def model_docs() -> list[tuple[str, str, str]]:

@@ -12,6 +12,7 @@ KINDS = [
         shape="ellipse",
         props={
             "supervised": False,
+            "cold_start": "new_users",  # popular/chronological answers need no history of the user
             "params_millions": 0,
             "ms_per_item": 0.0001,
             "p50_ms": 0.5,

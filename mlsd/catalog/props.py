@@ -170,7 +170,8 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     ),
     PropSpec(
         "cold_start", E, "", "Which newcomers this block serves without any history of theirs: new items "
-        "(content-based or fresh-upload retrieval), new users (popular or onboarding answers), or both.",
+        "(content-based or fresh-upload retrieval), new users (popular or onboarding answers), or both. "
+        "heuristic_baseline declares new_users by default; other kinds count when they declare it (SRV-5).",
         choices=("none", "new_items", "new_users", "both"),
     ),
     # labels and model staleness

@@ -70,6 +70,8 @@ RULE_DIMENSION: dict[str, DimensionId] = {
     "DAT-1": "features",  # training/serving skew
     "DAT-3": "features",  # fresh features from a stream
     "DAT-5": "features",  # point-in-time joins
+    "DAT-8": "features",  # what readers see is as fresh as required
+    "SRV-5": "model",  # cold start: candidate sources for new items and new users
     "TRN-2": "framing",  # imbalance and a metric that is not accuracy
     "TRN-4": "framing",  # offline and online metrics declared
     "SEC-8": "serving",  # an authenticated gateway in front of inference

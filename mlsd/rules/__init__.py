@@ -29,9 +29,11 @@ RULE_MODULES = (
     "reliability",
     "privacy",
     "data",
+    "lineage",
     "training",
     "labels",
     "serving",
+    "cold_start",
     "monitoring",
     "structure",
 )

@@ -19,6 +19,7 @@ from mlsd.model import FLOWS, Component, Connection, Design, Requirements
 
 if TYPE_CHECKING:
     from mlsd.analysis import Analysis
+    from mlsd.analysis.lineage import Lineage
 
 
 NUMPY_GROUPING_FROM = 2_000  # connections from which ``Context.neighbours`` groups with numpy
@@ -209,3 +210,20 @@ class Context:
         from mlsd.analysis import analyze
 
         return analyze(self.design)
+
+    @cached_property
+    def lineage(self) -> Lineage:
+        """Writers, online reads and staleness of every block (``mlsd.analysis.lineage``; computed once)."""
+        return self._lineage(item_only=False)
+
+    @cached_property
+    def item_lineage(self) -> Lineage:
+        """The same, from sources of items only: which stores learn of a new item from its own data."""
+        return self._lineage(item_only=True)
+
+    def _lineage(self, item_only: bool) -> Lineage:
+        from mlsd.analysis.lineage import NON_REQUEST, Lineage
+
+        blocks = self.blocks
+        return Lineage(self.kind_of, lambda b: blocks[b].props, self.neighbours(True, NON_REQUEST),
+                       self.neighbours(False, NON_REQUEST), self.neighbours(False, frozenset({"request"})), item_only)

@@ -7,6 +7,7 @@ import re
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.lineage import fresh_feature_needs, hop_phrase, unsourced
 from mlsd.rules.roles import (
     DATA_KINDS,
     DATA_PASS_KINDS,
@@ -29,7 +30,6 @@ PRIVACY_KINDS = kinds_in_categories("privacy")
 # blocks feature data passes through between where it is computed and where it is read
 FEATURE_PASS = STORE_KINDS | PROCESSING_KINDS | PRIVACY_KINDS
 UPSTREAM_PASS = FEATURE_PASS | kinds_in_categories("data_sources")
-FRESH_MINUTES = 60.0
 PASS_THROUGH_KINDS = PRIVACY_KINDS | {"data_validation"}  # steps that check or mask data but compute nothing
 LABEL_WORD = re.compile(r"\blabel", re.IGNORECASE)
 
@@ -251,9 +251,17 @@ def fresh_features_streamed(ctx: Context) -> list[Hit]:
 
     Freshness needed: an online feature store's own ``freshness_minutes`` when set, else the design's
     ``requirements.freshness_minutes``; an embedding or key-value store only when it sets its own. When that
-    is at most 60 minutes, the store must be reached by stream source (user events, sensor logs, a
-    transactional DB's change stream, a queue) -> stream processor -> store, or be filled by a feature
-    pipeline / batch job whose own ``freshness_minutes`` is no larger than what the store needs.
+    is at most 60 minutes, the store's staleness along its freshest write path (``Context.lineage``, see
+    ``mlsd.analysis.lineage``: the slowest hop of the path, a stream processor's window or a batch job's period)
+    must be within it: a stream source (user events, sensor logs, a transactional DB's change stream, a queue)
+    -> stream processor -> store path does it, or a feature pipeline / batch job whose own ``freshness_minutes``
+    is no larger than what the store needs.
+
+    One cause, one finding: a store read online that no write path from a source reaches is DAT-7's finding
+    ("every store read online has a writer"), not this rule's; the other stores read online (indexes, item and
+    post stores, caches) are judged by DAT-8 ("what readers see is as fresh as required"), which leaves these
+    fast-feature stores to this rule. (Before DAT-7 and DAT-8, this rule passed any store reached by a stream
+    processor and judged only the batch jobs writing the store directly; it now reads the computed staleness.)
 
     Why: dynamic features (clicks in the last 5 minutes, a card's spend in the last hour) are the ones that
     carry the most signal for ads, fraud and feeds; a nightly job serves them a day stale.
@@ -263,40 +271,28 @@ def fresh_features_streamed(ctx: Context) -> list[Hit]:
     Source: Huyen, Designing ML Systems ch. 7-8 (streaming features, continual learning); Xu & Aminian ch. 7
     (ad click prediction: 5-minute delays hurt).
     """
-    required = ctx.requirements.freshness_minutes
-    need: dict[str, tuple[float, str]] = {}
-    for store in ctx.of_kind("online_feature_store", "embedding_store", "kv_store"):
-        own = store.props.get("freshness_minutes")
-        if isinstance(own, int | float) and not isinstance(own, bool):
-            need[store.id] = (float(own), "its freshness_minutes")
-        elif store.kind == "online_feature_store" and required is not None:
-            need[store.id] = (required, "requirements.freshness_minutes")
-    need = {k: v for k, v in need.items() if v[0] <= FRESH_MINUTES}
+    need = fresh_feature_needs(ctx)
     if not need:
         raise NotApplicable("no online store must be fresher than 60 minutes")
-    sources = [c.id for c in ctx.design.components
-               if ctx.category(c.id) == "data_sources" or c.kind == "message_queue"]
-    from_sources = walk(ctx, sources, passable=DATA_PASS_KINDS)
-    processors = [b for b in from_sources if ctx.blocks[b].kind == "stream_processor"]
-    streamed = set(walk(ctx, processors, passable=DATA_PASS_KINDS))
+    lin = ctx.lineage
+    reported = set(unsourced(ctx))  # DAT-7's
     hits = []
     for o, (minutes, why) in need.items():
-        if o in streamed:
+        fresh = lin.fresh.get(o)
+        if o in reported or (fresh is not None and fresh.minutes <= minutes):
             continue
-        feeders = [ctx.blocks[e.source] for e in ctx.in_edges.get(o, ()) if e.flow != "request"]
-        batch = [f for f in feeders if f.kind in ("feature_pipeline", "batch_etl")]
-        if any(f.num("freshness_minutes", float("inf")) <= minutes for f in batch):
-            continue
-        if batch:
-            filled = "is filled only by " + ", ".join(
-                f"{quoted(f)} (every {f.num('freshness_minutes', float('nan')):g} min)" for f in batch[:3])
+        feeders = [ctx.blocks[w] for w in lin.writers_of(o)]
+        if fresh is not None and fresh.slowest is not None:
+            via = hop_phrase(ctx, fresh.slowest, lin.hops[fresh.slowest])
+            filled = (f"its freshest write path runs through {via}, so it serves features at least "
+                      f"{fresh.minutes:g} min old")
         elif feeders:
-            filled = f"is filled by {names(ctx, (f.id for f in feeders))}"
+            filled = f"is filled by {names(ctx, (f.id for f in feeders))}, which no source reaches"
         else:
             filled = "has nothing filling it"
         hits.append(Hit(
             f"{quoted(ctx.blocks[o])} must be at most {minutes:g} min fresh ({why}) but {filled}; no stream "
-            "source -> stream processor path reaches it.",
+            "source -> stream processor path reaches it in time.",
             components=(o, *(f.id for f in feeders[:5])),
         ))
     return hits

@@ -58,9 +58,10 @@ def quoted(c: Component) -> str:
 
 def names(ctx: Context, ids: Iterable[str], limit: int = 3) -> str:
     """'A', 'B' and 'C' / 'A', 'B', 'C' and 4 more: block labels for a message, in the order given."""
-    shown = [quoted(ctx.blocks[i]) for i in dict.fromkeys(ids)]
-    if len(shown) > limit:
-        return ", ".join(shown[:limit]) + f" and {len(shown) - limit} more"
+    unique = list(dict.fromkeys(ids))
+    if len(unique) > limit:  # quote only the blocks shown (a store read by hundreds of blocks is named often)
+        return ", ".join(quoted(ctx.blocks[i]) for i in unique[:limit]) + f" and {len(unique) - limit} more"
+    shown = [quoted(ctx.blocks[i]) for i in unique]
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " and " + shown[-1]
