@@ -2,11 +2,13 @@
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
-An entry block of the request graph (``paths``) that is not a client and receives a ``stream`` connection, or
-any connection from a ``message_queue``, is an **asynchronous consumer**: nobody waits on its answer, so its
-path is judged against its lag target (``max_lag_minutes``, LAT-6), not the request SLA, and it takes no share
-of the user peak. (Connections that deploy a model or feed back labels, ``batch`` and ``feedback`` flows from
-other blocks, do not make an entry asynchronous.)
+An online model or serving block (not a cache, CDN, load balancer or gateway) that no request connection calls and that
+receives a ``stream`` connection, or any connection from a ``message_queue``, is an **asynchronous consumer**:
+an entry of the request graph (``paths``) even when it calls nothing, whose answer nobody waits on. Its path is
+judged against its lag target (``max_lag_minutes``, LAT-6), not the request SLA, and it takes no share of the
+user peak. (Connections that deploy a model or feed back labels, ``batch`` and ``feedback`` flows from other
+blocks, do not make a block a consumer; nor does a stream into a store or a cache, which is written, not read
+from.)
 
 Its arrival rate is what its queue receives, walked up the non-request connections that feed it:
 - a feeder with request load (a service on a serving path publishing what it handles) sends one message per
@@ -26,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mlsd.analysis.cost import PEAK_TO_AVERAGE
-from mlsd.analysis.paths import Graph, Parts, is_serving_entry
+from mlsd.analysis.paths import Graph, Parts
 from mlsd.analysis.traffic import block_rates
 from mlsd.catalog import KINDS
 from mlsd.model import Design
@@ -34,22 +36,29 @@ from mlsd.model import Design
 QUEUE_KINDS = frozenset({"message_queue"})
 SECONDS_PER_DAY = 86_400.0
 STOP_CATEGORIES = frozenset({"data_sources"})  # the walk up a queue's feeders ends at a source
+CONSUMER_CATEGORIES = frozenset({"models", "serving"})  # blocks that can consume a queue as a serving tier
+NOT_CONSUMER_KINDS = frozenset({"cache", "cdn", "load_balancer", "api_gateway"})  # warmed or fed, not consumers
 
 
-def async_entries(design: Design, parts: Parts, g: Graph) -> frozenset[int]:
-    """The entries (by position) that are asynchronous consumers (see the module docstring)."""
-    if not g.entries:
-        return frozenset()
-    candidates = {e for e in g.entries if parts.kinds[e] != "client" and is_serving_entry(design.components[e])}
-    if not candidates:
-        return frozenset()
+def async_entries(design: Design, parts: Parts) -> frozenset[int]:
+    """The blocks (by position) that are asynchronous consumers: model and serving blocks (caches, CDNs, load
+    balancers and gateways aside) that no request connection calls and that receive a ``stream`` connection or
+    any connection from a queue. They are entries of the request graph even when they call nothing."""
     index = {b: i for i, b in enumerate(parts.ids)}
-    found = set()
+    called = set()
+    fed = set()
     for e in design.connections:
         t = index[e.target]
-        if t in candidates and (e.flow == "stream" or parts.kinds[index[e.source]] in QUEUE_KINDS):
-            found.add(t)
-    return frozenset(found)
+        if e.flow == "request":
+            called.add(t)
+        elif e.flow == "stream" or parts.kinds[index[e.source]] in QUEUE_KINDS:
+            fed.add(t)
+    return frozenset(v for v in fed - called if _consumer(parts.kinds[v]))
+
+
+def _consumer(kind: str) -> bool:
+    k = KINDS[kind]
+    return k.tier == "online" and k.category in CONSUMER_CATEGORIES and kind not in NOT_CONSUMER_KINDS
 
 
 def _feeders(design: Design, parts: Parts) -> list[list[int]]:

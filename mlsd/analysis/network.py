@@ -64,9 +64,9 @@ class LoadModel:
     def __init__(self, design: Design, samples: int = 20_000, seed: int = 0) -> None:
         self.design = design
         self.parts = parts = Parts.of(design)
-        self.graph = g = request_graph(design, parts)
+        self.asynchronous = async_entries(design, parts)
+        self.graph = g = request_graph(design, parts, self.asynchronous)
         self.services: list[Service | None] = services(parts.kinds, parts.props, g.reach_post)
-        self.asynchronous = async_entries(design, parts, g)
         self.entry_rates = entry_rates(design, parts, g, self.asynchronous)
         self.queued = queued_services(self.services)
         self.hit = [s.hit_rate if s is not None else 0.0 for s in self.services]

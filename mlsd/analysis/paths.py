@@ -22,6 +22,7 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -115,12 +116,15 @@ def _request_adjacency(design: Design, index: dict[str, int]) -> _Adjacency:
     return _Adjacency(first, slot_target, slot_conn, called, fallbacks)
 
 
-def request_graph(design: Design, parts: Parts) -> Graph:
+def request_graph(design: Design, parts: Parts, consumers: Collection[int] = ()) -> Graph:
+    """The request graph; ``consumers`` (asynchronous consumers, see ``entries``) are entries even when they call
+    nothing."""
     ids, kinds = parts.ids, parts.kinds
     n = len(ids)
     adj = _request_adjacency(design, {b: i for i, b in enumerate(ids)})
     first, slot_target = adj.first, adj.target
-    entries = [i for i in range(n) if first[i] < first[i + 1] and (kinds[i] == "client" or not adj.called[i])]
+    entries = [i for i in range(n) if (first[i] < first[i + 1] and (kinds[i] == "client" or not adj.called[i]))
+               or i in consumers]
 
     color = bytearray(n)  # 0 unseen, 1 on the walk's stack, 2 done
     pos = [0] * n  # position on the stack while colour is 1
