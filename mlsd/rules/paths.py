@@ -212,6 +212,16 @@ def deadline_budgets(ctx: Context) -> dict[str, tuple[float, str]]:
     return {g.ids[v]: (b, g.ids[by] if by >= 0 else "") for v, (b, by) in budget.items()}
 
 
+def _budget_source(ctx: Context, by: str) -> str:
+    """Where a hop's budget comes from, for messages."""
+    if not by:
+        return "the SLA"
+    own = ctx.analysis.capacity.get(by)
+    if ctx.blocks[by].kind in UNBOUNDED_TIMEOUT_KINDS:
+        return "the SLA" if own is None or not own.light_p99_ms else f"the SLA less {name(ctx, by)}'s own p99"
+    return f"what {name(ctx, by)} leaves after its own p99"
+
+
 @rule(
     "LAT-8", "sla", "warning", "Each hop's timeout fits the SLA budget left to it",
     "Set each timeout_ms within its budget: the first hop's at most the SLA, each callee's at most its caller's "
@@ -260,7 +270,7 @@ def timeouts_fit_budget(ctx: Context) -> list[Hit]:
             c = ctx.blocks[b]
             budget, by = budgets[b]
             default = " (its kind's default)" if "timeout_ms" not in c.props else ""
-            why = "the SLA" if not by else f"what {name(ctx, by)} leaves after its own p99"
+            why = _budget_source(ctx, by)
             parts.append(f"{name(ctx, b)} waits up to {ms(c.num('timeout_ms'))}{default} against {ms(budget)} ({why})")
         hits.append(Hit(
             f"On the path from {name(ctx, entry)} ({ms(sla)} SLA), timeouts outlast the request: "
