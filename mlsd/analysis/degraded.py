@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlsd.analysis.network import LoadModel
+from mlsd.analysis.paths import Parts
 from mlsd.analysis.service import SERVICE_PROPS, Service, service_of
 from mlsd.catalog import KINDS
 
@@ -82,8 +83,9 @@ def subtree_ms(m: LoadModel, v: int, t99: Sequence[float]) -> float:
     return memo[v]
 
 
-def _timeout(m: LoadModel, v: int) -> float:
-    own, defaults = m.parts.props[v], KINDS[m.parts.kinds[v]].props
+def timeout_ms(parts: Parts, v: int) -> float:
+    """The block's timeout_ms (own, else its kind's), infinite when it sets none."""
+    own, defaults = parts.props[v], KINDS[parts.kinds[v]].props
     value = own.get("timeout_ms", defaults.get("timeout_ms"))
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
         return float(value)
@@ -115,7 +117,7 @@ def degraded_calls(m: LoadModel, entries: Sequence[int], trees: dict[int, set[in
             continue
         answer = max(subtree_ms(m, b, t99) for b in targets)
         fallback = max(targets, key=lambda b: subtree_ms(m, b, t99))
-        limit = _timeout(m, source)
+        limit = timeout_ms(m.parts, source)
         # the source and its callers, children first
         above = sorted((v for v in _ancestors(m, source) if v in post_index), key=post_index.__getitem__)
         for failed in dict.fromkeys(kids):

@@ -44,16 +44,19 @@ def async_entries(design: Design, parts: Parts) -> frozenset[int]:
     """The blocks (by position) that are asynchronous consumers: model and serving blocks (caches, CDNs, load
     balancers and gateways aside) that no request connection calls and that receive a ``stream`` connection or
     any connection from a queue. They are entries of the request graph even when they call nothing."""
-    index = {b: i for i, b in enumerate(parts.ids)}
-    called = set()
-    fed = set()
+    queues = {parts.ids[i] for i, k in enumerate(parts.kinds) if k in QUEUE_KINDS}
+    called: set[str] = set()
+    fed: set[str] = set()
     for e in design.connections:
-        t = index[e.target]
-        if e.flow == "request":
-            called.add(t)
-        elif e.flow == "stream" or parts.kinds[index[e.source]] in QUEUE_KINDS:
-            fed.add(t)
-    return frozenset(v for v in fed - called if _consumer(parts.kinds[v]))
+        flow = e.flow
+        if flow == "request":
+            called.add(e.target)
+        elif flow == "stream" or e.source in queues:
+            fed.add(e.target)
+    fed -= called
+    if not fed:
+        return frozenset()
+    return frozenset(i for i, b in enumerate(parts.ids) if b in fed and _consumer(parts.kinds[i]))
 
 
 def _consumer(kind: str) -> bool:

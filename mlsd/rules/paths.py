@@ -10,8 +10,9 @@ Serving paths, synchronous and asynchronous, are those of ``mlsd.rules.sla``; th
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from mlsd.analysis.degraded import Degraded, degraded_calls
+from mlsd.analysis.degraded import Degraded, degraded_calls, timeout_ms
 from mlsd.analysis.network import RequestPath
 from mlsd.catalog import KINDS
 from mlsd.rules.context import Context
@@ -184,32 +185,48 @@ def entries_declare_share(ctx: Context) -> list[Hit]:
     return hits
 
 
-def deadline_budgets(ctx: Context) -> dict[str, tuple[float, str]]:
-    """The time each block on a synchronous serving path may wait for its callees: block id -> (budget ms, the
-    block that sets it, "" for the SLA). A path's entry gets the SLA; a callee gets its caller's deadline (the
-    caller's timeout_ms when it sets one below its own budget, else that budget) less the caller's own declared
-    p99, the smallest over its callers. Empty without an SLA or a load model."""
+@dataclass(frozen=True)
+class Budget:
+    """The time a block on a synchronous serving path may wait for its callees."""
+
+    ms: float
+    set_by: str  # the caller whose deadline less own p99 sets it ("" for the SLA at a path's entry)
+    entry: str  # the entry of the path the budget comes from
+    timeout_ms: float  # the block's own timeout (infinite when it sets none)
+
+
+def deadline_budgets(ctx: Context) -> dict[str, Budget]:
+    """Budgets of the blocks on synchronous serving paths that call other blocks. A path's entry gets the SLA; a
+    callee gets its caller's deadline (the caller's timeout_ms when it sets one below its own budget, else that
+    budget) less the caller's own declared p99, the smallest over its callers. Empty without an SLA or a load
+    model."""
     sla = ctx.requirements.sla_p99_ms
     model = ctx.analysis.model
     if sla is None or model is None:
         return {}
-    g = model.graph
-    entries = {model.index[p.entry] for p in sync_paths(ctx)}
-    budget: dict[int, tuple[float, int]] = {e: (sla, -1) for e in entries}
+    g, parts, services = model.graph, model.parts, model.services
+    budget: dict[int, tuple[float, int, int]] = {}  # block -> (ms, set by, entry)
+    for p in sync_paths(ctx):
+        e = model.index[p.entry]
+        budget[e] = (sla, -1, e)
+    out: dict[str, Budget] = {}
+    ids = g.ids
     for v in reversed(g.reach_post):  # parents before children
-        if v not in budget:
+        found = budget.get(v)
+        kids = g.kids[v]
+        if found is None or not kids:
             continue
-        c = ctx.blocks[g.ids[v]]
-        own = model.services[v]
-        deadline = budget[v][0]
-        timeout = c.num("timeout_ms")
-        if timeout > 0 and c.kind not in UNBOUNDED_TIMEOUT_KINDS:
-            deadline = min(deadline, timeout)
+        deadline, by, entry = found
+        timeout = timeout_ms(parts, v)
+        out[ids[v]] = Budget(deadline, ids[by] if by >= 0 else "", ids[entry], timeout)
+        if timeout < deadline and parts.kinds[v] not in UNBOUNDED_TIMEOUT_KINDS:
+            deadline = timeout
+        own = services[v]
         left = deadline - (own.declared_p99_ms if own is not None else 0.0)
-        for w in g.kids[v]:
+        for w in kids:
             if w not in budget or left < budget[w][0]:
-                budget[w] = (left, v)
-    return {g.ids[v]: (b, g.ids[by] if by >= 0 else "") for v, (b, by) in budget.items()}
+                budget[w] = (left, v, entry)
+    return out
 
 
 def _budget_source(ctx: Context, by: str) -> str:
@@ -250,31 +267,25 @@ def timeouts_fit_budget(ctx: Context) -> list[Hit]:
     if not sync_paths(ctx):
         raise NotApplicable("no synchronous request path starts at a client or an online serving block")
     budgets = deadline_budgets(ctx)
-    timed = [b for b in budgets if ctx.blocks[b].kind not in UNBOUNDED_TIMEOUT_KINDS
-             and ctx.blocks[b].num("timeout_ms") > 0]
+    timed = {b: x for b, x in budgets.items() if x.timeout_ms < math.inf
+             and ctx.blocks[b].kind not in UNBOUNDED_TIMEOUT_KINDS}
     if not timed:
-        raise NotApplicable("no block on a synchronous request path sets a timeout (REL-4 asks for them)")
-    first: dict[str, str] = {}
-    for p in sync_paths(ctx):
-        for b in p.blocks:
-            first.setdefault(b, p.entry)
+        raise NotApplicable("no block on a synchronous request path sets a timeout on its calls (REL-4 asks for them)")
     by_path: dict[str, list[str]] = {}
-    for b in timed:
-        budget, _ = budgets[b]
-        if budget > 0 and ctx.blocks[b].num("timeout_ms") > budget + TIMEOUT_SLACK * sla:
-            by_path.setdefault(first.get(b, b), []).append(b)
+    for b, x in timed.items():
+        if 0 < x.ms < x.timeout_ms - TIMEOUT_SLACK * sla:
+            by_path.setdefault(x.entry, []).append(b)
     hits = []
     for entry, over in by_path.items():
-        parts = []
+        said = []
         for b in over:
-            c = ctx.blocks[b]
-            budget, by = budgets[b]
-            default = " (its kind's default)" if "timeout_ms" not in c.props else ""
-            why = _budget_source(ctx, by)
-            parts.append(f"{name(ctx, b)} waits up to {ms(c.num('timeout_ms'))}{default} against {ms(budget)} ({why})")
+            x = budgets[b]
+            default = " (its kind's default)" if "timeout_ms" not in ctx.blocks[b].props else ""
+            why = _budget_source(ctx, x.set_by)
+            said.append(f"{name(ctx, b)} waits up to {ms(x.timeout_ms)}{default} against {ms(x.ms)} ({why})")
         hits.append(Hit(
             f"On the path from {name(ctx, entry)} ({ms(sla)} SLA), timeouts outlast the request: "
-            f"{'; '.join(parts)}. A call cut only after the SLA has passed holds threads for an answer nobody uses.",
+            f"{'; '.join(said)}. A call cut only after the SLA has passed holds threads for an answer nobody uses.",
             components=tuple(over),
         ))
     return hits
@@ -306,6 +317,8 @@ def fallback_within_sla(ctx: Context) -> list[Hit]:
     model = ctx.analysis.model
     if sla is None or model is None:
         raise NotApplicable("no p99 SLA is declared (requirements.sla_p99_ms)")
+    if not model.graph.fallbacks:
+        raise NotApplicable("no fallback connection (fallback: true) on a synchronous serving path")
     paths = {model.index[p.entry]: p for p in sync_paths(ctx)}
     trees = {e: {model.index[b] for b in p.blocks} for e, p in paths.items()}
     calls = degraded_calls(model, list(paths), trees)

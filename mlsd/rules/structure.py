@@ -173,9 +173,6 @@ def request_edges_online_only(ctx: Context) -> list[Hit]:
     return hits
 
 
-CACHING_KINDS = frozenset({"cache", "cdn"})
-
-
 @rule(
     "STR-4",
     "structure",
@@ -198,22 +195,22 @@ def cache_fronts_backend(ctx: Context) -> list[Hit]:
     Source: AWS Well-Architected, Performance Efficiency pillar (caching strategies: read-through and
     cache-aside); Nishtala et al., Scaling Memcache at Facebook (NSDI 2013).
     """
-    called = {e.target for e in ctx.design.connections if e.flow == "request" and not e.fallback}
-    caches = [c for c in ctx.design.components if c.kind in CACHING_KINDS and c.id in called]
+    caches = [(c, calls) for c in [*ctx.of_kind("cache"), *ctx.of_kind("cdn")]
+              if (calls := [e for e in ctx.in_edges.get(c.id, ()) if e.flow == "request" and not e.fallback])]
     if not caches:
         raise NotApplicable("no cache or CDN is called on a request path")
     hits: list[Hit] = []
-    for c in caches:
+    for c, calls in caches:
         if c.num("hit_rate") <= 0:
             continue
         if any(e.flow == "request" and not e.fallback for e in ctx.out_edges.get(c.id, ())):
             continue
-        callers = [e.source for e in ctx.in_edges.get(c.id, ()) if e.flow == "request" and not e.fallback]
+        callers = [e.source for e in calls]
         default = " (its kind's default)" if "hit_rate" not in c.props else ""
         hits.append(Hit(
             f"{quoted(c)} is called by {names(ctx, dict.fromkeys(callers))} but calls nothing behind it, so its "
             f"hit_rate {c.num('hit_rate'):g}{default} has no effect: no load or latency is saved anywhere.",
             components=(c.id,),
-            connections=tuple(e.id for e in ctx.in_edges.get(c.id, ()) if e.flow == "request" and not e.fallback),
+            connections=tuple(e.id for e in calls),
         ))
     return hits
