@@ -160,3 +160,20 @@ def test_the_degraded_path_waits_min_of_timeout_and_p99_then_the_fallback(timeou
     assert d.wait_ms == pytest.approx(wait)
     assert d.fallback_ms == pytest.approx(60)
     assert d.added_ms == pytest.approx(wait + 60 - 150)
+
+
+def test_the_analyze_command_says_an_asynchronous_path_is_judged_on_its_lag(tmp_path):
+    import io
+    import json
+
+    from mlsd.cli import main
+
+    path_file = tmp_path / "queue_fed.json"
+    path_file.write_text(queue_fed().model_dump_json(exclude_none=True))
+    out = io.StringIO()
+    assert main(["analyze", str(path_file)], out=out) == 0
+    assert "asynchronous (fed by a queue): no SLA, judged on its lag (LAT-6)" in out.getvalue()
+    out = io.StringIO()
+    assert main(["analyze", str(path_file), "--format", "json"], out=out) == 0
+    paths = {p["entry"]: p for p in json.loads(out.getvalue())["paths"]}
+    assert paths["workers"]["asynchronous"] and not paths["app"]["asynchronous"]
