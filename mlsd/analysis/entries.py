@@ -19,7 +19,7 @@ Its arrival rate is what its queue receives, walked up the non-request connectio
   events); data sources stop it.
 An asynchronous entry that declares ``traffic_share`` takes that share of the peak instead (the author's
 number wins); one whose feeders carry no known rate gets the whole peak, one message per user request at the
-peak: the conservative reading, and the one LAT-6 names. Consumers fed by other consumers (a second queue
+peak: the conservative reading, and one LAT-7 names. Consumers fed by other consumers (a second queue
 after the first) are resolved in rounds, at most one per asynchronous entry.
 """
 
