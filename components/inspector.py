@@ -204,6 +204,10 @@ def _on_conn_label(conn_id: str, widget: str) -> None:
     _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, label=st.session_state[widget]), push=True)
 
 
+def _on_fallback(conn_id: str, widget: str) -> None:
+    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, fallback=st.session_state[widget]), push=True)
+
+
 def _on_delete_conn(conn_id: str) -> None:
     bs.commit(edit.delete_connection(bs.design(), conn_id), push=True)
     bs.select(None)
@@ -223,6 +227,12 @@ def show_connection(conn: Connection) -> None:
              "carry data between the online and offline parts of the system.",
     )
     _show_errors(widget)
+    if conn.flow == "request":
+        widget = _key(conn.id, "fallback")
+        st.checkbox("Fallback", value=conn.fallback, key=widget, on_change=_on_fallback, args=(conn.id, widget),
+                    help="Called only when the source's other calls fail or time out: no load and no latency on "
+                         "the happy path; it answers in the failure what-if (LAT-9 checks it answers in time).")
+        _show_errors(widget)
     widget = _key(conn.id, "label")
     st.text_input("Label", key=widget, value=conn.label or "", on_change=_on_conn_label, args=(conn.id, widget),
                   placeholder=conn.flow, help="Text on the arrow (at most 200 characters); empty shows the flow.")

@@ -351,10 +351,14 @@ def delete_connection(design: Design, conn_id: str) -> Design:
     return design.model_copy(update={"connections": [e for e in design.connections if e.id != conn_id]})
 
 
-def set_connection(design: Design, conn_id: str, flow: str | None = None, label: str | None = None) -> Design:
-    """Change a connection's flow type and/or label (an empty label removes it)."""
+def set_connection(design: Design, conn_id: str, flow: str | None = None, label: str | None = None,
+                   fallback: bool | None = None) -> Design:
+    """Change a connection's flow type, label (an empty label removes it) and/or fallback mark (a call made only
+    when the source's other calls fail)."""
     conn = _connection(design, conn_id)
     data = conn.model_dump()
+    if fallback is not None:
+        data["fallback"] = bool(fallback)
     if flow is not None:
         if flow not in FLOWS:
             raise _fail(f"connection {conn_id!r}: flow must be one of {', '.join(FLOWS)}; got {flow!r}")

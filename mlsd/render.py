@@ -785,7 +785,8 @@ def _md_numbers(design: Design, analysis: Analysis) -> list[str]:
                     _num(p.light_p99_ms, "ms"),
                     "saturated" if p.saturated else _num(p.p99_ms, "ms"),
                     _num(p.sla_ms, "ms"),
-                    "**over SLA**" if p.over_sla else ("within SLA" if p.sla_ms is not None else "no SLA"),
+                    "asynchronous: judged on its lag (LAT-6)" if p.asynchronous else "**over SLA**" if p.over_sla
+                    else ("within SLA" if p.sla_ms is not None else "no SLA"),
                 )
                 for p in analysis.paths
             ),

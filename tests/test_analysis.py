@@ -296,9 +296,9 @@ def test_analysis_to_dict_is_json_ready() -> None:
     path = data["paths"][0]
     for key in ("entry", "blocks", "critical", "contributions", "p99_sum_ms", "p50_sum_ms", "light_p50_ms",
                 "light_p99_ms", "p50_ms", "p99_ms", "saturated", "saturated_tiers", "peak_qps", "sla_ms", "over_sla",
-                "missing_latency"):
+                "missing_latency", "asynchronous"):
         assert key in path
-    assert path["over_sla"] is True and path["sla_ms"] == 40
+    assert path["over_sla"] is True and path["sla_ms"] == 40 and path["asynchronous"] is False
     assert {c["block"] for c in data["capacity"]} == {"client", "gw", "cache", "svc"}
     assert data["cycles"] == []
     assert data["cost"] == [] and data["cost_per_month"] == 0

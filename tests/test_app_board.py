@@ -258,6 +258,10 @@ def test_connect_two_blocks_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_p
     flow.set_value("request").run()
     ok(at)
     assert design_of(at).connections[0].flow == "request"
+    fallback = next(c for c in at.checkbox if c.label == "Fallback")  # shown for request connections only
+    fallback.check().run()
+    ok(at)
+    assert design_of(at).connections[0].fallback
     label = next(t for t in at.text_input if t.label == "Label")
     label.set_value("score").run()
     ok(at)

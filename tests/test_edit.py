@@ -226,6 +226,10 @@ def test_set_and_delete_connection() -> None:
         edit.set_connection(small(), "c2", label="y" * 500)
     with pytest.raises(DesignError, match=re.escape("connection 'c2': flow must be one of")):
         edit.set_connection(small(), "c2", flow="telepathy")
+    marked = edit.set_connection(small(), "c2", fallback=True)
+    assert marked.connections[1].fallback and not marked.connections[0].fallback
+    assert not edit.set_connection(marked, "c2", fallback=False).connections[1].fallback
+    assert edit.set_connection(marked, "c2", label="x").connections[1].fallback  # other edits keep the mark
     assert [e.id for e in edit.delete_connection(small(), "c1").connections] == ["c2"]
     with pytest.raises(DesignError, match=re.escape("'c9' is not a connection")):
         edit.delete_connection(small(), "c9")

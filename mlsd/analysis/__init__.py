@@ -6,13 +6,15 @@ One model per module, each documented where it lives:
 - ``paths``: request paths (call trees from entry blocks along ``request`` connections), cycles, critical chain;
 - ``service``: what a visit to a block costs (declared latency, work per request, batching, shards, throughput);
 - ``traffic``: the rate reaching each block at peak (traffic shares, cache hits, fan-out);
+- ``entries``: asynchronous entries (fed by a queue or stream) and the rate their queue receives;
 - ``queueing``: Erlang C, Allen–Cunneen, Little's law; ``distributions``: lognormal fits, order statistics;
 - ``capacity``: replicas, utilisation and each tier as a queue at a load;
 - ``latency``: end-to-end latency by sampling the per-tier sojourn times along the call tree;
 - ``network``: the design as a network of queues at any load, and ``analyze`` (everything at peak);
-- ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``batch``: batch runs, their
-  hours and the window they must fit; ``cost``: monthly cost (hours, runs or requests), budget, cost per 1,000
-  predictions; ``simulation``: a ciw discrete-event simulation of the same network;
+- ``ramp``: p99 against load and the knee; ``failures``: single-failure what-ifs; ``degraded``: the path a
+  fallback connection answers on; ``batch``: batch runs, their hours and the window they must fit; ``cost``:
+  monthly cost (hours, runs or requests), budget, cost per 1,000 predictions; ``simulation``: a ciw
+  discrete-event simulation of the same network;
 - ``lineage``: who writes each store read online, and how stale its data is along the write path (DAT-3/7/8,
   SRV-5);
 - ``export``: the analysis as JSON-ready data.
@@ -32,8 +34,8 @@ from mlsd.analysis.network import Analysis, LoadModel, RequestPath, analyze
 from mlsd.analysis.paths import is_serving_entry
 
 # the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
-MODEL_MODULES = ("paths", "traffic", "service", "queueing", "distributions", "capacity", "latency", "ramp", "failures",
-                 "batch", "cost", "simulation", "lineage")
+MODEL_MODULES = ("paths", "traffic", "entries", "service", "queueing", "distributions", "capacity", "latency", "ramp",
+                 "failures", "degraded", "batch", "cost", "simulation", "lineage")
 
 
 def model_docs() -> list[tuple[str, str, str]]:

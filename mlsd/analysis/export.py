@@ -42,7 +42,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "saturated": bool(p.saturated),
                 "saturated_tiers": list(p.saturated),
                 "peak_qps": finite(p.peak_qps),
-                "sla_ms": p.sla_ms,
+                "sla_ms": p.sla_ms,  # None on an asynchronous path (judged on its lag, LAT-6)
+                "asynchronous": p.asynchronous,
                 "over_sla": p.over_sla,
                 "missing_latency": list(p.missing_latency),
             }

@@ -6,10 +6,13 @@ For every single failure the load, the replicas, each tier's queue and each serv
 recomputed (``network.LoadModel``, with the same random draws as the analysis, on ``WHAT_IF_SAMPLES`` samples
 per block), and each path gets a state:
 - **failing**: a block it needs is down and nothing answers in its place, or a tier it reaches is saturated;
-- **degraded**: a block it calls is down but a fallback answers (the block sets ``fallback: true``, or a cache,
-  heuristic baseline or logistic regression is called by the same caller, or is the cache in front of it);
-  its subtree is skipped;
-- **kept**: everything it needs still runs (it may still be slower, or over the SLA: ``over_sla`` says).
+- **degraded**: a block it calls is down but a fallback answers (the block sets ``fallback: true``, its caller
+  has a fallback connection (``Connection.fallback``: called only when the caller's other calls fail), or a
+  cache, heuristic baseline or logistic regression is called by the same caller, or is the cache in front of
+  it); its subtree is skipped. The fallback connection's target carries no load in the what-if either (its
+  load on failure and the degraded path's latency are LAT-9's);
+- **kept**: everything it needs still runs (it may still be slower, or over the SLA: ``over_sla`` says; an
+  asynchronous path has no SLA, only its saturation counts).
 Clients and shadow deployments are not tiers a request waits on, and a fallback model called beside a primary
 (a popular-items baseline next to the ranker) is a safety net: losing it leaves the path kept. A lost cache
 passes every request on to what it fronts (the thundering herd a cache outage causes).
@@ -139,6 +142,10 @@ def fallback_of(m: LoadModel, v: int) -> tuple[bool, int | None]:
     if s is not None and s.fallback:
         return True, None
     callers = m.callers[v]
+    for caller in callers:  # a fallback connection of the caller answers for any of its other calls
+        for w in m.graph.fallbacks.get(caller, ()):
+            if w != v:
+                return True, w
     near = [w for caller in callers for w in m.graph.kids[caller]] + list(callers)
     for w in near:
         if w != v and m.parts.kinds[w] in FALLBACK_KINDS:
@@ -319,7 +326,7 @@ def evaluate(m: LoadModel, todo: Sequence[_Scenario]) -> tuple[Failure, ...]:
         for e in entries:
             outcome = _outcome(m, trees[e], down, states, rates)
             p99 = latency[e][i].p99_ms if outcome.state != "failing" else None
-            over = sla is not None and (p99 is None or p99 > sla)
+            over = sla is not None and e not in m.asynchronous and (p99 is None or p99 > sla)
             outcomes.append(replace(outcome, entry=m.parts.ids[e], p99_ms=p99, over_sla=over))
         tiers = []
         for v, st in states.items():

@@ -24,6 +24,7 @@ from mlsd.analysis.capacity import (
     tier_states,
 )
 from mlsd.analysis.cost import CostLine, cost_lines, per_thousand
+from mlsd.analysis.entries import async_entries, async_rates
 from mlsd.analysis.latency import PathLatency, Row, Sampler
 from mlsd.analysis.paths import Graph, Parts, call_tree, critical_chain, request_graph
 from mlsd.analysis.service import Service, services
@@ -50,6 +51,7 @@ class RequestPath:
     missing_latency: tuple[str, ...]  # blocks on the tree without a p99_ms (own or default)
     peak_qps: float = 0.0  # requests/s entering here at peak
     saturated: tuple[str, ...] = ()  # tiers of the path at or above 100% utilisation at peak
+    asynchronous: bool = False  # fed by a queue or stream: judged on its lag (LAT-6), not the SLA (sla_ms None)
 
     @property
     def over_sla(self) -> bool:
@@ -63,11 +65,14 @@ class LoadModel:
     def __init__(self, design: Design, samples: int = 20_000, seed: int = 0) -> None:
         self.design = design
         self.parts = parts = Parts.of(design)
-        self.graph = g = request_graph(design, parts)
+        self.asynchronous = async_entries(design, parts)
+        self.graph = g = request_graph(design, parts, self.asynchronous)
         self.services: list[Service | None] = services(parts.kinds, parts.props, g.reach_post)
-        self.entry_rates = entry_rates(design, parts, g)
+        self.entry_rates = entry_rates(design, parts, g, self.asynchronous)
         self.queued = queued_services(self.services)
         self.hit = [s.hit_rate if s is not None else 0.0 for s in self.services]
+        rates, self.unknown_feed = async_rates(design, parts, g, self.entry_rates, self.hit, self.asynchronous)
+        self.entry_rates.update(rates)
         self.peak_rates = block_rates(g, self.entry_rates, self.hit)
         self.headroom = design.requirements.headroom
         self.index = {b: i for i, b in enumerate(parts.ids)}
@@ -184,10 +189,11 @@ def analyze(design: Design, samples: int = 20_000, seed: int = 0) -> Analysis:
             light_p99_ms=at_light.p99_ms or 0.0,
             p50_ms=None if saturated else at_peak.p50_ms,
             p99_ms=None if saturated else at_peak.p99_ms,
-            sla_ms=sla,
+            sla_ms=None if entry in m.asynchronous else sla,
             missing_latency=tuple([ids[v] for v in blocks if (s := svc[v]) is not None and s.missing_latency]),
             peak_qps=peak_rates[entry],
             saturated=tuple(ids[v] for v in saturated),
+            asynchronous=entry in m.asynchronous,
         ))
     jobs = batch_jobs(design, m.parts, m.index)
     lines = cost_lines(m.parts, jobs, peak_rates)

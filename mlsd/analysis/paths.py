@@ -13,12 +13,17 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
   callee of a sequential block, the slowest callee of a parallel one (a block called twice appears twice), so
   their declared p99s add up to the path's ``p99_sum_ms``. It is cut at ``MAX_CRITICAL`` entries, which only a
   pathological DAG (chained sequential diamonds double the calls at each step) reaches.
-- A path is user-facing (held to the SLA, given the peak load) when ``is_serving_entry`` says so.
+- A path is user-facing (held to the SLA, given the peak load) when ``is_serving_entry`` says so; an entry fed
+  by a queue or a stream is an asynchronous consumer, judged against its lag target instead (``entries``).
+- A request connection marked ``fallback: true`` is called only when its source's other calls fail: it is left
+  out of the call graph (no load, no latency on the happy path) and kept in ``Graph.fallbacks`` for the failure
+  what-ifs and the degraded-path check. Its target still counts as called (it is not an entry).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from mlsd.catalog import KINDS
@@ -62,6 +67,7 @@ class Graph:
     entries: list[int]
     reach_post: list[int]  # blocks reachable from an entry, children before parents
     cycles: list[tuple[str, ...]]
+    fallbacks: dict[int, tuple[int, ...]] = field(default_factory=dict)  # source -> targets of its fallback calls
 
 
 @dataclass
@@ -73,6 +79,7 @@ class _Adjacency:
     target: list[int]  # block position called through each slot
     conn: list[str]  # connection id of each slot
     called: bytearray  # 1 for a block that some request connection targets
+    fallbacks: dict[int, tuple[int, ...]]  # source -> targets of its ``fallback: true`` request connections
 
 
 def _request_adjacency(design: Design, index: dict[str, int]) -> _Adjacency:
@@ -81,9 +88,15 @@ def _request_adjacency(design: Design, index: dict[str, int]) -> _Adjacency:
     targets: list[int] = []
     conns: list[str] = []
     called = bytearray(n)
+    fallbacks: dict[int, tuple[int, ...]] = {}
     for e in design.connections:
         if e.flow == "request":
             t = index[e.target]
+            if e.fallback:  # off the happy path; its target is still called, so not an entry
+                called[t] = 1
+                s = index[e.source]
+                fallbacks[s] = (*fallbacks.get(s, ()), t)
+                continue
             sources.append(index[e.source])
             targets.append(t)
             conns.append(e.id)
@@ -100,15 +113,18 @@ def _request_adjacency(design: Design, index: dict[str, int]) -> _Adjacency:
         free[s] = k + 1
         slot_target[k] = t
         slot_conn[k] = cid
-    return _Adjacency(first, slot_target, slot_conn, called)
+    return _Adjacency(first, slot_target, slot_conn, called, fallbacks)
 
 
-def request_graph(design: Design, parts: Parts) -> Graph:
+def request_graph(design: Design, parts: Parts, consumers: Collection[int] = ()) -> Graph:
+    """The request graph; ``consumers`` (asynchronous consumers, see ``entries``) are entries even when they call
+    nothing."""
     ids, kinds = parts.ids, parts.kinds
     n = len(ids)
     adj = _request_adjacency(design, {b: i for i, b in enumerate(ids)})
     first, slot_target = adj.first, adj.target
-    entries = [i for i in range(n) if first[i] < first[i + 1] and (kinds[i] == "client" or not adj.called[i])]
+    entries = [i for i in range(n) if (first[i] < first[i + 1] and (kinds[i] == "client" or not adj.called[i]))
+               or i in consumers]
 
     color = bytearray(n)  # 0 unseen, 1 on the walk's stack, 2 done
     pos = [0] * n  # position on the stack while colour is 1
@@ -155,7 +171,7 @@ def request_graph(design: Design, parts: Parts) -> Graph:
         if first[root] < first[root + 1] and not color[root]:
             walk(root)
     kids, kid_conns = _children(adj, back)
-    return Graph(ids, kids, kid_conns, entries, post[:reach_count], cycles)
+    return Graph(ids, kids, kid_conns, entries, post[:reach_count], cycles, adj.fallbacks)
 
 
 def _children(adj: _Adjacency, back: bytearray) -> tuple[list[tuple[int, ...]], list[tuple[str, ...]]]:

@@ -84,10 +84,11 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
     entries = [e for e in g.entries if m.entry_rates.get(e, 0.0) > 0 and is_serving_entry(comps[e])]
     states = [m.states(m.rates(x)) for x in loads]
     latency, _ = m.latency([Row(st) for st in states], entries, limit=limit)
-    sla = m.design.requirements.sla_p99_ms
+    design_sla = m.design.requirements.sla_p99_ms
+    sla = {e: None if e in m.asynchronous else design_sla for e in entries}  # an async path: saturation only
     brackets: dict[int, tuple[int, int]] = {}
     for e in entries:
-        bad = next((i for i, v in enumerate(latency[e]) if _over(v, sla)), None)
+        bad = next((i for i, v in enumerate(latency[e]) if _over(v, sla[e])), None)
         if bad is not None and bad > 0:
             brackets[e] = (bad - 1, bad)
     refined = _refine(m, loads, brackets, latency, sla, limit)
@@ -96,7 +97,7 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
         blocks, _ = call_tree(e, g)
         first, saturation = _first_saturated(analysis, m, blocks)
         values = latency[e]
-        bad = next((i for i, v in enumerate(values) if _over(v, sla)), None)
+        bad = next((i for i, v in enumerate(values) if _over(v, sla[e])), None)
         knee = refined.get(e, loads[0] if bad == 0 else None)
         if knee is not None and saturation is not None and bad != 0:
             knee = min(knee, saturation)  # crossing by saturating: not later than the tier saturates
@@ -104,7 +105,7 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
             entry=g.ids[e],
             peak_qps=m.entry_rates.get(e, 0.0),
             p99_ms=tuple(v.p99_ms for v in values),
-            sla_ms=sla,
+            sla_ms=sla[e],
             knee_load=knee,
             knee_below_ramp=bad == 0,
             first_saturated=first,
@@ -124,7 +125,8 @@ def ramp(analysis: Analysis, loads: tuple[float, ...] = RAMP_LOADS, limit: int |
 
 
 def _refine(m: LoadModel, loads: tuple[float, ...], brackets: dict[int, tuple[int, int]],
-            latency: dict[int, list[PathLatency]], sla: float | None, limit: int | None) -> dict[int, float]:
+            latency: dict[int, list[PathLatency]], sla: dict[int, float | None], limit: int | None
+            ) -> dict[int, float]:
     """Knee loads of the paths with a bracket, from REFINE_POINTS loads inside it (all paths in one pass)."""
     if not brackets:
         return {}
@@ -140,7 +142,7 @@ def _refine(m: LoadModel, loads: tuple[float, ...], brackets: dict[int, tuple[in
     for e, (lo, hi) in brackets.items():
         xs = [loads[lo], *[x for x in points if loads[lo] < x < loads[hi]], loads[hi]]
         ys = [latency[e][lo], *[fine[e][points.index(x)] for x in xs[1:-1]], latency[e][hi]]
-        out[e] = _crossing(xs, ys, sla)
+        out[e] = _crossing(xs, ys, sla[e])
     return out
 
 

@@ -4,7 +4,10 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 ``requirements.peak_qps`` is split between the user-facing entry blocks (``is_serving_entry``; all entries when
 none is user-facing): an entry's ``traffic_share`` prop (0..1) takes that share of the peak, and the entries
-without one split the rest equally. The load then flows along request connections, parents before children:
+without one split the rest equally (LAT-7 asks for declared shares when two or more entries lack one).
+Asynchronous entries (fed by a queue or a stream, see ``entries``) take no part in that split: they receive what
+their queue receives. Fallback connections (``fallback: true``) carry no load (they are not in the graph).
+The load then flows along request connections, parents before children:
 each target receives its caller's outgoing rate (a fan-out sends the same rate to every target; a block reached
 from several callers sums them), and a block with ``hit_rate`` h passes on only its misses, (1 − h) of what it
 receives. A load factor scales every rate (the ramp: 0.1× to 3× the peak).
@@ -20,11 +23,14 @@ from mlsd.catalog import KINDS
 from mlsd.model import Design
 
 
-def entry_rates(design: Design, parts: Parts, g: Graph) -> dict[int, float]:
-    """Requests/s entering at each entry block (by position) at the peak; empty without ``peak_qps``."""
+def entry_rates(design: Design, parts: Parts, g: Graph, skip: Collection[int] = ()) -> dict[int, float]:
+    """Requests/s entering at each entry block (by position) at the peak; empty without ``peak_qps``. Entries in
+    ``skip`` (the asynchronous ones) take no share."""
     peak = design.requirements.peak_qps
     comps = design.components
     serving = [e for e in g.entries if is_serving_entry(comps[e])] or g.entries
+    if skip:
+        serving = [e for e in serving if e not in skip]
     if peak is None or not serving:
         return {}
     declared: dict[int, float] = {}

@@ -135,6 +135,7 @@ def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[d
             "knee_below_ramp": knee.knee_below_ramp,
             "first_saturated": knee.first_saturated,
             "saturation_load": finite(knee.saturation_load),
+            "asynchronous": peak.asynchronous,  # judged on its lag (LAT-6): its knee is where it saturates
         })
     return out
 
@@ -204,7 +205,9 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
         out.write(f"  {p['title']} ({p['peak_qps'] or 0:,.0f} req/s at peak; declared p99s add up to "
                   f"{_ms(p['declared_p99_sum_ms'])}, {_ms(p['light_p99_ms'])} at light load)\n")
         out.write("    " + "  ".join(f"{x:g}×: {_ms(v)}" for x, v in zip(loads, p["p99_ms"], strict=True)) + "\n")
-        if p["knee_below_ramp"]:
+        if p["asynchronous"]:
+            out.write("    asynchronous (fed by a queue): no SLA, judged on its lag (LAT-6)\n")
+        elif p["knee_below_ramp"]:
             out.write("    over the SLA at every load of the ramp (from 0.1× peak)\n")
         elif p["knee_load"] is not None:
             out.write(f"    knee: crosses the SLA at {p['knee_load']:.2f}× peak ({p['knee_qps']:,.0f} req/s)\n")

@@ -23,6 +23,7 @@ from mlsd.rules.engine import (
 
 RULE_MODULES = (
     "sla",
+    "paths",
     "scalability",
     "cost",
     "batch",

@@ -25,6 +25,15 @@ def declared_regions(c: Component) -> list[str]:
     return [v for v in value if v.strip()] if isinstance(value, list) else []
 
 
+def answered_by_fallback_connection(ctx: Context, c: Component) -> bool:
+    """A caller of the block has a fallback connection (``fallback: true``) to another block: it answers when
+    this call fails."""
+    for caller in ctx.predecessors(c.id, ("request",)):
+        if any(e.fallback and e.flow == "request" and e.target != c.id for e in ctx.out_edges.get(caller.id, ())):
+            return True
+    return False
+
+
 def _critical_tiers(ctx: Context) -> list[Component]:
     return [
         ctx.blocks[b] for b in on_serving_path(ctx)
@@ -35,15 +44,15 @@ def _critical_tiers(ctx: Context) -> list[Component]:
 @rule(
     "REL-1", "reliability", "error", "No single point of failure on the request path",
     "Run at least 2 replicas across zones, use a managed (multi-zone) service, or give the block a fallback "
-    "(fallback: true) that answers when it is down.",
+    "(fallback: true, or a fallback connection from its caller) that answers when it is down.",
 )
 def no_single_point_of_failure(ctx: Context) -> list[Hit]:
     """Every block a serving request depends on survives the loss of one machine.
 
     A self-run block with a single replica on a request path takes every request through it down when its
     machine, zone or deploy fails. Managed services (``managed: true``) are redundant on the provider's side;
-    a block with ``fallback: true`` has an answer when it fails; clients and shadow deployments are not tiers
-    a request waits on.
+    a block with ``fallback: true``, or whose caller has a fallback connection (``Connection.fallback``), has an
+    answer when it fails; clients and shadow deployments are not tiers a request waits on.
     Fix: 2+ replicas in different zones, a managed service, or a fallback.
     Source: AWS Well-Architected, Reliability pillar (no single points of failure); Google SRE book.
     """
@@ -51,7 +60,7 @@ def no_single_point_of_failure(ctx: Context) -> list[Hit]:
         raise NotApplicable("no request path starts at a client or an online serving block")
     hits = []
     for c in _critical_tiers(ctx):
-        if c.num("replicas", 1.0) > 1 or c.flag("fallback"):
+        if c.num("replicas", 1.0) > 1 or c.flag("fallback") or answered_by_fallback_connection(ctx, c):
             continue
         entry = on_serving_path(ctx)[c.id]
         hits.append(Hit(
@@ -77,7 +86,7 @@ def model_serving(ctx: Context) -> list[Component]:
 
 
 def _has_fallback(ctx: Context, c: Component) -> bool:
-    if c.flag("fallback"):
+    if c.flag("fallback") or answered_by_fallback_connection(ctx, c):
         return True
     callers = ctx.predecessors(c.id, ("request",))
     near = [*callers, *ctx.successors(c.id, ("request",))]
@@ -97,7 +106,9 @@ def serving_has_fallback(ctx: Context) -> list[Hit]:
     A model service fails in ways a static service does not (a bad model version, a feature store outage, a
     GPU shortage); without a fallback the product shows an error instead of a degraded answer. A block
     passes with ``fallback: true``, or when a cache, a heuristic_baseline or a simpler logistic_regression
-    sits next to it on the request path (called by it, calling it, or called by the same caller).
+    sits next to it on the request path (called by it, calling it, or called by the same caller), or when its
+    caller has a fallback connection (``fallback: true`` on the connection: called only when its other calls
+    fail) to another block.
     Fix: declare or draw the fallback.
     Source: Huyen, Designing ML Systems (fallbacks for failed predictions); AWS Well-Architected ML Lens.
     """
@@ -220,7 +231,8 @@ def calls_have_timeouts(ctx: Context) -> list[Hit]:
     Without a timeout a slow or hung dependency holds the request, and its threads, until the client gives up,
     which turns one slow dependency into an outage of its callers. Calls to caches (sub-millisecond, with a
     miss path) and calls made by clients, load balancers and CDNs (proxies with their own timeouts) are not
-    counted; a block passes with ``timeout_ms`` > 0.
+    counted; a block passes with ``timeout_ms`` > 0. Whether that timeout fits the SLA budget left to the hop is
+    LAT-8's check, and whether the fallback it falls back to answers in time, LAT-9's.
     Fix: set timeout_ms.
     Source: Google SRE book, ch. 22 (addressing cascading failures: deadlines); Dean & Barroso, The Tail at Scale.
     """

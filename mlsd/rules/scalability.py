@@ -20,6 +20,7 @@ from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.paths import lagging
 from mlsd.rules.reliability import declared_regions, model_serving
 from mlsd.rules.sla import ms, name, on_serving_path, overworked, qty, serving_paths
 
@@ -107,7 +108,8 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     and deploys. An autoscaling tier counts its ``max_replicas``. Managed services are not sized here. A
     replica's throughput is its declared ``qps_per_replica`` lowered to what its work per request allows
     (items_scored × ms_per_item; see ``mlsd.analysis.service``); a model given more work per request than the
-    SLA is LAT-5's finding, not repeated here.
+    SLA is LAT-5's finding, not repeated here, and so is a tier only asynchronous paths reach that is at or above
+    100% of its capacity (LAT-6: its queue grows without bound).
     Fix: run at least the number of replicas the message gives.
     Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens.
     """
@@ -117,8 +119,8 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     for c, t, per in _sized_tiers(ctx):
         running = max_replicas(c)
         needed = t.needed_replicas
-        if needed is None or running >= needed or c.id in heavy:
-            continue  # a model given more work than the SLA allows is LAT-5's finding
+        if needed is None or running >= needed or c.id in heavy or c.id in lagging(ctx):
+            continue  # a model given more work than the SLA allows is LAT-5's; a consumer that cannot keep up, LAT-6's
         want = t.peak_qps * (1.0 + headroom)
         scaling = " (max_replicas)" if c.flag("autoscaling") else ""
         work = ""

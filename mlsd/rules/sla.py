@@ -4,7 +4,9 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 A *serving path* is a request path (see ``mlsd.analysis``) whose entry is a ``client`` or an online block that
 serves traffic. Paths that start at a batch job, a stream processor, a data source or a monitoring block (a
-dashboard querying a warehouse, a batch scorer calling a model) are not held to the user-facing SLA.
+dashboard querying a warehouse, a batch scorer calling a model) are not held to the user-facing SLA. A serving
+path whose entry is fed by a queue or a stream is *asynchronous* (``RequestPath.asynchronous``): it is still a
+serving path for capacity and reliability, but it is held to its lag target (LAT-6), not to the SLA.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def serving_paths(ctx: Context) -> tuple[RequestPath, ...]:
     return found
 
 
+def sync_paths(ctx: Context) -> tuple[RequestPath, ...]:
+    """The serving paths a user waits on: all but the asynchronous ones (queue- or stream-fed consumers)."""
+    return tuple(p for p in serving_paths(ctx) if not p.asynchronous)
+
+
 def on_serving_path(ctx: Context) -> dict[str, str]:
     """Every block on a serving path, mapped to the entry of the first path it is on (design-path order)."""
     found = _ON_PATH.get(ctx)
@@ -67,7 +74,8 @@ def overworked(ctx: Context) -> dict[str, float]:
         sla = ctx.requirements.sla_p99_ms
         model = ctx.analysis.model
         if sla is not None and model is not None:
-            for b in on_serving_path(ctx):
+            on_sync = dict.fromkeys(b for p in sync_paths(ctx) for b in p.blocks)  # async paths: judged by lag
+            for b in on_sync:
                 s = _service(ctx, b)
                 if s is not None and _is_heavy(ctx.blocks[b]) and s.work_ms > sla:
                     found[b] = s.work_ms
@@ -129,7 +137,8 @@ def end_to_end_p99(ctx: Context) -> list[Hit]:
     given in the message for comparison, not judged: it overstates a chain's p99 by 10-65%.
     A path through a saturated tier (utilisation ≥ 100% at peak) has no p99; that is CAP-1's finding, not
     repeated here; nor is a path whose heavy model alone is given more work per request than the SLA (LAT-5).
-    Paths that start at a batch job or a stream processor are not serving paths.
+    Paths that start at a batch job or a stream processor are not serving paths; asynchronous paths (an entry fed
+    by a queue or a stream) are held to their lag target by LAT-6 instead.
     Why: a ranking path that blows its budget at peak is discovered in load tests or by users, late and
     expensively; queueing near full utilisation is the part nobody writes down.
     Fix: cut the critical chain named in the message, or add replicas where queueing dominates.
@@ -139,9 +148,9 @@ def end_to_end_p99(ctx: Context) -> list[Hit]:
     sla = ctx.requirements.sla_p99_ms
     if sla is None:
         raise NotApplicable("no p99 SLA is declared (requirements.sla_p99_ms)")
-    paths = serving_paths(ctx)
+    paths = sync_paths(ctx)
     if not paths:
-        raise NotApplicable("no request path starts at a client or an online serving block")
+        raise NotApplicable("no synchronous request path starts at a client or an online serving block")
     ends = {e.id: (e.source, e.target) for e in ctx.design.connections if e.flow == "request"}
     tiers = ctx.analysis.capacity
     heavy = overworked(ctx)

@@ -171,3 +171,46 @@ def request_edges_online_only(ctx: Context) -> list[Hit]:
             connections=(e.id,),
         ))
     return hits
+
+
+@rule(
+    "STR-4",
+    "structure",
+    "warning",
+    "A cache sits in front of what it saves",
+    "Route the reads through the cache: caller -request-> cache -request-> backend, so that only misses reach "
+    "the backend; if the block is itself the store (filled by a batch or stream job), make it a kv_store.",
+)
+def cache_fronts_backend(ctx: Context) -> list[Hit]:
+    """A cache or CDN with a ``hit_rate`` that is called on a request path calls what it saves.
+
+    In the load and latency models a cache answers ``hit_rate`` of its requests itself and passes only the misses
+    to the blocks it calls (``mlsd.analysis.traffic``). A cache that calls nothing (a leaf: the caller reads the
+    cache and then the backend itself, cache-aside) saves nothing there: the backend gets every request and its
+    latency is paid on every request, so its hit rate has no effect on any number. Fallback connections do
+    not count as calls. One finding per cache.
+    Why: a cache's whole value is the load and latency it takes off what sits behind it; drawn as a leaf, the
+    review cannot see it and the backend is sized for the full peak.
+    Fix: draw the read path through the cache (read-through: caller -> cache -> backend).
+    Source: AWS Well-Architected, Performance Efficiency pillar (caching strategies: read-through and
+    cache-aside); Nishtala et al., Scaling Memcache at Facebook (NSDI 2013).
+    """
+    caches = [(c, calls) for c in [*ctx.of_kind("cache"), *ctx.of_kind("cdn")]
+              if (calls := [e for e in ctx.in_edges.get(c.id, ()) if e.flow == "request" and not e.fallback])]
+    if not caches:
+        raise NotApplicable("no cache or CDN is called on a request path")
+    hits: list[Hit] = []
+    for c, calls in caches:
+        if c.num("hit_rate") <= 0:
+            continue
+        if any(e.flow == "request" and not e.fallback for e in ctx.out_edges.get(c.id, ())):
+            continue
+        callers = [e.source for e in calls]
+        default = " (its kind's default)" if "hit_rate" not in c.props else ""
+        hits.append(Hit(
+            f"{quoted(c)} is called by {names(ctx, dict.fromkeys(callers))} but calls nothing behind it, so its "
+            f"hit_rate {c.num('hit_rate'):g}{default} has no effect: no load or latency is saved anywhere.",
+            components=(c.id,),
+            connections=tuple(e.id for e in calls),
+        ))
+    return hits
