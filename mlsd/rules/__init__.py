@@ -25,6 +25,7 @@ RULE_MODULES = (
     "sla",
     "scalability",
     "cost",
+    "scaling",
     "reliability",
     "privacy",
     "data",
