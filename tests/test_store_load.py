@@ -72,7 +72,8 @@ def test_only_the_misses_of_a_cache_in_front_reach_the_caller_and_its_store() ->
 def test_kv_stores_are_read_per_request_unless_the_caller_declares_keys_per_item() -> None:
     assert store_qps(ranker_design(store_kind="kv_store", store={"managed": False})) == pytest.approx(PEAK)
     # keys_per_item 2, multi-get 100: 60,000 × 1,000 × 2 ÷ 100 = 1,200,000
-    declared = ranker_design({"keys_per_item": 2, "keys_per_read": 100}, store_kind="kv_store", store={"managed": False})
+    declared = ranker_design({"keys_per_item": 2, "keys_per_read": 100}, store_kind="kv_store",
+                             store={"managed": False})
     assert store_qps(declared) == pytest.approx(1_200_000)
     # keys_per_item 0 on the caller: a feature store read once per request
     assert store_qps(ranker_design({"keys_per_item": 0})) == pytest.approx(PEAK)
