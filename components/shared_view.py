@@ -102,8 +102,10 @@ def capacity_rows(design: Design, analysis: Analysis) -> list[dict[str, Any]]:
     titles = _titles(design)
     return [
         {"Block": titles.get(t.block, t.block), "Peak QPS": round(t.peak_qps, 1), "Replicas": t.replicas,
+         "Can reach": t.reach_replicas if t.max_replicas is not None else None,
          "Capacity QPS": None if t.capacity_qps is None else round(t.capacity_qps, 1),
-         "Headroom": None if t.headroom is None else f"{t.headroom:.0%}", "Replicas needed": t.needed_replicas}
+         "Headroom": "scales (managed)" if t.scales_with_load else None if t.headroom is None
+         else f"{t.headroom:.0%}", "Replicas needed": t.needed_replicas}
         for t in analysis.capacity.values()
     ]
 

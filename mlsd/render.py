@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, cast
 
-from mlsd.analysis import Analysis
+from mlsd.analysis import Analysis, TierCapacity
 from mlsd.catalog import CATEGORIES, KINDS, color_of
 from mlsd.model import Component, Connection, Design, Requirements
 from mlsd.rules import Finding, Report, check
@@ -806,13 +806,13 @@ def _md_numbers(design: Design, analysis: Analysis) -> list[str]:
                 (
                     name(t.block),
                     _num(t.peak_qps),
-                    str(t.replicas),
+                    _replicas_cell(t),
                     _num(t.qps_per_replica),
                     "—" if t.utilisation is None else "saturated" if t.saturated else f"{t.utilisation:.0%}",
                     "—" if t.p_wait is None or t.saturated else f"{t.p_wait:.2f}",
                     "—" if t.saturated else _num(t.p99_ms, "ms"),
                     "—" if t.needed_replicas is None else str(t.needed_replicas),
-                    "—" if t.headroom is None else f"{t.headroom:+.0%}" if math.isfinite(t.headroom) else "∞",
+                    _headroom_cell(t),
                 )
                 for t in analysis.capacity.values()
             ),
@@ -955,3 +955,21 @@ __all__ = [
     "to_svg",
     "xml_text",
 ]
+
+
+def _replicas_cell(t: TierCapacity) -> str:
+    """Replicas running at peak, and those an autoscaling tier can reach (counted only with a stated scale-up)."""
+    if t.max_replicas is None or t.max_replicas <= t.replicas:
+        return str(t.replicas)
+    if t.reach_replicas == t.max_replicas:
+        return f"{t.replicas} (up to {t.max_replicas} in {t.scale_up_minutes:g} min)"
+    return f"{t.replicas} (max {t.max_replicas}, scale-up not counted)"
+
+
+def _headroom_cell(t: TierCapacity) -> str:
+    """Headroom at peak; a managed tier without a declared limit scales with its load."""
+    if t.scales_with_load:
+        return "scales (managed)"
+    if t.headroom is None:
+        return "—"
+    return f"{t.headroom:+.0%}" if math.isfinite(t.headroom) else "∞"

@@ -177,11 +177,21 @@ def test_managed_services_and_clients_are_not_queues() -> None:
 
 
 def test_autoscaling_runs_what_the_load_needs_within_its_bounds() -> None:
-    within = analyze(tier_design(peak=500, replicas=2, autoscaling=True, max_replicas=40)).capacity["svc"]
+    # issue 18: max_replicas counts only with a stated scale-up within 10 minutes (see the next test)
+    scaling = {"autoscaling": True, "max_replicas": 40, "scale_up_minutes": 5}
+    within = analyze(tier_design(peak=500, replicas=2, **scaling)).capacity["svc"]
     assert within.replicas == math.ceil(500 * 1.3 / 50)  # 13: keeps the 30% headroom
-    capped = analyze(tier_design(peak=5_000, replicas=2, autoscaling=True, max_replicas=40)).capacity["svc"]
+    capped = analyze(tier_design(peak=5_000, replicas=2, **scaling)).capacity["svc"]
     assert capped.replicas == 40 and capped.saturated
     assert capped.saturation_load == pytest.approx(40 * 50 / 5_000)
+
+
+def test_autoscaling_without_a_stated_or_with_a_slow_scale_up_runs_its_floor() -> None:
+    for extra in ({}, {"scale_up_minutes": 25}):
+        t = analyze(tier_design(peak=500, replicas=2, autoscaling=True, max_replicas=40, **extra)).capacity["svc"]
+        assert t.replicas == 2 and t.reach_replicas == 2 and t.max_replicas == 40
+        assert t.saturated and t.headroom == pytest.approx(2 * 50 / 500 - 1)  # -80%, the table and CAP-1 agree
+        assert t.reach_capacity_qps == pytest.approx(100)
 
 
 def test_kind_defaults_are_named() -> None:

@@ -13,7 +13,7 @@ from tests.conftest import design_of
 
 def chain(peak: float, sla: float | None = 60.0, autoscaling: bool = False) -> Design:
     """app -> front (4 × 100 req/s) -> back (2 × 50 req/s): back saturates first, at 100 / peak."""
-    scaling = {"autoscaling": True, "max_replicas": 6} if autoscaling else {}
+    scaling = {"autoscaling": True, "max_replicas": 6, "scale_up_minutes": 5} if autoscaling else {}  # issue 18: stated
     return design_of(
         [
             {"id": "app", "kind": "client"},

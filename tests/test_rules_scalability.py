@@ -46,9 +46,21 @@ def test_cap1_reports_needed_replicas_with_headroom():
 
 
 def test_cap1_counts_max_replicas_of_an_autoscaling_tier_and_skips_managed_ones():
-    assert run("CAP-1", tiered(1000, autoscaling=True, max_replicas=6)).status == "passed"
-    assert run("CAP-1", tiered(1000, autoscaling=True, max_replicas=4)).status == "failed"
+    # issue 18: max_replicas counts when the block states a scale-up within 10 minutes
+    assert run("CAP-1", tiered(1000, autoscaling=True, max_replicas=6, scale_up_minutes=5)).status == "passed"
+    assert run("CAP-1", tiered(1000, autoscaling=True, max_replicas=4, scale_up_minutes=5)).status == "failed"
     assert run("CAP-1", tiered(1000, managed=True)).status == "passed"
+
+
+def test_cap1_counts_an_autoscaling_tier_at_its_floor_without_a_fast_enough_scale_up():
+    for extra, why in (({}, "declares no scale_up_minutes"),
+                       ({"scale_up_minutes": 20}, "takes 20 min to scale up, over the 10-minute bound")):
+        (finding,) = run("CAP-1", tiered(1000, autoscaling=True, max_replicas=6, **extra)).findings
+        assert finding.message == (
+            "'Ranker' carries 3 × 300 = 900 req/s but needs 1,300 req/s (1,000 req/s at peak + 30% headroom): "
+            f"5 replicas needed, 3 running. It autoscales to 6 replicas but {why}, so only its 3 running replicas "
+            "count for the peak: state a scale-up of at most 10 minutes (scale_up_minutes) or run 5 replicas."
+        )
 
 
 def test_cap1_load_behind_a_cache_is_only_the_misses():
@@ -222,7 +234,7 @@ def test_sound_mini_architecture_has_no_capacity_findings():
         block("cache", "cache", "Cache", hit_rate=0.5),
         block("fs", "online_feature_store", "Features"),
         edges=(req("ranker", "cache"), req("ranker", "fs")),
-        replicas=6, autoscaling=True, max_replicas=10,
+        replicas=6, autoscaling=True, max_replicas=10, scale_up_minutes=5,
     )
     found = {rid: run(rid, design) for rid in ("CAP-1", "CAP-2", "CAP-3", "CAP-4", "CAP-5", "CAP-6", "CAP-7")}
     assert {rid: [f.message for f in r.findings] for rid, r in found.items() if r.findings} == {}

@@ -7,6 +7,7 @@ One model per module, each documented where it lives:
 - ``service``: what a visit to a block costs (declared latency, work per request, batching, shards, throughput);
 - ``traffic``: the rate reaching each block at peak (traffic shares, cache hits, fan-out);
 - ``entries``: asynchronous entries (fed by a queue or stream) and the rate their queue receives;
+- ``store_work``: the store calls a caller handling n candidates makes per request (multi-get, local cache);
 - ``queueing``: Erlang C, Allen–Cunneen, Little's law; ``distributions``: lognormal fits, order statistics;
 - ``capacity``: replicas, utilisation and each tier as a queue at a load;
 - ``latency``: end-to-end latency by sampling the per-tier sojourn times along the call tree;
@@ -34,8 +35,8 @@ from mlsd.analysis.network import Analysis, LoadModel, RequestPath, analyze
 from mlsd.analysis.paths import is_serving_entry
 
 # the models behind the numbers, in the order a reader meets them (their module docstrings are the documentation)
-MODEL_MODULES = ("paths", "traffic", "entries", "service", "queueing", "distributions", "capacity", "latency", "ramp",
-                 "failures", "degraded", "batch", "cost", "simulation", "lineage")
+MODEL_MODULES = ("paths", "traffic", "entries", "store_work", "service", "queueing", "distributions", "capacity",
+                 "latency", "ramp", "failures", "degraded", "batch", "cost", "simulation", "lineage")
 
 
 def model_docs() -> list[tuple[str, str, str]]:

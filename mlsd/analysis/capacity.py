@@ -6,11 +6,15 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
   throughput). Its capacity is ``replicas × qps_per_replica`` (per shard), its utilisation the rate reaching it
   divided by that. A block that sends hedged requests receives about 5% more load.
 - Replicas at a load: the declared ``replicas``; an autoscaling tier runs what keeps ``requirements.headroom``
-  spare at that load, between ``replicas`` and ``max_replicas`` (steady state: the scale-up delay is not
-  modelled, so a sudden spike meets the replicas of the load before it).
+  spare at that load, between ``replicas`` and the replicas it can reach (``max_replicas`` when it states a
+  ``scale_up_minutes`` of at most 10 minutes, else ``replicas``: see ``service``). Within that, steady state:
+  a sudden spike meets the replicas of the load before it.
+- Managed services (``managed: true``) scale on the provider's side: their capacity is the load they carry
+  (no headroom to show), unless the block declares a ceiling (its own ``qps_per_replica`` × ``replicas``:
+  provisioned capacity or a quota), which its capacity and headroom then show (CAP-9 judges it).
 - ``needed_replicas`` is what carries the peak with the headroom: ``ceil(peak × (1 + headroom) / qps)``.
 - ``saturation_load`` is the multiple of the peak at which the tier reaches 100% utilisation with all the
-  replicas it can run (``max_replicas`` when autoscaling).
+  replicas it can reach.
 """
 
 from __future__ import annotations
@@ -73,6 +77,14 @@ class TierCapacity:
     shards: int = 1
     queued: bool = False
     kind_defaults: tuple[str, ...] = ()  # service numbers taken from the kind's defaults (the user declared none)
+    reach_replicas: int | None = None  # replicas it can reach for the peak (max_replicas when it scales in time)
+    reach_capacity_qps: float | None = None  # reach_replicas × qps_per_replica
+    max_replicas: int | None = None  # the declared autoscaling ceiling (None when not autoscaling)
+    scale_up_minutes: float | None = None  # declared time to add a replica
+    managed: bool = False  # scales on the provider's side
+    scales_with_load: bool = False  # managed, no declared ceiling: capacity_qps is the load it carries
+    ceiling_qps: float | None = None  # a managed service's declared qps_per_replica × replicas
+    per_item_qps: float = 0.0  # of peak_qps, the store calls made per candidate (see ``store_work``)
 
 
 def queued_services(services: Sequence[Service | None]) -> list[tuple[int, Service]]:
@@ -132,4 +144,4 @@ def saturation_load(s: Service, peak_rate: float) -> float | None:
     if not s.queued or s.qps_per_replica is None or peak_rate <= 0:
         return None
     extra = 1.0 + HEDGE_EXTRA_LOAD if s.hedged else 1.0
-    return s.max_replicas * s.qps_per_replica / (peak_rate * extra)
+    return s.reach_replicas * s.qps_per_replica / (peak_rate * extra)

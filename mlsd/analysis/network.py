@@ -28,6 +28,7 @@ from mlsd.analysis.entries import async_entries, async_rates
 from mlsd.analysis.latency import PathLatency, Row, Sampler
 from mlsd.analysis.paths import Graph, Parts, call_tree, critical_chain, request_graph
 from mlsd.analysis.service import Service, services
+from mlsd.analysis.store_work import store_calls, store_reads
 from mlsd.analysis.traffic import block_rates, entry_rates
 from mlsd.model import Design
 
@@ -73,7 +74,9 @@ class LoadModel:
         self.hit = [s.hit_rate if s is not None else 0.0 for s in self.services]
         rates, self.unknown_feed = async_rates(design, parts, g, self.entry_rates, self.hit, self.asynchronous)
         self.entry_rates.update(rates)
-        self.peak_rates = block_rates(g, self.entry_rates, self.hit)
+        self.store_reads = store_reads(parts, g)  # {caller: {store: per-candidate read terms}}
+        self.store_calls = store_calls(self.store_reads)  # {caller: {store: calls per request}} where more than one
+        self.peak_rates = block_rates(g, self.entry_rates, self.hit, calls=self.store_calls)
         self.headroom = design.requirements.headroom
         self.index = {b: i for i, b in enumerate(parts.ids)}
         self.samples, self.seed = samples, seed
@@ -107,7 +110,17 @@ class LoadModel:
         hits = list(self.hit)
         for v, h in (hit or {}).items():
             hits[v] = h
-        return block_rates(self.graph, {e: r * load for e, r in self.entry_rates.items()}, hits, cut)
+        return block_rates(self.graph, {e: r * load for e, r in self.entry_rates.items()}, hits, cut,
+                           self.store_calls)
+
+    def per_item_reads(self, rates: Sequence[float]) -> dict[int, list[tuple[int, float, float]]]:
+        """Per store: (caller, calls per request, calls/s) of the callers reading it per candidate, at ``rates``."""
+        out: dict[int, list[tuple[int, float, float]]] = {}
+        for v, stores in self.store_calls.items():
+            passed = rates[v] * (1.0 - self.hit[v])
+            for w, calls in stores.items():
+                out.setdefault(w, []).append((v, calls, passed * calls))
+        return out
 
     def states(self, rates: Sequence[float], replicas: Mapping[int, int] | None = None) -> dict[int, TierState]:
         """Every queued tier at these rates (``replicas`` overriding what runs)."""
@@ -219,6 +232,7 @@ def _declared_p99(s: Service | None) -> float:
 def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[float],
               own_p99: dict[int, list[float | None]]) -> dict[str, TierCapacity]:
     declared_peak = m.design.requirements.peak_qps is not None
+    per_item = m.per_item_reads(rates)
     out: dict[str, TierCapacity] = {}
     for v in sorted(g.reach_post):  # design order
         s = m.services[v]
@@ -228,6 +242,9 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
         running = state.replicas if state is not None else s.replicas
         capacity = running * per if per is not None else None
         rate = rates[v]
+        scales_with_load = s.managed and s.ceiling_qps is None and s.kind != "client"
+        if s.managed:  # the provider scales it: its capacity is its ceiling, else the load it carries
+            capacity = s.ceiling_qps if s.ceiling_qps is not None else rate
         quantiles = own_p99.get(v)
         block = m.parts.ids[v]
         out[block] = TierCapacity(
@@ -236,8 +253,9 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
             replicas=running,
             qps_per_replica=per,
             capacity_qps=capacity,
-            needed_replicas=needed_replicas(rate, per, m.headroom, declared_peak),
-            headroom=capacity / rate - 1.0 if capacity is not None and rate > 0 else None,
+            needed_replicas=None if scales_with_load else needed_replicas(rate, per, m.headroom, declared_peak),
+            headroom=(capacity / rate - 1.0 if capacity is not None and rate > 0 and not scales_with_load
+                      else None),
             declared_qps_per_replica=s.declared_qps,
             utilisation=state.utilisation if state is not None else None,
             saturated=state.saturated if state is not None else False,
@@ -250,5 +268,13 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
             shards=s.shards,
             queued=s.queued,
             kind_defaults=s.from_kind,
+            reach_replicas=s.reach_replicas,
+            reach_capacity_qps=s.reach_replicas * per if per is not None and not s.managed else capacity,
+            max_replicas=s.max_replicas if s.autoscaling else None,
+            scale_up_minutes=s.scale_up_minutes,
+            managed=s.managed,
+            scales_with_load=scales_with_load,
+            ceiling_qps=s.ceiling_qps,
+            per_item_qps=sum(x[2] for x in per_item.get(v, ())),
         )
     return out

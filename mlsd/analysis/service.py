@@ -19,7 +19,17 @@ The user's word and what is computed from it:
   Below that, the declared numbers stand as given.
 - Throughput: ``qps_per_replica`` (own, else the kind's), lowered to what the work allows. A block with
   neither is not modelled as a queue (its latency does not grow with load); nor are clients and managed
-  services (``managed: true``: the provider adds capacity as load grows).
+  services (``managed: true``, own or the kind's: the provider adds capacity as load grows). A managed service
+  whose block sets both ``qps_per_replica`` and ``replicas`` itself declares a ceiling (provisioned capacity,
+  a quota): ``ceiling_qps`` = their product, which CAP-9 holds the load to.
+- Autoscaling (``autoscaling: true``): the tier runs from ``replicas`` up to the replicas it can reach,
+  ``max_replicas`` only when the block states ``scale_up_minutes`` within ``MAX_SCALE_UP_MINUTES`` (10 min),
+  else its ``replicas``. A diurnal peak builds over tens of minutes, and the headroom (30% by default) carries
+  the growth while replicas start; a scale-up slower than 10 minutes, or of unknown speed, cannot be counted
+  on for the peak. 10 minutes sits below the Kubernetes cluster autoscaler's ``max-node-provision-time``
+  (15 min by default: a node not ready by then counts as failed; kubernetes/autoscaler FAQ) and above
+  typical HPA reaction (15 s sync period) plus GPU node provisioning, image pull and model load (several
+  minutes on EKS/GKE GPU node pools).
 - Parallelism of a replica (servers of its queue) by Little's law from its throughput and mean service time.
 - Dynamic batching (``batch_size`` > 1, ``max_batch_wait_ms``): a request waits for its batch to fill, at most
   ``max_batch_wait_ms`` and at most the time ``batch_size − 1`` further requests take to arrive at the replica;
@@ -45,6 +55,7 @@ Props = dict[str, PropValue]
 SCORING_CATEGORIES = frozenset({"models"})
 SCORING_KINDS = frozenset({"online_inference", "reranker"})
 GENERIC_MS_PER_ITEM = {False: 0.0066, True: 0.002}  # CPU, GPU (see the module docstring)
+MAX_SCALE_UP_MINUTES = 10.0  # longest scale-up counted on for the peak (see the module docstring)
 HEDGE_QUANTILE = 0.95  # a backup request goes out when a shard is slower than its p95
 HEDGE_EXTRA_LOAD = 1.0 - HEDGE_QUANTILE
 MISSING_P50_FRACTION = 1.0 / 3.0
@@ -52,7 +63,7 @@ MISSING_P50_FRACTION = 1.0 / 3.0
 SERVICE_PROPS = frozenset({
     "p50_ms", "p99_ms", "calls", "hit_rate", "qps_per_replica", "replicas", "max_replicas", "autoscaling",
     "managed", "items_scored", "ms_per_item", "gpu", "batch_size", "max_batch_wait_ms", "shards",
-    "hedged_requests", "cost_per_hour", "fallback",
+    "hedged_requests", "cost_per_hour", "fallback", "scale_up_minutes",
 })
 # props whose kind default the report names when a block relies on it
 SERVICE_NUMBERS = ("p99_ms", "p50_ms", "qps_per_replica", "replicas", "ms_per_item")
@@ -81,8 +92,10 @@ class Service:
     declared_qps: float | None  # qps_per_replica as declared (or the kind's)
     qps_per_replica: float | None  # what a replica sustains: declared, lowered to what the work allows
     replicas: int  # running (the floor when autoscaling); per shard
-    max_replicas: int
+    max_replicas: int  # declared ceiling of autoscaling (``replicas`` when not autoscaling)
     autoscaling: bool
+    scale_up_minutes: float | None  # declared time to bring a replica into service
+    ceiling_qps: float | None  # a managed service's declared qps_per_replica × replicas (its own props)
     servers: int  # requests one replica works on at once (Little's law)
     shards: int
     hedged: bool
@@ -116,10 +129,21 @@ class Service:
         return (self.declared_qps is not None and self.qps_per_replica is not None
                 and self.qps_per_replica < self.declared_qps)
 
+    @property
+    def scales_in_time(self) -> bool:
+        """Autoscaling whose stated scale-up time is within ``MAX_SCALE_UP_MINUTES``."""
+        return (self.autoscaling and self.scale_up_minutes is not None
+                and self.scale_up_minutes <= MAX_SCALE_UP_MINUTES)
+
+    @property
+    def reach_replicas(self) -> int:
+        """Replicas the tier can reach for the peak: ``max_replicas`` when it scales in time, else ``replicas``."""
+        return self.max_replicas if self.scales_in_time else self.replicas
+
     def replicas_for(self, rate: float, headroom: float) -> int:
         """Replicas running at arrival ``rate``: the floor, or what autoscaling runs to keep ``headroom``
-        (capped at ``max_replicas``)."""
-        if not self.autoscaling or not self.qps_per_replica:
+        (capped at the replicas it can reach)."""
+        if not self.scales_in_time or not self.qps_per_replica:
             return self.replicas
         wanted = math.ceil(round(rate * (1.0 + headroom) / self.qps_per_replica, 9))
         return min(max(self.replicas, wanted), self.max_replicas)
@@ -178,6 +202,10 @@ def service_of(kind: str, own: Props) -> Service:
     mean_s = lognormal_mean(mu, sigma) / 1000.0 if p99 > 0.0 else 0.0
     servers = servers_per_replica(per, mean_s) if per is not None else 1
     from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults)
+    managed = _flag(own, defaults, "managed")
+    up = _num(own, defaults, "scale_up_minutes", -1.0)
+    ceiling = (declared_qps * replicas if managed and declared_qps > 0 and "qps_per_replica" in own
+               and "replicas" in own else None)
     return Service(
         kind=kind,
         declared_p50_ms=declared_p50,
@@ -193,12 +221,14 @@ def service_of(kind: str, own: Props) -> Service:
         work_scale=scale,
         hit_rate=min(max(_num(own, defaults, "hit_rate"), 0.0), 1.0),
         parallel=(own["calls"] if "calls" in own else defaults.get("calls")) == "parallel",
-        managed=_flag(own, defaults, "managed"),
+        managed=managed,
         declared_qps=declared,
         qps_per_replica=per,
         replicas=replicas,
         max_replicas=most,
         autoscaling=autoscaling,
+        scale_up_minutes=up if up >= 0.0 else None,
+        ceiling_qps=ceiling,
         servers=servers,
         shards=max(int(_num(own, defaults, "shards", 1.0)), 1),
         hedged=_flag(own, defaults, "hedged_requests"),

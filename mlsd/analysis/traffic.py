@@ -10,7 +10,9 @@ their queue receives. Fallback connections (``fallback: true``) carry no load (t
 The load then flows along request connections, parents before children:
 each target receives its caller's outgoing rate (a fan-out sends the same rate to every target; a block reached
 from several callers sums them), and a block with ``hit_rate`` h passes on only its misses, (1 − h) of what it
-receives. A load factor scales every rate (the ramp: 0.1× to 3× the peak).
+receives. A request connection into a store may carry several store calls per request (a caller reading per
+candidate; see ``store_work``): the store then receives the caller's outgoing rate × those calls. A load factor
+scales every rate (the ramp: 0.1× to 3× the peak).
 """
 
 from __future__ import annotations
@@ -44,11 +46,13 @@ def entry_rates(design: Design, parts: Parts, g: Graph, skip: Collection[int] = 
     return {e: peak * (declared[e] if e in declared else left / len(rest)) for e in serving}
 
 
-def block_rates(g: Graph, entries: Mapping[int, float], hit: list[float], cut: Collection[int] = ()) -> list[float]:
+def block_rates(g: Graph, entries: Mapping[int, float], hit: list[float], cut: Collection[int] = (),
+                calls: Mapping[int, Mapping[int, float]] | None = None) -> list[float]:
     """Requests/s reaching each block (by position) when ``entries`` receive the given rates.
 
     ``hit`` is each block's hit rate (what it answers without calling downstream); a block in ``cut`` calls
-    nothing downstream (it is down, or a fallback answers in its place).
+    nothing downstream (it is down, or a fallback answers in its place); ``calls`` gives, per caller, the calls
+    per request it makes to a target when more than one (``store_work.store_calls``).
     """
     rate = [0.0] * len(g.ids)
     for e, r in entries.items():
@@ -60,6 +64,11 @@ def block_rates(g: Graph, entries: Mapping[int, float], hit: list[float], cut: C
             continue
         passed = rate[v] * (1.0 - hit[v])
         if passed:
-            for w in kids:
-                rate[w] += passed
+            many = calls.get(v) if calls else None
+            if many:
+                for w in kids:
+                    rate[w] += passed * many.get(w, 1.0)
+            else:
+                for w in kids:
+                    rate[w] += passed
     return rate

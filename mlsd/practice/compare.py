@@ -228,17 +228,6 @@ def _with_prompt_load(candidate: Design, prompt: Requirements) -> Design:
     return candidate.model_copy(update={"requirements": req})
 
 
-def _running(c_props: dict[str, Any]) -> int:
-    """Replicas a tier can reach: max_replicas when it autoscales, else replicas (as CAP-1 counts them)."""
-    replicas = c_props.get("replicas", 1)
-    floor = max(int(replicas), 1) if isinstance(replicas, int | float) and not isinstance(replicas, bool) else 1
-    if c_props.get("autoscaling") is True:
-        top = c_props.get("max_replicas", floor)
-        if isinstance(top, int | float) and not isinstance(top, bool):
-            return max(floor, int(top))
-    return floor
-
-
 def compare(candidate: Design, reference: Design, prompt: Prompt) -> Comparison:
     """Compare a candidate's design with the prompt's numbers and the reference design."""
     blocks = _blocks(candidate, reference, prompt)
@@ -277,7 +266,7 @@ def compare(candidate: Design, reference: Design, prompt: Prompt) -> Comparison:
         if t is None or t.qps_per_replica is None:
             continue
         tiers += 1
-        running = _running(props)
+        running = t.reach_replicas or t.replicas  # as CAP-1 counts them (max_replicas with a stated scale-up)
         if t.needed_replicas is not None and running < t.needed_replicas:
             short.append(ShortTier(b, c.title, t.peak_qps, t.needed_replicas, running))
     peak = prompt.requirements.peak_qps

@@ -27,6 +27,7 @@ RULE_MODULES = (
     "scalability",
     "cost",
     "batch",
+    "scaling",
     "reliability",
     "privacy",
     "data",

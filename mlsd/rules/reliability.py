@@ -143,8 +143,10 @@ def _autoscales_back(ctx: Context, t: TierAfter) -> bool:
     return t.utilisation_after * t.replicas_after / survivors < 1.0
 
 
-def _breaks(f: Failure) -> bool:
-    return any(p.state != "kept" or p.over_sla for p in f.paths)
+def _breaks(f: Failure, held: set[str]) -> bool:
+    """The loss breaks a path that ``held`` at peak (a path already over its SLA or saturated before any loss is
+    LAT-1's or CAP-1's finding, not this one's)."""
+    return any((p.state != "kept" or p.over_sla) and p.entry in held for p in f.paths)
 
 
 @rule(
@@ -162,7 +164,8 @@ def multi_region(ctx: Context) -> list[Hit]:
     ``requirements.regions``). It fails when a serving path then fails (a tier down with nothing answering, or
     a surviving tier overloaded), answers only from its fallback, or goes over the SLA. The message names the
     place and the tiers that break. A single region name in a single-region design is not judged (it may span
-    zones); tiers that declare no places cannot be judged; managed services are multi-zone.
+    zones); tiers that declare no places cannot be judged; managed services are multi-zone. Paths already over
+    the SLA or saturated at peak before any loss are LAT-1's and CAP-1's findings, not repeated here.
     Why: a zone or region outage takes every replica placed there; survivors sized only for their own share
     overload at once (autoscaling arrives minutes later, if the capacity is there).
     Fix: spread replicas, and run enough of them for N+1 per zone or region.
@@ -178,13 +181,16 @@ def multi_region(ctx: Context) -> list[Hit]:
     judged = [f for f in what_if(ctx.analysis, kinds=("zone",))
               if _is_zone(f.target) or (len(required) > 1 and f.target in required)]
     # one cause, one finding: places whose loss breaks the same tiers the same way are one finding
+    held = {p.entry for p in ctx.analysis.paths if not p.over_sla}
+    short = {b for b, t in ctx.analysis.capacity.items() if t.saturated}  # saturated with no loss: CAP-1's
     groups: dict[tuple[tuple[str, ...], tuple[str, ...], str, str, bool], list[Failure]] = {}
     for f in judged:
-        if not _breaks(f):
+        if not _breaks(f, held):
             continue
         lost = tuple(b for b in f.lost if b in ctx.blocks)
-        hot = tuple(t.block for t in f.tiers if t.saturated)
-        worst = max(f.paths, key=lambda p: (p.state == "failing", p.state == "degraded", p.over_sla))
+        hot = tuple(t.block for t in f.tiers if t.saturated and t.block not in short)
+        worst = max((p for p in f.paths if p.entry in held),
+                    key=lambda p: (p.state == "failing", p.state == "degraded", p.over_sla))
         groups.setdefault((lost, hot, worst.entry, worst.state, _is_zone(f.target)), []).append(f)
     hits = []
     for (lost, hot, entry, state, zone), fails in groups.items():

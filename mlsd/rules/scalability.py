@@ -4,8 +4,10 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 Capacity numbers come from ``mlsd.analysis`` (peak load reaching each block, replicas needed). A *tier* is a
 block on a serving path (see ``mlsd.rules.sla``) other than a client. Managed services (``managed: true``)
-scale and stay redundant on the provider's side, so no rule here sizes them. An autoscaling tier is judged on
-its ``max_replicas`` (when given) for capacity, and on its ``replicas`` (its floor) for over-provisioning.
+scale and stay redundant on the provider's side, so no rule here sizes them (CAP-9, in ``scaling``, holds them
+to a limit they declare). An autoscaling tier is judged for capacity on the replicas it can reach
+(``max_replicas`` when it states a ``scale_up_minutes`` within the bound, else its ``replicas``), and on its
+``replicas`` (its floor) for over-provisioning.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.paths import lagging
 from mlsd.rules.reliability import declared_regions, model_serving
+from mlsd.rules.scaling import per_item_text, scale_up_text
 from mlsd.rules.sla import ms, name, on_serving_path, overworked, qty, serving_paths
 
 FRONT_DOORS = frozenset({"api_gateway", "load_balancer", "cdn"})  # they spread load; they are the balancer
@@ -104,25 +107,32 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     """Each tier's capacity (qps_per_replica × replicas) covers the peak QPS reaching it plus the headroom.
 
     The peak reaching a tier is ``requirements.peak_qps`` flowing along request connections (caches pass on
-    only their misses); the headroom (``requirements.headroom``, 30% by default) absorbs spikes, a lost replica
-    and deploys. An autoscaling tier counts its ``max_replicas``. Managed services are not sized here. A
-    replica's throughput is its declared ``qps_per_replica`` lowered to what its work per request allows
-    (items_scored × ms_per_item; see ``mlsd.analysis.service``); a model given more work per request than the
-    SLA is LAT-5's finding, not repeated here, and so is a tier only asynchronous paths reach that is at or above
-    100% of its capacity (LAT-6: its queue grows without bound).
-    Fix: run at least the number of replicas the message gives.
-    Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens.
+    only their misses), and a store read per candidate receives the caller's rate × its calls per request
+    (candidates × ``keys_per_item`` ÷ ``keys_per_read`` × (1 − ``local_cache_hit_rate``) of the caller; see
+    ``mlsd.analysis.store_work``; the message names those reads and whether the caller declared its multi-get
+    size and local cache). The headroom (``requirements.headroom``, 30% by default) absorbs spikes, a lost
+    replica and deploys. An autoscaling tier counts the replicas it can reach: its ``max_replicas`` only when it
+    states ``scale_up_minutes`` of at most 10 minutes (else its running ``replicas``; the message names the
+    scale-up needed). Managed services are not sized here (CAP-9). A replica's throughput is its declared
+    ``qps_per_replica`` lowered to what its work per request allows (items_scored × ms_per_item; see
+    ``mlsd.analysis.service``); a model given more work per request than the SLA is LAT-5's finding, not
+    repeated here, and so is a tier only asynchronous paths reach that is at or above 100% of its capacity
+    (LAT-6: its queue grows without bound).
+    Fix: run at least the number of replicas the message gives, state a fast enough scale-up, or cut the calls
+    reaching the tier (multi-get, local cache).
+    Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens;
+    Kubernetes cluster-autoscaler FAQ (max-node-provision-time) for the scale-up bound.
     """
     headroom = ctx.requirements.headroom
     heavy = overworked(ctx)
     hits = []
     for c, t, per in _sized_tiers(ctx):
-        running = max_replicas(c)
+        running = t.reach_replicas or t.replicas
         needed = t.needed_replicas
         if needed is None or running >= needed or c.id in heavy or c.id in lagging(ctx):
             continue  # a model given more work than the SLA allows is LAT-5's; a consumer that cannot keep up, LAT-6's
         want = t.peak_qps * (1.0 + headroom)
-        scaling = " (max_replicas)" if c.flag("autoscaling") else ""
+        scaling = " (max_replicas)" if t.max_replicas is not None and running == t.max_replicas > t.replicas else ""
         work = ""
         declared = t.declared_qps_per_replica
         if declared is not None and per < declared:
@@ -132,7 +142,7 @@ def peak_capacity(ctx: Context) -> list[Hit]:
         hits.append(Hit(
             f"{name(ctx, c.id)} carries {running}{scaling} × {qty(per)} = {qty(running * per)} req/s but needs "
             f"{qty(want)} req/s ({qty(t.peak_qps)} req/s at peak + {headroom:.0%} headroom): {needed} replicas "
-            f"needed, {running} running.{work}",
+            f"needed, {running} running.{work}{scale_up_text(t, needed)}{per_item_text(ctx, c.id)}",
             components=(c.id,),
         ))
     return hits
@@ -168,7 +178,7 @@ def survives_one_loss(ctx: Context) -> list[Hit]:
     """
     candidates = []
     for c, t, per in _sized_tiers(ctx):
-        if t.replicas < 2 or t.needed_replicas is None or max_replicas(c) < t.needed_replicas:
+        if t.replicas < 2 or t.needed_replicas is None or (t.reach_replicas or t.replicas) < t.needed_replicas:
             continue  # REL-1's or CAP-1's finding
         after = t.peak_qps / ((t.replicas - 1) * per)
         candidates.append((after, c, t, per))

@@ -1,0 +1,114 @@
+"""How tiers grow with load: managed services within their declared limits (CAP-9), and the words CAP-1 uses
+for per-candidate store reads and for autoscaling that cannot be counted on.
+
+Here "component" means a placed block of a design (``mlsd.model.Component``).
+
+Numbers come from ``mlsd.analysis``: a store's load includes the calls callers make per candidate
+(``mlsd.analysis.store_work``); a managed service's capacity is the load it carries unless the block declares a
+ceiling; an autoscaling tier counts ``max_replicas`` only with a stated ``scale_up_minutes`` of at most
+``MAX_SCALE_UP_MINUTES`` (``mlsd.analysis.service``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mlsd.analysis import TierCapacity
+from mlsd.analysis.service import MAX_SCALE_UP_MINUTES
+from mlsd.rules.context import Context
+from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
+
+MAX_CALLERS_SHOWN = 3
+
+
+def per_item_text(ctx: Context, block: str) -> str:
+    """What the per-candidate reads of a store's callers add to its load (empty when none), for messages."""
+    model = ctx.analysis.model
+    if model is None:
+        return ""
+    v = model.index[block]
+    rates = model.peak_rates
+    parts = []
+    callers = [(u, stores[v]) for u, stores in model.store_reads.items() if v in stores]
+    for u, r in callers[:MAX_CALLERS_SHOWN]:
+        caller = model.parts.ids[u]
+        passed = rates[u] * (1.0 - model.hit[u])
+        cache = f" × (1 − {r.local_hit:g} local cache)" if r.local_hit > 0 else ""
+        keys = f"{r.keys_per_item:g} key{'s' if r.keys_per_item != 1 else ''}"
+        per_call = f"{r.keys_per_read:g} key{'s' if r.keys_per_read != 1 else ''} per call"
+        parts.append(
+            f"{name(ctx, caller)} reads {qty(r.items)} candidates × {keys}{cache} ÷ {per_call} = {qty(r.calls)} "
+            f"calls per request × {qty(passed)} req/s = {qty(passed * r.calls)} calls/s"
+        )
+    if not parts:
+        return ""
+    more = f" (and {len(callers) - MAX_CALLERS_SHOWN} more callers)" if len(callers) > MAX_CALLERS_SHOWN else ""
+    defaults = [model.parts.ids[u] for u, _ in callers if not _declares_batching(model.parts.props[u])]
+    hint = ""
+    if defaults:
+        hint = (f" {', '.join(name(ctx, b) for b in defaults)} declare{'s' if len(defaults) == 1 else ''} no "
+                "multi-get size (keys_per_read, 1 key per call by default) and no local cache "
+                "(local_cache_hit_rate): declare them, or size the store for the reads.")
+    return f" Per-candidate reads: {'; '.join(parts)}{more}.{hint}"
+
+
+def _declares_batching(props: Mapping[str, object]) -> bool:
+    return "keys_per_read" in props or "local_cache_hit_rate" in props
+
+
+def scale_up_text(t: TierCapacity, needed: int) -> str:
+    """Why an autoscaling tier that could reach ``needed`` replicas is counted at its floor (empty otherwise)."""
+    if t.max_replicas is None or t.max_replicas < needed or t.reach_replicas == t.max_replicas:
+        return ""
+    floor = t.reach_replicas or t.replicas
+    if t.scale_up_minutes is None:
+        why = "declares no scale_up_minutes"
+    else:
+        why = f"takes {t.scale_up_minutes:g} min to scale up, over the {MAX_SCALE_UP_MINUTES:g}-minute bound"
+    return (f" It autoscales to {t.max_replicas} replicas but {why}, so only its {floor} running replicas count "
+            f"for the peak: state a scale-up of at most {MAX_SCALE_UP_MINUTES:g} minutes (scale_up_minutes) or run "
+            f"{needed} replicas.")
+
+
+@rule(
+    "CAP-9", "scalability", "error", "Managed services are within their declared limits",
+    "Raise the provisioned capacity or quota (qps_per_replica × replicas on the block), switch to on-demand "
+    "capacity, or cut the calls reaching it (a cache, a multi-get, a local cache in the caller).",
+)
+def managed_within_limits(ctx: Context) -> list[Hit]:
+    """A managed service on a serving path whose block declares a ceiling carries its peak load with headroom.
+
+    A managed service (``managed: true``, own or its kind's) scales on the provider's side, so it is sized at the
+    load it gets and no rule holds it to replicas. When its block sets both ``qps_per_replica`` and ``replicas``
+    itself, that product is a declared limit (DynamoDB provisioned capacity, a Bigtable node count, a vendor
+    quota): requests over it are throttled. The load is the peak reaching the block, per-candidate reads
+    included (see ``mlsd.analysis.store_work``), plus ``requirements.headroom`` for spikes, as CAP-1 asks of
+    self-run tiers. Undeclared limits (the kind's defaults) are not judged.
+    Fix: raise the declared capacity or quota, use on-demand capacity, or cut the calls reaching it.
+    Source: AWS DynamoDB Developer Guide (provisioned capacity mode and throttling); Google SRE book, ch. 1
+    (capacity planning).
+    """
+    if ctx.requirements.peak_qps is None:
+        raise NotApplicable("no peak QPS is declared (requirements.peak_qps)")
+    if not serving_paths(ctx):
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    headroom = ctx.requirements.headroom
+    capacity = ctx.analysis.capacity
+    limited = [t for b in on_serving_path(ctx) if (t := capacity.get(b)) is not None and t.ceiling_qps is not None]
+    if not limited:
+        raise NotApplicable("no managed service on a request path declares qps_per_replica and replicas")
+    hits = []
+    for t in limited:
+        ceiling = t.ceiling_qps or 0.0
+        want = t.peak_qps * (1.0 + headroom)
+        if want <= ceiling:
+            continue
+        hits.append(Hit(
+            f"{name(ctx, t.block)} is managed with a declared limit of {t.replicas} × "
+            f"{qty(t.declared_qps_per_replica or 0)} = {qty(ceiling)} req/s but receives {qty(t.peak_qps)} req/s "
+            f"at peak ({qty(want)} with {headroom:.0%} headroom): requests over the limit are throttled."
+            f"{per_item_text(ctx, t.block)}",
+            components=(t.block,),
+        ))
+    return hits
