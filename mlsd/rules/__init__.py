@@ -27,6 +27,8 @@ RULE_MODULES = (
     "cost",
     "reliability",
     "privacy",
+    "privacy_transfers",
+    "privacy_purpose",
     "data",
     "training",
     "serving",
