@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
-from mlsd.rules.pii_flow import pii_flow, purpose, purpose_controls_missing
+from mlsd.rules.pii_flow import purpose, purpose_controls_missing
 from mlsd.rules.sla import name
 
 
@@ -26,11 +26,12 @@ from mlsd.rules.sla import name
     "kept_for_account_lifetime with erasure_supported).",
 )
 def purpose_bound_pii_has_controls(ctx: Context) -> list[Hit]:
-    """A block that declares ``pii_purpose`` and holds personal data has the controls of purpose-bound data.
+    """A block that declares ``pii_purpose`` has the controls of purpose-bound personal data.
 
-    A block holds personal data when it is marked ``pii`` or raw personal data reaches it (the flow of SEC-4).
-    It needs: access control (``access_controlled`` or a connected ``access_control`` block) and an audit
-    trail of who read what (``audit_logged``); and, when it keeps data at rest (a store, a block with
+    Declaring why a block keeps personal data says that it does, whether or not its source is marked ``pii``
+    (an internal review queue fed by user posts nobody marked). It needs: access control
+    (``access_controlled`` or a connected ``access_control`` block) and an audit trail of who read what
+    (``audit_logged``); and, when it keeps data at rest (a store, a block with
     ``storage_gb``, or one declaring ``retention_days``, as in SEC-1), encryption at rest
     (``encrypted_at_rest`` or a connected ``kms`` block) and a bounded retention (``retention_days`` > 0, or
     ``kept_for_account_lifetime`` with ``erasure_supported`` for the user's own content).
@@ -48,12 +49,8 @@ def purpose_bound_pii_has_controls(ctx: Context) -> list[Hit]:
     declared = [c for c in ctx.design.components if purpose(c)]
     if not declared:
         raise NotApplicable("no block declares pii_purpose")
-    flow = pii_flow(ctx)
-    holding = [c for c in declared if c.flag("pii") or c.id in flow.origin]
-    if not holding:
-        raise NotApplicable("no block that declares pii_purpose holds personal data (marked pii or reached by it)")
     hits = []
-    for c in holding:
+    for c in declared:
         missing = purpose_controls_missing(ctx, c)
         if missing:
             hits.append(Hit(
