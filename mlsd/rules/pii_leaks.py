@@ -264,8 +264,9 @@ def roots(ctx: Context, flow: PiiFlow) -> list[str]:
     reached: set[str] = set()
     for r in found:
         _reach(ctx, r, reached)
-    if len(reached) < len(flow.seeds) or not found:
-        for s in flow.seeds:
+    unreached = [s for s in flow.seeds if s not in reached]
+    if unreached:
+        for s in unreached:
             if s not in reached:
                 found.append(s)
                 _reach(ctx, s, reached)
