@@ -255,23 +255,12 @@ class Cause:
 
 
 def roots(ctx: Context, flow: PiiFlow) -> list[str]:
-    """The pii blocks personal data starts from: those no raw personal data reaches from another block (a
-    pii block fed by one is a copy). Where pii blocks only feed each other round a cycle, the first of them in
-    design order becomes a root, and so does each later one no root reaches. Design order."""
-    found = [s for s in flow.seeds
-             if not any(e.source != s and carries(ctx, e) and flow.carrier(ctx, e.source)
-                        for e in ctx.in_edges.get(s, ()))]
-    reached: set[str] = set()
-    for r in found:
-        _reach(ctx, r, reached)
-    unreached = [s for s in flow.seeds if s not in reached]
-    if unreached:
-        for s in unreached:
-            if s not in reached:
-                found.append(s)
-                _reach(ctx, s, reached)
-        found.sort(key=block_order(ctx).__getitem__)
-    return found
+    """The pii blocks personal data starts from, in design order: those no raw personal data reaches from
+    another block (a pii block fed by one holds a copy). pii blocks that only feed each other round a cycle
+    have no root among them; their leaks are then reported one by one, as before grouping."""
+    return [s for s in flow.seeds
+            if not any(e.source != s and carries(ctx, e) and flow.carrier(ctx, e.source)
+                       for e in ctx.in_edges.get(s, ()))]
 
 
 def group_by_root(ctx: Context, flow: PiiFlow, leaks: list[_Leak]) -> list[Cause]:

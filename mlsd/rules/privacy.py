@@ -19,6 +19,11 @@ A block *stores personal data* (SEC-1, SEC-3, SEC-5) when it is marked ``pii`` a
 as above, or a block of a pass-through kind (message queue, cache, stream processor...) that declares how long
 it keeps data (``retention_days``, set on the block or its kind's default; 0 means forever). A Kafka topic
 keeping 7 days of raw events (the message queue's default) holds them on disk like any database.
+
+Personal data is judged by purpose: a block that declares ``pii_purpose`` keeps identifiable data because its
+job needs it (a decision log kept for disputes, a face detector's labels and training set, internal reviewers).
+SEC-4, SEC-6 and SEC-7 accept it; SEC-10 (``mlsd.rules.privacy_purpose``) checks its controls. SEC-9 (transfers
+between jurisdictions) is in ``mlsd.rules.privacy_transfers``.
 """
 
 from __future__ import annotations
