@@ -30,6 +30,8 @@ RULE_MODULES = (
     "scaling",
     "reliability",
     "privacy",
+    "privacy_transfers",
+    "privacy_purpose",
     "data",
     "lineage",
     "training",

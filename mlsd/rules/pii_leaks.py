@@ -21,6 +21,7 @@ from mlsd.rules.pii_flow import (
     PiiFlow,
     carries,
     neighbours,
+    purpose,
     route,
 )
 from mlsd.rules.sla import name
@@ -48,8 +49,17 @@ class _Leak:
 
 
 def is_ml_sink(ctx: Context, c: Component) -> bool:
-    """A block where raw personal data must not land (SEC-4): a training block with DP-SGD is not one."""
-    return c.kind in ML_SINKS and not (c.kind in TRAINING_KINDS and dp_training(ctx, c))
+    """A block where raw personal data must not land (SEC-4). Not one: a training block with DP-SGD, and a
+    block that declares why it keeps personal data (``pii_purpose``; its controls are SEC-10's)."""
+    return c.kind in ML_SINKS and not (c.kind in TRAINING_KINDS and dp_training(ctx, c)) and not purpose(c)
+
+
+def find_causes(ctx: Context, flow: PiiFlow) -> list[Cause]:
+    """SEC-4's findings: the leaks of ``find_leaks`` grouped by the pii block they come from."""
+    leaks = find_leaks(ctx, flow)
+    if len(leaks) < 2:
+        return [Cause((), tuple(leaks))] if leaks else []
+    return group_by_root(ctx, flow, leaks)
 
 
 def find_leaks(ctx: Context, flow: PiiFlow) -> list[_Leak]:
@@ -158,9 +168,12 @@ def block_order(ctx: Context) -> dict[str, int]:
     return found
 
 
-def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> dict[str, tuple[str, ...]]:
+def _sinks_downstream(
+    ctx: Context, entries: list[str], derived: set[str], stop: frozenset[str] = frozenset()
+) -> dict[str, tuple[str, ...]]:
     """For each entry, the sinks of ``derived`` that raw data entering it goes on to reach, in design order;
-    never the entry itself, even when a cycle leads back into it.
+    never the entry itself, even when a cycle leads back into it. The walk does not go beyond the blocks of
+    ``stop`` (other than the entries themselves).
 
     Reach is computed once for all entries, as bit masks over the sinks merged over the strongly connected
     components of the flow (Tarjan's algorithm, iterative): linear in the graph, not one walk per entry.
@@ -168,12 +181,13 @@ def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> di
     sinks = sorted(derived, key=block_order(ctx).__getitem__)
     bit = {b: 1 << i for i, b in enumerate(sinks)}
     succ: dict[str, list[str]] = {}
+    starts = frozenset(entries)
 
     def successors(node: str) -> list[str]:
         found = succ.get(node)
         if found is None:
             found = succ[node] = (
-                [] if ctx.kind_of[node] in HALT_KINDS
+                [] if ctx.kind_of[node] in HALT_KINDS or (node in stop and node not in starts)
                 else [e.target for e in ctx.out_edges.get(node, ()) if carries(ctx, e)]
             )
         return found
@@ -222,7 +236,7 @@ def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> di
                         mask[member] = reach
     out = {}
     for entry in entries:
-        reach = mask[entry] & ~bit[entry]
+        reach = mask[entry] & ~bit.get(entry, 0)
         # bit i set -> sinks[i]: the mask's binary digits, lowest first, as a 0/1 selector (C speed)
         out[entry] = tuple(compress(sinks, bin(reach)[:1:-1].encode().translate(_BINARY_DIGITS))) if reach else ()
     return out
@@ -231,22 +245,79 @@ def _sinks_downstream(ctx: Context, entries: list[str], derived: set[str]) -> di
 _BINARY_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One SEC-4 finding: the leaks one missing anonymizer after ``roots`` explains (``roots`` is empty for a
+    single leak, whose own origins are named)."""
+
+    roots: tuple[str, ...]
+    leaks: tuple[_Leak, ...]
+
+
+def roots(ctx: Context, flow: PiiFlow) -> list[str]:
+    """The pii blocks personal data starts from, in design order: those no raw personal data reaches from
+    another block (a pii block fed by one holds a copy). pii blocks that only feed each other round a cycle
+    have no root among them; their leaks are then reported one by one, as before grouping."""
+    return [s for s in flow.seeds
+            if not any(e.source != s and carries(ctx, e) and flow.carrier(ctx, e.source)
+                       for e in ctx.in_edges.get(s, ()))]
+
+
+def group_by_root(ctx: Context, flow: PiiFlow, leaks: list[_Leak]) -> list[Cause]:
+    """The leaks grouped by the pii blocks their data starts from (``roots``): leaks whose entries one root
+    reaches (without going through another sink) are one cause, since one anonymizer on the flow out of that
+    root protects all of them; leaks sharing no root stay apart. Groups follow the order of their first leak.
+    """
+    sinks = {b for leak in leaks for b in (leak.entry, *leak.downstream)}
+    entries = {leak.entry for leak in leaks}
+    starts = roots(ctx, flow)
+    reach = _sinks_downstream(ctx, starts, sinks | entries, stop=frozenset(sinks))
+    parent = {e: e for e in entries}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    sources: dict[str, list[str]] = {e: [] for e in entries}
+    for r in starts:
+        hit = [b for b in reach[r] if b in entries]
+        for b in hit:
+            sources[b].append(r)
+            parent[find(b)] = find(hit[0])
+    grouped: dict[str, list[_Leak]] = {}
+    for leak in leaks:
+        grouped.setdefault(find(leak.entry), []).append(leak)
+    position = block_order(ctx)
+    return [
+        Cause(tuple(sorted({r for leak in group for r in sources[leak.entry]}, key=position.__getitem__))
+              if len(group) > 1 else (), tuple(group))
+        for group in grouped.values()
+    ]
+
+
 SINKS_SHOWN = 5  # further sinks named in a SEC-4 message; more are counted
 ORIGINS_SHOWN = 5  # pii blocks named in a SEC-4 message; more are counted
-# how to anonymise on the way into each kind of sink (SEC-4's fix)
+# how to anonymise on the way into each kind of sink (SEC-4's fix); DP-SGD is offered for training only
 _ANONYMISE_FOR: dict[str, str] = {
-    "logging": "log a pseudonymous id (a token or salted hash of the user id) and drop the fields the log does "
-               "not need",
+    "logging": "pseudonymise or tokenise before logging (log a token or salted hash of the user id, not the id) "
+               "and drop the fields the log does not need",
     "online_feature_store": "key the features by a pseudonymous id (a token or salted hash of the user id) and "
                             "drop raw identifiers",
     "labeling": "show labelers only what the label needs (strip ids, names, contact details, and text or images "
                 "that identify people)",
     "training_pipeline": "drop or hash identifiers and generalise quasi-identifiers in the training data; or "
                          "train with DP-SGD (epsilon on the training block)",
+    "data_lake": "land pseudonymous events (a token or salted hash in place of user ids; no names, emails or "
+                 "addresses) and keep the re-identification key elsewhere",
 }
 _ANONYMISE_FOR["offline_feature_store"] = _ANONYMISE_FOR["embedding_store"] = _ANONYMISE_FOR["online_feature_store"]
 _ANONYMISE_FOR["hyperparameter_tuning"] = _ANONYMISE_FOR["training_pipeline"]
+_ANONYMISE_FOR["data_warehouse"] = _ANONYMISE_FOR["hdfs"] = _ANONYMISE_FOR["data_lake"]
 _ANONYMISE_DEFAULT = "drop or hash identifiers and generalise quasi-identifiers (birth date, postcode) on the way in"
+_PURPOSE_CONTROLS = ("declare pii_purpose on it with access control, encryption at rest, a retention period and "
+                     "audit_logged")
 
 
 def _and(items: list[str]) -> str:
@@ -263,6 +334,37 @@ def counted(shown: list[str], total: int, noun: str, sep: str = ", ") -> str:
     return f"{sep.join(shown)}{sep}and {rest} more {noun}{'' if rest == 1 else 's'}"
 
 
+def cause_hit(ctx: Context, cause: Cause) -> Hit:
+    """SEC-4's finding for one cause: one leak as itself, several as one missing anonymizer after their roots."""
+    if len(cause.leaks) == 1:
+        return leak_hit(ctx, cause.leaks[0])
+    entries = [leak.entry for leak in cause.leaks]
+    further = [b for b in dict.fromkeys(b for leak in cause.leaks for b in leak.downstream) if b not in entries]
+    roots = counted([name(ctx, r) for r in cause.roots[:ORIGINS_SHOWN]], len(cause.roots), "pii block")
+    shown = [f"{name(ctx, b)} ({ctx.kind_of[b]}) by {leak.routes[0]}"
+             for leak, b in zip(cause.leaks[:SINKS_SHOWN], entries, strict=False)]
+    message = (
+        f"Personal data from {roots} reaches {len(entries)} ML and analytics sinks without an anonymizer or "
+        f"differential-privacy step: {counted(shown, len(entries), 'sink', sep='; ')}."
+    )
+    if further:
+        n = len(further)
+        sinks = counted([f"{name(ctx, b)} ({ctx.kind_of[b]})" for b in further[:SINKS_SHOWN]], n, "sink")
+        message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
+    total = len(entries) + len(further)
+    dp = (" A training block can instead train with DP-SGD (epsilon on the block)."
+          if any(ctx.kind_of[b] in TRAINING_KINDS for b in entries) else "")
+    fix = (
+        f"Pseudonymise once, where the data comes in: an anonymizer on the flow out of {roots} (a token or salted "
+        f"hash in place of user, account or card ids; drop the fields no sink needs) protects all {total} sinks; "
+        f"or put one on each flow into {_and([name(ctx, b) for b in entries[:SINKS_SHOWN]])}"
+        f"{'' if len(entries) <= SINKS_SHOWN else ' and the others'}.{dp} A sink that needs the identity for "
+        f"its purpose (dispute evidence, a detector that must see faces) can instead {_PURPOSE_CONTROLS}."
+    )
+    connections = tuple(e.id for leak in cause.leaks for e in leak.edges)
+    return Hit(message, components=(*entries, *further), connections=connections, fix=fix)
+
+
 def leak_hit(ctx: Context, leak: _Leak) -> Hit:
     entry = ctx.blocks[leak.entry]
     origins = counted([name(ctx, o) for o in leak.origins[:ORIGINS_SHOWN]], len(leak.origins), "pii block")
@@ -277,5 +379,6 @@ def leak_hit(ctx: Context, leak: _Leak) -> Hit:
         sinks = counted([f"{name(ctx, b)} ({ctx.kind_of[b]})" for b in leak.downstream[:SINKS_SHOWN]], n, "sink")
         message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
         fix += f" Placed there, it protects {'the sink' if n == 1 else f'the {n} sinks'} after it too."
+    fix += f" If {name(ctx, entry.id)} needs the identity for its purpose, {_PURPOSE_CONTROLS} instead."
     return Hit(message, components=(leak.entry, *leak.downstream), connections=tuple(e.id for e in leak.edges),
                fix=fix)

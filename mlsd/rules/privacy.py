@@ -19,13 +19,17 @@ A block *stores personal data* (SEC-1, SEC-3, SEC-5) when it is marked ``pii`` a
 as above, or a block of a pass-through kind (message queue, cache, stream processor...) that declares how long
 it keeps data (``retention_days``, set on the block or its kind's default; 0 means forever). A Kafka topic
 keeping 7 days of raw events (the message queue's default) holds them on disk like any database.
+
+Personal data is judged by purpose: a block that declares ``pii_purpose`` keeps identifiable data because its
+job needs it (a decision log kept for disputes, a face detector's labels and training set, internal reviewers).
+SEC-4, SEC-6 and SEC-7 accept it; SEC-10 (``mlsd.rules.privacy_purpose``) checks its controls. SEC-9 (transfers
+between jurisdictions) is in ``mlsd.rules.privacy_transfers``.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from mlsd.analysis.failures import region_of
 from mlsd.catalog import KINDS
 from mlsd.model import Component, Connection
 from mlsd.rules.context import Context
@@ -36,15 +40,24 @@ from mlsd.rules.pii_flow import (
     MAX_HOPS_SHOWN,
     ML_SINKS,
     TRAINING_KINDS,
+    access_controlled,
     carries,
+    encrypted,
     holds,
-    neighbours,
     pii_flow,
     pii_stores,
+    purpose,
     spread,
 )
-from mlsd.rules.pii_leaks import block_order, counted, dp_training, find_leaks, leak_hit, raw_pii_inputs
-from mlsd.rules.reliability import declared_regions
+from mlsd.rules.pii_leaks import (
+    block_order,
+    cause_hit,
+    counted,
+    dp_training,
+    find_causes,
+    is_ml_sink,
+    raw_pii_inputs,
+)
 from mlsd.rules.sla import chain, name, names, on_serving_path
 
 
@@ -67,7 +80,7 @@ def pii_encrypted_at_rest(ctx: Context) -> list[Hit]:
     return [
         Hit(f"{name(ctx, c.id)} {holds(c)} without encryption at rest.", components=(c.id,))
         for c in pii_stores(ctx)
-        if not c.flag("encrypted_at_rest") and not any(n.kind == "kms" for n in neighbours(ctx, c.id))
+        if not encrypted(ctx, c)
     ]
 
 
@@ -168,15 +181,16 @@ def pii_access_controlled(ctx: Context) -> list[Hit]:
     return [
         Hit(f"{name(ctx, c.id)} {holds(c)} without access control.", components=(c.id,))
         for c in pii_stores(ctx)
-        if not c.flag("access_controlled") and not any(n.kind == "access_control" for n in neighbours(ctx, c.id))
+        if not access_controlled(ctx, c)
     ]
 
 
 @rule(
     "SEC-4", "privacy", "error", "Personal data is anonymised before ML and analytics sinks",
-    "Put an anonymizer (drop or hash identifiers, generalise quasi-identifiers) or a differential_privacy "
-    "step on the flow where personal data first reaches a sink; a training block can instead train with "
-    "DP-SGD (epsilon on the block).",
+    "Put an anonymizer (pseudonymise: a token or salted hash in place of ids; drop fields the sinks do not "
+    "need) where the personal data comes in, or in front of the sink; a sink that needs the identity declares "
+    "pii_purpose with access control, encryption at rest, retention and audit_logged (SEC-10); a training "
+    "block can also train with DP-SGD (epsilon on the block).",
 )
 def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     """Raw personal data does not reach training, labeling, feature stores, logs, warehouses or data lakes.
@@ -190,19 +204,27 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     data_warehouse, data_lake, hdfs) that receives it fails, even when the sink itself is marked pii (the sink
     declaring it holds PII does not make the copy necessary); a training block with ``epsilon`` (DP-SGD) does
     not.
-    One missing control is one finding: it is reported at the sink where raw personal data first enters the
-    sinks (where the anonymizer belongs; the finding's first block), names the pii blocks it comes from and
-    the routes it takes, and lists every further sink the same data reaches from there. A lake that feeds
-    feature stores, training and logs without an anonymizer in front of it is one finding, not one per sink;
-    two pii sources entering the sinks at two places are two. A sink marked pii that receives raw data is
-    not an origin of its own (its copy is the problem), and no sink is reported as reaching itself round a
-    cycle. The fix is fitted to the sink where the anonymizer goes (DP-SGD is offered for training blocks only).
+    Purpose: a sink that declares ``pii_purpose`` (a fraud decision log kept for disputes, the training and
+    labelling set of a face detector that must see faces, user content kept for the account's life) keeps
+    personal data on purpose and is not a SEC-4 sink; what protects it is access control, encryption at rest,
+    retention and an audit trail, checked by SEC-10. The data still flows on from it: a sink after it that
+    declares no purpose is a finding.
+    One missing control is one finding. Each place where raw personal data first enters the sinks (an
+    *entry*, where an anonymizer in front of the sink belongs) is found with the routes into it and every
+    further sink the same data reaches from there. Entries are then grouped by the pii blocks their data
+    starts from (*roots*: pii blocks that no raw personal data reaches from another block; a pii block fed by
+    one holds a copy): entries one root reaches without passing another sink are one finding, since one
+    anonymizer on the flow out of that root pseudonymises the data for all of them. So an event source that
+    feeds a lake, two feature stores and training through a queue, with no pseudonymiser, is one finding
+    naming the sinks, and so is a card switch whose raw card data reaches a decision log, a feature store
+    and a warehouse through the scoring service and the payments database; two pii sources that enter the
+    sinks at different places and share no sink are two. A sink marked pii that receives raw data is not a
+    root (its copy is the problem), and no sink is reported as reaching itself round a cycle. The fix is
+    fitted to the sink (a log: pseudonymise before logging; a feature store: pseudonymous keys; DP-SGD is
+    offered for training blocks only) and names the purpose alternative.
     Why: these systems copy data widely, keep it long and give many people access; data minimisation says
     they should get identifiers only when the purpose needs them.
-    Known false positives: sinks whose purpose needs the identity (a fraud decision log kept for disputes, the
-    training set of a face detector); their control is access, retention and erasure. Accept such a finding
-    with a waiver naming all of its blocks and the controls in place.
-    Fix: anonymise on the way in.
+    Fix: anonymise on the way in, or declare the purpose and its controls.
     Source: GDPR Art. 5(1)(c) (data minimisation) and Art. 25; AWS Well-Architected ML Lens, Security pillar.
     """
     flow = pii_flow(ctx)
@@ -210,20 +232,22 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
         raise NotApplicable("no block is marked pii")
     if not any(c.kind in ML_SINKS for c in ctx.design.components):
         raise NotApplicable("no training, labeling, feature store, logging, warehouse or data lake block")
-    return [leak_hit(ctx, leak) for leak in find_leaks(ctx, flow)]
+    return [cause_hit(ctx, cause) for cause in find_causes(ctx, flow)]
 
 
 @rule(
     "SEC-5", "privacy", "warning", "Personal data has a retention period and can be erased",
-    "Set retention_days (> 0) on the store and support erasure on request (erasure_supported: a delete path "
-    "keyed by user id, including backups and derived copies).",
+    "Set retention_days (> 0) on the store, or kept_for_account_lifetime for the user's own content, and "
+    "support erasure on request (erasure_supported: a delete path keyed by user id, including backups and "
+    "derived copies).",
 )
 def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
     """Every store of personal data keeps it for a limited time and can delete one person's data on request.
 
     Stores of personal data are those of SEC-1 (a queue, cache or stream processor marked ``pii`` counts when
-    it declares ``retention_days``). ``retention_days`` must be above 0 (0 means forever) and
-    ``erasure_supported`` true.
+    it declares ``retention_days``). ``retention_days`` must be above 0 (0 means forever), or the data is the
+    user's own content kept for the account's life (``kept_for_account_lifetime``: posts, a social graph,
+    deleted with the account); and ``erasure_supported`` must be true in both cases.
     Why: storage limitation and the right to erasure are legal duties; designing the delete path late means
     scanning every copy by hand.
     Fix: declare retention and an erasure path.
@@ -232,8 +256,8 @@ def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
     hits = []
     for c in pii_stores(ctx):
         missing = []
-        if c.num("retention_days") <= 0:
-            missing.append("no retention period (retention_days)")
+        if c.num("retention_days") <= 0 and not c.flag("kept_for_account_lifetime"):
+            missing.append("no retention period (retention_days, or kept_for_account_lifetime)")
         if not c.flag("erasure_supported"):
             missing.append("no erasure on request (erasure_supported)")
         if missing:
@@ -247,7 +271,8 @@ def pii_retention_and_erasure(ctx: Context) -> list[Hit]:
 @rule(
     "SEC-6", "privacy", "warning", "Labeling receives anonymised data only",
     "Put an anonymizer before the labeling block (strip user ids, names, faces, free text that identifies "
-    "people) so labelers see only what the label needs.",
+    "people) so labelers see only what the label needs; internal reviewers who need the identity (fraud "
+    "analysts, trust & safety) declare pii_purpose with access control and audit_logged instead.",
 )
 def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
     """Data sent to labeling (often external annotators) comes through an anonymizer.
@@ -256,7 +281,11 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
     block it reaches without an anonymizer or differential-privacy step fails. Labeling blocks that receive
     data from a block marked ``pii`` are already reported by SEC-4 (as an error) and are not repeated here;
     this rule catches user data that nobody marked as personal.
-    Fix: anonymise what labelers see.
+    The rule is about external annotators, who should see only what the label needs. Internal reviewers whose
+    job is to judge the person's own data (fraud analysts confirming an alert, trust & safety reviewing a
+    reported post) need it: a labeling block that declares ``pii_purpose`` is accepted, and its access
+    control and audit trail are SEC-10's.
+    Fix: anonymise what labelers see, or declare the reviewers' purpose and controls.
     Source: AWS Well-Architected ML Lens, Security pillar (protect sensitive data); GDPR Art. 5(1)(c).
     """
     labeling = ctx.of_kind("labeling")
@@ -268,8 +297,8 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
     flow = pii_flow(ctx)
     hits = []
     for c in labeling:
-        if raw_pii_inputs(ctx, flow, c):
-            continue  # SEC-4's finding
+        if purpose(c) or raw_pii_inputs(ctx, flow, c):
+            continue  # SEC-10's controls; SEC-4's finding
         edges = [e for e in ctx.in_edges.get(c.id, ())
                  if carries(ctx, e) and e.source in origin and ctx.blocks[e.source].kind not in HALT_KINDS]
         if not edges:
@@ -286,17 +315,25 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
 @rule(
     "SEC-7", "privacy", "info", "Models trained on personal data use differential privacy",
     "Train with DP-SGD (TensorFlow Privacy, Opacus) and declare its epsilon on the training block, or put a "
-    "differential_privacy block before it.",
+    "differential_privacy block before it; if the model must learn from the personal data for its purpose, "
+    "declare pii_purpose on the training block (with its controls, SEC-10).",
 )
 def training_on_pii_uses_dp(ctx: Context) -> list[Hit]:
-    """A model trained on raw personal data is trained with differential privacy.
+    """A model trained on personal data that no rule has accepted yet is trained with differential privacy.
 
-    A training block fails when it is marked ``pii`` or raw personal data reaches it (as in SEC-4), and it
-    neither declares ``epsilon`` nor is connected to a differential_privacy block.
+    A training block fails when it is marked ``pii`` (its training data is personal data: pseudonymised data
+    still is, GDPR Recital 26) and it neither declares ``epsilon`` nor is connected to a differential_privacy
+    block. Not repeated here: a training block that raw personal data reaches without a declared purpose is
+    already in SEC-4's finding (one missing anonymizer, one finding; SEC-4's fix offers DP-SGD for training);
+    a training block that declares ``pii_purpose`` (a face detector that must see faces, a fraud model that
+    learns from transactions) trains on personal data on purpose under SEC-10's controls, and DP-SGD, which
+    costs accuracy on exactly the rare cases such models exist for, is not asked of it.
     Why: models memorise rare training examples; membership-inference and extraction attacks recover them.
-    DP-SGD bounds what a model can reveal about any one person.
-    Fix: DP-SGD with a stated epsilon.
-    Source: Abadi et al., Deep Learning with Differential Privacy (2016); TensorFlow Privacy (DP-SGD).
+    DP-SGD bounds what a model can reveal about any one person. The design format has no requirement that
+    asks for differential privacy, so this stays an info.
+    Fix: DP-SGD with a stated epsilon, or a declared purpose.
+    Source: Abadi et al., Deep Learning with Differential Privacy (2016); TensorFlow Privacy (DP-SGD); GDPR
+    Recital 26 (pseudonymised data is personal data).
     """
     flow = pii_flow(ctx)
     if not flow.seeds:
@@ -306,17 +343,14 @@ def training_on_pii_uses_dp(ctx: Context) -> list[Hit]:
         raise NotApplicable("no training block")
     hits = []
     for c in training:
-        if dp_training(ctx, c):
+        if not c.flag("pii") or dp_training(ctx, c) or purpose(c):
             continue
-        edges = raw_pii_inputs(ctx, flow, c)
-        if not (c.flag("pii") or edges):
-            continue
-        source = flow.origin[edges[0].source] if edges else c.id
+        if is_ml_sink(ctx, c) and raw_pii_inputs(ctx, flow, c):
+            continue  # in SEC-4's finding
         hits.append(Hit(
-            f"{name(ctx, c.id)} trains on personal data (from {name(ctx, source)}) without differential privacy: "
-            "the model can memorise and leak individual records.",
+            f"{name(ctx, c.id)} trains on personal data (marked pii) without differential privacy or a declared "
+            "purpose: the model can memorise and leak individual records.",
             components=(c.id,),
-            connections=tuple(e.id for e in edges),
         ))
     return hits
 
@@ -373,48 +407,3 @@ def inference_behind_authentication(ctx: Context) -> list[Hit]:
 
 def _is_inference(c: Component) -> bool:
     return c.kind in INFERENCE_KINDS or (KINDS[c.kind].category == "models" and c.kind != "heuristic_baseline")
-
-
-@rule(
-    "SEC-9", "privacy", "warning", "Personal data stays in its region",
-    "Keep personal data in the region it was collected in (regional stores and pipelines), or document the "
-    "transfer mechanism (adequacy decision, SCCs) and waive this finding with it.",
-)
-def pii_stays_in_region(ctx: Context) -> list[Hit]:
-    """Raw personal data does not flow between blocks placed in different regions.
-
-    Checked on every connection carrying raw PII (as in SEC-4) whose two ends both declare ``regions``; zone
-    names (eu-west-1a, europe-west1-b) count as their region. The connection fails when the source runs in a
-    region where the target has no presence: data from there has to leave its region. A target present in
-    more regions than its source (a multi-region service called locally) is not flagged.
-    Why: transfers outside the region (notably out of the EU) need a legal basis, and residency rules may
-    forbid them outright.
-    Fix: keep the flow regional, or document the transfer.
-    Source: GDPR Chapter V (Art. 44-49, transfers of personal data to third countries).
-    """
-    flow = pii_flow(ctx)
-    if not flow.seeds:
-        raise NotApplicable("no block is marked pii")
-    placement = {c.id: frozenset(region_of(r) for r in zones)
-                 for c in ctx.design.components if (zones := declared_regions(c))}
-    hits = []
-    placed = 0
-    for e in ctx.design.connections:
-        s_regions = placement.get(e.source)
-        t_regions = placement.get(e.target)
-        if not s_regions or not t_regions or not flow.carrier(ctx, e.source) or not carries(ctx, e):
-            continue
-        placed += 1
-        away = s_regions - t_regions
-        if not away:
-            continue
-        hits.append(Hit(
-            f"Personal data flows from {name(ctx, e.source)} ({', '.join(sorted(s_regions))}) to "
-            f"{name(ctx, e.target)} ({', '.join(sorted(t_regions))}): data from {', '.join(sorted(away))} "
-            "leaves its region.",
-            components=(e.source, e.target),
-            connections=(e.id,),
-        ))
-    if not placed:
-        raise NotApplicable("no connection carrying personal data has both ends placed in regions")
-    return hits
