@@ -7,10 +7,10 @@ A linter-style summary of one design, at most 100 columns wide, before the findi
 - each request path's p99 at peak (the queueing model of ``mlsd.analysis.network``) against the SLA, with the
   declared p99s' sum beside it (what a reviewer adds up by hand);
 - the tightest tiers: utilisation at peak and headroom over the peak, against the required headroom
-  (``mlsd.analysis.capacity``); a tier that is not modelled as a queue (a managed service) shows its peak over
-  its declared capacity instead of a utilisation;
-- the monthly cost against the budget, per 1,000 predictions, and the blocks that cost most (the per-block
-  lines of ``mlsd.analysis.cost.cost_lines``, as ``analyze`` computed them);
+  (``mlsd.analysis.capacity``); a tier that is not modelled as a queue shows its peak over its declared
+  capacity instead of a utilisation, and a managed tier that scales with its load is left out (it cannot run out);
+- the monthly cost against the budget, per 1,000 predictions, and the blocks that cost most with what is billed
+  (``mlsd.analysis.cost.cost_table`` of the lines ``analyze`` computed: hours, runs or requests);
 - the top findings by severity, one line each.
 
 Nothing here computes a number: every figure is read from the ``Analysis`` the checklists already ran
@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 
 from mlsd.analysis import Analysis, TierCapacity
+from mlsd.analysis.cost import cost_table
 from mlsd.render import display_text
 from mlsd.rules import Finding, Report
 
@@ -68,18 +69,22 @@ def score_line(report: Report) -> str:
     return f"Checks passed {overall}/100: {passing} of {applicable} applicable rules pass (severity-weighted{low})"
 
 
-def path_lines(analysis: Analysis) -> list[str]:
-    """One line per request path, the slowest first: p99 at peak, declared sum, SLA and verdict."""
+def path_lines(analysis: Analysis, sla_ms: float | None) -> list[str]:
+    """One line per path, the slowest first: p99 at peak, declared sum, SLA and verdict. An asynchronous path
+    (fed by a queue or stream) has no request SLA: it is judged on its lag (LAT-6), and says so."""
     if not analysis.paths:
         return ["Request paths: none (no entry block calls anything with a request connection)"]
     paths = heapq.nsmallest(MAX_PATHS, analysis.paths,
-                            key=lambda p: (not p.over_sla, -(p.p99_ms if p.p99_ms is not None else 1e18)))
-    sla = paths[0].sla_ms
-    head = "Request paths, p99 at peak" + (f" vs the {sla:g} ms SLA" if sla is not None else " (no SLA set)")
+                            key=lambda p: (not p.over_sla, p.asynchronous,
+                                           -(p.p99_ms if p.p99_ms is not None else 1e18)))
+    head = "Request paths, p99 at peak" + (f" vs the {sla_ms:g} ms SLA" if sla_ms is not None else " (no SLA set)")
     lines = [head]
     width = min(max(len(p.entry) for p in paths), 24)
     for p in paths:
-        verdict = "" if p.sla_ms is None else ("  OVER SLA" if p.over_sla else "  ok")
+        if p.asynchronous:
+            verdict = "  async: judged on its lag (LAT-6)"
+        else:
+            verdict = "" if p.sla_ms is None else ("  OVER SLA" if p.over_sla else "  ok")
         lines.append(_fit(
             f"  {p.entry:<{width}} {p.peak_qps:>8,.0f} req/s   p99 {_ms(p.p99_ms)}"
             f" (declared sum {_ms(p.p99_sum_ms)}){verdict}"))
@@ -89,7 +94,10 @@ def path_lines(analysis: Analysis) -> list[str]:
 
 
 def _load(t: TierCapacity) -> float | None:
-    """Peak over capacity: the tier's utilisation (or, for a tier not queued, its declared load ratio)."""
+    """Peak over capacity: the tier's utilisation (or, for a tier not queued, its declared load ratio); None for
+    a managed tier that scales with its load (it has no capacity of its own to run out of)."""
+    if t.scales_with_load:
+        return None
     if t.utilisation is not None:
         return t.utilisation
     if t.capacity_qps:
@@ -132,10 +140,8 @@ def cost_lines_text(analysis: Analysis) -> list[str]:
     if analysis.cost_per_thousand is not None:
         line += f"; ${analysis.cost_per_thousand:,.4f} per 1,000 predictions"
     lines = [_fit(line)]
-    biggest = heapq.nsmallest(MAX_COST_LINES, analysis.cost, key=lambda c: -c.total)
-    if biggest and total > 0:
-        lines.append(_fit("  most: " + ", ".join(f"{c.block} {_usd(c.total)} ({c.total / total:.0%})"
-                                                 for c in biggest)))
+    if total > 0:
+        lines += [_fit("  " + row) for row in cost_table(analysis.cost, limit=MAX_COST_LINES)]
     return lines
 
 
@@ -164,7 +170,7 @@ def numbers_summary(report: Report) -> list[str]:
     """The summary lines, indented by two spaces, each at most ``WIDTH`` columns."""
     analysis = report.context.analysis
     lines = [_fit(score_line(report))]
-    lines += path_lines(analysis)
+    lines += path_lines(analysis, report.design.requirements.sla_p99_ms)
     lines += tier_lines(analysis, report.design.requirements.headroom)
     lines += cost_lines_text(analysis)
     lines += top_findings(report)

@@ -145,7 +145,8 @@ def test_summary_prints_cost_against_budget_per_thousand_and_the_costliest_block
     assert a.cost_per_thousand is not None and f"${a.cost_per_thousand:,.4f} per 1,000 predictions" in line
     most = text.split(line, 1)[1].split("\n")[1]
     ranker = next(c for c in a.cost if c.block == "ranker")  # the lines cost_lines computed
-    assert most.startswith("    most: ranker ") and f"${ranker.total:,.0f}" in most
+    assert most.startswith("    ranker: ") and f"${ranker.total:,.0f}/month" in most
+    assert f"{ranker.replicas} × $" in most and "730 h" in most  # what is billed: replicas × price × hours
     roomy = text_of(served(budget_per_month=10_000_000))
     assert "within budget $10,000,000" in roomy
     assert "(no budget set)" in text_of(served())
@@ -186,3 +187,24 @@ def test_json_and_sarif_do_not_import_the_text_summary():
         "assert 'mlsd.report_numbers' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_summary_says_an_asynchronous_path_is_judged_on_its_lag_not_the_sla():
+    design = load_file(Path(__file__).parent / "fixtures" / "rules" / "LAT-6" / "pass.json")
+    lines = text_of(design).split("\n")
+    workers = next(x for x in lines if x.strip().startswith("workers ") and "p99" in x)
+    app = next(x for x in lines if x.strip().startswith("app ") and "p99" in x)
+    assert workers.endswith("async: judged on its lag (LAT-6)") and "ok" not in workers.split(")")[-1]
+    assert app.endswith("  ok")
+
+
+def test_summary_leaves_out_a_managed_tier_that_scales_with_its_load():
+    design = load_file(Path(__file__).parent / "fixtures" / "rules" / "CAP-9" / "pass.json")  # kv: managed, ceiling
+    kv = design.by_id()["kv"]
+    assert " kv " in text_of(design).split("Tightest tiers", 1)[-1].split("Cost ", 1)[0]  # a ceiling: shown
+    kv.props.pop("qps_per_replica", None)
+    kv.props.pop("replicas", None)
+    report = check(design)
+    assert report.context.analysis.capacity["kv"].scales_with_load
+    tiers = "\n".join(numbers_summary(report)).split("Tightest tiers", 1)[-1].split("Cost ", 1)[0]
+    assert " kv " not in tiers
