@@ -1,6 +1,7 @@
-"""Rules of the data checklist on lineage and freshness: every store read online has a writer (DAT-7), and what
-readers see is as fresh as required (DAT-8). Both read ``Context.lineage`` (``mlsd.analysis.lineage``: writers,
-online reads and the staleness of each block along its freshest write path).
+"""Rules of the data checklist on lineage and freshness: every store read online has a writer (DAT-7), what
+readers see is as fresh as required (DAT-8), and fast features come from a stream (DAT-3). All read
+``Context.lineage`` (``mlsd.analysis.lineage``: writers, online reads and the staleness of each block along its
+freshest write path).
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
@@ -82,6 +83,66 @@ def hop_phrase(ctx: Context, block: str, value: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ DAT-7
+
+
+@rule(
+    "DAT-3",
+    "data",
+    "warning",
+    "Fresh features come from a stream",
+    "Feed the online store from the event stream: stream source -> stream processor -> online feature store "
+    "(or declare a feature pipeline that runs at least as often as the freshness needed).",
+)
+def fresh_features_streamed(ctx: Context) -> list[Hit]:
+    """An online store that must be fresher than an hour is filled by a stream, not a daily batch.
+
+    Freshness needed: an online feature store's own ``freshness_minutes`` when set, else the design's
+    ``requirements.freshness_minutes``; an embedding or key-value store only when it sets its own. When that
+    is at most 60 minutes, the store's staleness along its freshest write path (``Context.lineage``, see
+    ``mlsd.analysis.lineage``: the slowest hop of the path, a stream processor's window or a batch job's period)
+    must be within it: a stream source (user events, sensor logs, a transactional DB's change stream, a queue)
+    -> stream processor -> store path does it, or a feature pipeline / batch job whose own ``freshness_minutes``
+    is no larger than what the store needs.
+
+    One cause, one finding: a store read online that no write path from a source reaches is DAT-7's finding
+    ("every store read online has a writer"), not this rule's; the other stores read online (indexes, item and
+    post stores, caches) are judged by DAT-8 ("what readers see is as fresh as required"), which leaves these
+    fast-feature stores to this rule. (Before DAT-7 and DAT-8, this rule passed any store reached by a stream
+    processor and judged only the batch jobs writing the store directly; it now reads the computed staleness.)
+
+    Why: dynamic features (clicks in the last 5 minutes, a card's spend in the last hour) are the ones that
+    carry the most signal for ads, fraud and feeds; a nightly job serves them a day stale.
+
+    Fix: add the streaming path, or lower the batch job's period to the freshness needed.
+
+    Source: Huyen, Designing ML Systems ch. 7-8 (streaming features, continual learning); Xu & Aminian ch. 7
+    (ad click prediction: 5-minute delays hurt).
+    """
+    need = fresh_feature_needs(ctx)
+    if not need:
+        raise NotApplicable("no online store must be fresher than 60 minutes")
+    lin = ctx.lineage
+    reported = set(unsourced(ctx))  # DAT-7's
+    hits = []
+    for o, (minutes, why) in need.items():
+        fresh = lin.fresh.get(o)
+        if o in reported or (fresh is not None and fresh.minutes <= minutes):
+            continue
+        feeders = [ctx.blocks[w] for w in lin.writers_of(o)]
+        if fresh is not None and fresh.slowest is not None:
+            via = hop_phrase(ctx, fresh.slowest, lin.hops[fresh.slowest])
+            filled = (f"its freshest write path runs through {via}, so it serves features at least "
+                      f"{fresh.minutes:g} min old")
+        elif feeders:
+            filled = f"is filled by {names(ctx, (f.id for f in feeders))}, which no source reaches"
+        else:
+            filled = "has nothing filling it"
+        hits.append(Hit(
+            f"{quoted(ctx.blocks[o])} must be at most {minutes:g} min fresh ({why}) but {filled}; no stream "
+            "source -> stream processor path reaches it in time.",
+            components=(o, *(f.id for f in feeders[:5])),
+        ))
+    return hits
 
 
 @rule(
