@@ -23,7 +23,7 @@ from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.paths import lagging
-from mlsd.rules.reliability import declared_regions, model_serving
+from mlsd.rules.reliability import declared_regions
 from mlsd.rules.scaling import per_item_text, scale_up_text
 from mlsd.rules.sla import ms, name, on_serving_path, overworked, qty, serving_paths
 
@@ -302,38 +302,6 @@ def stateful_has_shared_store(ctx: Context) -> list[Hit]:
         ))
     if not candidates:
         raise NotApplicable("no self-run stateful block runs more than one replica")
-    return hits
-
-
-@rule(
-    "CAP-5", "scalability", "info", "Online inference autoscales",
-    "Set autoscaling (and max_replicas) on the inference tier: scale on QPS, GPU utilisation or queue length.",
-)
-def inference_autoscales(ctx: Context) -> list[Hit]:
-    """Online inference tiers scale with load.
-
-    Checked on online_inference blocks and on model blocks served directly on a request path (a model called
-    by an online_inference block is part of that service). Traffic varies by hour and spikes with events; a
-    fixed-size inference tier is either over-provisioned most of the day or short at the peak. Managed
-    endpoints are not flagged.
-    Fix: set ``autoscaling: true`` and ``max_replicas``.
-    Source: AWS Well-Architected ML Lens (performance and cost: autoscale endpoints); Huyen, Designing ML Systems.
-    """
-    blocks = [c for c in model_serving(ctx) if not c.flag("managed")]
-    if not blocks:
-        raise NotApplicable("no self-run online inference")
-    hits = []
-    for c in blocks:
-        if c.flag("autoscaling"):
-            continue
-        per = c.num("qps_per_replica")
-        fixed = f" ({replicas(c)} × {qty(per)} = {qty(replicas(c) * per)} req/s)" if per > 0 else ""
-        count = "1 replica" if replicas(c) == 1 else f"{replicas(c)} replicas"
-        hits.append(Hit(
-            f"{name(ctx, c.id)} runs a fixed {count}{fixed}: load above that is shed or queued, "
-            "and idle replicas are paid for off-peak.",
-            components=(c.id,),
-        ))
     return hits
 
 

@@ -1,5 +1,5 @@
-"""How tiers grow with load: managed services within their declared limits (CAP-9), and the words CAP-1 uses
-for per-candidate store reads and for autoscaling that cannot be counted on.
+"""How tiers grow with load: online inference autoscales (CAP-5), managed services within their declared limits
+(CAP-9), and the words CAP-1 uses for per-candidate store reads and for autoscaling that cannot be counted on.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
@@ -17,6 +17,7 @@ from mlsd.analysis import TierCapacity
 from mlsd.analysis.service import MAX_SCALE_UP_MINUTES
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
+from mlsd.rules.reliability import model_serving
 from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
 
 MAX_CALLERS_SHOWN = 3
@@ -110,5 +111,38 @@ def managed_within_limits(ctx: Context) -> list[Hit]:
             f"at peak ({qty(want)} with {headroom:.0%} headroom): requests over the limit are throttled."
             f"{per_item_text(ctx, t.block)}",
             components=(t.block,),
+        ))
+    return hits
+
+
+@rule(
+    "CAP-5", "scalability", "info", "Online inference autoscales",
+    "Set autoscaling (and max_replicas) on the inference tier: scale on QPS, GPU utilisation or queue length.",
+)
+def inference_autoscales(ctx: Context) -> list[Hit]:
+    """Online inference tiers scale with load.
+
+    Checked on online_inference blocks and on model blocks served directly on a request path (a model called
+    by an online_inference block is part of that service). Traffic varies by hour and spikes with events; a
+    fixed-size inference tier is either over-provisioned most of the day or short at the peak. Managed
+    endpoints are not flagged.
+    Fix: set ``autoscaling: true`` and ``max_replicas``.
+    Source: AWS Well-Architected ML Lens (performance and cost: autoscale endpoints); Huyen, Designing ML Systems.
+    """
+    blocks = [c for c in model_serving(ctx) if not c.flag("managed")]
+    if not blocks:
+        raise NotApplicable("no self-run online inference")
+    hits = []
+    for c in blocks:
+        if c.flag("autoscaling"):
+            continue
+        running = max(int(c.num("replicas", 1.0)), 1)
+        per = c.num("qps_per_replica")
+        fixed = f" ({running} × {qty(per)} = {qty(running * per)} req/s)" if per > 0 else ""
+        count = "1 replica" if running == 1 else f"{running} replicas"
+        hits.append(Hit(
+            f"{name(ctx, c.id)} runs a fixed {count}{fixed}: load above that is shed or queued, "
+            "and idle replicas are paid for off-peak.",
+            components=(c.id,),
         ))
     return hits
