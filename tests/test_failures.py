@@ -123,3 +123,11 @@ def test_a_lost_callee_is_answered_by_its_callers_fallback_and_a_lost_standby_ch
     assert ann is not None and ann.state == "degraded"
     assert (ann.cause, ann.answered_by) == ("ann", "cand") and "the fallback of 'Cand' answers" in ann.reason
     assert blocks["pop"].worst == "kept"  # the baseline beside the ranker is only its safety net
+
+
+def test_a_zone_failure_of_a_whole_region_is_named_a_region():
+    from mlsd.analysis.failures import Failure
+
+    assert Failure("zone", "us-east-1", (), (), ()).domain == "region"
+    assert Failure("zone", "us-east-1a", (), (), ()).domain == "zone"
+    assert Failure("block", "ranker", (), (), ()).domain == "block"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mlsd.analysis.failures import is_zone, region_of
 from mlsd.model import Design
 from mlsd.rules import REGISTRY, all_rules, check
 from mlsd.rules.context import Context
 from mlsd.rules.engine import RuleResult, run_rule
-from mlsd.rules.reliability import region_of
 from tests.conftest import design_of
 
 all_rules()
@@ -96,6 +96,11 @@ def test_region_of_zone_names():
     assert region_of("europe-west1-b") == "europe-west1"
     assert region_of("us-east-1") == "us-east-1"
     assert region_of("Frankfurt") == "frankfurt"
+
+
+def test_a_zone_is_told_from_a_region():
+    assert is_zone("us-east-1a") and is_zone("europe-west1-b")
+    assert not is_zone("us-east-1") and not is_zone("europe-west1")
 
 
 def test_rel3_single_zone_and_single_region_for_a_multi_region_design():

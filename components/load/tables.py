@@ -17,7 +17,7 @@ from mlsd.analysis.failures import SEVERITY, Failure, PathOutcome
 from mlsd.analysis.ramp import Ramp
 from mlsd.model import Design
 
-KIND_LABEL = {"replica": "one replica", "zone": "a zone or region", "block": "a whole block"}
+KIND_LABEL = {"replica": "one replica", "zone": "a zone", "region": "a region", "block": "a whole block"}
 KIND_ORDER = {"zone": 0, "block": 1, "replica": 2}
 OUTCOME_STYLE = {  # background and text colour of the outcome cell (text on it: ≥ 7:1)
     "failing": "background-color: #ffdad6; color: #8c1d18; font-weight: 600",
@@ -151,7 +151,8 @@ def what_if_rows(design: Design, failures: Sequence[Failure]) -> list[dict[str, 
         p99 = worst.p99_ms if worst is not None else None
         verdict = ("no SLA set" if sla is None else "no answer" if p99 is None else
                    "over" if worst is not None and worst.over_sla else "within")
-        rows.append({"Outcome": state, "Failure": KIND_LABEL.get(f.kind, f.kind), "What is lost": _target(f, titles),
+        rows.append({"Outcome": state, "Failure": KIND_LABEL.get(f.domain, f.domain),
+                     "What is lost": _target(f, titles),
                      "p99 after (ms)": None if p99 is None else round(p99, 0 if p99 >= 10 else 1), "SLA": verdict,
                      "Why": _why(f, worst, titles, several)})
     return rows

@@ -130,7 +130,7 @@ def _show_what_ifs(design: Design, numbers: LoadNumbers, key: str) -> None:
         return
     failure = numbers.failures[chosen[0]]
     with st.container(border=True):
-        st.markdown(f"**Lose {KIND_LABEL.get(failure.kind, failure.kind)}: "
+        st.markdown(f"**Lose {KIND_LABEL.get(failure.domain, failure.domain)}: "
                     f"{plain(str(numbers.rows[chosen[0]]['What is lost']))}** — {failure.worst}")
         for line in failure_lines(design, failure):
             st.markdown(f"- {line}")

@@ -63,6 +63,11 @@ def region_of(zone: str) -> str:
     return text
 
 
+def is_zone(name: str) -> bool:
+    """Whether a place name is a zone (eu-west-1a, europe-west1-b) rather than a region."""
+    return region_of(name) != name.strip().lower()
+
+
 def places(props: dict[str, PropValue]) -> list[str]:
     """A block's own ``regions`` prop as a list (empty when absent)."""
     value = props.get("regions")
@@ -112,6 +117,13 @@ class Failure:
     lost: tuple[str, ...]  # blocks entirely down
     tiers: tuple[TierAfter, ...]
     paths: tuple[PathOutcome, ...]
+
+    @property
+    def domain(self) -> str:
+        """What was lost, in words: "replica", "block", "zone" or "region" (a zone-kind failure of a region)."""
+        if self.kind == "zone" and not is_zone(self.target):
+            return "region"
+        return self.kind
 
     @property
     def worst(self) -> State:

@@ -171,6 +171,7 @@ def _tiers(a: Analysis, at: Ramp, titles: dict[str, str]) -> list[dict[str, Any]
 def _failure(f: Failure) -> dict[str, Any]:
     return {
         "kind": f.kind,
+        "domain": f.domain,
         "target": f.target,
         "worst": f.worst,
         "lost": list(f.lost),
@@ -230,7 +231,7 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
     for f in bad:
         worst = next(p for p in f["paths"] if p["state"] == f["worst"])
         detail = worst["reason"] or (f"p99 {_ms(worst['p99_ms'])}, over the SLA" if worst["over_sla"] else "")
-        out.write(f"  lose {f['kind']} {f['target']}: {f['worst']} — {detail}\n")
+        out.write(f"  lose {f['domain']} {f['target']}: {f['worst']} — {detail}\n")
     cost = data["cost"]
     line = f"\nMonthly cost ${cost['per_month']:,.0f}"
     if cost["budget_per_month"] is not None:

@@ -8,7 +8,7 @@ A *tier* is a block on a serving path (see ``mlsd.rules.sla``) other than a clie
 
 from __future__ import annotations
 
-from mlsd.analysis.failures import FALLBACK_KINDS, NOT_CRITICAL_KINDS, Failure, TierAfter, region_of, what_if
+from mlsd.analysis.failures import FALLBACK_KINDS, NOT_CRITICAL_KINDS, Failure, TierAfter, is_zone, what_if
 from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
@@ -126,10 +126,6 @@ def serving_has_fallback(ctx: Context) -> list[Hit]:
     ]
 
 
-def _is_zone(name: str) -> bool:
-    return region_of(name) != name.strip().lower()
-
-
 MAX_TIERS_SHOWN = 4
 
 
@@ -179,7 +175,7 @@ def multi_region(ctx: Context) -> list[Hit]:
             raise NotApplicable(f"the design must serve {len(required)} regions but no tier declares its regions")
         raise NotApplicable("no tier on a request path declares its regions")
     judged = [f for f in what_if(ctx.analysis, kinds=("zone",))
-              if _is_zone(f.target) or (len(required) > 1 and f.target in required)]
+              if is_zone(f.target) or (len(required) > 1 and f.target in required)]
     # one cause, one finding: places whose loss breaks the same tiers the same way are one finding
     held = {p.entry for p in ctx.analysis.paths if not p.over_sla}
     short = {b for b, t in ctx.analysis.capacity.items() if t.saturated}  # saturated with no loss: CAP-1's
@@ -191,7 +187,7 @@ def multi_region(ctx: Context) -> list[Hit]:
         hot = tuple(t.block for t in f.tiers if t.saturated and t.block not in short)
         worst = max((p for p in f.paths if p.entry in held),
                     key=lambda p: (p.state == "failing", p.state == "degraded", p.over_sla))
-        groups.setdefault((lost, hot, worst.entry, worst.state, _is_zone(f.target)), []).append(f)
+        groups.setdefault((lost, hot, worst.entry, worst.state, is_zone(f.target)), []).append(f)
     hits = []
     for (lost, hot, entry, state, zone), fails in groups.items():
         f = fails[0]
