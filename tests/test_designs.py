@@ -22,11 +22,13 @@ BOX_W, BOX_H = 180, 70  # size of a block on the canvas
 # The flaws each review exercise was written to show, by rule id (see the "Known weaknesses" in its notes).
 INTENDED = {
     "card_fraud_scoring.json": {
-        "SEC-4",  # raw cardholder PII reaches the warehouse, feature stores, decision log and training
+        "SEC-4",  # raw cardholder PII reaches the warehouse, feature stores, decision log and training (one root)
         "TRN-2",  # 0.1 % positives, no imbalance strategy, accuracy as the offline metric
         "TRN-1",  # random split on time-ordered transactions
         "REL-1",  # the scoring service is a single replica in the payment path
         "MON-2",  # no drift detection
+        "TRN-7",  # chargebacks arrive 30-90 days late and the weekly retrain does not wait for them
+        "TRN-8",  # declines censor their own labels and no holdout or review sample measures them
     },
     "ad_click_prediction.json": {
         "DAT-1",  # training recomputes features in Spark; serving reads the Flink-fed online store
@@ -38,10 +40,7 @@ INTENDED = {
 CONSEQUENCES = {
     "card_fraud_scoring.json": {
         "CAP-5",  # the single scoring replica does not autoscale
-        "REL-3",  # ... and runs in one region of two
-        "SEC-9",  # ... so us-west-2 authorisations cross to us-east-1
-        "SEC-7",  # training on raw PII without differential privacy
-        "TRN-6",  # no hyper-parameter tuning
+        "REL-3",  # ... and runs in one region of two (us-west-2 -> us-east-1 stays in the US: no SEC-9)
     },
     "ad_click_prediction.json": set(),
 }
