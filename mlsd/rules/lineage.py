@@ -269,7 +269,8 @@ def readers_see_fresh_data(ctx: Context) -> list[Hit]:
     a lower bound (the freshest writer, the slowest hop rather than the sum), so a finding is certain. The
     target is the store's own ``freshness_minutes``, else ``requirements.freshness_minutes``. Every cache on a
     request path with a ``ttl_minutes`` is held to its own ``freshness_minutes`` or the requirement the same way:
-    a cached answer can be that old. One finding per store or cache, naming the slowest hop and its minutes.
+    a cached answer can be its TTL plus the staleness of the freshest store behind it (read by request
+    downstream of the cache) old. One finding per store or cache, naming the slowest hop and its minutes.
 
     Not flagged: a slow store whose reader reaches (by request) a store of the same role that meets the target
     carries slow-moving data by design (daily profiles next to streamed velocity counters; a daily embedding
@@ -323,15 +324,33 @@ def readers_see_fresh_data(ctx: Context) -> list[Hit]:
     for c in judged_caches:
         need, why = target(ctx, c.id) or (INF, "")
         ttl = own_number(c, "ttl_minutes") or 0.0
-        if ttl > need:
+        behind, source = _freshest_behind(ctx, c.id)
+        if ttl + behind > need:
+            under = (f" on top of data at least {minutes(behind)} old in {quoted(ctx.blocks[source])}"
+                     if source is not None and behind > 0 else "")
+            fix_ttl = max(need - behind, 0.0)
             hits.append(Hit(
-                f"{quoted(c)} keeps answers for {minutes(ttl)} (ttl_minutes) while {why} is {minutes(need)}: "
-                "a reader can be served an answer older than required.",
-                components=(c.id,),
-                fix=f"Lower ttl_minutes of {quoted(c)} to {need:g} or less, or invalidate its entries when what "
-                "they were computed from changes.",
+                f"{quoted(c)} keeps answers for {minutes(ttl)} (ttl_minutes){under}, so a reader can be served "
+                f"an answer {minutes(ttl + behind)} old while {why} is {minutes(need)}.",
+                components=(c.id, *((source,) if source is not None and behind > 0 else ())),
+                fix=f"Lower ttl_minutes of {quoted(c)} to {fix_ttl:g} or less"
+                + (f" (or refresh {quoted(ctx.blocks[source])} faster)" if source is not None and behind > 0 else "")
+                + ", or invalidate its entries when what they were computed from changes.",
             ))
     return hits
+
+
+def _freshest_behind(ctx: Context, cache: str) -> tuple[float, str | None]:
+    """The staleness of the freshest store a cache's answers are computed from (stores it reaches by request
+    downstream, with a known staleness), and that store: a cached answer is at least its TTL plus that old.
+    (0, None) when no store with a write path sits behind it."""
+    lin = ctx.lineage
+    best: tuple[float, str | None] = (INF, None)
+    for b in ctx.downstream(cache, REQUEST):
+        fresh = lin.fresh.get(b)
+        if fresh is not None and b in lin.online_reads and fresh.minutes < best[0]:
+            best = (fresh.minutes, b)
+    return (0.0, None) if best[1] is None else best
 
 
 def _on_request_path(ctx: Context, block: str) -> bool:
