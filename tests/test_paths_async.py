@@ -138,6 +138,26 @@ def test_the_fallback_connection_answers_when_the_primary_is_lost():
     assert outcome.answered_by == "popular"
 
 
+@pytest.mark.parametrize(("fallback_kind", "lost", "state"), [
+    ("logistic_regression", "ranker", "degraded"),  # a fallback model does the model's job
+    ("logistic_regression", "cands", "failing"),  # ... but needs the candidates it would rank
+    ("logistic_regression", "fs", "failing"),  # ... and the features
+    ("heuristic_baseline", "cands", "degraded"),  # popular items need nothing of the primary's
+])
+def test_a_fallback_connection_stands_in_only_for_what_it_can_answer(fallback_kind, lost, state):
+    design = design_of(
+        [block("app", "client", "App"), block("svc", "online_inference", "Service", p99_ms=10),
+         block("cands", "candidate_generation", "Candidates", p99_ms=20),
+         block("fs", "online_feature_store", "Features", p99_ms=5, qps_per_replica=100_000, replicas=3),
+         block("ranker", "dnn", "Ranker", p99_ms=50), block("fb", fallback_kind, "Fallback", p99_ms=10)],
+        [conn("app", "svc"), conn("svc", "cands"), conn("svc", "fs"), conn("svc", "ranker"),
+         conn("svc", "fb", fallback=True)],
+        requirements={"sla_p99_ms": 200, "peak_qps": 100},
+    )
+    (failure,) = what_if(analyze(design, samples=2_000), kinds=("block",), only=[lost])
+    assert failure.paths[0].state == state
+
+
 def test_without_the_fallback_connection_losing_the_primary_fails_the_path():
     design = design_of(
         [block("app", "client", "App"), block("svc", "online_inference", "Service", p99_ms=10),

@@ -51,6 +51,7 @@ _AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")  # eu-west-1a -
 _GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")  # europe-west1-b -> europe-west1
 SEVERITY: dict[str, int] = {"kept": 0, "degraded": 1, "failing": 2}
 PRIMARY = frozenset({"models", "serving"})  # categories of the blocks a fallback stands in for
+SELF_CONTAINED_KINDS = frozenset({"heuristic_baseline", "cache", "cdn"})  # answer without the primary's inputs
 
 
 def region_of(zone: str) -> str:
@@ -154,9 +155,9 @@ def fallback_of(m: LoadModel, v: int) -> tuple[bool, int | None]:
     if s is not None and s.fallback:
         return True, None
     callers = m.callers[v]
-    for caller in callers:  # a fallback connection of the caller answers for any of its other calls
+    for caller in callers:  # a fallback connection of the caller answers for its other calls it can stand in for
         for w in m.graph.fallbacks.get(caller, ()):
-            if w != v:
+            if w != v and _stands_in(m, w, v):
                 return True, w
     near = [w for caller in callers for w in m.graph.kids[caller]] + list(callers)
     for w in near:
@@ -208,6 +209,16 @@ def _answered(m: LoadModel, v: int, inside: set[int]) -> tuple[bool, int | None,
         seen.update(nxt)
         level = nxt
     return False, None, v
+
+
+def _stands_in(m: LoadModel, fallback: int, v: int) -> bool:
+    """Whether a fallback connection's target can answer when v is down: a self-contained answer (a popular-items
+    baseline, a cache) stands in for any call; a fallback model needs the same inputs as the primary (its
+    candidates, its features) and does the primary model's job only, so it stands in only for a model, not for
+    the stores, indexes, retrieval or re-ranking it would itself need."""
+    if m.parts.kinds[fallback] in SELF_CONTAINED_KINDS:
+        return True
+    return KINDS[m.parts.kinds[v]].category == "models"
 
 
 def _standby(m: LoadModel, v: int) -> bool:
