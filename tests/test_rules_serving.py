@@ -191,3 +191,18 @@ def test_srv1_batch_prediction_calling_a_model_trained_straight_is_flagged():
     assert finding.message.startswith(
         "'Scorer model' is trained by 'Trainer' and deployed straight to 'Nightly scoring'")
     assert finding.connections == ("train-gbdt", "bp-gbdt")
+
+
+def test_batch_predictions_reach_online_reads_through_an_anonymizer():
+    """SRV-4 follows a detector's output through a blur step to the store a CDN serves (street view)."""
+    design = design_of(
+        [{"id": "viewer", "kind": "client"}, {"id": "cdn", "kind": "cdn"},
+         {"id": "raw", "kind": "object_storage"}, {"id": "detect", "kind": "batch_prediction"},
+         {"id": "blur", "kind": "anonymizer"}, {"id": "published", "kind": "object_storage"}],
+        [{"id": "e1", "source": "viewer", "target": "cdn"}, {"id": "e2", "source": "cdn", "target": "published"},
+         {"id": "e3", "source": "raw", "target": "detect", "flow": "batch"},
+         {"id": "e4", "source": "detect", "target": "blur", "flow": "batch"},
+         {"id": "e5", "source": "blur", "target": "published", "flow": "batch"}],
+    )
+    result = run_rule(REGISTRY["SRV-4"], Context(design))
+    assert result.status == "passed", [f.message for f in result.findings]

@@ -308,7 +308,7 @@ def rollback_kept(ctx: Context) -> list[Hit]:
 
 
 STORE_KINDS = kinds_in_categories("storage", "features") | frozenset({"cache"})
-WRITE_PASS = STORE_KINDS | (kinds_in_categories("processing") - {"orchestrator"})
+WRITE_PASS = STORE_KINDS | (kinds_in_categories("processing") - {"orchestrator"}) | {"anonymizer"}
 
 
 @rule(
@@ -323,9 +323,9 @@ def batch_predictions_read_online(ctx: Context) -> list[Hit]:
     """Batch prediction writes its results to a store that something online reads.
 
     Follows each batch_prediction block's outgoing data connections (up to three hops through queues,
-    processing and stores) and passes when one of the stores it fills is called by a request, or feeds an
-    online serving block. A batch job whose output no online block reads is flagged (it may be meant for
-    offline use, hence info).
+    processing, anonymizers (a blur or redaction step on the way to publication) and stores) and passes when
+    one of the stores it fills is called by a request, or feeds an online serving block. A batch job whose
+    output no online block reads is flagged (it may be meant for offline use, hence info).
 
     Why: precomputed predictions only help users when the serving path can look them up at request time; a
     job writing into a warehouse nobody queries online spends compute for nothing user-facing.
