@@ -140,3 +140,18 @@ def test_cost_table_names_what_is_billed() -> None:
     a = analyze(batch({"replicas": 200, "cost_per_hour": 0.24, "hours_per_run": 8, "freshness_minutes": 1440}))
     (first, *_) = cost_table(a.cost, {"job": "Graph features"})
     assert first.startswith("Graph features: $11,680/month = 200 × $0.24/h × 243 h (runs)")
+
+
+def test_a_job_run_at_least_hourly_is_billed_as_running_continuously():
+    from mlsd.analysis import analyze
+    from tests.conftest import design_of
+
+    def line(every: float) -> str:
+        design = design_of([{"id": "train", "kind": "training_pipeline",
+                             "props": {"retrain_every_hours": every, "cost_per_hour": 1.0, "replicas": 2}}])
+        (cost,) = [c for c in analyze(design).cost if c.block == "train"]
+        assert cost.compute_per_month == pytest.approx(2 * 1.0 * 730)  # no hours declared: billed all month
+        return cost.note
+
+    assert line(0.25).startswith("runs continuously (every 15 min")
+    assert line(24) == "billed 24/7: declare hours_per_run"

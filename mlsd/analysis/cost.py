@@ -11,7 +11,8 @@ price it used and a note when a figure is a fallback:
   (runs = 730 h ÷ its period: ``retrain_every_hours``, ``freshness_minutes`` or the release of the model that
   triggers it), at most 730 h. ``hours_per_run`` is the user's word; without it the hours come from
   ``items_per_run ÷ (replicas × items_per_sec_per_replica)``. A job with neither is billed 24/7, an upper bound,
-  and its line says "billed 24/7: declare hours_per_run".
+  and its line says "billed 24/7: declare hours_per_run" (or, when it runs every 30 minutes or more often, that it runs
+  continuously: a streaming or 15-minute fine-tuning trainer is busy all the time).
 - ``requests``: a block with ``cost_per_million_requests`` (on-demand, request-billed managed services such as
   DynamoDB on-demand or a serverless endpoint) is billed by the requests reaching it:
   ``price × peak rate ÷ PEAK_TO_AVERAGE × seconds per month ÷ 10⁶``. The peak rate is the analysis's (the rate
@@ -59,6 +60,7 @@ Props = dict[str, PropValue]
 
 __all__ = ["HOURS_PER_MONTH", "PEAK_TO_AVERAGE", "SECONDS_PER_MONTH", "CostLine", "cost_at", "cost_lines",
            "cost_table", "line_dict", "per_thousand"]
+CONTINUOUS_PERIOD_HOURS = 0.5  # a job run at least this often without declared hours is taken to run all the time
 
 
 class CostLine(NamedTuple):
@@ -120,6 +122,8 @@ def _block_cost(block: str, own: Props, defaults: Props, job: BatchJob | None, r
                        f"{job.period_from})"
             if run * runs > HOURS_PER_MONTH:
                 job_note += ", runs overlap: billed 24/7"
+        elif run is None and job.period_hours is not None and job.period_hours <= CONTINUOUS_PERIOD_HOURS:
+            job_note = f"runs continuously (every {job.period_hours * 60:,.3g} min: {job.period_from}): billed 24/7"
         elif run is None:
             job_note = "billed 24/7: declare hours_per_run"
         else:
