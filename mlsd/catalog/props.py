@@ -188,8 +188,9 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
         "payment never gets a chargeback, a removed post no reports, an unshown item no click).",
     ),
     PropSpec(
-        "holdout_share", F, "0..1", "Share of traffic served without acting on the model (random holdout or "
-        "exploration), so that unbiased labels keep arriving.", 0, 1,
+        "holdout_share", F, "0..1", "Share of the model's decisions left out at random (a would-be decline "
+        "approved, a would-be removal kept up, an unranked item shown: holdout or exploration), so that unbiased "
+        "labels keep arriving.", 0, 1,
     ),
     PropSpec(
         "deploy_minutes", F, "min", "Time from a trained model to full traffic (evaluation gate, canary, "
