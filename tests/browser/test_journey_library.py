@@ -24,6 +24,7 @@ from tests.browser.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
+REASON = "The gateway pods are replaced within a minute by the orchestrator; accepted for this test"
 TEMPLATE = ROOT / "designs" / "news_feed_ranking.json"
 OTHER = ROOT / "designs" / "card_fraud_scoring.json"
 CANVAS = "iframe[title='streamlit_flow.streamlit_flow']"
@@ -62,7 +63,6 @@ def test_save_change_diff_restore_share_and_open_read_only(
 ) -> None:
     url, db = library_app
     template = load_file(TEMPLATE)
-    assert template.waivers, "the journey shows a waiver's reason on the shared view"
 
     # save a design from a template on the Board
     page.goto(url)
@@ -80,6 +80,14 @@ def test_save_change_diff_restore_share_and_open_read_only(
     replicas.fill("1")
     replicas.press("Enter")
     wait_text(page, "Unsaved changes")
+    # ... and accept the finding with a reason (the shared view shows it later)
+    page.get_by_role("tab", name="Findings", exact=True).click()
+    page.get_by_text("REL-1").first.wait_for()
+    page.get_by_role("button", name="Accept…").first.click()
+    page.get_by_role("textbox", name="Why is this acceptable?").fill(REASON)
+    page.get_by_role("textbox", name="Why is this acceptable?").press("Enter")
+    page.get_by_role("button", name="Accept with this reason").click()
+    page.get_by_text(re.compile(r"\b1\s*accepted")).first.wait_for()
     page.get_by_role("button", name="Save", exact=True).click()
     wait_text(page, "Saved · revision 2")
     with open_store(db) as store:
@@ -132,6 +140,11 @@ def test_save_change_diff_restore_share_and_open_read_only(
         assert store.open(design_id).design.by_id()["gw"].props == store.open(design_id, 1).design.by_id()["gw"].props
     settle(page)
     shot("library-5-restored")
+    # ... and back to revision 2 (revision 4), whose accepted risk the shared view shows
+    page.locator(".st-key-hist-rev-2").get_by_role("button", name="Restore").click()
+    page.locator(".st-key-hist-rev-4").wait_for()
+    with open_store(db) as store:
+        assert [w.reason for w in store.open(design_id).design.waivers] == [REASON]
 
     # share a read-only link
     page.get_by_role("tab", name="Share").click()
@@ -152,7 +165,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
         other.get_by_role("heading", name=template.name).first.wait_for()
         other.locator(SVG).wait_for()
         wait_text(other, "Accepted because:")
-        wait_text(other, template.waivers[0].reason[:40])
+        wait_text(other, REASON[:40])
         assert other.get_by_test_id("stSidebarNav").count() == 0
         assert other.get_by_role("textbox").count() == 0 and other.get_by_role("spinbutton").count() == 0
         assert other.get_by_role("button", name=EDITS).count() == 0
@@ -164,7 +177,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
         wait_text(other, "Copied to your library")
         with open_store(db) as store:
             assert store.list_designs().total == 3
-            assert store.get(design_id).revisions == 3  # the original is untouched
+            assert store.get(design_id).revisions == 4  # the original is untouched
 
         # revoke it: the link now shows one message and nothing else
         page.locator("[class*='st-key-share-link-']").first.get_by_role("button", name="Revoke").click()
