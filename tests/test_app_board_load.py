@@ -390,6 +390,8 @@ def test_reasons_name_blocks_by_their_titles() -> None:
     assert human_reason(TITLES, out("ranker", "answered", "popular"), lost="ranker") == \
         "Popular fallback answers in its place"
     assert human_reason(TITLES, out("ranker", "answered")) == "Ranking DNN is down; its own fallback answers"
+    by_caller = PathOutcome("client", "degraded", None, False, "", "ranker", "answered", "gw", callers_fallback=True)
+    assert human_reason(TITLES, by_caller) == "Ranking DNN is down; the fallback of API gateway answers"
     assert human_reason(TITLES, out("gw", "down"), lost="gw") == "nothing answers in its place"
     assert human_reason(TITLES, out("ranker", "overloaded", busy=1.04)) == "Ranking DNN overloaded at 104%"
     assert human_reason(TITLES, out(None, "", reason="something else entirely")) == "something else entirely"

@@ -131,3 +131,20 @@ def test_a_zone_failure_of_a_whole_region_is_named_a_region():
     assert Failure("zone", "us-east-1", (), (), ()).domain == "region"
     assert Failure("zone", "us-east-1a", (), (), ()).domain == "zone"
     assert Failure("block", "ranker", (), (), ()).domain == "block"
+
+
+def test_a_callers_own_fallback_is_told_from_a_fallback_block():
+    from mlsd.analysis import analyze
+    from mlsd.analysis.failures import what_if
+    from tests.conftest import design_of
+
+    design = design_of(
+        [{"id": "app", "kind": "client"},
+         {"id": "svc", "kind": "online_inference", "props": {"p99_ms": 10, "fallback": True}},
+         {"id": "fs", "kind": "online_feature_store", "props": {"p99_ms": 5}}],
+        [{"id": "a", "source": "app", "target": "svc"}, {"id": "b", "source": "svc", "target": "fs"}],
+        requirements={"sla_p99_ms": 200, "peak_qps": 10},
+    )
+    (lost,) = what_if(analyze(design, samples=2_000), kinds=("block",), only=["fs"])
+    (path,) = lost.paths
+    assert path.state == "degraded" and path.answered_by == "svc" and path.callers_fallback

@@ -87,7 +87,9 @@ def human_reason(titles: dict[str, str], p: PathOutcome, lost: str | None = None
         return f"{name} overloaded at {p.utilisation or 0:.0%}"
     if p.cause_kind == "down":
         return "nothing answers in its place" if p.cause == lost else f"{name} is down; nothing answers in its place"
-    answer = "its own fallback" if p.answered_by is None else titles.get(p.answered_by, p.answered_by)
+    answer = ("its own fallback" if p.answered_by is None else
+              f"the fallback of {titles.get(p.answered_by, p.answered_by)}" if p.callers_fallback else
+              titles.get(p.answered_by, p.answered_by))
     return f"{answer} answers in its place" if p.cause == lost else f"{name} is down; {answer} answers"
 
 

@@ -92,6 +92,7 @@ class PathOutcome:
     answered_by: str | None = None  # for "answered": the block that answers (a fallback block, or a caller whose
     # fallback answers for it), or None for the lost block's own fallback
     utilisation: float | None = None  # for "overloaded": the tier's utilisation
+    callers_fallback: bool = False  # for "answered": answered_by is a caller whose own fallback answers
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ def _outcome(m: LoadModel, tree: Sequence[int], down: frozenset[int], states: Ma
                        if by is None else _title(m, by))
                 helper = by if by is not None else via if via != v else None
                 found = PathOutcome("", "degraded", None, False, f"{_title(m, v)} is down; {who} answers",
-                                    m.parts.ids[v], "answered", None if helper is None else m.parts.ids[helper])
+                                    m.parts.ids[v], "answered", None if helper is None else m.parts.ids[helper],
+                                    callers_fallback=by is None and via != v)
     hot = [v for v in tree if v not in down and (st := states.get(v)) is not None and st.saturated and rates[v] > 0]
     if hot:
         worst = max(hot, key=lambda v: states[v].utilisation)
