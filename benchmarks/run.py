@@ -47,6 +47,8 @@ TARGETS_MS: dict[str, float] = {
     "store_search_ms": 50.0,
     "board_rerun_ms": 150.0,
 }
+SIMULATED = Path(__file__).resolve().parent.parent / "designs" / "video_recommendations.json"
+SIMULATED_BLOCKS = len(json.loads(SIMULATED.read_text(encoding="utf-8"))["components"])
 LABELS = {
     "validate_ms.100": "rules + analysis, 100 blocks",
     "validate_ms.1000": "rules + analysis, 1,000 blocks",
@@ -54,7 +56,7 @@ LABELS = {
     "load_ms.10000": "load + validate JSON, 10,000 blocks",
     "ramp_ms": "20-point load ramp, 1,000 blocks",
     "what_if_ms": "every single failure, 40 blocks",
-    "simulation_ms": "ciw simulation to ±5% on p99, 35 blocks",
+    "simulation_ms": f"ciw simulation to ±5% on p99, {SIMULATED_BLOCKS} blocks",
     "render_dot_ms": "to_dot, 1,000 blocks",
     "store_save_ms": "save a revision (checks included)",
     "store_open_ms": "open a design",

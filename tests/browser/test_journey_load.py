@@ -70,7 +70,7 @@ def test_load_ramp_what_ifs_and_simulation(load_app: str, page: Any, shot: Calla
     table.scroll_into_view_if_needed()
     box = table.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's checkbox: the worst failure
-    detail = page.get_by_text(re.compile(r"^Lose (a zone or region|a whole block|one replica): "))
+    detail = page.get_by_text(re.compile(r"^Lose (a zone|a region|a whole block|one replica): "))
     detail.first.wait_for()
     show(page, summary)
     shot("load-2-what-ifs")
