@@ -155,3 +155,27 @@ def test_a_job_run_at_least_hourly_is_billed_as_running_continuously():
 
     assert line(0.25).startswith("runs continuously (every 15 min")
     assert line(24) == "billed 24/7: declare hours_per_run"
+
+
+def _kv_line(**props: object):
+    design = design_of([{"id": "app", "kind": "client"}, {"id": "svc", "kind": "online_inference"},
+                        {"id": "kv", "kind": "kv_store", "props": {"managed": True, **props}}],
+                       [{"id": "a", "source": "app", "target": "svc"}, {"id": "b", "source": "svc", "target": "kv"}],
+                       requirements={"peak_qps": 1000})
+    return {line.block: line for line in analyze(design).cost}["kv"]
+
+
+def test_a_managed_store_without_a_price_is_billed_for_its_load():
+    line = _kv_line()
+    requests = 1000 / PEAK_TO_AVERAGE * SECONDS_PER_MONTH  # 1,000 reads/s at peak, half of it on average
+    assert line.billed == "requests" and line.requests_per_month == pytest.approx(requests)
+    assert line.compute_per_month == pytest.approx(requests * 0.125 / 1e6)  # DynamoDB on-demand reads
+    assert "managed: billed per request at DynamoDB on-demand reads" in line.note
+
+
+def test_a_managed_store_with_its_own_price_or_provisioned_capacity_keeps_it():
+    assert _kv_line(cost_per_hour=2.0).billed == "hours"
+    provisioned = _kv_line(qps_per_replica=5000, replicas=2)
+    assert provisioned.billed == "hours" and provisioned.replicas == 2
+    declared = _kv_line(cost_per_million_requests=0.25)
+    assert declared.price_per_million == 0.25 and "managed: billed" not in declared.note

@@ -17,7 +17,10 @@ price it used and a note when a figure is a fallback:
   DynamoDB on-demand or a serverless endpoint) is billed by the requests reaching it:
   ``price × peak rate ÷ PEAK_TO_AVERAGE × seconds per month ÷ 10⁶``. The peak rate is the analysis's (the rate
   the tier states are computed at, after caches, fan-out and any per-candidate reads); its hourly price is not
-  billed (there are no instances).
+  billed (there are no instances). A managed store that declares no price of its own (no ``cost_per_hour``, no
+  ``cost_per_million_requests``, no provisioned ``qps_per_replica`` × ``replicas``) scales with its load and is
+  billed for it at the catalog's request price for its kind (``prices.MANAGED_REQUEST_PRICES``: a kv_store at
+  DynamoDB on-demand reads, $0.125 per million), and its line says so, instead of one kind-default replica.
 Storage adds ``storage_gb × cost_per_gb_month`` to every line.
 
 GPU prices: a block with ``gpu: true`` whose ``cost_per_hour`` is its kind's CPU default (the user set none) is
@@ -43,7 +46,7 @@ from typing import Any, NamedTuple
 from mlsd.analysis.batch import HOURS_PER_MONTH, BatchJob
 from mlsd.analysis.paths import Parts
 from mlsd.analysis.service import Service
-from mlsd.catalog import KINDS
+from mlsd.catalog import KINDS, prices
 from mlsd.catalog.prices import CHEAPEST_GPU
 from mlsd.catalog.props import PropValue
 
@@ -98,14 +101,29 @@ def _price(props: Props, own: Props) -> tuple[float, str]:
     return price, ""
 
 
-def _block_cost(block: str, own: Props, defaults: Props, job: BatchJob | None, rate: float) -> CostLine:
+def _managed_request_price(kind: str, props: Props, own: Props) -> prices.RequestPrice | None:
+    """The catalog's request price for a managed block that declares no price and no provisioned ceiling of
+    its own (a managed store scales with its load and is billed for it), else None."""
+    if props.get("managed") is not True or "cost_per_hour" in own:
+        return None
+    if "qps_per_replica" in own and "replicas" in own:  # provisioned capacity: billed by the hour as declared
+        return None
+    return prices.MANAGED_REQUEST_PRICES.get(kind)
+
+
+def _block_cost(block: str, kind: str, own: Props, defaults: Props, job: BatchJob | None, rate: float) -> CostLine:
     props = defaults | own if own else defaults  # own props over the kind's defaults
     get = props.get
     storage = _num(get("storage_gb")) * _num(get("cost_per_gb_month")) if "storage_gb" in props else 0.0
     per_million = _num(get("cost_per_million_requests"))
+    managed_note = ""
+    if per_million <= 0 and (default := _managed_request_price(kind, props, own)) is not None:
+        per_million = default.usd_per_million
+        managed_note = (f"managed: billed per request at {default.service}, ${per_million:g}/M "
+                        f"({prices.CHECKED}); declare cost_per_million_requests")
     if per_million > 0:
         requests = rate / PEAK_TO_AVERAGE * SECONDS_PER_MONTH
-        note = "" if rate > 0 else "no request reaches it at peak"
+        note = managed_note or ("" if rate > 0 else "no request reaches it at peak")
         return CostLine(block, per_million * requests / 1e6, storage, "requests", 0.0, 0, 0.0, requests,
                         per_million, note)
     replicas = max(_num(get("replicas"), 1.0), 1.0)
@@ -141,15 +159,16 @@ def cost_lines(parts: Parts, jobs: Mapping[str, BatchJob] | None = None, rates: 
     by_kind: dict[tuple[str, object], CostLine] = {}
     for v, (block, kind, own) in enumerate(zip(parts.ids, parts.kinds, parts.props, strict=True)):
         job = jobs.get(block)
-        if job is None and own.keys().isdisjoint(PRICED_PROPS) and kind not in REQUEST_BILLED_KINDS:
+        if (job is None and own.keys().isdisjoint(PRICED_PROPS) and kind not in REQUEST_BILLED_KINDS
+                and kind not in prices.MANAGED_REQUEST_PRICES):
             key = (kind, own.get("gpu"))  # costs what its kind costs (on its own hardware): once per kind
             found = by_kind.get(key)
             if found is None:
                 gpu: Props = {"gpu": own["gpu"]} if "gpu" in own else {}
-                found = by_kind[key] = _block_cost(block, gpu, KINDS[kind].props, None, 0.0)
+                found = by_kind[key] = _block_cost(block, kind, gpu, KINDS[kind].props, None, 0.0)
             line = found if found[0] == block else CostLine(block, *found[1:])
         else:
-            line = _block_cost(block, own, KINDS[kind].props, job, rates[v] if rates is not None else 0.0)
+            line = _block_cost(block, kind, own, KINDS[kind].props, job, rates[v] if rates is not None else 0.0)
         if line.compute_per_month or line.storage_per_month:
             lines.append(line)
     return tuple(lines)

@@ -49,6 +49,27 @@ GPU_PRICES = tuple(p for p in PRICES if p.gpus)
 CHEAPEST_GPU: InstancePrice = min(GPU_PRICES, key=lambda p: p.usd_per_hour)
 
 
+@dataclass(frozen=True)
+class RequestPrice:
+    """A managed service billed per request: the price per million requests and what it is."""
+
+    service: str
+    usd_per_million: float
+    source: str
+
+
+# Managed kinds billed by their load when a block declares no price of its own (no cost_per_hour, no
+# cost_per_million_requests, no provisioned ceiling): one request = one read request unit (a strongly consistent
+# read of an item up to 4 KB; an eventually consistent read is half of one, so this is the upper bound).
+MANAGED_REQUEST_PRICES: dict[str, RequestPrice] = {
+    "kv_store": RequestPrice(
+        "DynamoDB on-demand reads", 0.125,
+        "AWS DynamoDB on-demand pricing, us-east-1: $0.125 per million read request units after the November "
+        "2024 reduction (writes $0.625 per million)",
+    ),
+}
+
+
 def describe(price: InstancePrice) -> str:
     """``g4dn.xlarge (NVIDIA T4 16 GB) $0.526/h`` and where it comes from."""
     return f"{price.instance} ({price.accelerator}) ${price.usd_per_hour:,.3f}/h, {SOURCE}, checked {CHECKED}"
