@@ -6,17 +6,17 @@ inspector and numbers, all drawn by ``components/``; every edit is a function of
 
 import streamlit as st
 
-from components import board_state as bs
-from components.board_library import show_empty_board, show_flash, show_toolbar
-from components.canvas import apply_canvas_report, show_canvas, show_canvas_help
-from components.charts import show_graphviz, show_numbers
-from components.entry import through_app
-from components.exports import show_exports, show_import
-from components.findings_panel import show_findings
-from components.inspector import show_inspector, show_notes, show_requirements
-from components.load.view import show_board_load
-from components.palette import show_palette
-from components.practice_board import release_board
+from components.board import state as bs
+from components.board.charts import show_graphviz, show_numbers
+from components.board.exports import show_exports, show_import
+from components.board.findings import show_findings
+from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
+from components.board.inspector import show_inspector, show_notes, show_requirements
+from components.board.load.view import show_board_load
+from components.board.palette import show_palette
+from components.board.toolbar import show_empty_board, show_flash, show_toolbar
+from components.common.entry import through_app
+from components.practice.board import release_board
 
 through_app()
 

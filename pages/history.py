@@ -1,17 +1,17 @@
 """History: one design's revisions (view, restore), the diff of any two side by side, and its read-only share links.
 
 The design is named in the address (``?design=ID``) so the page can be reloaded and bookmarked; without one, a
-picker lists the library. Thin by design: drawn by ``components/history_view``, ``diff_view`` and ``share_panel``.
+picker lists the library. Thin by design: drawn by ``components/library/`` (``history``, ``diff`` and ``share``).
 """
 
 import streamlit as st
 
-from components.diff_view import show_compare
-from components.entry import through_app
-from components.history_view import TABS, show_header, show_picker, show_revisions
-from components.library_state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash, store
-from components.markup import plain
-from components.share_panel import show_share_panel
+from components.common.entry import through_app
+from components.common.markup import plain
+from components.library.diff import show_compare
+from components.library.history import TABS, show_header, show_picker, show_revisions
+from components.library.share import show_share_panel
+from components.library.state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash, store
 from mlsd.store import NotFound, StoreError
 
 through_app()

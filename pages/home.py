@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from components.board_library import start_from_template
-from components.catalog_view import show_catalog
-from components.design_view import show_design, show_load_error
-from components.entry import through_app
-from components.examples import designs_dir, example_figures, list_examples, load_example, pick_example
-from components.intro import show_intro
+from components.board.toolbar import start_from_template
+from components.common.design_view import show_design, show_load_error
+from components.common.entry import through_app
+from components.common.examples import designs_dir, example_figures, list_examples, load_example, pick_example
+from components.home.catalog import show_catalog
+from components.home.intro import show_intro
 from mlsd.io import DesignError
 
 through_app()

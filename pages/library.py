@@ -1,15 +1,16 @@
 """Library: every saved design in one table (search, tag filter, pages), its actions, the trash, import and export.
 
-Thin by design: the table, the trash and the files are drawn by ``components/library_*``; the data comes from
+Thin by design: the table, the trash and the files are drawn by ``components/library/``; the data comes from
 ``mlsd.store``.
 """
 
 import streamlit as st
 
-from components.entry import through_app
-from components.library_files import show_export, show_import, show_import_result
-from components.library_state import follow_go, show_flash, store
-from components.library_table import (
+from components.common.entry import through_app
+from components.common.markup import plain
+from components.library.files import show_export, show_import, show_import_result
+from components.library.state import follow_go, show_flash, store
+from components.library.table import (
     fetch_page,
     show_designs,
     show_empty_library,
@@ -18,7 +19,6 @@ from components.library_table import (
     show_trashed_notice,
     show_view_switch,
 )
-from components.markup import plain
 from mlsd.store import StoreError
 
 through_app()

@@ -1,21 +1,21 @@
 """Practice: pick an interview prompt, answer it against the clock on the board, grade it on the rubric.
 
 Thin by design: the session in the URL (``?session=ID``) decides the view — the prompt picker, the running
-session, the rubric to confirm, or the confirmed result — and ``components/practice_*`` draw them.
+session, the rubric to confirm, or the confirmed result — and ``components/practice/`` draws them.
 """
 
 from dataclasses import replace
 
 import streamlit as st
 
-from components.entry import through_app
-from components.markup import plain
-from components.practice_board import load_board
-from components.practice_compare import show_comparison
-from components.practice_grading import show_grading, show_result
-from components.practice_picker import show_picker
-from components.practice_run import show_running
-from components.practice_state import (
+from components.common.entry import through_app
+from components.common.markup import plain
+from components.practice.board import load_board
+from components.practice.compare import show_comparison
+from components.practice.grading import show_grading, show_result
+from components.practice.picker import show_picker
+from components.practice.run import show_running
+from components.practice.state import (
     LoadError,
     comparison,
     open_session,

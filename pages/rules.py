@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.entry import through_app
-from components.markup import small
+from components.common.entry import through_app
+from components.common.markup import small
 from mlsd.analysis import model_docs
 from mlsd.rules import CATEGORIES, all_rules
 

@@ -4,10 +4,10 @@ risks, numbers and notes, and "Copy to my library". An unknown or revoked token 
 
 import streamlit as st
 
-from components.entry import through_app
-from components.library_state import show_flash, store
-from components.markup import plain
-from components.shared_view import show_not_found, show_shared
+from components.common.entry import through_app
+from components.common.markup import plain
+from components.library.readonly import show_not_found, show_shared
+from components.library.state import show_flash, store
 from mlsd.store import ShareNotFound, StoreError
 
 through_app()

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from components.board_state import BoardKey
-from components.canvas import CANVAS_KEY
-from components.examples import ENV_DESIGNS_DIR
-from components.exports import export_files
-from components.findings_panel import finding_key
+from components.board.exports import export_files
+from components.board.findings import finding_key
+from components.board.flow import CANVAS_KEY
+from components.board.state import BoardKey
+from components.common.examples import ENV_DESIGNS_DIR
 from mlsd import edit
 from mlsd.io import MAX_FILE_BYTES, dumps, load_file
 from mlsd.model import Design
@@ -683,7 +683,7 @@ def test_a_report_from_before_a_push_is_not_applied_and_the_canvas_is_pushed_aga
 def test_inputs_of_an_earlier_run_change_nothing() -> None:
     at = AppTest.from_string(
         "import streamlit as st\n"
-        "from components import board_state as bs\n"
+        "from components.board import state as bs\n"
         "from mlsd import edit\n"
         "bs.init()\n"
         "old = bs.widget_key('board.insp', 'gw', 'label')\n"
@@ -713,7 +713,7 @@ def _tiny() -> Design:
 
 
 def test_flow_state_draws_blocks_markers_and_flows() -> None:
-    from components.canvas import flow_state
+    from components.board.flow import flow_state
 
     d = _tiny()
     findings = [f for f in check(d).findings if f.components]
@@ -735,7 +735,7 @@ def test_flow_state_draws_blocks_markers_and_flows() -> None:
 
 
 def test_read_canvas_maps_frontend_edges_and_trims_waivers() -> None:
-    from components.canvas import flow_state, read_canvas
+    from components.board.flow import flow_state, read_canvas
 
     d = _tiny()
     state = flow_state(d, timestamp=1)
@@ -759,7 +759,7 @@ def test_read_canvas_maps_frontend_edges_and_trims_waivers() -> None:
 
 
 def test_read_canvas_ignores_nonsense_positions_and_reports_nothing_when_nothing_moved() -> None:
-    from components.canvas import flow_state, read_canvas
+    from components.board.flow import flow_state, read_canvas
 
     d = _tiny()
     state = flow_state(d, timestamp=1)

@@ -2,7 +2,7 @@
 
 The tab shows each serving path's p99 against load with the SLA and the knee, utilisation per tier at peak, the
 single-failure what-ifs worst first, cost at each load, and a simulation run on demand. The simulation itself is
-replaced here by a fast fake with its API (``components.load.simulation.simulate``).
+replaced here by a fast fake with its API (``components.board.load.simulation.simulate``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.load import simulation as sim_ui
-from components.load.figures import (
+from components.board.load import simulation as sim_ui
+from components.board.load.figures import (
     SLA_COLOR,
     cost_figure,
     knee_of,
@@ -26,7 +26,7 @@ from components.load.figures import (
     utilisation_figure,
     wrap,
 )
-from components.load.tables import (
+from components.board.load.tables import (
     count,
     human_reason,
     ranked,
@@ -34,7 +34,7 @@ from components.load.tables import (
     what_if_rows,
     what_if_summary,
 )
-from components.load.view import NO_PEAK, load_numbers
+from components.board.load.view import NO_PEAK, load_numbers
 from mlsd import edit
 from mlsd.analysis import Analysis, analyze
 from mlsd.analysis.failures import Failure, PathOutcome, TierAfter
@@ -461,7 +461,7 @@ def test_a_path_over_the_sla_from_the_lowest_load_has_no_knee_mark() -> None:
 
 
 def test_the_view_names_the_numbers_taken_from_kind_defaults() -> None:
-    from components.load.tables import kind_default_line
+    from components.board.load.tables import kind_default_line
 
     design = build_design(
         [{"id": "app", "kind": "client"},

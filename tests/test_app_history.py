@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.share_panel import share_link
+from components.library.share import share_link
 from mlsd.diff_render import ADDED_COLOR
 from mlsd.model import Design
 from mlsd.rules import check

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.examples import ENV_DESIGNS_DIR
-from components.state import Key
+from components.common.examples import ENV_DESIGNS_DIR
+from components.common.state import Key
 from mlsd.catalog import CATEGORIES, kinds_in
 from mlsd.io import load_file
 from mlsd.model import Design

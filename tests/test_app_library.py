@@ -19,7 +19,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from components.library_files import export_zip
+from components.library.files import export_zip
 from mlsd.io import MAX_FILE_BYTES, dumps, loads
 from mlsd.model import Design
 from mlsd.store import NotFound, Store, open_store, summarize

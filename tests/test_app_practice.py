@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.board_state import BoardKey
-from components.canvas import CANVAS_KEY
-from components.practice_actions import grade_key
-from components.practice_board import BOARD_OWNER, STASH_KEY
-from components.practice_run import ask_key, note_key
-from components.practice_state import PracticeKey
+from components.board.flow import CANVAS_KEY
+from components.board.state import BoardKey
+from components.practice.actions import grade_key
+from components.practice.board import BOARD_OWNER, STASH_KEY
+from components.practice.run import ask_key, note_key
+from components.practice.state import PracticeKey
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.practice.grading import prefill

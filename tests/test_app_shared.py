@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.load.tables import what_if_summary
-from components.shared_view import NOT_FOUND
+from components.board.load.tables import what_if_summary
+from components.library.readonly import NOT_FOUND
 from mlsd.analysis import analyze
 from mlsd.analysis.failures import what_if
 from mlsd.model import Design

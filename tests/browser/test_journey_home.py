@@ -105,7 +105,7 @@ def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_apps_navigation(
     tmp_path: Path, start_app: Callable[..., Any], page: Any, path: str, heading: str
 ) -> None:
     # Streamlit runs a pages/ file on its own (with a sidebar of file names) until st.navigation has run once
-    # in the process; every page reruns through app.py then (components/entry.py)
+    # in the process; every page reruns through app.py then (components/common/entry.py)
     with start_app(tmp_path) as url:
         page.goto(f"{url}/{path}")
         page.get_by_text(heading).first.wait_for()

@@ -1,0 +1,165 @@
+"""The findings panel (a Streamlit UI piece): what the checklists say about the design, live.
+
+Severity counts on top; findings grouped by checklist category, each with its message and fix, a button that
+selects its block on the canvas, and "accept with reason" (a waiver stored in the design). Accepted findings
+are listed and counted apart, with their reason, and can be withdrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from components.board import state as bs
+from components.common.markup import plain
+from mlsd import edit
+from mlsd.io import DesignError
+from mlsd.rules import CATEGORIES, Finding, Report
+
+SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def finding_key(f: Finding) -> str:
+    """A short stable id of a finding, for widget keys (rule + blocks + connections + message)."""
+    text = "|".join((f.rule, ",".join(f.components), ",".join(f.connections), f.message))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+ACCEPTING_KEY = "board.find.accepting"  # finding_key of the finding whose "accept with reason" form is open
+REASON_KEY = "board.find.reason"
+SHOWN_PER_CATEGORY = 8  # more are drawn on request ("Show all")
+
+
+def _show_all(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+def _on_select(item: str) -> None:
+    bs.select(item)
+
+
+def _on_start_accept(key: str) -> None:
+    st.session_state[ACCEPTING_KEY] = key
+    st.session_state[REASON_KEY] = ""
+    bs.clear_error(REASON_KEY)
+
+
+def _on_cancel_accept() -> None:
+    st.session_state[ACCEPTING_KEY] = None
+    bs.clear_error(REASON_KEY)
+
+
+def _on_accept(f: Finding) -> None:
+    reason = str(st.session_state.get(REASON_KEY) or "").strip()
+    if not reason:
+        bs.set_error(REASON_KEY, ["Write why this risk is accepted: the reason is shown wherever the finding is."])
+        return
+    try:
+        new = edit.add_waiver(bs.design(), f.rule, f.components, reason)
+    except DesignError as exc:
+        bs.set_error(REASON_KEY, exc.problems)
+        return
+    st.session_state[ACCEPTING_KEY] = None
+    bs.commit(new)
+    bs.flash("success", f"Accepted {f.rule} with a reason; it is listed under 'Accepted'.")
+
+
+def _on_unwaive(f: Finding) -> None:
+    try:
+        new = edit.remove_waiver(bs.design(), f.rule, f.components)
+    except DesignError as exc:
+        bs.flash("error", "; ".join(exc.problems))
+        return
+    bs.commit(new)
+    bs.flash("info", f"{f.rule} is no longer accepted.")
+
+
+def _where(f: Finding, titles: dict[str, str]) -> str:
+    names = [titles[b] for b in f.components if b in titles]
+    if not names:
+        return ""
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"  \n*On:* {shown}"
+
+
+def _show_finding(f: Finding, titles: dict[str, str]) -> None:
+    key = finding_key(f)
+    with st.container(border=True):
+        st.markdown(f"{SEVERITY_ICON[f.severity]} **{plain(f.title)}** `{f.rule}`  \n{plain(f.message)}  \n"
+                    f"*Fix:* {plain(f.fix)}{_where(f, titles)}")
+        if st.session_state.get(ACCEPTING_KEY) == key:
+            st.text_input("Why is this acceptable?", key=REASON_KEY, max_chars=2000,
+                          placeholder="e.g. single region by policy until Q3",
+                          help="Shown with the finding wherever it appears; at most 2,000 characters.")
+            for problem in bs.error_of(REASON_KEY):
+                st.error(plain(problem))
+            with st.container(horizontal=True):
+                st.button("Accept with this reason", key=f"board.find.ok.{key}", on_click=_on_accept, args=(f,),
+                          type="primary", help="The finding moves to 'Accepted'; it still counts there.")
+                st.button("Cancel", key=f"board.find.cancel.{key}", on_click=_on_cancel_accept, type="tertiary")
+            return
+        target = f.components[0] if f.components else (f.connections[0] if f.connections else None)
+        with st.container(horizontal=True):
+            if target is not None:
+                st.button("Select", key=f"board.find.sel.{key}", icon=":material/my_location:", on_click=_on_select,
+                          args=(target,), help="Highlight its block on the canvas (edit it in the Inspector tab).")
+            st.button("Accept…", key=f"board.find.accept.{key}", icon=":material/task_alt:",
+                      on_click=_on_start_accept, args=(key,),
+                      help="Accept this risk with a reason (a waiver saved in the design).")
+
+
+def show_findings(report: Report) -> None:
+    """The panel: counts, findings by category (a category's findings are drawn only while it is open)."""
+    design = bs.design()
+    s = report.summary()
+    st.markdown(f"**⛔ {s['error']}** errors · **⚠️ {s['warning']}** warnings · **ℹ️ {s['info']}** info · "
+                f"**✅ {s['waived']}** accepted",
+                help="Errors break a requirement or a hard rule; warnings are risks worth fixing before launch; "
+                     "info are suggestions. Accepted findings (waivers, with a reason) are counted apart.")
+    overall = report.score().get("overall")
+    if isinstance(overall, int) and design.components:
+        st.progress(overall / 100, text=f"Checks passed {overall}/100 (weighted by severity)")
+    if s["rules_error"]:
+        st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")
+    if not design.components:
+        st.info("Findings appear here as you draw: add blocks and connect them, and the checklists review "
+                "the design after every change.", icon=":material/fact_check:")
+        return
+    titles = {c.id: plain(c.title) for c in design.components}
+    active = sorted(report.active, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))
+    if not active:
+        st.success("No open findings: every applicable checklist rule passes (or is accepted).")
+    by_category: dict[str, list[Finding]] = {}
+    for f in active:
+        by_category.setdefault(f.category, []).append(f)
+    for category, label in CATEGORIES.items():
+        found = by_category.get(category)
+        if not found:
+            continue
+        worst = min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity
+        box = st.expander(f"{SEVERITY_ICON[worst]} {label} ({len(found)})", expanded=worst == "error",
+                          key=f"board.find.cat.{category}", on_change="rerun")
+        if box.open:
+            with box:
+                show_all = f"board.find.all.{category}"
+                limit = len(found) if st.session_state.get(show_all) else SHOWN_PER_CATEGORY
+                for f in found[:limit]:
+                    _show_finding(f, titles)
+                if len(found) > limit:
+                    st.button(f"Show all {len(found)}", key=f"board.find.more.{category}", on_click=_show_all,
+                              args=(show_all,), type="tertiary", help="Draw every finding of this checklist.")
+    waived = [f for f in report.findings if f.waived]
+    if waived:
+        box = st.expander(f"✅ Accepted ({len(waived)})", key="board.find.cat.accepted", on_change="rerun")
+        if box.open:
+            with box:
+                for f in waived:
+                    with st.container(border=True):
+                        head = f"{SEVERITY_ICON[f.severity]} ~~{plain(f.title)}~~ `{f.rule}`"
+                        st.markdown(f"{head}{_where(f, titles)}  \n"
+                                    f"*Accepted because:* {plain(f.waiver_reason or '')}")
+                        st.button("Withdraw acceptance", key=f"board.find.unwaive.{finding_key(f)}",
+                                  on_click=_on_unwaive, args=(f,), icon=":material/undo:",
+                                  help="The finding becomes open again.")

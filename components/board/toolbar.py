@@ -1,0 +1,323 @@
+"""The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, undo / redo, auto-layout.
+
+Designs are kept in the library (``mlsd.store``; its file is ``$MLSD_DB`` or the store's default). Saving names
+the revision the board's design is based on; when someone saved in between, the conflict is shown with two
+ways out: save these changes as a copy, or reload their version (after confirming that these changes go).
+Anything that would replace a design with unsaved changes asks first (``components.board.state.request_replace``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.board import state as bs
+from components.common.examples import list_examples, load_example
+from components.common.markup import plain
+from mlsd import edit
+from mlsd.io import DesignError
+from mlsd.render import auto_layout
+from mlsd.store import ConflictError, Store, StoreError, default_path, open_store
+from mlsd.store_records import CheckSummary
+
+CONFLICT_KEY = "board.lib.conflict"
+OPEN_SEARCH_KEY = "board.lib.search"
+SAVE_AS_KEY = "board.lib.save_as"
+NAME_KEY = "board.lib.name"
+MAX_LISTED = 30
+NEW_POP = "board.lib.new_pop"
+OPEN_POP = "board.lib.open_pop"
+SAVE_AS_POP = "board.lib.save_as_pop"
+
+
+def _close(*popovers: str) -> None:
+    for key in popovers:
+        st.session_state[key] = False
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    """The library the app uses (one connection per database file, shared by sessions)."""
+    return _open(str(default_path()))
+
+
+# -- callbacks ----------------------------------------------------------------------------------------------
+
+
+def _on_new_blank() -> None:
+    _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
+    if bs.request_replace(bs.Pending(edit.new_design(), "a blank design")):
+        bs.flash("success", "A blank design: add blocks from the palette in the sidebar.")
+
+
+def start_from_template(path: str) -> None:
+    _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
+    try:
+        design = load_example(path)
+    except DesignError as exc:
+        bs.flash("error", f"Cannot open the template {Path(path).name}: " + "; ".join(exc.problems))
+        return
+    if not edit.has_layout(design):
+        design = edit.move_blocks(design, auto_layout(design))
+    if bs.request_replace(bs.Pending(design, f"the template {design.name!r}")):
+        bs.flash("success", f"Started from the template {design.name!r}. Save it to keep your changes.")
+
+
+def _on_open(design_id: str) -> None:
+    _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
+    try:
+        revision = store().open(design_id)
+    except StoreError as exc:
+        bs.flash("error", f"Cannot open the design: {exc}")
+        return
+    doc = bs.LibraryDoc(design_id, revision.number, revision.design.name)
+    st.session_state[CONFLICT_KEY] = None
+    if bs.request_replace(bs.Pending(revision.design, f"{revision.design.name!r} (revision {revision.number})",
+                                     doc, saved=True)):
+        bs.flash("success", f"Opened {revision.design.name!r}, revision {revision.number}.")
+
+
+def _checks() -> CheckSummary:
+    return CheckSummary.from_report(bs.review().report)
+
+
+def _on_save() -> None:
+    design = bs.design()
+    doc = bs.doc()
+    try:
+        if doc is None:
+            info = store().create(design, message="created on the board", checks=_checks())
+        else:
+            info = store().save(doc.design_id, design, base_revision=doc.revision, message="saved from the board",
+                                checks=_checks())
+    except ConflictError as exc:
+        st.session_state[CONFLICT_KEY] = (exc.design_id, exc.latest_revision)
+        return
+    except (StoreError, DesignError) as exc:
+        bs.flash("error", f"Not saved: {exc}")
+        return
+    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
+    st.session_state[CONFLICT_KEY] = None
+    bs.flash("success", f"Saved {design.name!r} as revision {info.number}.")
+
+
+def _on_save_as() -> None:
+    _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
+    name = str(st.session_state.get(SAVE_AS_KEY) or "").strip()
+    try:
+        design = edit.rename(bs.design(), name or bs.design().name)
+        info = store().create(design, message="saved as a new design from the board", checks=_checks())
+    except (StoreError, DesignError) as exc:
+        bs.flash("error", f"Not saved: {exc}")
+        return
+    bs.commit(design, push=False)
+    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
+    st.session_state[CONFLICT_KEY] = None
+    bs.flash("success", f"Saved as a new design {design.name!r} (revision {info.number}).")
+
+
+def _on_copy_after_conflict() -> None:
+    design = bs.design()
+    try:
+        design = edit.rename(design, _copy_name(design.name))
+        info = store().create(design, message="saved as a copy after a conflict", checks=_checks())
+    except (StoreError, DesignError) as exc:
+        bs.flash("error", f"Not saved: {exc}")
+        return
+    bs.commit(design, push=False)
+    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
+    st.session_state[CONFLICT_KEY] = None
+    bs.flash("success", f"Saved your changes as a new design {design.name!r}.")
+
+
+def _copy_name(name: str) -> str:
+    suffix = " (copy)"
+    return name[: 200 - len(suffix)] + suffix
+
+
+def _on_reload_theirs() -> None:
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if conflict:
+        st.session_state[CONFLICT_KEY] = None
+        _on_open(conflict[0])
+
+
+def name_key() -> str:
+    """The name box's key: it changes with every change of the design, so the box always shows the design's
+    name (a box whose value Python overwrote could send its old value back in a rerun that crosses it)."""
+    return bs.widget_key(NAME_KEY)
+
+
+def _on_rename(widget: str) -> None:
+    if not bs.is_current(widget):
+        return  # an input of an earlier run, reported by a browser that had not drawn the latest one
+    name = str(st.session_state.get(widget) or "")
+    try:
+        bs.commit(edit.rename(bs.design(), name), push=False)
+    except DesignError as exc:
+        bs.set_error(NAME_KEY, exc.problems)
+
+
+def on_undo() -> None:
+    if not bs.undo():
+        bs.flash("info", "Nothing to undo.")
+
+
+def on_redo() -> None:
+    if not bs.redo():
+        bs.flash("info", "Nothing to redo.")
+
+
+def on_layout() -> None:
+    design = bs.design()
+    if bs.commit(edit.move_blocks(design, auto_layout(design)), push=True):
+        bs.flash("success", "Laid the blocks out left to right. Undo puts them back.")
+
+
+# -- drawing ------------------------------------------------------------------------------------------------
+
+
+def _new_menu() -> None:
+    box = st.popover("New", icon=":material/add_box:", help="Start a blank design or from an example design.",
+                     key=NEW_POP, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        st.button("Blank design", key="board.lib.blank", on_click=_on_new_blank, icon=":material/draft:",
+                  help="An empty board.", width="stretch")
+        examples = [e for e in list_examples() if not e.problems]
+        if examples:
+            st.caption("From a template:")
+        for e in examples:
+            st.button(plain(e.name), key=f"board.lib.tpl.{Path(e.path).name}", on_click=start_from_template,
+                      args=(e.path,), icon=":material/content_copy:", width="stretch",
+                      help=f"A copy of the example design in {Path(e.path).name}; the example stays as it is.")
+
+
+def _open_menu() -> None:
+    box = st.popover("Open", icon=":material/folder_open:", help="Open a design saved in the library.",
+                     key=OPEN_POP, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        query = st.text_input("Search the library", key=OPEN_SEARCH_KEY, placeholder="name, block label, note…",
+                              help="Words that the design's name, notes or block labels contain.")
+        try:
+            page = store().list_designs(search=query or None, limit=MAX_LISTED)
+        except StoreError as exc:
+            st.error(plain(str(exc)))
+            return
+        if not page.items:
+            st.caption("No saved design matches." if query else "The library is empty: Save puts the board's "
+                                                                   "design there.")
+        for item in page.items:
+            st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
+                      on_click=_on_open, args=(item.id,), width="stretch",
+                      help=f"{item.errors} errors, {item.warnings} warnings; last saved {item.updated_at[:16]} UTC.")
+        if page.total > len(page.items):
+            st.caption(f"{page.total - len(page.items)} more: search to narrow the list.")
+
+
+def show_toolbar() -> None:
+    """Name, library actions, history and layout buttons, and the save status."""
+    design = bs.design()
+    dirty = bs.is_dirty()
+    doc = bs.doc()
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        widget = name_key()
+        st.text_input("Design name", value=design.name, key=widget, on_change=_on_rename, args=(widget,),
+                      label_visibility="collapsed", width=250,
+                      help="The design's name (at most 200 characters); it names saved and downloaded files.")
+        _new_menu()
+        _open_menu()
+        st.button("Save", key="board.lib.save", on_click=_on_save, icon=":material/save:",
+                  type="primary" if dirty or doc is None else "secondary",
+                  help="Save to the library as a new revision" if doc else "Save to the library (a new design)")
+        box = st.popover("Save as", icon=":material/save_as:", help="Save as a new design in the library.",
+                         key=SAVE_AS_POP, on_change="rerun")
+        if box.open:
+            with box:
+                st.text_input("Name of the new design", key=SAVE_AS_KEY, placeholder=design.name,
+                              help="Empty keeps the current name.")
+                st.button("Save as new design", key="board.lib.save_as_ok", on_click=_on_save_as, type="primary",
+                          help="Creates a new design in the library; the one you opened stays as it was.")
+        st.button("Undo", key="board.btn.undo", on_click=on_undo, icon=":material/undo:",
+                  disabled=not bs.can_undo(), help="Undo the last change")
+        st.button("Redo", key="board.btn.redo", on_click=on_redo, icon=":material/redo:",
+                  disabled=not bs.can_redo(), help="Redo the change you undid")
+        st.button("Auto-layout", key="board.btn.layout", on_click=on_layout, icon=":material/account_tree:",
+                  disabled=len(design.components) < 2,
+                  help="Arrange the blocks left to right along their connections (undo puts them back).")
+        _status(dirty, doc)
+    for problem in bs.error_of(NAME_KEY):
+        st.error(plain(problem))
+    _conflict()
+    _pending()
+
+
+def _status(dirty: bool, doc: bs.LibraryDoc | None) -> None:
+    if doc is None:
+        text = "Not in the library yet" + (" · unsaved changes" if dirty else "")
+    elif dirty:
+        text = f"Unsaved changes (based on revision {doc.revision})"
+    else:
+        text = f"Saved · revision {doc.revision}"
+    st.caption(("🟠 " if dirty else "🟢 " if doc else "⚪ ") + text)
+
+
+def _conflict() -> None:
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if not conflict:
+        return
+    _, latest = conflict
+    st.error(f"Not saved: someone saved this design in the meantime (it is now at revision {latest}). "
+             "Keep your changes as a copy, or load their version (your changes are dropped).",
+             icon=":material/sync_problem:")
+    left, right, _ = st.columns([1, 1, 3])
+    left.button("Save mine as a copy", key="board.lib.conflict.copy", on_click=_on_copy_after_conflict,
+                type="primary", help="Your design is saved as a new design; theirs stays as it is.")
+    right.button("Load their version", key="board.lib.conflict.reload", on_click=_on_reload_theirs,
+                 help="Open the latest revision; you are asked before your changes go.")
+
+
+def _pending() -> None:
+    item = bs.pending()
+    if item is None:
+        return
+    st.warning(f"The board has unsaved changes. Open {plain(item.source)} and discard them?",
+               icon=":material/warning:")
+    left, right, _ = st.columns([1, 1, 3])
+    left.button("Discard changes and open", key="board.lib.pending.ok", on_click=bs.confirm_pending, type="primary",
+                help="Your unsaved changes are lost.")
+    right.button("Keep editing", key="board.lib.pending.cancel", on_click=bs.cancel_pending,
+                 help="Nothing changes; save first if you want to keep this design.")
+
+
+def show_flash() -> None:
+    """Messages from the last action: successes as toasts, problems on the page."""
+    for level, message in bs.take_flash():
+        if level in ("success", "info"):
+            st.toast(plain(message), icon="✅" if level == "success" else "ℹ️")
+        else:
+            getattr(st, level)(plain(message))
+
+
+def show_empty_board() -> None:
+    """What a first-time user sees above an empty canvas: start from a template in one click, or add blocks."""
+    with st.container(border=True):
+        st.markdown("**An empty board.** Start from a template in one click, or add blocks from the palette in "
+                    "the sidebar (**Add a block**) and connect them by dragging from a block's right-hand handle "
+                    "to another block.")
+        examples = [e for e in list_examples() if not e.problems][:4]
+        if not examples:
+            return
+        with st.container(horizontal=True):
+            for example in examples:
+                st.button(plain(example.name), key=f"board.empty.tpl.{Path(example.path).name}",
+                          on_click=start_from_template, args=(example.path,), icon=":material/content_copy:",
+                          help="Copy this example design onto the board; the example itself stays as it is.")

@@ -1,0 +1,95 @@
+"""Read-only share links of a design (a Streamlit UI piece): create one to the latest or a pinned revision, list
+the active ones with their address, revoke.
+
+A link is the app's address with ``?share=TOKEN`` (the token is made by ``mlsd.store`` from ``secrets``, 256
+bits). Whoever opens it sees the shared view only; nothing there can change the design.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import streamlit as st
+
+from components.library.state import LibKey, failed, flash, state, store
+from mlsd.store import RevisionInfo, StoreError
+
+
+def share_link(app_url: str | None, page_url_path: str, token: str) -> str:
+    """The address to give out: the app's root (``app_url`` is ``st.context.url``, which ends with the current
+    page's ``page_url_path``) followed by ``/?share=TOKEN``; a relative ``/?share=TOKEN`` when the address is
+    unknown."""
+    query = f"?share={quote(token, safe='')}"
+    if not app_url:
+        return f"/{query}"
+    base = app_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    suffix = "/" + page_url_path.strip("/")
+    if page_url_path.strip("/") and base.endswith(suffix):
+        base = base[: -len(suffix)]
+    return f"{base}/{query}"
+
+
+def _on_create(design_id: str) -> None:
+    pin = state(LibKey.SHARE_PIN)
+    try:
+        share = store().create_share(design_id, revision=pin if isinstance(pin, int) else None)
+    except StoreError as exc:
+        failed("No link was created", exc)
+        return
+    st.session_state[LibKey.SHARE_NEW.value] = (design_id, share.token)
+    what = f"revision {share.revision}" if share.revision is not None else "the latest revision"
+    flash("success", f"Created a read-only link to {what}.")
+
+
+def _on_revoke(share_id: str) -> None:
+    try:
+        store().revoke_share(share_id)
+    except StoreError as exc:
+        failed("Not revoked", exc)
+        return
+    st.session_state[LibKey.SHARE_NEW.value] = None
+    flash("success", "Revoked the link: it no longer opens the design.")
+
+
+def _target(pin: int | None, latest: int) -> str:
+    return f"Latest revision (now {latest}; follows new saves)" if pin is None else f"Revision {pin} only (pinned)"
+
+
+def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path: str, live: bool = True) -> None:
+    """Create, list and revoke the design's read-only links (``live`` False: the design is in the trash)."""
+    st.markdown("A share link shows this design **read-only** — diagram, findings with accepted risks, numbers "
+                "and notes — to anyone who has it. Nothing they do changes your design. Revoke a link to stop it "
+                "working.")
+    latest = history[-1].number if history else 1
+    options: list[int | None] = [None, *(r.number for r in reversed(history))]
+    if state(LibKey.SHARE_PIN) not in options:
+        st.session_state[LibKey.SHARE_PIN.value] = None
+    pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+    pick_col.selectbox("Link to", options, key=LibKey.SHARE_PIN.value, format_func=lambda p: _target(p, latest),
+                       disabled=not live, help="The latest revision follows the design as it is saved again; a "
+                                               "pinned revision always shows that revision.")
+    button_col.button("Create link", key="share.create", on_click=_on_create, args=(design_id,), type="primary",
+                      icon=":material/add_link:", disabled=not live, width="stretch")
+    if not live:
+        st.caption("The design is in the trash: its links do not open it until you restore it.")
+    app_url = st.context.url
+    new = state(LibKey.SHARE_NEW)
+    if new and new[0] == design_id:
+        st.success("New link — copy it with the button at its right and send it:", icon=":material/link:")
+        st.code(share_link(app_url, page_url_path, new[1]), language=None, wrap_lines=True)
+    try:
+        links = store().list_shares(design_id)
+    except StoreError as exc:
+        st.error(f"The links cannot be listed: {exc}")
+        return
+    st.markdown(f"**Active links ({len(links)})**")
+    if not links:
+        st.caption("No active link: nobody can open this design from outside your library.")
+    for link in links:
+        with st.container(border=True, key=f"share-link-{link.id}"):
+            url_col, what_col, revoke_col = st.columns([5, 2, 1], vertical_alignment="center")
+            url_col.code(share_link(app_url, page_url_path, link.token), language=None, wrap_lines=True)
+            what_col.caption(("Latest revision" if link.revision is None else f"Revision {link.revision} (pinned)")
+                             + f" · created {link.created_at[:16].replace('T', ' ')} UTC")
+            revoke_col.button("Revoke", key=f"share.revoke.{link.id}", on_click=_on_revoke, args=(link.id,),
+                              icon=":material/link_off:", help="The link stops working at once.")

@@ -1,0 +1,391 @@
+"""The library table (a Streamlit UI piece): search, tag filter, sort, one page of designs, and each design's
+actions; the trash with restore and delete-for-good (confirmed).
+
+Only one page of designs is read and drawn per run (``Store.list_designs`` with limit and offset), so the page
+stays fast with any number of designs. Every action is a callback (it runs before the table is drawn, so the table
+shows its effect); moving to another page goes through ``components.library.state.go``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.common.markup import plain
+from components.library.state import (
+    LibKey,
+    failed,
+    flash,
+    open_on_board,
+    page_of,
+    set_page,
+    show_history,
+    show_pages,
+    state,
+    store,
+)
+from mlsd.io import DesignError
+from mlsd.store import DesignPage, DesignSummary, Order, StoreError
+
+VIEWS = ("Designs", "Trash")
+ORDERS: dict[str, Order] = {
+    "Best match": "relevance",
+    "Last updated": "updated",
+    "Name": "name",
+    "Most checks passed": "score",
+    "Most errors": "errors",
+}
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+HISTORY, SHARE, RENAME, DUPLICATE, TRASH = "History & diff", "Share…", "Rename…", "Duplicate", "Move to trash"
+ROW_ACTIONS = (HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
+WIDTHS = [2.7, 1.5, 1.2, 1.05, 0.75, 1.05, 0.8, 2.6]
+HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Checks passed", "")
+TRASH_WIDTHS = [3.4, 1.4, 1.4, 0.9, 3.2]
+TRASH_HEADERS = ("Name", "Updated (UTC)", "Deleted (UTC)", "Revisions", "")
+
+
+@dataclass(frozen=True)
+class Filters:
+    search: str
+    tag: str | None
+    order: Order
+
+
+def when(stamp: str | None) -> str:
+    """An ISO time stamp as ``2025-11-28 13:55`` (UTC)."""
+    return "—" if not stamp else stamp[:16].replace("T", " ")
+
+
+def tags_cell(tags: tuple[str, ...], shown: int = 3) -> str:
+    """The first few tags, and how many more."""
+    if not tags:
+        return ":gray[—]"
+    more = f" :gray[+{len(tags) - shown}]" if len(tags) > shown else ""
+    return plain(", ".join(tags[:shown])) + more
+
+
+def counts_cell(value: int, icon: str) -> str:
+    return f"{icon} **{value}**" if value else "0"
+
+
+def score_cell(score: int | None) -> str:
+    return "—" if score is None else f"{score}/100"
+
+
+def first_page() -> None:
+    set_page(LibKey.PAGE, 1)
+
+
+def _on_view() -> None:
+    first_page()
+    st.session_state[LibKey.TRASHED.value] = None
+    st.session_state[LibKey.PURGING.value] = None
+    st.session_state[LibKey.EMPTYING.value] = False
+
+
+# -- callbacks ----------------------------------------------------------------------------------------------
+
+
+def _on_open(design_id: str) -> None:
+    open_on_board(design_id)
+
+
+def _on_action(design_id: str, name: str, key: str) -> None:
+    choice = st.session_state.get(key)
+    if choice == HISTORY:
+        show_history(design_id)
+    elif choice == SHARE:
+        show_history(design_id, tab="Share")
+    elif choice == RENAME:
+        st.session_state[LibKey.RENAMING.value] = design_id
+        st.session_state[f"lib.rename.{design_id}"] = name
+    elif choice == DUPLICATE:
+        try:
+            info = store().duplicate(design_id)
+        except StoreError as exc:
+            failed("Not duplicated", exc)
+            return
+        first_page()
+        flash("success", f"Duplicated as {info.name!r}.")
+    elif choice == TRASH:
+        try:
+            store().delete(design_id)
+        except StoreError as exc:
+            failed("Not moved to the trash", exc)
+            return
+        st.session_state[LibKey.TRASHED.value] = (design_id, name)
+
+
+def _on_rename(design_id: str) -> None:
+    name = str(st.session_state.get(f"lib.rename.{design_id}") or "").strip()
+    if not name:
+        flash("error", "Not renamed: a design needs a name.")
+        return
+    try:
+        info = store().rename(design_id, name)
+    except StoreError as exc:
+        failed("Not renamed", exc)
+        return
+    except DesignError as exc:
+        flash("error", "Not renamed: " + "; ".join(exc.problems))
+        return
+    st.session_state[LibKey.RENAMING.value] = None
+    flash("success", f"Renamed to {info.name!r} (revision {info.number}).")
+
+
+def _on_cancel_rename() -> None:
+    st.session_state[LibKey.RENAMING.value] = None
+
+
+def _on_undo_trash() -> None:
+    trashed = state(LibKey.TRASHED)
+    st.session_state[LibKey.TRASHED.value] = None
+    if not trashed:
+        return
+    try:
+        store().restore(trashed[0])
+    except StoreError as exc:
+        failed("Not restored", exc)
+        return
+    flash("success", f"Restored {trashed[1]!r}.")
+
+
+def _on_restore(design_id: str, name: str) -> None:
+    try:
+        store().restore(design_id)
+    except StoreError as exc:
+        failed("Not restored", exc)
+        return
+    flash("success", f"Restored {name!r} to the library.")
+
+
+def _on_ask_purge(design_id: str) -> None:
+    st.session_state[LibKey.PURGING.value] = design_id
+
+
+def _on_purge(design_id: str, name: str) -> None:
+    st.session_state[LibKey.PURGING.value] = None
+    try:
+        store().purge(design_id, confirm=True)
+    except StoreError as exc:
+        failed("Not deleted", exc)
+        return
+    flash("success", f"Deleted {name!r} for good.")
+
+
+def _on_cancel_purge() -> None:
+    st.session_state[LibKey.PURGING.value] = None
+    st.session_state[LibKey.EMPTYING.value] = False
+
+
+def _on_ask_empty() -> None:
+    st.session_state[LibKey.EMPTYING.value] = True
+
+
+def _on_empty() -> None:
+    st.session_state[LibKey.EMPTYING.value] = False
+    try:
+        count = store().empty_trash(confirm=True)
+    except StoreError as exc:
+        failed("The trash was not emptied", exc)
+        return
+    first_page()
+    flash("success", f"Deleted {count} design(s) for good.")
+
+
+# -- drawing ------------------------------------------------------------------------------------------------
+
+
+def show_view_switch(in_trash: int) -> str:
+    """Designs or Trash; returns the view chosen."""
+    if state(LibKey.VIEW) not in VIEWS:
+        st.session_state[LibKey.VIEW.value] = VIEWS[0]
+    choice = st.segmented_control(
+        "Show", VIEWS, key=LibKey.VIEW.value, required=True, on_change=_on_view, label_visibility="collapsed",
+        format_func=lambda v: f"Trash ({in_trash})" if v == "Trash" else v,
+        help="The designs in the library, or those moved to the trash (restorable until deleted for good).",
+    )
+    return str(choice or VIEWS[0])
+
+
+def show_filters(tags: list[tuple[str, int]]) -> Filters:
+    """Search box, tag filter and sort order."""
+    search_col, tag_col, order_col = st.columns([3.2, 1.4, 1.2], vertical_alignment="bottom")
+    search = search_col.text_input(
+        "Search", key=LibKey.SEARCH.value, on_change=first_page, placeholder="Words in names, notes or block labels",
+        help="Finds designs whose name, notes or block labels contain every word (word beginnings match: "
+             "'rank' finds 'ranking').",
+    )
+    options: list[str | None] = [None, *(t for t, _ in tags)]
+    counts = dict(tags)
+    if state(LibKey.TAG) not in options:
+        st.session_state[LibKey.TAG.value] = None
+    tag = tag_col.selectbox(
+        "Tag", options, key=LibKey.TAG.value, on_change=first_page,
+        format_func=lambda t: "All tags" if t is None else f"{t} ({counts.get(t, 0)})",
+        help="Show only the designs that carry this tag.",
+    )
+    orders = [o for o in ORDERS if search.strip() or ORDERS[o] != "relevance"]
+    if state(LibKey.ORDER) not in orders:
+        st.session_state[LibKey.ORDER.value] = orders[0]
+    order = order_col.selectbox("Sort by", orders, key=LibKey.ORDER.value, on_change=first_page)
+    chosen = ORDERS.get(str(order), "updated")
+    return Filters(search.strip(), tag, chosen)
+
+
+def fetch_page(filters: Filters | None, trash: bool) -> DesignPage:
+    """The page of designs to draw (the last page when the page asked for is past the end)."""
+    size = int(state(LibKey.PAGE_SIZE, DEFAULT_PAGE_SIZE))
+    page = page_of(LibKey.PAGE)
+    search = filters.search or None if filters else None
+    tag = filters.tag if filters else None
+    order = filters.order if filters else None
+    result = store().list_designs(search=search, tag=tag, order=order, limit=size, offset=(page - 1) * size,
+                                  trash=trash)
+    if not result.items and result.total and page > 1:
+        last = (result.total - 1) // size + 1
+        set_page(LibKey.PAGE, last)
+        result = store().list_designs(search=search, tag=tag, order=order, limit=size, offset=(last - 1) * size,
+                                      trash=trash)
+    return result
+
+
+def show_pager(result: DesignPage) -> None:
+    """Which rows are shown, the page buttons, and the page size."""
+    size = result.limit or DEFAULT_PAGE_SIZE
+    pages = max(1, (result.total - 1) // size + 1)
+    shown = f"{result.offset + 1:,}–{result.offset + len(result.items):,} of {result.total:,}" if result.items \
+        else f"0 of {result.total:,}"
+    info_col, pages_col, size_col = st.columns([1.5, 3, 1], vertical_alignment="center")
+    info_col.caption(f"Showing {shown}")
+    if pages > 1:
+        with pages_col:
+            show_pages(LibKey.PAGE, pages)
+    if result.total > PAGE_SIZES[0]:
+        size_col.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(DEFAULT_PAGE_SIZE),
+                           key=LibKey.PAGE_SIZE.value, on_change=first_page, label_visibility="collapsed",
+                           format_func=lambda n: f"{n} per page")
+
+
+def _header(widths: list[float], headers: tuple[str, ...]) -> None:
+    cols = st.columns(widths, vertical_alignment="bottom")
+    for col, text in zip(cols, headers, strict=True):
+        if text:
+            col.markdown(f"**{text}**")
+
+
+def _name_cell(item: DesignSummary) -> str:
+    text = f"**{plain(item.name)}**"
+    if item.description.strip():
+        desc = item.description.strip()
+        text += f"  \n:gray[{plain(desc if len(desc) <= 90 else desc[:89] + '…')}]"
+    return text
+
+
+def _row(item: DesignSummary) -> None:
+    with st.container(key=f"lib-row-{item.id}"):
+        cols = st.columns(WIDTHS, vertical_alignment="center")
+        cols[0].markdown(_name_cell(item))
+        cols[1].markdown(tags_cell(item.tags))
+        cols[2].markdown(when(item.updated_at))
+        cols[3].markdown(str(item.revisions))
+        cols[4].markdown(counts_cell(item.errors, "⛔"))
+        cols[5].markdown(counts_cell(item.warnings, "⚠️"))
+        cols[6].markdown(score_cell(item.score))
+        with cols[7], st.container(horizontal=True, gap="small"):
+            st.button("Open", key=f"lib.open.{item.id}", on_click=_on_open, args=(item.id,), icon=":material/draw:",
+                      help="Open the latest revision on the Board to edit it.")
+            key = f"lib.act.{item.id}"
+            st.menu_button("More", ROW_ACTIONS, key=key, on_click=_on_action, args=(item.id, item.name, key),
+                           icon=":material/more_vert:", help="History and diff, share, rename, duplicate, delete.")
+        if state(LibKey.RENAMING) == item.id:
+            _rename_form(item)
+
+
+def _rename_form(item: DesignSummary) -> None:
+    with st.container(border=True):
+        text_col, ok_col, cancel_col = st.columns([4, 1, 1], vertical_alignment="bottom")
+        text_col.text_input("New name", key=f"lib.rename.{item.id}", max_chars=200,
+                            help="At most 200 characters; the rename is saved as a new revision.")
+        ok_col.button("Rename", key=f"lib.rename_ok.{item.id}", on_click=_on_rename, args=(item.id,), type="primary",
+                      width="stretch")
+        cancel_col.button("Cancel", key=f"lib.rename_cancel.{item.id}", on_click=_on_cancel_rename, width="stretch")
+
+
+def show_trashed_notice() -> None:
+    """The design just moved to the trash, with an undo button."""
+    trashed = state(LibKey.TRASHED)
+    if not trashed:
+        return
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        st.markdown(f"🗑️ Moved **{plain(trashed[1])}** to the trash.")
+        st.button("Undo", key="lib.undo_trash", on_click=_on_undo_trash, icon=":material/undo:",
+                  help="Bring it back from the trash.")
+
+
+def show_designs(result: DesignPage, filters: Filters) -> None:
+    """The page of designs, or what to do when there is none."""
+    if not result.items:
+        if filters.search or filters.tag:
+            what = f"matches “{plain(filters.search)}”" if filters.search else ""
+            if filters.tag:
+                what += (" and " if what else "") + f"carries the tag “{plain(filters.tag)}”"
+            st.info(f"No design {what}. Try fewer or shorter words, or another tag.", icon=":material/search_off:")
+        else:
+            show_empty_library()
+        return
+    _header(WIDTHS, HEADERS)
+    for item in result.items:
+        _row(item)
+    show_pager(result)
+
+
+def show_empty_library() -> None:
+    """What a new user sees: where designs come from."""
+    st.info("The library is empty. Draw a design on the **Board** and press **Save**, or **Import** design files "
+            "(.json, .yaml).", icon=":material/library_add:")
+    st.page_link("pages/board.py", label="Go to the Board", icon=":material/draw:")
+
+
+def show_trash(result: DesignPage) -> None:
+    """The trashed designs with restore and delete-for-good (each confirmed)."""
+    if not result.items:
+        st.info("The trash is empty. Designs moved to the trash wait here until you restore them or delete them "
+                "for good.", icon=":material/delete:")
+        return
+    if state(LibKey.EMPTYING):
+        with st.container(border=True):
+            st.warning(f"Delete all {result.total} design(s) in the trash for good, with all their revisions and "
+                       "share links? This cannot be undone.", icon=":material/warning:")
+            with st.container(horizontal=True):
+                st.button("Delete all for good", key="lib.empty_ok", on_click=_on_empty, type="primary",
+                          icon=":material/delete_forever:")
+                st.button("Cancel", key="lib.empty_cancel", on_click=_on_cancel_purge)
+    else:
+        st.button("Empty the trash…", key="lib.empty", on_click=_on_ask_empty, icon=":material/delete_forever:",
+                  help="Delete every design in the trash for good (asks first).")
+    _header(TRASH_WIDTHS, TRASH_HEADERS)
+    for item in result.items:
+        with st.container(key=f"lib-trash-{item.id}"):
+            cols = st.columns(TRASH_WIDTHS, vertical_alignment="center")
+            cols[0].markdown(_name_cell(item))
+            cols[1].markdown(when(item.updated_at))
+            cols[2].markdown(when(item.deleted_at))
+            cols[3].markdown(str(item.revisions))
+            with cols[4], st.container(horizontal=True, gap="small"):
+                st.button("Restore", key=f"lib.restore.{item.id}", on_click=_on_restore, args=(item.id, item.name),
+                          icon=":material/restore_from_trash:", help="Put it back in the library.")
+                st.button("Delete for good…", key=f"lib.purge.{item.id}", on_click=_on_ask_purge, args=(item.id,),
+                          icon=":material/delete_forever:", help="Remove it and all its revisions (asks first).")
+            if state(LibKey.PURGING) == item.id:
+                with st.container(border=True):
+                    st.warning(f"Delete **{plain(item.name)}** and its {item.revisions} revision(s) for good? "
+                               "Its share links stop working. This cannot be undone.", icon=":material/warning:")
+                    with st.container(horizontal=True):
+                        st.button("Delete for good", key=f"lib.purge_ok.{item.id}", on_click=_on_purge,
+                                  args=(item.id, item.name), type="primary", icon=":material/delete_forever:")
+                        st.button("Cancel", key=f"lib.purge_cancel.{item.id}", on_click=_on_cancel_purge)
+    show_pager(result)
+

@@ -1,0 +1,161 @@
+"""The candidate's board on the practice page (a Streamlit UI piece), drawn with the Board page's own pieces.
+
+Here "component" means a Streamlit UI piece; the blocks drawn are ``mlsd.model.Component``.
+
+The board's pieces (canvas, palette, inspector, findings) work on ONE design held in ``components.board.state``
+under fixed ``board.*`` keys. So that practising never overwrites what someone was drawing on the Board page,
+the board's state has an *owner*: ``claim_board(owner)`` puts the current owner's board state aside and brings
+back (or starts) the new owner's. The practice page claims it for its session (``practice:<id>``); the Board
+page gets its own design back by calling ``release_board()`` first thing (until it does, it shows the last
+practice design, which is what the simplest version of this page would do anyway).
+
+Widget callbacks run before the page script, against the state left by the previous run of the same page,
+which is the state of the owner that page claimed: the swap happens only when a page starts, never in between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components.board import state as bs
+from components.board.findings import show_findings
+from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
+from components.board.inspector import show_inspector, show_notes, show_requirements
+from components.board.palette import show_palette
+from components.board.toolbar import on_layout, on_redo, on_undo, show_flash
+from components.practice.state import PracticeKey, report_failure, save
+from mlsd.model import Design
+from mlsd.practice.session import PracticeSession, with_design
+from mlsd.store import StoreError
+
+BOARD_OWNER = "board"
+OWNER_KEY = "practice.board_owner"  # who the board's state belongs to: BOARD_OWNER or "practice:<session id>"
+STASH_KEY = "practice.board_stash"  # owner -> the board state put aside while another owner has the board
+# The board's state keys that belong to one design. The panel tab and the flow of new connections are widget
+# keys (a person's preferences, not the design's), so they stay where they are.
+SWAPPED: tuple[str, ...] = tuple(
+    k.value for k in bs.BoardKey if k not in (bs.BoardKey.PANEL, bs.BoardKey.NEW_FLOW)
+)
+
+
+def owner_of(sid: str) -> str:
+    return f"practice:{sid}"
+
+
+def board_owner() -> str:
+    return str(st.session_state.get(OWNER_KEY, BOARD_OWNER))
+
+
+def claim_board(owner: str) -> bool:
+    """Give the board's state to ``owner``, putting the current owner's aside; True when it changed hands.
+
+    Only the Board page's state and the latest practice session's are kept aside (an older practice session's
+    design is in the library anyway).
+    """
+    ss: Any = st.session_state
+    current = board_owner()
+    if current == owner:
+        return False
+    stash: dict[str, dict[str, Any]] = ss.setdefault(STASH_KEY, {})
+    stash[current] = {k: ss[k] for k in SWAPPED if k in ss}
+    for k in SWAPPED:
+        if k in ss:
+            del ss[k]
+    for old in [o for o in stash if o not in (BOARD_OWNER, current)]:
+        del stash[old]
+    mine = stash.pop(owner, None)
+    if mine:
+        for k, v in mine.items():
+            ss[k] = v
+        # the canvas on screen may still hold the other owner's blocks: a fresh timestamp makes it redraw
+        bs.push_canvas()
+    ss[OWNER_KEY] = owner
+    return True
+
+
+def release_board() -> None:
+    """For the Board page, first thing: the board shows the Board page's own design again."""
+    claim_board(BOARD_OWNER)
+
+
+def load_board(sid: str, session: PracticeSession) -> PracticeSession:
+    """Put the session's design on the board, apply what happened on the canvas, and store any change.
+
+    When the board has just been claimed, the library's copy wins (it may have moved on in another tab);
+    otherwise the board is newer (a palette click, an edit in the inspector) and is written to the library.
+    """
+    claimed = claim_board(owner_of(sid))
+    bs.init()
+    if claimed and bs.design().model_dump_json() != session.design.model_dump_json():
+        bs.replace(session.design, saved=True)
+        st.session_state[PracticeKey.SYNCED.value] = (sid, bs.rev())
+    apply_canvas_report()
+    return sync_design(sid, session)
+
+
+def board_design(sid: str, session: PracticeSession) -> Design:
+    """The session's latest design: the board's when the board belongs to this session, else the stored one."""
+    if board_owner() == owner_of(sid) and bs.BoardKey.DESIGN.value in st.session_state:
+        return bs.design()
+    return session.design
+
+
+def sync_design(sid: str, session: PracticeSession) -> PracticeSession:
+    """Write the board's design into the session when it changed since the last write."""
+    mark = (sid, bs.rev())
+    if st.session_state.get(PracticeKey.SYNCED.value) == mark:
+        return session
+    design = bs.design()
+    if design.model_dump_json() == session.design.model_dump_json():
+        st.session_state[PracticeKey.SYNCED.value] = mark
+        return session
+    new = with_design(session, design)
+    try:
+        save(sid, new)
+    except StoreError as exc:
+        report_failure("save your design in the library", exc)
+        return session
+    st.session_state[PracticeKey.SYNCED.value] = mark
+    return new
+
+
+def show_board(canvas_height: int = 520) -> None:
+    """The palette (in the sidebar), the canvas and the findings / inspector / requirements panel."""
+    show_flash()
+    design = bs.design()
+    review = bs.review()
+    with st.sidebar:
+        show_palette()
+    canvas_col, panel_col = st.columns([3.2, 1.8])
+    with canvas_col:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown("**Your design**", width="content")
+            st.button("Undo", key="practice.board.undo", on_click=on_undo, icon=":material/undo:",
+                      disabled=not bs.can_undo(), help="Undo the last change to your design")
+            st.button("Redo", key="practice.board.redo", on_click=on_redo, icon=":material/redo:",
+                      disabled=not bs.can_redo(), help="Redo the change you undid")
+            st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
+                      icon=":material/account_tree:", disabled=len(design.components) < 2,
+                      help="Arrange the blocks left to right along their connections (undo puts them back).")
+        if not design.components:
+            st.info("Draw your answer here as you go: add blocks from **Add a block** in the sidebar, drag them "
+                    "into place, and connect them by dragging from a block's right-hand handle to another block. "
+                    "Declare the numbers you clarified under **Requirements**.", icon=":material/draw:")
+        show_canvas(review.report.findings, height=canvas_height)
+        show_canvas_help()
+        with st.expander("Design notes (saved with your design; they count for communication)"):
+            show_notes()
+    with panel_col:
+        findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL.value,
+                                                                on_change="rerun")
+        if findings_tab.open:
+            with findings_tab:
+                show_findings(review.report)
+        if inspector_tab.open:
+            with inspector_tab:
+                show_inspector()
+        if requirements_tab.open:
+            with requirements_tab:
+                show_requirements()
