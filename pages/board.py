@@ -13,10 +13,10 @@ from components.board.findings import show_findings
 from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
+from components.board.owner import release_board
 from components.board.palette import show_palette
 from components.board.toolbar import show_empty_board, show_flash, show_toolbar
 from components.common.entry import through_app
-from components.practice.board import release_board
 
 through_app()
 

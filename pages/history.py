@@ -8,10 +8,11 @@ import streamlit as st
 
 from components.common.entry import through_app
 from components.common.markup import plain
+from components.common.store import store
 from components.library.diff import show_compare
 from components.library.history import TABS, show_header, show_picker, show_revisions
 from components.library.share import show_share_panel
-from components.library.state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash, store
+from components.library.state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash
 from mlsd.store import NotFound, StoreError
 
 through_app()

@@ -8,8 +8,9 @@ import streamlit as st
 
 from components.common.entry import through_app
 from components.common.markup import plain
+from components.common.store import store
 from components.library.files import show_export, show_import, show_import_result
-from components.library.state import follow_go, show_flash, store
+from components.library.state import follow_go, show_flash
 from components.library.table import (
     fetch_page,
     show_designs,

@@ -4,9 +4,9 @@ rubric dimension, the sessions, and what to study next for the weakest dimension
 
 import streamlit as st
 
-from components.board.toolbar import store
 from components.common.entry import through_app
 from components.common.markup import plain
+from components.common.store import store
 from components.progress.data import sort_sessions
 from components.progress.view import show_awaiting, show_empty, show_overview, show_study, show_table
 from mlsd.store import StoreError

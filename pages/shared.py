@@ -6,8 +6,9 @@ import streamlit as st
 
 from components.common.entry import through_app
 from components.common.markup import plain
+from components.common.store import store
 from components.library.readonly import show_not_found, show_shared
-from components.library.state import show_flash, store
+from components.library.state import show_flash
 from mlsd.store import ShareNotFound, StoreError
 
 through_app()

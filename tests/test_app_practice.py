@@ -17,9 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.board.flow import CANVAS_KEY
+from components.board.owner import BOARD_OWNER, STASH_KEY
 from components.board.state import BoardKey
 from components.practice.actions import grade_key
-from components.practice.board import BOARD_OWNER, STASH_KEY
 from components.practice.run import ask_key, note_key
 from components.practice.state import PracticeKey
 from mlsd.io import load_file

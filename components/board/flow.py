@@ -30,6 +30,7 @@ import streamlit as st
 from streamlit_flow import StreamlitFlowEdge, StreamlitFlowNode, StreamlitFlowState, streamlit_flow
 
 from components.board import state as bs
+from components.board.marks import worst_by_block
 from components.common.markup import plain
 from mlsd.catalog import CATEGORIES, KINDS
 from mlsd.edit import BLOCK_W, next_connection_id
@@ -52,18 +53,6 @@ def md_text(text: str) -> str:
     """User text made safe for the canvas' Markdown: every punctuation escaped, so HTML, links and $math$ show
     as typed (the canvas renders react-markdown with GFM, math and highlighting, without raw HTML)."""
     return plain(text)
-
-
-def worst_by_block(findings: Iterable[Finding]) -> dict[str, str]:
-    """The most severe unwaived finding (error or warning) per block id."""
-    worst: dict[str, str] = {}
-    for f in findings:
-        if f.waived or f.severity not in SEVERITY_BORDER:
-            continue
-        for block in f.components:
-            if worst.get(block) != "error":
-                worst[block] = f.severity
-    return worst
 
 
 def node_content(title: str, kind: str, severity: str | None) -> str:

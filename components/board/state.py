@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
+from components.board.marks import worst_by_block
 from mlsd.analysis import Analysis
 from mlsd.edit import new_design
 from mlsd.io import loads
@@ -251,8 +252,6 @@ def commit(new: Design, push: bool | None = None) -> bool:
 
 def markers() -> dict[str, str]:
     """The severity marker each block shows on the canvas (from the cached review of the current design)."""
-    from components.board.flow import worst_by_block
-
     return worst_by_block(review().report.findings)
 
 

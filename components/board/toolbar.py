@@ -15,10 +15,11 @@ import streamlit as st
 from components.board import state as bs
 from components.common.examples import list_examples, load_example
 from components.common.markup import plain
+from components.common.store import store
 from mlsd import edit
 from mlsd.io import DesignError
 from mlsd.render import auto_layout
-from mlsd.store import ConflictError, Store, StoreError, default_path, open_store
+from mlsd.store import ConflictError, StoreError
 from mlsd.store_records import CheckSummary
 
 CONFLICT_KEY = "board.lib.conflict"
@@ -34,16 +35,6 @@ SAVE_AS_POP = "board.lib.save_as_pop"
 def _close(*popovers: str) -> None:
     for key in popovers:
         st.session_state[key] = False
-
-
-@st.cache_resource(show_spinner=False)
-def _open(path: str) -> Store:
-    return open_store(path)
-
-
-def store() -> Store:
-    """The library the app uses (one connection per database file, shared by sessions)."""
-    return _open(str(default_path()))
 
 
 # -- callbacks ----------------------------------------------------------------------------------------------

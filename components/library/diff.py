@@ -15,7 +15,8 @@ from typing import Any
 import streamlit as st
 
 from components.common.markup import plain
-from components.library.state import LibKey, state, store
+from components.common.store import store
+from components.library.state import LibKey, state
 from mlsd.diff import DesignDiff, ValueChange, diff_designs
 from mlsd.diff_render import diff_dots
 from mlsd.model import Design

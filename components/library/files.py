@@ -20,7 +20,8 @@ import streamlit as st
 
 from components.board.exports import MAX_UPLOAD_MB, read_upload
 from components.common.markup import plain
-from components.library.state import LibKey, failed, flash, set_page, state, store
+from components.common.store import store
+from components.library.state import LibKey, failed, flash, set_page, state
 from mlsd.cli.library import export_filename
 from mlsd.io import MAX_FILE_BYTES, DesignError, dumps
 from mlsd.model import Design

@@ -8,8 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain
+from components.common.store import store
 from components.library.readonly import show_readonly
-from components.library.state import LibKey, failed, flash, page_of, set_page, show_pages, state, store
+from components.library.state import LibKey, failed, flash, page_of, set_page, show_pages, state
 from mlsd.store import DesignSummary, RevisionInfo, StoreError
 
 PAGE_SIZE = 20

@@ -18,7 +18,8 @@ import streamlit as st
 from components.board.load.view import show_load_readonly
 from components.common.design_view import figures_of, show_design
 from components.common.markup import plain
-from components.library.state import LibKey, failed, flash, state, store
+from components.common.store import store
+from components.library.state import LibKey, failed, flash, state
 from mlsd.analysis import Analysis
 from mlsd.edit import rename
 from mlsd.io import DesignError

@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from components.library.state import LibKey, failed, flash, state, store
+from components.common.store import store
+from components.library.state import LibKey, failed, flash, state
 from mlsd.store import RevisionInfo, StoreError
 
 

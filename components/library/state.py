@@ -15,11 +15,11 @@ from typing import Any, Literal
 import streamlit as st
 
 from components.board import state as bs
+from components.board.owner import release_board
 from components.board.toolbar import CONFLICT_KEY
-from components.board.toolbar import store as _board_store
 from components.common.markup import plain
-from components.practice.board import release_board
-from mlsd.store import Store, StoreError
+from components.common.store import store
+from mlsd.store import StoreError
 
 FlashLevel = Literal["success", "info", "warning", "error"]
 BOARD_PAGE = "pages/board.py"
@@ -53,11 +53,6 @@ class LibKey(StrEnum):
     SHARE_PIN = "share.pin"  # what a new share link points to: None (latest) or a revision number
     SHARE_NEW = "share.new"  # (design id, token) of the link created last, shown until another is made
     SHARED_COPY = "shared.copied"  # (token, new design id, name) after "copy to my library"
-
-
-def store() -> Store:
-    """The library the app uses (``$MLSD_DB`` or the default file; one shared connection per file)."""
-    return _board_store()
 
 
 def flash(level: FlashLevel, text: str) -> None:

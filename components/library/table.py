@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.common.markup import plain
+from components.common.store import store
 from components.library.state import (
     LibKey,
     failed,
@@ -23,7 +24,6 @@ from components.library.state import (
     show_history,
     show_pages,
     state,
-    store,
 )
 from mlsd.io import DesignError
 from mlsd.store import DesignPage, DesignSummary, Order, StoreError

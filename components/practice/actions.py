@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from components.board.toolbar import store
+from components.common.store import store
 from components.practice.board import board_design
 from components.practice.state import (
     LoadError,

@@ -2,20 +2,12 @@
 
 Here "component" means a Streamlit UI piece; the blocks drawn are ``mlsd.model.Component``.
 
-The board's pieces (canvas, palette, inspector, findings) work on ONE design held in ``components.board.state``
-under fixed ``board.*`` keys. So that practising never overwrites what someone was drawing on the Board page,
-the board's state has an *owner*: ``claim_board(owner)`` puts the current owner's board state aside and brings
-back (or starts) the new owner's. The practice page claims it for its session (``practice:<id>``); the Board
-page gets its own design back by calling ``release_board()`` first thing (until it does, it shows the last
-practice design, which is what the simplest version of this page would do anyway).
-
-Widget callbacks run before the page script, against the state left by the previous run of the same page,
-which is the state of the owner that page claimed: the swap happens only when a page starts, never in between.
+The board's pieces work on ONE design held in ``components.board.state``; the practice page borrows it for its
+session (owner ``practice:<id>``) through ``components.board.owner``, so that practising never overwrites what
+someone was drawing on the Board page. The session's design is kept in the library as the candidate draws.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import streamlit as st
 
@@ -23,6 +15,7 @@ from components.board import state as bs
 from components.board.findings import show_findings
 from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
 from components.board.inspector import show_inspector, show_notes, show_requirements
+from components.board.owner import board_owner, claim_board
 from components.board.palette import show_palette
 from components.board.toolbar import on_layout, on_redo, on_undo, show_flash
 from components.practice.state import PracticeKey, report_failure, save
@@ -30,54 +23,9 @@ from mlsd.model import Design
 from mlsd.practice.session import PracticeSession, with_design
 from mlsd.store import StoreError
 
-BOARD_OWNER = "board"
-OWNER_KEY = "practice.board_owner"  # who the board's state belongs to: BOARD_OWNER or "practice:<session id>"
-STASH_KEY = "practice.board_stash"  # owner -> the board state put aside while another owner has the board
-# The board's state keys that belong to one design. The panel tab and the flow of new connections are widget
-# keys (a person's preferences, not the design's), so they stay where they are.
-SWAPPED: tuple[str, ...] = tuple(
-    k.value for k in bs.BoardKey if k not in (bs.BoardKey.PANEL, bs.BoardKey.NEW_FLOW)
-)
-
 
 def owner_of(sid: str) -> str:
     return f"practice:{sid}"
-
-
-def board_owner() -> str:
-    return str(st.session_state.get(OWNER_KEY, BOARD_OWNER))
-
-
-def claim_board(owner: str) -> bool:
-    """Give the board's state to ``owner``, putting the current owner's aside; True when it changed hands.
-
-    Only the Board page's state and the latest practice session's are kept aside (an older practice session's
-    design is in the library anyway).
-    """
-    ss: Any = st.session_state
-    current = board_owner()
-    if current == owner:
-        return False
-    stash: dict[str, dict[str, Any]] = ss.setdefault(STASH_KEY, {})
-    stash[current] = {k: ss[k] for k in SWAPPED if k in ss}
-    for k in SWAPPED:
-        if k in ss:
-            del ss[k]
-    for old in [o for o in stash if o not in (BOARD_OWNER, current)]:
-        del stash[old]
-    mine = stash.pop(owner, None)
-    if mine:
-        for k, v in mine.items():
-            ss[k] = v
-        # the canvas on screen may still hold the other owner's blocks: a fresh timestamp makes it redraw
-        bs.push_canvas()
-    ss[OWNER_KEY] = owner
-    return True
-
-
-def release_board() -> None:
-    """For the Board page, first thing: the board shows the Board page's own design again."""
-    claim_board(BOARD_OWNER)
 
 
 def load_board(sid: str, session: PracticeSession) -> PracticeSession:

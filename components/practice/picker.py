@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import streamlit as st
 from pydantic import ValidationError
 
-from components.board.toolbar import store
 from components.common.markup import plain
+from components.common.store import store
 from components.practice.actions import on_discard, on_resume_session, on_start
 from components.practice.state import PROMPT_PARAM, PracticeKey, clock, minutes_text, now
 from mlsd.practice.phases import PHASES

@@ -20,8 +20,8 @@ from typing import Literal
 import streamlit as st
 from pydantic import ValidationError
 
-from components.board.toolbar import store
 from components.common.markup import plain
+from components.common.store import store
 from mlsd.io import DesignError, load_file, loads
 from mlsd.model import Design
 from mlsd.practice.compare import Comparison, compare
