@@ -99,7 +99,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
     nav(page, "Library")
     row = page.locator(f".st-key-lib-row-{design_id}")
     row.wait_for()
-    assert page.locator("[class*='st-key-lib-row-']").count() == 2
+    page.wait_for_function("document.querySelectorAll(\"[class*='st-key-lib-row-']\").length === 2")
     assert re.search(r"\b2\b", row.inner_text())  # two revisions
     settle(page)
     shot("library-1-table")
