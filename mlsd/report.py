@@ -110,7 +110,8 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     loads = list(at_load) if at_load is not None else [None] * len(reports)
     if fmt == "json":
-        data = [validation_dict(path, report, verbose, load) for (path, report), load in zip(reports, loads)]
+        pairs = zip(reports, loads, strict=True)
+        data = [validation_dict(path, report, verbose, load) for (path, report), load in pairs]
         _dump(data[0] if len(data) == 1 else data, out)
     elif fmt == "sarif":
         _dump(sarif_log(reports, loads), out)
@@ -118,7 +119,7 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
         out.write(junit_xml(reports, fail_on, loads))
     else:
         color = _isatty(out)
-        for k, ((path, report), load) in enumerate(zip(reports, loads)):
+        for k, ((path, report), load) in enumerate(zip(reports, loads, strict=True)):
             if k:
                 out.write("\n")
             out.write(validation_text(path, report, color))
@@ -249,7 +250,8 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
             lines += _finding_lines(f, color, "    ")
     baselined = [f for f in report.findings if f.baselined]
     if baselined:
-        lines.append(f"  In the baseline ({len(baselined)}, not failing): " + ", ".join(sorted({f.id for f in baselined})))
+        ids = ", ".join(sorted({f.id for f in baselined}))
+        lines.append(f"  In the baseline ({len(baselined)}, not failing): {ids}")
     if not report.findings:
         lines.append("  " + _paint("no findings", "ok", color))
     summary = report.summary()
@@ -398,7 +400,9 @@ def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | 
         id_lines = _id_lines(path) if report.findings else {}
         results += [_sarif_result(f, uri, relative, rule_index, id_lines, report.design) for f in report.findings]
         load = at_load[len(artifacts) - 1] if at_load is not None else None
-        for f in load.new if load is not None else ():
+        if load is None:
+            continue
+        for f in load.new:
             result = _sarif_result(f, uri, relative, rule_index, id_lines, report.design)
             result["message"]["text"] = f"At {load.load:g}× peak: " + result["message"]["text"]
             result["properties"]["load"] = load.load
@@ -480,15 +484,15 @@ def junit_xml(reports: Sequence[tuple[str, Report]], fail_on: str = "error",
     root = ET.Element("testsuites", name="mlsd validate")
     totals = [0, 0, 0, 0]
     loads = list(at_load) if at_load is not None else [None] * len(reports)
-    for (path, report), load in zip(reports, loads):
+    for (path, report), load in zip(reports, loads, strict=True):
         suites = [_junit_suite(report.design.name, path, report, fail_on)]
         if load is not None:
             suites.append(_junit_suite(f"{report.design.name} at {load.load:g}x peak", path, load.report, fail_on,
                                        load.new))
         for suite, *counts in suites:
             root.append(suite)
-            totals = [a + b for a, b in zip(totals, counts)]
-    for key, value in zip(("tests", "failures", "errors", "skipped"), totals):
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    for key, value in zip(("tests", "failures", "errors", "skipped"), totals, strict=True):
         root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -589,7 +593,6 @@ __all__ = [
     "gates",
     "junit_xml",
     "new_at_load",
-    "write_validation",
     "render_validation",
     "rules_json",
     "rules_markdown",
@@ -598,4 +601,5 @@ __all__ = [
     "sarif_rule",
     "validation_dict",
     "validation_text",
+    "write_validation",
 ]

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from mlsd import __version__
 from mlsd.cli.common import EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_FINDINGS, EXIT_OK, UsageError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_CONFLICT", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_CONFLICT", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main", "run"]
 
 
 def _catalog(args: argparse.Namespace, out: TextIO) -> int:
@@ -153,3 +153,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+
+
+def run() -> None:
+    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name."""
+    sys.exit(main())

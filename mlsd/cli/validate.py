@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     loads: list[AtLoad | None] | None = None
     if args.load is not None:
         loads = [judge_at_load(design, report, args.load, baseline.get(file_key(path)))
-                 for (path, design), (_, report) in zip(designs, reports)]
+                 for (path, design), (_, report) in zip(designs, reports, strict=True)]
     write_validation(reports, args.format, out, args.fail_on, args.verbose, loads)
     if any(gates(r.findings, args.fail_on) for _, r in reports):
         return EXIT_FINDINGS
