@@ -3,7 +3,7 @@ JUnit XML, and the rule catalog as text, JSON or Markdown (the Markdown is ``doc
 
 JSON and SARIF are written compact (no indentation; pipe through ``python -m json.tool`` to read them) and name
 each request path by its entry, critical chain and numbers: the blocks and connections a path can reach (its
-reachable set, the bulk of a large design's report) only with ``verbose``.
+reachable set, the bulk of a large design's report) and the JSON's per-block cost lines only with ``verbose``.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 """
@@ -174,7 +174,8 @@ _REACHABLE = ("blocks", "connections")  # a path's reachable set: only with verb
 def validation_dict(path: str, report: Report, verbose: bool = True, at_load: AtLoad | None = None
                     ) -> dict[str, Any]:
     """One design's findings, counts, score and numbers as JSON-ready data (without ``verbose``, each path is
-    named by its entry and critical chain, not by every block it can reach)."""
+    named by its entry and critical chain, not by every block it can reach, and the per-block cost lines are
+    left out: ``cost_per_month`` is their total)."""
     from mlsd.analysis import analysis_to_dict
 
     analysis = analysis_to_dict(report.context.analysis)
@@ -191,9 +192,10 @@ def validation_dict(path: str, report: Report, verbose: bool = True, at_load: At
         "paths": analysis["paths"],
         "capacity": analysis["capacity"],
         "cost_per_month": analysis["cost_per_month"],
-        "cost": analysis["cost"],
         "cycles": analysis["cycles"],
     }
+    if verbose:
+        data["cost"] = analysis["cost"]  # every block's cost line: detail (the total is cost_per_month)
     baselined = sum(1 for f in report.findings if f.baselined)
     if baselined:
         data["summary"]["baselined"] = baselined

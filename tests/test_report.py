@@ -155,8 +155,13 @@ def test_json_of_one_design(test_rules, small_design):
 def test_verbose_json_lists_each_paths_reachable_set(test_rules, small_design):
     out = io.StringIO()
     rep.write_validation([("designs/small.json", check(small_design))], "json", out, verbose=True)
-    path = json.loads(out.getvalue())["paths"][0]
+    data = json.loads(out.getvalue())
+    path = data["paths"][0]
     assert path["blocks"] == ["client", "gw", "inf"] and path["connections"] == ["c1", "c2"]
+    assert {line["block"] for line in data["cost"]} == {"gw", "inf"}
+    out = io.StringIO()
+    rep.write_validation([("designs/small.json", check(small_design))], "json", out)
+    assert "cost" not in json.loads(out.getvalue()) and "cost_per_month" in json.loads(out.getvalue())
 
 
 def test_json_of_several_designs_is_a_list_and_marks_waivers(test_rules, small_design):
