@@ -196,3 +196,15 @@ def test_pre_commit_hook_fails_a_flawed_design_then_passes_the_fix(tmp_path):
     passed = hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "mlsd validate" in passed.stdout and "Passed" in passed.stdout
+
+
+def test_the_parser_offers_every_report_format_without_importing_the_report():
+    from mlsd import report
+    from mlsd.cli import validate
+
+    assert validate.FORMATS == report.FORMATS
+    code = ("import sys; from mlsd.cli import build_parser; build_parser(); "
+            "assert not {'numpy', 'pydantic', 'yaml', 'mlsd.report', 'mlsd.analysis'} & set(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr

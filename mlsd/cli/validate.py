@@ -23,14 +23,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from mlsd.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError
+from mlsd.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_LOAD, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from mlsd.model import Design
     from mlsd.report import AtLoad
     from mlsd.rules import Report
 
-EXIT_LOAD = 4
 FORMATS = ("text", "json", "sarif", "junit")
 MAX_LOAD = 100.0
 
