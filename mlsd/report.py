@@ -376,8 +376,8 @@ def _id_lines(path: str) -> dict[str, int]:
     return lines
 
 
-def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, int], id_lines: dict[str, int],
-                  design: Design) -> dict[str, Any]:
+def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, int], id_lines: dict[str, int]
+                  ) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if relative:
         physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
@@ -394,8 +394,7 @@ def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, in
         "level": SARIF_LEVELS[f.severity],
         "message": {"text": display_text(f"{f.message} Fix: {f.fix}")},  # labels quoted in it made printable
         "locations": [location],
-        "properties": {"category": f.category, "design": display_text(design.name), "title": f.title},
-    }
+    }  # the rule's title and category are its descriptor's (ruleIndex), the design's name its artifact's
     if f.rule in rule_index:
         result["ruleIndex"] = rule_index[f.rule]
     if f.waived:
@@ -416,19 +415,20 @@ def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | 
     artifacts: list[dict[str, Any]] = []
     for path, report in reports:
         uri, relative = artifact_uri(path)
-        artifact: dict[str, Any] = {"location": {"uri": uri}}
+        artifact: dict[str, Any] = {"location": {"uri": uri},
+                                    "properties": {"design": display_text(report.design.name)}}
         if relative:
             artifact["location"]["uriBaseId"] = "%SRCROOT%"
         artifacts.append(artifact)
         id_lines = _id_lines(path) if report.findings else {}
-        results += [_sarif_result(f, uri, relative, rule_index, id_lines, report.design) for f in report.findings]
+        results += [_sarif_result(f, uri, relative, rule_index, id_lines) for f in report.findings]
         load = at_load[len(artifacts) - 1] if at_load is not None else None
         if load is None:
             continue
         for f in load.new:
-            result = _sarif_result(f, uri, relative, rule_index, id_lines, report.design)
+            result = _sarif_result(f, uri, relative, rule_index, id_lines)
             result["message"]["text"] = f"At {load.load:g}× peak: " + result["message"]["text"]
-            result["properties"]["load"] = load.load
+            result["properties"] = {"load": load.load}
             result["partialFingerprints"]["mlsdFindingId/v1"] += f"@{load.load:g}x"
             results.append(result)
     run: dict[str, Any] = {
