@@ -1,7 +1,5 @@
 """``python -m mlsd``: see ``mlsd.cli``."""
 
-import sys
+from mlsd.cli import run
 
-from mlsd.cli import main
-
-sys.exit(main())
+run()

@@ -13,11 +13,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import ValidationError
 
 from mlsd.model import Design
-from mlsd.yaml_load import YAMLRefused, load_yaml
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
@@ -73,20 +71,29 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
             raise DesignError([f"file is not UTF-8 text (byte {exc.start})"], source) from None
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    # PyYAML is imported only for YAML text: validating JSON never pays for it
+    refused: tuple[type[Exception], ...] = ()
+    yaml_errors: tuple[type[Exception], ...] = ()
+    if fmt == "yaml":
+        import yaml
+
+        from mlsd.yaml_load import YAMLRefused, load_yaml
+
+        refused, yaml_errors = (YAMLRefused,), (yaml.YAMLError,)
     try:
         data = json.loads(text, parse_constant=_reject_constant) if fmt == "json" else load_yaml(text, MAX_DEPTH)
     except RecursionError:
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source) from None
     except json.JSONDecodeError as exc:
         raise DesignError([f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], source) from None
-    except YAMLRefused as exc:
+    except refused as exc:
         raise DesignError([str(exc)], source) from None
     except ValueError as exc:  # NaN / Infinity constants, integers of more than 4300 digits
         text = str(exc)
         if "integer string conversion" in text:
             text = f"a number has more than {sys.get_int_max_str_digits()} digits"
         raise DesignError([text], source) from None
-    except yaml.YAMLError as exc:
+    except yaml_errors as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -199,6 +206,8 @@ def dumps(design: Design, fmt: TextFormat = "json") -> str:
     data = design.model_dump(mode="json", exclude_defaults=False)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 

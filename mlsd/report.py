@@ -1,5 +1,9 @@
-"""What ``python -m mlsd validate`` and ``python -m mlsd rules`` print: findings as text, JSON or SARIF 2.1.0,
-and the rule catalog as text, JSON or Markdown (the Markdown is ``docs/rules.md``).
+"""What ``python -m mlsd validate`` and ``python -m mlsd rules`` print: findings as text, JSON, SARIF 2.1.0 or
+JUnit XML, and the rule catalog as text, JSON or Markdown (the Markdown is ``docs/rules.md``).
+
+JSON and SARIF are written compact (no indentation; pipe through ``python -m json.tool`` to read them) and name
+each request path by its entry, critical chain and numbers: the blocks and connections a path can reach (its
+reachable set, the bulk of a large design's report) and the JSON's per-block cost lines only with ``verbose``.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 """
@@ -8,22 +12,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from mlsd.analysis import analysis_to_dict, model_docs
+from mlsd import __version__
 from mlsd.model import Design
 from mlsd.render import display_text
 from mlsd.rules import Finding, Report, Rule, all_rules, check
 from mlsd.rules.engine import CATEGORIES, SEVERITIES
 
-OutputFormat = Literal["text", "json", "sarif"]
+OutputFormat = Literal["text", "json", "sarif", "junit"]
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit")
 FailOn = Literal["error", "warning", "info", "never"]
 
 TOOL_NAME = "mlsd"
-TOOL_VERSION = "0.1.0"
+TOOL_VERSION = __version__
 INFORMATION_URI = "https://mlsd-whiteboard.invalid/"  # the project has no public home yet (as mlsd.schema)
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,7 +55,38 @@ def exceeds(findings: Sequence[Finding], fail_on: str) -> bool:
     if fail_on not in _RANK:
         raise ValueError(f"fail_on must be one of error, warning, info, never; got {fail_on!r}")
     threshold = _RANK[fail_on]
-    return any(not f.waived and _RANK[f.severity] >= threshold for f in findings)
+    return any(not f.waived and not f.baselined and _RANK[f.severity] >= threshold for f in findings)
+
+
+def gates(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
+    """The findings that fail the run at ``fail_on``: unwaived, not baselined, at or above the threshold."""
+    if fail_on == "never":
+        return []
+    threshold = _RANK[fail_on]
+    return [f for f in findings if not f.waived and not f.baselined and _RANK[f.severity] >= threshold]
+
+
+@dataclass(frozen=True)
+class AtLoad:
+    """One design judged at ``load`` × its peak (``validate --load``): the report there, and its findings that
+    the design does not have at its peak (by stable id, counted)."""
+
+    load: float
+    peak_qps: float | None  # the scaled peak the rules saw (None: the design declares no peak)
+    report: Report
+    new: tuple[Finding, ...]
+
+
+def new_at_load(peak: Report, loaded: Report) -> tuple[Finding, ...]:
+    """The findings of ``loaded`` beyond those of ``peak`` with the same stable id."""
+    seen = Counter(f.id for f in peak.findings)
+    out = []
+    for f in loaded.findings:
+        if seen[f.id] > 0:
+            seen[f.id] -= 1
+        else:
+            out.append(f)
+    return tuple(out)
 
 
 def render_validation(designs: Sequence[tuple[str, Design]], fmt: str, fail_on: str, out: TextIO) -> int:
@@ -56,28 +94,68 @@ def render_validation(designs: Sequence[tuple[str, Design]], fmt: str, fail_on: 
 
     0 when no unwaived finding at or above ``fail_on`` exists in any design (always with ``never``), else 1.
     """
-    if fmt not in ("text", "json", "sarif"):
-        raise ValueError(f"unknown format {fmt!r}; choose text, json or sarif")
     if fail_on != "never" and fail_on not in _RANK:
         raise ValueError(f"fail_on must be one of error, warning, info, never; got {fail_on!r}")
     reports = [(path, check(design)) for path, design in designs]
+    write_validation(reports, fmt, out, fail_on)
+    failed = any(exceeds(report.findings, fail_on) for _, report in reports)
+    return 1 if failed else 0
+
+
+def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextIO, fail_on: str = "error",
+                     verbose: bool = False, at_load: Sequence[AtLoad | None] | None = None) -> None:
+    """Write checked designs to ``out`` in ``fmt`` (text, json, sarif, junit); ``at_load[i]``, when given, is
+    design i judged under load (its new findings are reported beside the peak's)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    loads = list(at_load) if at_load is not None else [None] * len(reports)
     if fmt == "json":
-        data = [validation_dict(path, report) for path, report in reports]
-        json.dump(data[0] if len(data) == 1 else data, out, indent=2, ensure_ascii=False, allow_nan=False)
-        out.write("\n")
+        pairs = zip(reports, loads, strict=True)
+        data = [validation_dict(path, report, verbose, load) for (path, report), load in pairs]
+        _dump(data[0], out, 2) if len(data) == 1 else _dump(data, out, 3)  # down to each finding, tier, path
     elif fmt == "sarif":
-        json.dump(sarif_log(reports), out, indent=2, ensure_ascii=False, allow_nan=False)
-        out.write("\n")
+        _dump(sarif_log(reports, loads), out, 4)  # down to each result
+    elif fmt == "junit":
+        out.write(junit_xml(reports, fail_on, loads))
     else:
         color = _isatty(out)
-        for k, (path, report) in enumerate(reports):
+        for k, ((path, report), load) in enumerate(zip(reports, loads, strict=True)):
             if k:
                 out.write("\n")
             out.write(validation_text(path, report, color))
+            if load is not None:
+                out.write(load_text(load, color))
         if len(reports) > 1:
             out.write("\n" + _totals(reports, color))
-    failed = any(exceeds(report.findings, fail_on) for _, report in reports)
-    return 1 if failed else 0
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def _dump(data: Any, out: TextIO, depth: int) -> None:
+    """Compact JSON, streamed: the outer objects and lists piece by piece, each leaf (a finding, a tier, a path)
+    by the C encoder in one call (``JSONEncoder.iterencode`` would stream too, but in pure Python, 4x slower).
+    ``depth``: how many levels of objects and lists are written piece by piece."""
+    _write(data, out, depth)
+    out.write("\n")
+
+
+def _write(value: Any, out: TextIO, depth: int) -> None:
+    if depth and isinstance(value, dict):
+        out.write("{")
+        for k, (key, item) in enumerate(value.items()):
+            out.write(("," if k else "") + _ENCODE(key) + ":")
+            _write(item, out, depth - 1)
+        out.write("}")
+    elif depth and isinstance(value, list):
+        out.write("[")
+        for k, item in enumerate(value):
+            if k:
+                out.write(",")
+            _write(item, out, depth - 1)
+        out.write("]")
+    else:
+        out.write(_ENCODE(value))
 
 
 def _isatty(out: TextIO) -> bool:
@@ -90,11 +168,21 @@ def _isatty(out: TextIO) -> bool:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def validation_dict(path: str, report: Report) -> dict[str, Any]:
-    """One design's findings, counts, score and numbers as JSON-ready data."""
+_REACHABLE = ("blocks", "connections")  # a path's reachable set: only with verbose
+
+
+def validation_dict(path: str, report: Report, verbose: bool = True, at_load: AtLoad | None = None
+                    ) -> dict[str, Any]:
+    """One design's findings, counts, score and numbers as JSON-ready data (without ``verbose``, each path is
+    named by its entry and critical chain, not by every block it can reach, and the per-block cost lines are
+    left out: ``cost_per_month`` is their total)."""
+    from mlsd.analysis import analysis_to_dict
+
     analysis = analysis_to_dict(report.context.analysis)
+    if not verbose:
+        analysis["paths"] = [{k: v for k, v in p.items() if k not in _REACHABLE} for p in analysis["paths"]]
     summary = report.summary()
-    return {
+    data = {
         "design": report.design.name,
         "file": path,
         "findings": [f.to_dict() for f in report.findings],
@@ -104,9 +192,22 @@ def validation_dict(path: str, report: Report) -> dict[str, Any]:
         "paths": analysis["paths"],
         "capacity": analysis["capacity"],
         "cost_per_month": analysis["cost_per_month"],
-        "cost": analysis["cost"],
         "cycles": analysis["cycles"],
     }
+    if verbose:
+        data["cost"] = analysis["cost"]  # every block's cost line: detail (the total is cost_per_month)
+    baselined = sum(1 for f in report.findings if f.baselined)
+    if baselined:
+        data["summary"]["baselined"] = baselined
+    if at_load is not None:
+        data["at_load"] = {
+            "load": at_load.load,
+            "peak_qps": at_load.peak_qps,
+            "findings": [f.to_dict() for f in at_load.new],
+            "summary": {sev: sum(1 for f in at_load.report.active if f.severity == sev) for sev in SEVERITIES},
+            "over_sla": [p.entry for p in at_load.report.context.analysis.paths if p.over_sla],
+        }
+    return data
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +258,7 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
 
     lines = [_paint(f"{_safe(path)}: {_safe(report.design.name)}", "heading", color)]
     lines += numbers_summary(report)
-    active = report.active
+    active = [f for f in report.active if not f.baselined]
     for cat, label in CATEGORIES.items():
         mine = sorted((f for f in active if f.category == cat), key=lambda f: -_RANK[f.severity])
         if not mine:
@@ -170,6 +271,10 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
         lines.append(f"  Waived ({len(waived)})")
         for f in waived:
             lines += _finding_lines(f, color, "    ")
+    baselined = [f for f in report.findings if f.baselined]
+    if baselined:
+        ids = ", ".join(sorted({f.id for f in baselined}))
+        lines.append(f"  In the baseline ({len(baselined)}, not failing): {ids}")
     if not report.findings:
         lines.append("  " + _paint("no findings", "ok", color))
     summary = report.summary()
@@ -181,6 +286,18 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
         + (f", {summary['rules_error']} could not run" if summary["rules_error"] else "")
     )
     lines.append(f"  {_counts(summary, color)}; {score} ({rules})")
+    return "\n".join(lines) + "\n"
+
+
+def load_text(at: AtLoad, color: bool = False) -> str:
+    """The findings a design has at ``at.load`` × its peak and not at its peak."""
+    peak = f" ({at.peak_qps:,.0f} qps)" if at.peak_qps is not None else " (no peak_qps declared: nothing to scale)"
+    head = f"  At {at.load:g}× peak{peak}: "
+    if not at.new:
+        return head + _paint("no finding beyond the peak's", "ok", color) + "\n"
+    lines = [head + f"{len(at.new)} finding{'s' if len(at.new) != 1 else ''} beyond the peak's"]
+    for f in at.new:
+        lines += _finding_lines(f, color, "    ")
     return "\n".join(lines) + "\n"
 
 
@@ -259,8 +376,8 @@ def _id_lines(path: str) -> dict[str, int]:
     return lines
 
 
-def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, int], id_lines: dict[str, int],
-                  design: Design) -> dict[str, Any]:
+def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, int], id_lines: dict[str, int]
+                  ) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if relative:
         physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
@@ -277,16 +394,19 @@ def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, in
         "level": SARIF_LEVELS[f.severity],
         "message": {"text": display_text(f"{f.message} Fix: {f.fix}")},  # labels quoted in it made printable
         "locations": [location],
-        "properties": {"category": f.category, "design": display_text(design.name), "title": f.title},
-    }
+    }  # the rule's title and category are its descriptor's (ruleIndex), the design's name its artifact's
     if f.rule in rule_index:
         result["ruleIndex"] = rule_index[f.rule]
     if f.waived:
         result["suppressions"] = [{"kind": "inSource", "justification": display_text(f.waiver_reason or "")}]
+    elif f.baselined:
+        result["suppressions"] = [{"kind": "external", "justification": "in the baseline"}]
+    result["partialFingerprints"] = {"mlsdFindingId/v1": f.id}
     return result
 
 
-def sarif_log(reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
+def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | None] | None = None
+              ) -> dict[str, Any]:
     """A SARIF 2.1.0 log with one run: every rule as a descriptor, every finding as a result (waived findings
     carry a suppression whose justification is the waiver's reason)."""
     rules = all_rules()
@@ -295,12 +415,22 @@ def sarif_log(reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
     artifacts: list[dict[str, Any]] = []
     for path, report in reports:
         uri, relative = artifact_uri(path)
-        artifact: dict[str, Any] = {"location": {"uri": uri}}
+        artifact: dict[str, Any] = {"location": {"uri": uri},
+                                    "properties": {"design": display_text(report.design.name)}}
         if relative:
             artifact["location"]["uriBaseId"] = "%SRCROOT%"
         artifacts.append(artifact)
         id_lines = _id_lines(path) if report.findings else {}
-        results += [_sarif_result(f, uri, relative, rule_index, id_lines, report.design) for f in report.findings]
+        results += [_sarif_result(f, uri, relative, rule_index, id_lines) for f in report.findings]
+        load = at_load[len(artifacts) - 1] if at_load is not None else None
+        if load is None:
+            continue
+        for f in load.new:
+            result = _sarif_result(f, uri, relative, rule_index, id_lines)
+            result["message"]["text"] = f"At {load.load:g}× peak: " + result["message"]["text"]
+            result["properties"] = {"load": load.load}
+            result["partialFingerprints"]["mlsdFindingId/v1"] += f"@{load.load:g}x"
+            results.append(result)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -316,6 +446,79 @@ def sarif_log(reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JUnit XML
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _junit_suite(name: str, path: str, report: Report, fail_on: str, only: Sequence[Finding] | None = None
+                 ) -> tuple[Any, int, int, int, int]:
+    """One ``<testsuite>``: a testcase per rule, a ``<failure>`` per finding that fails the gate (lower ones, waived
+    and baselined ones in ``<system-out>``), ``<skipped>`` when the rule does not apply, ``<error>`` when it
+    crashed. With ``only``, the testcases hold just those findings (the findings new under load)."""
+    from xml.etree import ElementTree as ET
+
+    failing = {id(f) for f in gates(only if only is not None else report.findings, fail_on)}
+    keep = None if only is None else {id(f) for f in only}
+    suite = ET.Element("testsuite", name=display_text(name), file=path)
+    tests = failures = errors = skipped = 0
+    for res in report.results:
+        tests += 1
+        case = ET.SubElement(suite, "testcase", name=f"{res.rule.id} {res.rule.title}",
+                             classname=f"mlsd.{res.rule.category}.{res.rule.id}", file=path)
+        findings = [f for f in res.findings if keep is None or id(f) in keep]
+        if res.status == "error":
+            errors += 1
+            ET.SubElement(case, "error", message=display_text(res.reason or "the rule raised"), type="RuleError")
+            continue
+        if res.status == "not_applicable" and only is None:
+            skipped += 1
+            ET.SubElement(case, "skipped", message=display_text(res.reason or "not applicable"))
+            continue
+        other = []
+        failed = False
+        for f in findings:
+            if id(f) in failing:
+                failed = True
+                failure = ET.SubElement(case, "failure", message=display_text(f.message), type=f.severity)
+                failure.text = display_text(f"{f.id}\n{f.message}\nFix: {f.fix}")
+            else:
+                state = "waived: " + (f.waiver_reason or "") if f.waived else "baselined" if f.baselined else f.severity
+                other.append(display_text(f"{f.id} ({state}): {f.message}"))
+        failures += failed
+        if other:
+            ET.SubElement(case, "system-out").text = "\n".join(other)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    return suite, tests, failures, errors, skipped
+
+
+def junit_xml(reports: Sequence[tuple[str, Report]], fail_on: str = "error",
+              at_load: Sequence[AtLoad | None] | None = None) -> str:
+    """JUnit XML as CI tools read it: ``<testsuites>``, one ``<testsuite>`` per design (and one more per design
+    judged under ``--load``), one ``<testcase>`` per rule, one ``<failure>`` per finding at or above ``fail_on``
+    that is neither waived nor baselined (a testcase counts once in ``failures``)."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("testsuites", name="mlsd validate")
+    totals = [0, 0, 0, 0]
+    loads = list(at_load) if at_load is not None else [None] * len(reports)
+    for (path, report), load in zip(reports, loads, strict=True):
+        suites = [_junit_suite(report.design.name, path, report, fail_on)]
+        if load is not None:
+            suites.append(_junit_suite(f"{report.design.name} at {load.load:g}x peak", path, load.report, fail_on,
+                                       load.new))
+        for suite, *counts in suites:
+            root.append(suite)
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    for key, value in zip(("tests", "failures", "errors", "skipped"), totals, strict=True):
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -377,6 +580,8 @@ def rules_markdown() -> str:
         mine = [r for r in rules if r.category == cat]
         out.append(f"- [{label}](#{cat}) ({len(mine)})")
         out += [f"  - [{r.id}](#{_anchor(r.id)}): {r.title}" for r in mine]
+    from mlsd.analysis import model_docs
+
     models = model_docs()
     out.append("- [How the numbers are computed](#models)")
     out += [f"  - [{title}](#model-{name})" for name, title, _ in models]
@@ -404,8 +609,13 @@ def rules_markdown() -> str:
 
 
 __all__ = [
+    "FORMATS",
+    "AtLoad",
     "artifact_uri",
     "exceeds",
+    "gates",
+    "junit_xml",
+    "new_at_load",
     "render_validation",
     "rules_json",
     "rules_markdown",
@@ -414,4 +624,5 @@ __all__ = [
     "sarif_rule",
     "validation_dict",
     "validation_text",
+    "write_validation",
 ]

@@ -570,7 +570,7 @@ def test_sarif_is_valid_json_with_hostile_labels_shown_safely(tmp_path: Path, la
     quoting = [r["message"]["text"] for r in results if "inf" in [loc["name"] for location in r["locations"]
                                                                    for loc in location.get("logicalLocations", [])]]
     assert any(display_text(label) in m for m in quoting), quoting
-    assert {r["properties"]["design"] for r in results} == {display_text(label)}
+    assert {a["properties"]["design"] for a in log["runs"][0]["artifacts"]} == {display_text(label)}
     assert [s["justification"] for r in results for s in r.get("suppressions", [])] == [display_text(label)]
 
 

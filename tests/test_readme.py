@@ -60,3 +60,30 @@ def test_every_cli_command_in_the_readme_is_a_real_subcommand(capsys: pytest.Cap
             main([*words[: 2 if words[0] == "library" else 1], "--help"])
         assert done.value.code == 0, f"`mlsd {line}` in the README is not a command"
         assert "usage:" in capsys.readouterr().out
+
+
+def ci_section_yaml() -> list[object]:
+    import yaml
+
+    section = README.split("## Designs in CI and pre-commit", 1)[1].split("\n## ", 1)[0]
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, flags=re.S)]
+
+
+def test_the_ci_examples_use_the_hook_and_real_validate_options() -> None:
+    import yaml
+
+    from mlsd.cli import build_parser
+
+    hook_config, workflow = ci_section_yaml()
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hook_config["repos"][0]["hooks"]] == [h["id"] for h in hooks] == ["mlsd-validate"]
+    assert hooks[0]["entry"] == "mlsd validate"
+    steps = workflow["jobs"]["validate"]["steps"]
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
+    assert workflow["permissions"]["security-events"] == "write"
+    runs = [s["run"] for s in steps if "mlsd validate" in s.get("run", "")]
+    assert any(f"> {upload['with']['sarif_file']}" in r for r in runs)
+    for run in runs:
+        words = shlex.split(run.split(">")[0].split("#")[0])
+        assert words[:2] == ["mlsd", "validate"]
+        build_parser().parse_args(words[1:])  # every option exists

@@ -143,10 +143,25 @@ def test_json_of_one_design(test_rules, small_design):
     report = check(small_design)
     assert data["score"] == json.loads(json.dumps(report.score()))
     expected = analysis_to_dict(report.context.analysis)
-    assert data["paths"] == json.loads(json.dumps(expected["paths"]))
+    reachable = ("blocks", "connections")  # a path's reachable set: only with verbose
+    assert data["paths"] == json.loads(json.dumps(
+        [{k: v for k, v in p.items() if k not in reachable} for p in expected["paths"]]))
     assert data["capacity"] == json.loads(json.dumps(expected["capacity"]))
     assert data["cost_per_month"] == pytest.approx(expected["cost_per_month"])
-    assert data["paths"][0]["sla_ms"] == 200 and data["paths"][0]["blocks"] == ["client", "gw", "inf"]
+    assert data["paths"][0]["sla_ms"] == 200 and data["paths"][0]["critical"] == ["client", "gw", "inf"]
+    assert "\n" not in text.rstrip("\n")  # compact: one line
+
+
+def test_verbose_json_lists_each_paths_reachable_set(test_rules, small_design):
+    out = io.StringIO()
+    rep.write_validation([("designs/small.json", check(small_design))], "json", out, verbose=True)
+    data = json.loads(out.getvalue())
+    path = data["paths"][0]
+    assert path["blocks"] == ["client", "gw", "inf"] and path["connections"] == ["c1", "c2"]
+    assert {line["block"] for line in data["cost"]} == {"gw", "inf"}
+    out = io.StringIO()
+    rep.write_validation([("designs/small.json", check(small_design))], "json", out)
+    assert "cost" not in json.loads(out.getvalue()) and "cost_per_month" in json.loads(out.getvalue())
 
 
 def test_json_of_several_designs_is_a_list_and_marks_waivers(test_rules, small_design):

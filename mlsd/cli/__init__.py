@@ -1,10 +1,11 @@
 """The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
 
-One module per command group: ``analyze`` (numbers under load), ``library`` (the design store); the design
-commands live here.
+One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
+``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts) live here.
+Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
 
 Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
-stderr, never a traceback); 3 = a library save conflict.
+stderr, never a traceback); 3 = a library save conflict; 4 = ``validate --load``: fails only under the load.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from mlsd import __version__
 from mlsd.cli.common import EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_FINDINGS, EXIT_OK, UsageError
-from mlsd.io import DesignError, load_file
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_CONFLICT", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_CONFLICT", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main", "run"]
 
 
 def _catalog(args: argparse.Namespace, out: TextIO) -> int:
@@ -59,24 +60,8 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd.report import render_validation
-
-    designs = []
-    bad = False
-    for path in args.files:
-        try:
-            designs.append((path, load_file(path)))
-        except DesignError as exc:
-            bad = True
-            for problem in exc.problems:
-                sys.stderr.write(f"{exc.source}: {problem}\n")  # the path made printable (one line)
-    if bad:
-        return EXIT_BAD_INPUT
-    return int(render_validation(designs, args.format, args.fail_on, out))
-
-
 def _render(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.io import load_file
     from mlsd.render import render
 
     design = load_file(args.file)
@@ -110,10 +95,15 @@ def _prompts(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from mlsd.cli.analyze import add_analyze_parser
+    from mlsd.cli.library import add_library_parser
+    from mlsd.cli.validate import add_validate_parser
+
     parser = argparse.ArgumentParser(
         prog="python -m mlsd",
         description="MLSD Whiteboard: ML system designs, checked against engineering checklists.",
     )
+    parser.add_argument("--version", action="version", version=f"mlsd {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("catalog", help="list the building-block kinds")
@@ -123,12 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the design format")
     p.set_defaults(func=_schema)
 
-    p = sub.add_parser("validate", help="check design files against the checklists")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
-                   help="exit 1 when an unwaived finding of this severity or worse exists (default: error)")
-    p.set_defaults(func=_validate)
+    add_validate_parser(sub)
 
     p = sub.add_parser("render", help="draw a design as DOT, SVG, Mermaid or a Markdown report")
     p.add_argument("file", metavar="FILE")
@@ -143,8 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_prompts)
 
-    from mlsd.cli.analyze import add_analyze_parser
-    from mlsd.cli.library import add_library_parser
 
     add_analyze_parser(sub)
     add_library_parser(sub)
@@ -157,6 +140,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Any = args.func
+    from mlsd.io import DesignError
+
     try:
         return int(func(args, stream))
     except DesignError as exc:
@@ -168,3 +153,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+
+
+def run() -> None:
+    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name."""
+    sys.exit(main())

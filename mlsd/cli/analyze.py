@@ -17,22 +17,19 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from mlsd.analysis import Analysis, analyze
-from mlsd.analysis.cost import cost_table, line_dict
-from mlsd.analysis.export import finite, plain
-from mlsd.analysis.failures import Failure, what_if
-from mlsd.analysis.latency import MODEL_DESCRIPTION
-from mlsd.analysis.ramp import RAMP_LOADS, Ramp, ramp
 from mlsd.cli.common import EXIT_OK, UsageError
-from mlsd.io import load_file
-from mlsd.model import Design
+
+if TYPE_CHECKING:  # the analysis is imported when the command runs, not when the parser is built
+    from mlsd.analysis import Analysis
+    from mlsd.analysis.failures import Failure
+    from mlsd.analysis.ramp import Ramp
+    from mlsd.model import Design
 
 DEFAULT_LOADS = "0.5,1,1.5,2,3"
 SIMULATION_BUDGET_S = 15.0
 MAX_LOAD = 100.0
-MODEL = MODEL_DESCRIPTION
 COST_LINES_SHOWN = 8  # cost lines the text report prints (the rest summed in one line)
 
 
@@ -56,6 +53,13 @@ def parse_loads(text: str) -> tuple[float, ...]:
 def analysis_data(design: Design, loads: tuple[float, ...], simulate: bool = False,
                   progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
     """Everything ``analyze`` reports, as JSON-ready data; with ``simulate``, the ciw simulation at the peak too."""
+    from mlsd.analysis import analyze
+    from mlsd.analysis.cost import line_dict
+    from mlsd.analysis.export import finite, plain
+    from mlsd.analysis.failures import what_if
+    from mlsd.analysis.latency import MODEL_DESCRIPTION
+    from mlsd.analysis.ramp import RAMP_LOADS, ramp
+
     a = analyze(design)
     at = ramp(a, loads)
     knees = ramp(a, RAMP_LOADS)
@@ -64,7 +68,7 @@ def analysis_data(design: Design, loads: tuple[float, ...], simulate: bool = Fal
     req = design.requirements
     data: dict[str, Any] = {
         "design": design.name,
-        "model": MODEL,
+        "model": MODEL_DESCRIPTION,
         "peak_qps": req.peak_qps,
         "sla_ms": req.sla_p99_ms,
         "loads": list(loads),
@@ -91,6 +95,7 @@ def analysis_data(design: Design, loads: tuple[float, ...], simulate: bool = Fal
 
 def _add_simulation(data: dict[str, Any], a: Analysis, progress: Callable[[float, str], None] | None) -> None:
     """The simulation at the peak: a ``simulation`` object, and each path's figures under ``simulated``."""
+    from mlsd.analysis.export import finite
     from mlsd.analysis.simulation import simulate  # imports ciw: only when asked
 
     result = simulate(a, 1.0, time_budget_s=SIMULATION_BUDGET_S, progress=progress)
@@ -118,6 +123,8 @@ def _add_simulation(data: dict[str, Any], a: Analysis, progress: Callable[[float
 
 
 def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:
+    from mlsd.analysis.export import finite
+
     by_entry = {p.entry: p for p in a.paths}
     out = []
     for path, knee in zip(at.paths, knees.paths, strict=True):
@@ -141,6 +148,8 @@ def _paths(a: Analysis, at: Ramp, knees: Ramp, titles: dict[str, str]) -> list[d
 
 
 def _tiers(a: Analysis, at: Ramp, titles: dict[str, str]) -> list[dict[str, Any]]:
+    from mlsd.analysis.export import finite
+
     by_block = {t.block: t for t in at.tiers}
     out = []
     for t in a.capacity.values():
@@ -169,6 +178,8 @@ def _tiers(a: Analysis, at: Ramp, titles: dict[str, str]) -> list[dict[str, Any]
 
 
 def _failure(f: Failure) -> dict[str, Any]:
+    from mlsd.analysis.export import finite
+
     return {
         "kind": f.kind,
         "domain": f.domain,
@@ -197,6 +208,8 @@ def _ms(v: float | None) -> str:
 
 def render_text(data: dict[str, Any], out: TextIO) -> None:
     """The analysis as a terminal report."""
+    from mlsd.analysis.cost import cost_table
+
     loads = data["loads"]
     sla = data["sla_ms"]
     head = f"{data['design']}: peak {data['peak_qps'] or 0:,.0f} req/s"
@@ -253,6 +266,8 @@ def render_text(data: dict[str, Any], out: TextIO) -> None:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.io import load_file
+
     loads = parse_loads(args.load)
     design = load_file(args.file)
     data = analysis_data(design, loads, args.simulate, _progress_bar(sys.stderr) if args.simulate else None)

@@ -89,6 +89,15 @@ class Finding:
     connections: tuple[str, ...] = ()
     waived: bool = False
     waiver_reason: str | None = None
+    baselined: bool = False  # already in the baseline file given to ``validate --baseline``: shown, never fails
+
+    @property
+    def id(self) -> str:
+        """The finding's stable id, ``rule@blocks`` (Threagile's synthetic id): the rule and the sorted blocks it
+        names (its connections when it names no block; ``rule@design`` when neither), so it survives unrelated
+        edits, message rewording and reordering. Two findings of one rule on the same blocks share it."""
+        where = self.components or self.connections
+        return f"{self.rule}@{','.join(sorted(where)) if where else 'design'}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -102,6 +111,7 @@ class Finding:
             "connections": list(self.connections),
             "waived": self.waived,
             "waiver_reason": self.waiver_reason,
+            **({"baselined": True} if self.baselined else {}),
         }
 
 
@@ -198,7 +208,8 @@ def _findings(r: Rule, hits: list[Hit], waivers: tuple[_WaiverScope, ...]) -> li
 
 
 def _finding(fields: dict[str, object]) -> Finding:
-    """``Finding(**fields)`` (every field given), without running the dataclass ``__init__``.
+    """``Finding(**fields)`` (every field but ``baselined``, which keeps its class default False), without
+    running the dataclass ``__init__``.
 
     Speed trick: a frozen dataclass's ``__init__`` sets its ten fields one ``object.__setattr__`` at a time,
     which is most of the cost of a finding; handing the instance its dict at once is about four times faster

@@ -1,0 +1,104 @@
+"""How long ``python -m mlsd validate`` takes as CI runs it: a fresh process per run, wall clock, every format.
+
+Run from the repository root: ``python -m benchmarks.cli_bench [--json] [--repeat N] [--sizes 10,1000,10000]``.
+For each synthetic layered design (``benchmarks.synthetic``) and each format (text, json, sarif, junit) it runs
+``python -m mlsd validate FILE --format F --fail-on never`` N times, output to a file, and reports the median and
+the fastest wall time and the output's size; in the same run, ``python -c pass`` gives the floor (the interpreter
+starting and stopping), and ``python -m mlsd --version`` the cost of reaching our code. Targets are reported, never
+asserted: 10 blocks <= 250 ms, 1,000 <= 300 ms, 10,000 <= 1.5 s in every format; the 10,000-block JSON <= 3 MB.
+With ``--json`` the last line is one JSON object of every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synthetic import synthetic_design
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (10, 1_000, 10_000)
+FORMATS = ("text", "json", "sarif", "junit")
+TARGET_MS = {10: 250.0, 1_000: 300.0, 10_000: 1_500.0}
+TARGET_JSON_BYTES = 3_000_000
+
+
+def wall_ms(cmd: list[str], repeat: int, out_path: Path | None = None) -> tuple[float, float]:
+    """(median, fastest) wall milliseconds of ``cmd`` run ``repeat`` times (stdout to ``out_path``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    times = []
+    for _ in range(repeat):
+        with open(out_path or os.devnull, "w", encoding="utf-8") as out:
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env, check=False)
+            times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times), min(times)
+
+
+def measure(sizes: tuple[int, ...], repeat: int) -> dict[str, object]:
+    py = sys.executable
+    results: dict[str, object] = {
+        "floor_ms": wall_ms([py, "-c", "pass"], repeat)[0],
+        "version_ms": wall_ms([py, "-m", "mlsd", "--version"], repeat)[0],
+    }
+    runs: dict[str, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            design = Path(tmp) / f"design_{n}.json"
+            design.write_text(json.dumps(synthetic_design(n)), encoding="utf-8")
+            out = Path(tmp) / "out"
+            times = max(3, repeat // 3) if n >= 10_000 else repeat
+            for fmt in FORMATS:
+                cmd = [py, "-m", "mlsd", "validate", str(design), "--format", fmt, "--fail-on", "never"]
+                median, fastest = wall_ms(cmd, times, out)
+                runs.setdefault(str(n), {})[fmt] = {"median_ms": median, "min_ms": fastest,
+                                                    "bytes": out.stat().st_size}
+    results["validate"] = runs
+    return results
+
+
+def table(results: dict[str, object]) -> str:
+    lines = [f"python -c pass (floor): {results['floor_ms']:.0f} ms; python -m mlsd --version: "
+             f"{results['version_ms']:.0f} ms",
+             f"{'blocks':>7} {'format':<6} {'median':>9} {'fastest':>9} {'output':>10}   target"]
+    runs = results["validate"]
+    assert isinstance(runs, dict)
+    for n, by_fmt in runs.items():
+        for fmt, row in by_fmt.items():
+            limit = TARGET_MS.get(int(n))
+            verdict = f"<= {limit:g} ms: {'ok' if row['median_ms'] <= limit else 'MISSED'}" if limit else ""
+            if fmt == "json" and int(n) == 10_000:
+                ok = row["bytes"] <= TARGET_JSON_BYTES
+                verdict += f"; <= 3 MB: {'ok' if ok else 'MISSED'}"
+            lines.append(f"{int(n):>7,} {fmt:<6} {row['median_ms']:>7.0f}ms {row['min_ms']:>7.0f}ms "
+                         f"{row['bytes'] / 1e6:>8.2f}MB   {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    parser.add_argument("--repeat", type=int, default=9, help="runs per measure (a third of it at 10k blocks)")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated block counts")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}")
+    results = measure(sizes, args.repeat)
+    print(table(results))
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
