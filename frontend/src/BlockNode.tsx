@@ -1,0 +1,40 @@
+// A block: its label once, the kind as an icon and a small caption, the category colour, and a findings badge.
+import React, { memo } from "react";
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { CategoryIcon } from "./icons";
+import type { Badge } from "./types";
+
+export type BlockData = {
+  label: string; caption: string; category: string; color: string; kind: string;
+  badge?: Badge; onBadge?: (id: string) => void; readOnly: boolean;
+};
+export type BlockNodeType = Node<BlockData, "block">;
+
+const WORDS = { error: "error", warning: "warning", info: "note" } as const;
+
+function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
+  const { badge } = data;
+  const plural = badge && badge.count === 1 ? "finding" : "findings";
+  return (
+    <div className={"mlsd-block" + (selected ? " selected" : "")} style={{ background: data.color }}
+         data-testid={`block-${id}`} data-kind={data.kind}>
+      <Handle type="target" position={Position.Left} className="mlsd-handle" isConnectable={!data.readOnly} />
+      <span className="mlsd-block-icon"><CategoryIcon category={data.category} /></span>
+      <span className="mlsd-block-text">
+        <span className="mlsd-block-label">{data.label}</span>
+        {data.caption !== data.label && <span className="mlsd-block-caption">{data.caption}</span>}
+      </span>
+      {badge && badge.count > 0 && (
+        <button type="button" className={`mlsd-badge nodrag sev-${badge.severity}`}
+                aria-label={`${badge.count} ${plural}, worst: ${WORDS[badge.severity]}. Show them`}
+                title={`${badge.count} ${plural} (worst: ${WORDS[badge.severity]})`}
+                onClick={(e) => { e.stopPropagation(); data.onBadge?.(id); }}>
+          {badge.severity === "error" ? "!" : badge.severity === "warning" ? "▲" : "i"} {badge.count}
+        </button>
+      )}
+      <Handle type="source" position={Position.Right} className="mlsd-handle" isConnectable={!data.readOnly} />
+    </div>
+  );
+}
+
+export const BlockNode = memo(BlockNodeView);

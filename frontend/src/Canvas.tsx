@@ -1,0 +1,198 @@
+// The whiteboard canvas: draws the graph Python passes down and reports each user action once, as a delta.
+import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
+  useReactFlow, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
+} from "@xyflow/react";
+import { BlockNode, type BlockNodeType } from "./BlockNode";
+import { FlowEdge, FLOW_STYLE, type FlowEdgeType } from "./FlowEdge";
+import { EdgeMenu, type MenuState } from "./EdgeMenu";
+import { DRAG_TYPE, Palette } from "./Palette";
+import { NODE_H, NODE_W, type Flow, type Props } from "./types";
+
+const nodeTypes = { block: BlockNode };
+const edgeTypes = { flow: FlowEdge };
+const GRID: [number, number] = [20, 20];
+const SESSION = Math.random().toString(36).slice(2, 10);
+let counter = 0;
+
+export type Emit = (event: Record<string, unknown>) => void;
+const round = (v: number) => Math.round(v * 10) / 10;
+const snap = (v: number) => Math.round(v / GRID[0]) * GRID[0];
+
+function toNodes(props: Props, selected: Set<string>, onBadge: (id: string) => void): BlockNodeType[] {
+  return props.graph.nodes.map((n) => ({
+    id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: selected.has(n.id),
+    ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
+    data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
+            badge: props.badges[n.id], onBadge, readOnly: props.read_only },
+  }));
+}
+
+function toEdges(props: Props, selected: Set<string>): FlowEdgeType[] {
+  return props.graph.edges.map((e) => ({
+    id: e.id, source: e.source, target: e.target, type: "flow", selected: selected.has(e.id),
+    ariaLabel: `${e.flow} connection from ${e.source} to ${e.target}`,
+    markerEnd: { type: MarkerType.ArrowClosed, color: FLOW_STYLE[e.flow].color, width: 18, height: 18 },
+    data: { flow: e.flow, fallback: e.fallback, label: e.label },
+  }));
+}
+
+function Board({ props, emit }: { props: Props; emit: Emit }) {
+  const ro = props.read_only;
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const onBadge = useCallback((id: string) => emit({ type: "findings", block: id }), [emit]);
+  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props, new Set(), onBadge));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(props, new Set()));
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const copied = useRef<string[]>([]);
+  const lastSelection = useRef("[[],[]]");
+  const selectTimer = useRef<number | undefined>(undefined);
+  const boxSelecting = useRef(false);
+
+  // Redraw from the props whenever they change (and only then); the local selection survives a redraw.
+  const key = useMemo(() => JSON.stringify([props.graph, props.badges, props.ack, ro]), [props, ro]);
+  const firstKey = useRef(key);
+  useEffect(() => {
+    if (key === firstKey.current) return;
+    firstKey.current = key;
+    setNodes((old) => toNodes(props, new Set(old.filter((n) => n.selected).map((n) => n.id)), onBadge));
+    setEdges((old) => toEdges(props, new Set(old.filter((e) => e.selected).map((e) => e.id))));
+    setMenu(null);
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onNodesChange = useCallback((changes: NodeChange<BlockNodeType>[]) => {
+    setNodes((ns) => applyNodeChanges(changes, ns));
+    if (ro) return;
+    const moved: Record<string, [number, number]> = {};
+    for (const c of changes) {
+      if (c.type === "position" && c.dragging === false && c.position) moved[c.id] = [round(c.position.x), round(c.position.y)];
+    }
+    if (Object.keys(moved).length) emit({ type: "move", positions: moved });
+  }, [emit, ro]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdgeType>[]) => {
+    setEdges((es) => applyEdgeChanges(changes, es));
+  }, []);
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: BlockNodeType[]; edges: FlowEdgeType[] }) => {
+    if (ro || (!ns.length && !es.length)) return;
+    lastSelection.current = "[[],[]]";
+    emit({ type: "remove", blocks: ns.map((n) => n.id), connections: es.map((e) => e.id) });
+  }, [emit, ro]);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (!ro && c.source && c.target && c.source !== c.target) emit({ type: "connect", source: c.source, target: c.target, flow: "request" });
+  }, [emit, ro]);
+
+  const reportSelection = useCallback((ns: string[], es: string[]) => {
+    const sig = JSON.stringify([ns, es]);
+    if (sig === lastSelection.current) return;
+    lastSelection.current = sig;
+    emit({ type: "select", blocks: ns, connections: es });
+  }, [emit]);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+    window.clearTimeout(selectTimer.current);
+    if (boxSelecting.current) return;
+    const ids = [ns.map((n) => n.id).sort(), es.map((e) => e.id).sort()];
+    selectTimer.current = window.setTimeout(() => reportSelection(ids[0], ids[1]), 120);
+  }, [reportSelection]);
+
+  const addAt = useCallback((kind: string, clientX: number, clientY: number) => {
+    const p = flow.screenToFlowPosition({ x: clientX, y: clientY });
+    emit({ type: "add", kind, x: snap(p.x - NODE_W / 2), y: snap(p.y - NODE_H / 2) });
+  }, [emit, flow]);
+
+  const onDrop = useCallback((e: React.DragEvent) => {
+    const kind = e.dataTransfer.getData(DRAG_TYPE);
+    if (ro || !kind) return;
+    e.preventDefault();
+    addAt(kind, e.clientX, e.clientY);
+  }, [addAt, ro]);
+
+  const addAtCentre = useCallback((kind: string) => {
+    const r = wrapper.current!.getBoundingClientRect();
+    addAt(kind, r.left + r.width / 2, r.top + r.height / 2);
+  }, [addAt]);
+
+  const selectedIds = () => nodes.filter((n) => n.selected).map((n) => n.id);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    if (target.closest("input, textarea, .mlsd-edge-menu")) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const k = e.key.toLowerCase();
+    if (e.key === "Escape") {
+      setMenu(null);
+      setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
+      setEdges((es) => es.map((x) => (x.selected ? { ...x, selected: false } : x)));
+      return;
+    }
+    if (ro || !mod) return;
+    if (k === "z") { e.preventDefault(); emit({ type: e.shiftKey ? "redo" : "undo" }); }
+    else if (k === "y") { e.preventDefault(); emit({ type: "redo" }); }
+    else if (k === "c") { copied.current = selectedIds(); }
+    else if (k === "v" && copied.current.length) { e.preventDefault(); emit({ type: "duplicate", blocks: copied.current, dx: 40, dy: 40 }); }
+    else if (k === "d") { const ids = selectedIds(); e.preventDefault(); if (ids.length) emit({ type: "duplicate", blocks: ids, dx: 40, dy: 40 }); }
+  };
+
+  const onEdgeClick = useCallback((e: React.MouseEvent, edge: FlowEdgeType) => {
+    if (ro) return;
+    const r = wrapper.current!.getBoundingClientRect();
+    setMenu({ edgeId: edge.id, x: e.clientX - r.left + 8, y: e.clientY - r.top + 8,
+              flow: edge.data?.flow ?? "request", fallback: edge.data?.fallback ?? false });
+  }, [ro]);
+
+  const setFlow = (f: Flow) => {
+    if (!menu) return;
+    setEdges((es) => es.map((x) => (x.id === menu.edgeId ? { ...x, data: { ...x.data!, flow: f },
+      markerEnd: { type: MarkerType.ArrowClosed, color: FLOW_STYLE[f].color, width: 18, height: 18 } } : x)));
+    emit({ type: "set_flow", connection: menu.edgeId, flow: f });
+    setMenu({ ...menu, flow: f });
+  };
+  const setFallback = (on: boolean) => {
+    if (!menu) return;
+    emit({ type: "set_fallback", connection: menu.edgeId, fallback: on });
+    setMenu({ ...menu, fallback: on });
+  };
+
+  return (
+    <div className={"mlsd-root" + (ro ? " read-only" : "")} style={{ height: props.height }}>
+      {!ro && <Palette tiles={props.palette} onAdd={addAtCentre} />}
+      <div className="mlsd-canvas" ref={wrapper} onKeyDown={onKeyDown} data-testid="canvas"
+           data-blocks={nodes.length} data-ack={props.ack}
+           onDragOver={(e) => { if (!ro) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
+        <ReactFlow<BlockNodeType, FlowEdgeType>
+          nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onDelete={onDelete} onConnect={onConnect}
+          onSelectionChange={onSelectionChange}
+          onSelectionStart={() => { boxSelecting.current = true; }}
+          onSelectionEnd={() => { boxSelecting.current = false; const ns = flow.getNodes().filter((n) => n.selected).map((n) => n.id).sort();
+            const es = flow.getEdges().filter((x) => x.selected).map((x) => x.id).sort(); reportSelection(ns, es); }}
+          onEdgeClick={onEdgeClick} onPaneClick={() => setMenu(null)}
+          nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
+          deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+          selectionKeyCode="Shift" snapToGrid snapGrid={GRID} fitView minZoom={0.05} maxZoom={2}
+          onlyRenderVisibleElements={nodes.length > 400} proOptions={{ hideAttribution: true }}
+          isValidConnection={(c) => c.source !== c.target}>
+          <Background gap={GRID[0]} color="#d0d4da" />
+          <Controls showInteractive={!ro} fitViewOptions={{ padding: 0.1 }} />
+          <MiniMap pannable zoomable ariaLabel="Mini map of the design" nodeColor={(n) => (n.data as { color: string }).color}
+                   nodeStrokeColor="#5f6368" />
+        </ReactFlow>
+        {menu && <EdgeMenu menu={menu} onFlow={setFlow} onFallback={setFallback} onClose={() => setMenu(null)} />}
+      </div>
+    </div>
+  );
+}
+
+export function Canvas({ props, emit }: { props: Props; emit: Emit }) {
+  return <ReactFlowProvider><Board props={props} emit={emit} /></ReactFlowProvider>;
+}
+
+export function nextEventId(): string {
+  counter += 1;
+  return `${SESSION}-${counter}`;
+}
