@@ -57,7 +57,8 @@ def draw(design: Design, findings: Iterable[Any] = (), *, key: str, read_only: b
          height: int = 640) -> None:
     """Draw ``design`` (and its findings badges) on the canvas; ``pending_event`` reads what the user did."""
     ack: str = st.session_state.get(_ack_key(key), "")
-    _canvas(key=key, default=None, **build_props(design, findings, read_only=read_only, ack=ack, height=height))
+    props: dict[str, Any] = build_props(design, findings, read_only=read_only, ack=ack, height=height)
+    _canvas(key=key, default=None, **props)
 
 
 __all__ = ["STATIC", "draw", "pending_event"]

@@ -3,15 +3,12 @@
 ``apply(design, event)`` returns an ``Outcome``: the edited design (the same object when the event edits nothing),
 the ids of blocks or connections it created (for the page to select), and a ``request`` for events the page
 answers itself (undo, redo, auto-layout, show findings, selection). An edit that ``mlsd.edit`` refuses (a block
-that no longer exists, a duplicate connection) raises ``mlsd.edit.DesignError``; the design is unchanged.
+that no longer exists, a duplicate connection) raises ``mlsd.io.DesignError``; the design is unchanged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from mlsd import edit
-from mlsd.model import Design
 
 from components.whiteboard.protocol import (
     Add,
@@ -29,6 +26,9 @@ from components.whiteboard.protocol import (
     SetLabel,
     Undo,
 )
+from mlsd import edit
+from mlsd.io import DesignError
+from mlsd.model import Design
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _duplicate(design: Design, event: Duplicate) -> tuple[Design, tuple[str, ...
     copies: dict[str, str] = {}
     for block_id in dict.fromkeys(event.blocks):
         if block_id not in by_id:
-            raise edit.DesignError([f"block {block_id!r} is not a block of this design"])
+            raise DesignError([f"block {block_id!r} is not a block of this design"])
         old = by_id[block_id]
         design, new_id = edit.add_block(design, old.kind, old.label,
                                         (old.position.x + event.dx, old.position.y + event.dy))
@@ -82,7 +82,7 @@ def _remove(design: Design, event: Remove) -> Design:
 
 
 def apply(design: Design, event: Event) -> Outcome:
-    """The design after ``event``; raises ``mlsd.edit.DesignError`` (design unchanged) when the edit is refused."""
+    """The design after ``event``; raises ``mlsd.io.DesignError`` (design unchanged) when the edit is refused."""
     match event:
         case Move(positions=positions):
             return Outcome(edit.move_blocks(design, positions))

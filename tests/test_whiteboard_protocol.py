@@ -1,0 +1,89 @@
+"""The whiteboard canvas protocol: events from the browser are validated (hostile input gets one clear line and
+changes nothing), and the props going down are a pure function of the design and its findings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.whiteboard.protocol import (
+    Add,
+    Move,
+    ProtocolError,
+    Remove,
+    SetFlow,
+    badges,
+    build_props,
+    parse_event,
+)
+from mlsd import edit
+from mlsd.rules import check
+
+
+def design():
+    d = edit.new_design("t")
+    d, _ = edit.add_block(d, "api_gateway", "Gateway", (0, 0), block_id="gw")
+    d, _ = edit.add_block(d, "online_inference", "", (300, 0), block_id="ranker")
+    d, _ = edit.connect(d, "gw", "ranker", "stream", conn_id="c1")
+    return d
+
+
+def test_well_formed_events_parse_to_their_types() -> None:
+    assert parse_event({"id": "a-1", "type": "move", "positions": {"gw": [10, 20.5]}}) == Move(
+        id="a-1", type="move", positions={"gw": (10.0, 20.5)})
+    assert isinstance(parse_event({"id": "a-2", "type": "add", "kind": "cache", "x": 1, "y": 2}), Add)
+    assert isinstance(parse_event({"id": "a-3", "type": "remove", "blocks": ["gw"]}), Remove)
+    assert parse_event({"id": "a-4", "type": "connect", "source": "gw", "target": "ranker"}).flow == "request"
+    assert isinstance(parse_event({"id": "a-5", "type": "set_flow", "connection": "c1", "flow": "batch"}), SetFlow)
+    for kind in ("undo", "redo"):
+        assert parse_event({"id": "a-6", "type": kind}).type == kind
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ([1, 2], "must be an object"),
+    ({"id": "x", "type": "explode"}, "unknown event type 'explode'"),
+    ({"id": "x"}, "unknown event type None"),
+    ({"id": "x", "type": "move", "positions": {"gw": [float("nan"), 0]}}, "positions.gw.0"),
+    ({"id": "x", "type": "move", "positions": {"gw": [1e9, 0]}}, "positions.gw.0"),
+    ({"id": "x", "type": "move", "positions": {}}, "positions"),
+    ({"id": "x", "type": "move", "positions": {"../etc": [0, 0]}}, "positions"),
+    ({"id": "x", "type": "connect", "source": "gw", "target": "r", "flow": "telepathy"}, "flow"),
+    ({"id": "x", "type": "add", "kind": "cache", "x": "1; drop", "y": 0}, "add event: x"),
+    ({"id": "x", "type": "undo", "extra": 1}, "extra"),
+    ({"id": "", "type": "undo"}, "id"),
+    ({"id": "x" * 65, "type": "undo"}, "id"),
+    ({"id": "x", "type": "remove", "blocks": ["b"] * 20_001}, "blocks"),
+    ({"id": "x", "type": "set_label", "block": "gw", "label": "x" * 201}, "label"),
+])
+def test_hostile_events_get_one_clear_line(raw: object, words: str) -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse_event(raw)
+    message = str(info.value)
+    assert words in message
+    assert "\n" not in message
+
+
+def test_props_are_a_pure_function_of_the_design_and_findings() -> None:
+    d = design()
+    findings = check(d).findings
+    first = build_props(d, findings, ack="a-1")
+    assert json.dumps(first, sort_keys=True) == json.dumps(build_props(d, check(d).findings, ack="a-1"),
+                                                           sort_keys=True)
+    nodes = {n["id"]: n for n in first["graph"]["nodes"]}
+    assert nodes["gw"]["label"] == "Gateway" and nodes["gw"]["caption"] == "API gateway"
+    assert nodes["ranker"]["label"] == nodes["ranker"]["caption"] == "Online inference"
+    assert first["graph"]["edges"] == [
+        {"id": "c1", "source": "gw", "target": "ranker", "flow": "stream", "fallback": False, "label": ""}]
+    assert {t["kind"] for t in first["palette"]} >= {"api_gateway", "cache"}
+    assert build_props(d, read_only=True)["palette"] == []
+
+
+class F:
+    def __init__(self, severity: str, components: tuple[str, ...], waived: bool = False) -> None:
+        self.severity, self.components, self.waived = severity, components, waived
+
+
+def test_badges_count_unwaived_findings_and_keep_the_worst_severity() -> None:
+    found = badges([F("info", ("a",)), F("error", ("a", "b")), F("warning", ("a",)), F("error", ("c",), True)])
+    assert found == {"a": {"count": 3, "severity": "error"}, "b": {"count": 1, "severity": "error"}}
