@@ -59,7 +59,10 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     firstKey.current = key;
     setNodes((old) => toNodes(props, new Set(old.filter((n) => n.selected).map((n) => n.id)), onBadge));
     setEdges((old) => toEdges(props, new Set(old.filter((e) => e.selected).map((e) => e.id))));
-    setMenu(null);
+    setMenu((m) => {
+      const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
+      return m && edge ? { ...m, flow: edge.flow, fallback: edge.fallback } : null;
+    });
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onNodesChange = useCallback((changes: NodeChange<BlockNodeType>[]) => {
@@ -174,7 +177,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
           onEdgeClick={onEdgeClick} onPaneClick={() => setMenu(null)}
           nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
           deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-          selectionKeyCode="Shift" snapToGrid snapGrid={GRID} fitView minZoom={0.05} maxZoom={2}
+          selectionKeyCode="Shift" selectionOnDrag panOnDrag={[1, 2]} panOnScroll snapToGrid snapGrid={GRID} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} minZoom={0.05} maxZoom={2}
           onlyRenderVisibleElements={nodes.length > 400} proOptions={{ hideAttribution: true }}
           isValidConnection={(c) => c.source !== c.target}>
           <Background gap={GRID[0]} color="#d0d4da" />

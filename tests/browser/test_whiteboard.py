@@ -1,0 +1,200 @@
+"""The whiteboard canvas alone, in headless Chromium: each journey acts on the canvas and reads the one event Python
+received (tests/browser/whiteboard_app.py prints it with the design's blocks and connections).
+
+Journeys: drag a palette tile onto the canvas (a block lands at the pointer), connect two blocks, change a
+connection's flow on the connection itself, delete with the keyboard, box-select and move both blocks at once,
+the read-only mode (no palette, nothing moves), and axe-core on the canvas. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import _free_port, _wait_healthy
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).resolve().parent / "whiteboard_app.py"
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+IFRAME = "iframe[title='components.whiteboard.mlsd_whiteboard']"
+NODE_W, NODE_H, GRID = 180, 56, 20
+
+
+@pytest.fixture(scope="module")
+def wb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("whiteboard")
+    port = _free_port()
+    log = tmp / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(SCRIPT), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "MLSD_DB": str(tmp / "library.db")},
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def open_canvas(page: Any, url: str, query: str = "") -> Any:
+    page.goto(url + "/" + query)
+    frame = page.frame_locator(IFRAME)
+    frame.locator(".react-flow__node[data-id='features']").wait_for()
+    frame.locator(".react-flow__viewport").wait_for()
+    page.wait_for_timeout(300)  # fit view settles after the first measurement
+    return frame
+
+
+def shown(page: Any, what: str) -> Any:
+    text = page.get_by_text(f"{what}: ", exact=False).first.inner_text()
+    return json.loads(text.split(": ", 1)[1])
+
+
+def wait_event(page: Any, kind: str, before: object = None) -> dict[str, Any]:
+    """The last event Python received, once it is a new one of ``kind``."""
+    for _ in range(100):
+        last = shown(page, "last event")
+        if last and last.get("type") == kind and last != before:
+            return dict(last)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no {kind} event reached Python; last was {shown(page, 'last event')}")
+
+
+def centre(box: dict[str, float]) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def to_canvas(frame: Any, page_x: float, page_y: float) -> tuple[float, float]:
+    """Page pixels to canvas units, from React Flow's viewport transform."""
+    flow_box = frame.locator(".react-flow").bounding_box()
+    transform = frame.locator(".react-flow__viewport").evaluate("e => getComputedStyle(e).transform")
+    a, _, _, _, tx, ty = (float(v) for v in transform[len("matrix("):-1].split(","))
+    return (page_x - flow_box["x"] - tx) / a, (page_y - flow_box["y"] - ty) / a
+
+
+def test_a_palette_tile_dropped_on_the_canvas_adds_a_block_at_the_pointer(wb_url: str, page: Any,
+                                                                          shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    pane = frame.locator(".react-flow__pane")
+    box = pane.bounding_box()
+    target = {"x": box["width"] * 0.3, "y": box["height"] * 0.75}
+    frame.get_by_test_id("tile-cache").drag_to(pane, target_position=target)
+    event = wait_event(page, "add")
+    want = to_canvas(frame, box["x"] + target["x"], box["y"] + target["y"])
+    assert event["kind"] == "cache"
+    assert abs(event["x"] + NODE_W / 2 - want[0]) <= GRID and abs(event["y"] + NODE_H / 2 - want[1]) <= GRID
+    frame.locator(".react-flow__node[data-testid], .react-flow__node").filter(has_text="Cache").first.wait_for()
+    assert any(v[0] == "cache" for v in shown(page, "blocks").values())
+    shot("whiteboard-palette-drop")
+
+
+def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    ranker = frame.locator(".react-flow__node[data-id='ranker']")
+    ranker.hover()
+    source = centre(frame.locator(".react-flow__node[data-id='ranker'] .react-flow__handle.source").bounding_box())
+    target = centre(frame.locator(".react-flow__node[data-id='features'] .react-flow__handle.target").bounding_box())
+    page.mouse.move(*source)
+    page.mouse.down()
+    page.mouse.move((source[0] + target[0]) / 2, (source[1] + target[1]) / 2, steps=5)
+    page.mouse.move(*target, steps=5)
+    page.mouse.up()
+    event = wait_event(page, "connect")
+    assert (event["source"], event["target"], event["flow"]) == ("ranker", "features", "request")
+    assert ["ranker", "features", "request", False] in shown(page, "connections").values()
+
+    # the request edge gw -> ranker is a horizontal line: click its middle
+    gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
+    rk = frame.locator(".react-flow__node[data-id='ranker']").bounding_box()
+    page.mouse.click((gw["x"] + gw["width"] + rk["x"]) / 2, gw["y"] + gw["height"] / 2)
+    menu = frame.get_by_test_id("edge-menu")
+    menu.wait_for()
+    shot("whiteboard-edge-menu")
+    menu.get_by_role("button", name="stream").click()
+    event = wait_event(page, "set_flow")
+    assert (event["connection"], event["flow"]) == ("c1", "stream")
+    assert shown(page, "connections")["c1"][2] == "stream"
+    frame.locator(".react-flow__edge[data-id='c1'] path.flow-stream").wait_for(state="attached")
+    shot("whiteboard-stream-edge")
+
+
+def test_delete_with_the_keyboard(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    frame.locator(".react-flow__node[data-id='features']").click()
+    wait_event(page, "select")
+    page.keyboard.press("Delete")
+    event = wait_event(page, "remove")
+    assert event["blocks"] == ["features"]
+    assert "features" not in shown(page, "blocks")
+    frame.locator(".react-flow__node[data-id='features']").wait_for(state="detached")
+
+
+def test_box_select_then_move_both(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
+    ranker = frame.locator(".react-flow__node[data-id='ranker']").bounding_box()
+    before = shown(page, "blocks")
+    page.mouse.move(gw["x"] - 20, gw["y"] - 20)  # a drag on the empty canvas draws a selection box
+    page.mouse.down()
+    page.mouse.move(ranker["x"] + ranker["width"] + 20, ranker["y"] + ranker["height"] + 20, steps=8)
+    page.mouse.up()
+    event = wait_event(page, "select")
+    assert event["blocks"] == ["gw", "ranker"]
+    start = centre(frame.locator(".react-flow__node[data-id='gw']").bounding_box())
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 60, start[1] + 80, steps=8)
+    page.mouse.up()
+    event = wait_event(page, "move")
+    assert sorted(event["positions"]) == ["gw", "ranker"]
+    after = shown(page, "blocks")
+    for block in ("gw", "ranker"):
+        assert after[block][1] > before[block][1] and after[block][2] > before[block][2]
+    assert after["features"] == before["features"]
+    shot("whiteboard-group-move")
+
+
+def test_read_only_has_no_palette_and_nothing_moves(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url, "?ro=1")
+    assert frame.locator(".mlsd-palette").count() == 0
+    before = shown(page, "blocks")
+    start = centre(frame.locator(".react-flow__node[data-id='gw']").bounding_box())
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 80, start[1] + 80, steps=8)
+    page.mouse.up()
+    frame.locator(".react-flow__node[data-id='features']").click()
+    page.keyboard.press("Delete")
+    page.wait_for_timeout(1000)  # give a (wrong) event time to arrive
+    assert shown(page, "blocks") == before
+    assert (shown(page, "last event") or {}).get("type") in (None, "select")
+    shot("whiteboard-read-only")
+
+
+def test_the_canvas_has_no_serious_accessibility_violation(wb_url: str, page: Any) -> None:
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
+    open_canvas(page, wb_url)
+    frame = page.frame(url=lambda u: "mlsd_whiteboard" in u)
+    assert frame is not None and frame.locator(".react-flow__node").count() == 3
+    frame.add_script_tag(path=str(AXE))
+    found = frame.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 120))}))")
+    print("axe on the canvas:", [(v["id"], v["impact"]) for v in found])
+    assert [v for v in found if v["impact"] in ("critical", "serious")] == []
