@@ -8,7 +8,7 @@ import { BlockNode, type BlockNodeType } from "./BlockNode";
 import { FlowEdge, FLOW_STYLE, type FlowEdgeType } from "./FlowEdge";
 import { EdgeMenu, type MenuState } from "./EdgeMenu";
 import { DRAG_TYPE, Palette } from "./Palette";
-import { NODE_H, NODE_W, type Flow, type Props } from "./types";
+import { NODE_H, NODE_W, type Badge, type Flow, type GraphEdge, type GraphNode, type Props } from "./types";
 
 const nodeTypes = { block: BlockNode };
 const edgeTypes = { flow: FlowEdge };
@@ -20,22 +20,46 @@ export type Emit = (event: Record<string, unknown>) => void;
 const round = (v: number) => Math.round(v * 10) / 10;
 const snap = (v: number) => Math.round(v / GRID[0]) * GRID[0];
 
-function toNodes(props: Props, selected: Set<string>, onBadge: (id: string) => void): BlockNodeType[] {
-  return props.graph.nodes.map((n) => ({
-    id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: selected.has(n.id),
-    ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
-    data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
-            badge: props.badges[n.id], onBadge, readOnly: props.read_only },
-  }));
+function sameBlock(old: BlockNodeType, n: GraphNode, badge: Badge | undefined, readOnly: boolean): boolean {
+  const d = old.data;
+  return old.position.x === n.x && old.position.y === n.y && d.label === n.label && d.kind === n.kind &&
+    d.readOnly === readOnly && d.badge?.count === badge?.count && d.badge?.severity === badge?.severity;
 }
 
-function toEdges(props: Props, selected: Set<string>): FlowEdgeType[] {
-  return props.graph.edges.map((e) => ({
-    id: e.id, source: e.source, target: e.target, type: "flow", selected: selected.has(e.id),
+// New node objects only for blocks that changed: React Flow skips the rest (it compares node objects by reference).
+function toNodes(props: Props, old: BlockNodeType[], onBadge: (id: string) => void): BlockNodeType[] {
+  const before = new Map(old.map((n) => [n.id, n]));
+  return props.graph.nodes.map((n) => {
+    const prev = before.get(n.id);
+    const badge = props.badges[n.id];
+    if (prev && sameBlock(prev, n, badge, props.read_only)) return prev;
+    return {
+      id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: prev?.selected ?? false,
+      ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
+      data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
+              badge, onBadge, readOnly: props.read_only },
+    };
+  });
+}
+
+function toEdges(props: Props, old: FlowEdgeType[]): FlowEdgeType[] {
+  const before = new Map(old.map((e) => [e.id, e]));
+  return props.graph.edges.map((e) => {
+    const prev = before.get(e.id);
+    const d = prev?.data;
+    if (prev && d && prev.source === e.source && prev.target === e.target && d.flow === e.flow &&
+        d.fallback === e.fallback && d.label === e.label) return prev;
+    return toEdge(e, prev?.selected ?? false);
+  });
+}
+
+function toEdge(e: GraphEdge, selected: boolean): FlowEdgeType {
+  return ({
+    id: e.id, source: e.source, target: e.target, type: "flow", selected,
     ariaLabel: `${e.flow} connection from ${e.source} to ${e.target}`,
     markerEnd: { type: MarkerType.ArrowClosed, color: FLOW_STYLE[e.flow].color, width: 18, height: 18 },
     data: { flow: e.flow, fallback: e.fallback, label: e.label },
-  }));
+  });
 }
 
 function Board({ props, emit }: { props: Props; emit: Emit }) {
@@ -43,8 +67,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const onBadge = useCallback((id: string) => emit({ type: "findings", block: id }), [emit]);
-  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props, new Set(), onBadge));
-  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(props, new Set()));
+  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props, [], onBadge));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(props, []));
   const [menu, setMenu] = useState<MenuState | null>(null);
   const copied = useRef<string[]>([]);
   const lastSelection = useRef("[[],[]]");
@@ -57,8 +81,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   useEffect(() => {
     if (key === firstKey.current) return;
     firstKey.current = key;
-    setNodes((old) => toNodes(props, new Set(old.filter((n) => n.selected).map((n) => n.id)), onBadge));
-    setEdges((old) => toEdges(props, new Set(old.filter((e) => e.selected).map((e) => e.id))));
+    setNodes((old) => toNodes(props, old, onBadge));
+    setEdges((old) => toEdges(props, old));
     setMenu((m) => {
       const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
       return m && edge ? { ...m, flow: edge.flow, fallback: edge.fallback } : null;

@@ -2,13 +2,15 @@
 
 It keeps one design in session state, applies each canvas event through ``components.whiteboard.apply`` and shows
 the last event and the design's blocks and connections as text. Query parameters: ``ro=1`` draws read-only;
-``n=N`` starts from a grid of N blocks (the benchmark) instead of the three-block design.
+``n=N`` starts from a grid of N blocks (the benchmark) instead of the three-block design; ``bench=1`` also shows
+when (wall clock) Python received the last event.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -56,6 +58,7 @@ read_only = params.get("ro") == "1"
 
 event = pending_event(KEY)
 if event is not None:
+    st.session_state.received_at = time.time()
     try:
         outcome = apply(st.session_state.design, event)
         st.session_state.design = outcome.design
@@ -64,6 +67,8 @@ if event is not None:
         st.session_state.last = {"refused": exc.problems}
 
 design: Design = st.session_state.design
+if params.get("bench") == "1":
+    st.text(f"received at: {st.session_state.get('received_at', 0.0):.4f}")
 report = check(design)
 draw(design, report.findings, key=KEY, read_only=read_only, height=560)
 st.text("last event: " + json.dumps(st.session_state.get("last"), sort_keys=True))
