@@ -1,5 +1,5 @@
 // The whiteboard canvas: draws the graph Python passes down and reports each user action once, as a delta.
-import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
   useReactFlow, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
@@ -90,13 +90,17 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onNodesChange = useCallback((changes: NodeChange<BlockNodeType>[]) => {
-    setNodes((ns) => applyNodeChanges(changes, ns));
-    if (ro) return;
     const moved: Record<string, [number, number]> = {};
     for (const c of changes) {
       if (c.type === "position" && c.dragging === false && c.position) moved[c.id] = [round(c.position.x), round(c.position.y)];
     }
-    if (Object.keys(moved).length) emit({ type: "move", positions: moved });
+    if (ro || !Object.keys(moved).length) {
+      setNodes((ns) => applyNodeChanges(changes, ns));
+      return;
+    }
+    emit({ type: "move", positions: moved });
+    // The iframe shares the page's thread: redraw as a transition, so Streamlit forwards the event first.
+    startTransition(() => setNodes((ns) => applyNodeChanges(changes, ns)));
   }, [emit, ro]);
 
   const onEdgesChange = useCallback((changes: EdgeChange<FlowEdgeType>[]) => {

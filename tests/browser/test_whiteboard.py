@@ -198,3 +198,41 @@ def test_the_canvas_has_no_serious_accessibility_violation(wb_url: str, page: An
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 120))}))")
     print("axe on the canvas:", [(v["id"], v["impact"]) for v in found])
     assert [v for v in found if v["impact"] in ("critical", "serious")] == []
+
+
+def test_keyboard_focus_select_undo_duplicate_and_escape(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    frame.get_by_role("searchbox", name="Search blocks").focus()
+    focused = ""
+    for _ in range(90):  # Tab past the palette tiles (and the connection) to the first block
+        page.keyboard.press("Tab")
+        focused = frame.locator(":focus").evaluate(
+            "e => e.classList.contains('react-flow__node') ? e.getAttribute('data-id') : ''")
+        if focused:
+            break
+    assert focused == "gw"
+    ring = frame.locator(":focus").evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert ring.startswith("solid") and not ring.endswith(" 0px")
+    shot("whiteboard-focus-ring")
+    page.keyboard.press("Enter")
+    assert wait_event(page, "select")["blocks"] == ["gw"]
+    page.keyboard.press("Control+d")
+    event = wait_event(page, "duplicate")
+    assert event["blocks"] == ["gw"]
+    assert len(shown(page, "blocks")) == 4
+    frame.locator(".react-flow__node[data-id='gw']").click()
+    page.keyboard.press("Control+z")
+    wait_event(page, "undo")
+    page.keyboard.press("Control+Shift+z")
+    wait_event(page, "redo")
+    page.keyboard.press("Escape")
+    assert wait_event(page, "select")["blocks"] == []
+
+
+def test_a_findings_badge_asks_for_the_block_s_findings(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    badge = frame.locator(".react-flow__node[data-id='ranker'] .mlsd-badge")
+    assert "finding" in badge.get_attribute("aria-label")
+    badge.click()
+    assert wait_event(page, "findings")["block"] == "ranker"
