@@ -16,6 +16,7 @@ from components.whiteboard.protocol import (
     badges,
     build_props,
     parse_event,
+    read_batch,
 )
 from mlsd import edit
 from mlsd.rules import check
@@ -87,3 +88,31 @@ class F:
 def test_badges_count_unwaived_findings_and_keep_the_worst_severity() -> None:
     found = badges([F("info", ("a",)), F("error", ("a", "b")), F("warning", ("a",)), F("error", ("c",), True)])
     assert found == {"a": {"count": 3, "severity": "error"}, "b": {"count": 1, "severity": "error"}}
+
+
+def ev(n: int, kind: str = "undo") -> dict[str, object]:
+    return {"id": f"s-{n}", "type": kind}
+
+
+def test_a_batch_yields_only_the_events_after_the_acknowledged_one_in_order() -> None:
+    first = read_batch({"events": [ev(1), ev(2, "redo")]}, "")
+    assert [e.id for e in first.events] == ["s-1", "s-2"] and first.ack == "s-2" and first.errors == ()
+    # the canvas has not seen the ack yet and sends s-1..s-3 again: only s-3 is new
+    again = read_batch({"events": [ev(1), ev(2), ev(3)]}, first.ack)
+    assert [e.id for e in again.events] == ["s-3"] and again.ack == "s-3"
+    # the canvas dropped the acknowledged ones (or the page was reloaded): everything is new
+    assert [e.id for e in read_batch({"events": [ev(4)]}, "s-3").events] == ["s-4"]
+    # the same value read twice (a rerun for another reason) yields nothing the second time
+    assert read_batch({"events": [ev(1), ev(2)]}, "s-2").events == ()
+
+
+def test_a_refused_event_in_a_batch_changes_nothing_and_is_acknowledged() -> None:
+    batch = read_batch({"events": [ev(1), {"id": "s-2", "type": "move", "positions": {"gw": ["x", 0]}}, ev(3)]}, "")
+    assert [e.id for e in batch.events] == ["s-1", "s-3"] and batch.ack == "s-3"
+    assert len(batch.errors) == 1 and batch.errors[0].startswith("move event: positions.gw.0")
+
+
+@pytest.mark.parametrize("raw", [None, "events", {"events": "x"}, {"events": [], "more": 1}, {"events": [ev(1)] * 501}])
+def test_a_malformed_value_yields_no_event_and_keeps_the_ack(raw: object) -> None:
+    batch = read_batch(raw, "s-9")
+    assert batch.events == () and batch.ack == "s-9" and len(batch.errors) == 1

@@ -11,8 +11,8 @@ declare (the app is run from a checkout, ``pip install -r requirements.txt && st
 installed), or inline, in which case the ~430 KB bundle travels inside every element delta on every rerun. v1
 serves the bundle once as a static file (``declare_component(path=...)``) that the browser caches, and the iframe
 keeps React Flow's global CSS away from the page. The event-once semantics v2's ``setTriggerValue`` would give
-are provided by the protocol instead: every event has an id, Python handles each id once and sends it back as
-``ack``.
+are provided by the protocol instead: the canvas sends its unacknowledged events with their ids, Python handles
+each id once and sends the last one back as ``ack``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import streamlit as st
 import streamlit.components.v1 as components
 
-from components.whiteboard.protocol import Event, ProtocolError, build_props, parse_event
+from components.whiteboard.protocol import Event, build_props, read_batch
 from mlsd.model import Design
 
 STATIC = Path(__file__).parent / "static"
@@ -35,30 +35,28 @@ def _ack_key(key: str) -> str:
     return f"{key}__ack"
 
 
-def pending_event(key: str) -> Event | None:
-    """The canvas's new event (each event once), read before drawing so that one run applies it and redraws.
-
-    Call it at the top of the page, apply the event, then ``draw`` the edited design: no extra rerun. An event
-    that is not well formed is dropped with a toast; it never changes anything.
+def pending_events(key: str) -> list[Event]:
+    """The canvas's new events, in order (each one once), read before drawing so that one run applies them and
+    redraws. Call it at the top of the page, apply the events, then ``draw`` the edited design: no extra rerun.
+    An event that is not well formed is dropped with a toast; it changes nothing.
     """
     raw = st.session_state.get(key)
-    ack: str = st.session_state.get(_ack_key(key), "")
-    if not isinstance(raw, dict) or not raw.get("id") or raw.get("id") == ack:
-        return None
-    st.session_state[_ack_key(key)] = str(raw["id"])[:64]
-    try:
-        return parse_event(raw)
-    except ProtocolError as exc:
-        st.toast(f"The canvas sent an event that was ignored: {exc}")
-        return None
+    if raw is None or raw == st.session_state.get(f"{key}__raw"):
+        return []
+    st.session_state[f"{key}__raw"] = raw
+    batch = read_batch(raw, st.session_state.get(_ack_key(key), ""))
+    st.session_state[_ack_key(key)] = batch.ack
+    for problem in batch.errors[:3]:
+        st.toast(f"The canvas sent an event that was ignored: {problem}")
+    return list(batch.events)
 
 
 def draw(design: Design, findings: Iterable[Any] = (), *, key: str, read_only: bool = False,
          height: int = 640) -> None:
-    """Draw ``design`` (and its findings badges) on the canvas; ``pending_event`` reads what the user did."""
+    """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did."""
     ack: str = st.session_state.get(_ack_key(key), "")
     props: dict[str, Any] = build_props(design, findings, read_only=read_only, ack=ack, height=height)
     _canvas(key=key, default=None, **props)
 
 
-__all__ = ["STATIC", "draw", "pending_event"]
+__all__ = ["STATIC", "draw", "pending_events"]

@@ -4,9 +4,12 @@ Down (``build_props``): the graph drawn from an ``mlsd.model.Design`` (blocks, c
 block, the palette catalog, the read-only flag and the id of the last event Python has handled. The canvas redraws
 from these props and never echoes them back, so a rerun with the same input draws the same thing.
 
-Up (``parse_event``): one event per user action, as a small delta (moved ids and positions, an added block, removed
-ids, a connection, a flow change...). Every event carries an ``id`` unique within the browser session; Python
-handles an id once and passes it back as ``ack``. No timestamps, no generations.
+Up (``read_batch``): one event per user action, as a small delta (moved ids and positions, an added block, removed
+ids, a connection, a flow change...). Every event carries an ``id`` unique within the browser session. A Streamlit
+component value holds only its latest value, so the canvas sends ``{"events": [...]}``, every event Python has not
+acknowledged yet, in order; Python handles the ones after the last id it handled, and passes that id back down as
+``ack``, whereupon the canvas drops them. So two quick actions are never one lost event, a rerun never handles an
+event twice, and no timestamps or generations are involved.
 
 Everything from the browser is untrusted: ``parse_event`` checks shape, types, sizes and bounds, and raises
 ``ProtocolError`` with one clear line; it never changes anything. This module is pure Python (no Streamlit).
@@ -15,6 +18,7 @@ Everything from the browser is untrusted: ``parse_event`` checks shape, types, s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
@@ -23,6 +27,7 @@ from mlsd.catalog import CATEGORIES, KINDS
 from mlsd.model import FLOWS, MAX_LABEL, Design, Flow, Identifier
 
 SEVERITY_ORDER = ("error", "warning", "info")
+MAX_BATCH = 500  # unacknowledged events in one value
 MAX_IDS = 20_000  # ids in one event (a select-all and delete of the largest design)
 COORD = 1e7  # the model's position bound
 
@@ -164,6 +169,37 @@ def parse_event(raw: object) -> Event:
         raise ProtocolError(f"{kind} event: {where}: {first['msg']}{more}") from None
 
 
+@dataclass(frozen=True)
+class Batch:
+    """The events of one component value that Python has not handled yet, the id to acknowledge, and the
+    problems of the events that were refused (each refused event changes nothing)."""
+
+    events: tuple[Event, ...]
+    ack: str
+    errors: tuple[str, ...] = ()
+
+
+def read_batch(raw: object, ack: str) -> Batch:
+    """The new events in a component value ``{"events": [...]}``: those after the event ``ack`` (all of them when
+    ``ack`` is not among them, as after the canvas dropped the acknowledged ones or the page was reloaded)."""
+    if not isinstance(raw, Mapping) or set(raw) != {"events"} or not isinstance(raw["events"], list):
+        return Batch((), ack, ("the canvas value must be an object with one key, events, holding a list",))
+    items: list[object] = raw["events"]
+    if len(items) > MAX_BATCH:
+        return Batch((), ack, (f"the canvas sent {len(items)} events at once; at most {MAX_BATCH} are read",))
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    start = ids.index(ack) + 1 if ack and ack in ids else 0
+    events: list[Event] = []
+    errors: list[str] = []
+    for item in items[start:]:
+        try:
+            events.append(parse_event(item))
+        except ProtocolError as exc:
+            errors.append(str(exc))
+    last = next((str(i) for i in reversed(ids[start:]) if isinstance(i, str) and i), ack)
+    return Batch(tuple(events), last[:64], tuple(errors))
+
+
 # -- props going down ---------------------------------------------------------------------------------------
 
 
@@ -225,7 +261,7 @@ def build_props(design: Design, findings: Iterable[Any] = (), *, read_only: bool
 
 
 __all__ = [
-    "EVENT_TYPES", "Add", "AutoLayout", "Connect", "Duplicate", "Event", "Findings", "Move", "ProtocolError",
+    "EVENT_TYPES", "Add", "AutoLayout", "Batch", "Connect", "Duplicate", "Event", "Findings", "Move", "ProtocolError",
     "Redo", "Remove", "Select", "SetFallback", "SetFlow", "SetLabel", "Undo", "badges", "build_props", "graph",
-    "palette", "parse_event",
+    "palette", "parse_event", "read_batch",
 ]

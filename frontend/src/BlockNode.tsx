@@ -1,12 +1,12 @@
 // A block: its label once, the kind as an icon and a small caption, the category colour, and a findings badge.
-import React, { memo } from "react";
+import React, { memo, useState } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { CategoryIcon } from "./icons";
 import type { Badge } from "./types";
 
 export type BlockData = {
   label: string; caption: string; category: string; color: string; kind: string;
-  badge?: Badge; onBadge?: (id: string) => void; readOnly: boolean;
+  badge?: Badge; onBadge?: (id: string) => void; onLabel?: (id: string, label: string) => void; readOnly: boolean;
 };
 export type BlockNodeType = Node<BlockData, "block">;
 
@@ -14,6 +14,11 @@ const WORDS = { error: "error", warning: "warning", info: "note" } as const;
 
 function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
   const { badge } = data;
+  const [editing, setEditing] = useState(false);
+  const finish = (value: string | null) => {
+    setEditing(false);
+    if (value !== null && value.trim() !== data.label) data.onLabel?.(id, value.trim());
+  };
   const plural = badge && badge.count === 1 ? "finding" : "findings";
   return (
     <div className={"mlsd-block" + (selected ? " selected" : "")} style={{ background: data.color }}
@@ -21,7 +26,18 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
       <Handle type="target" position={Position.Left} className="mlsd-handle" isConnectable={!data.readOnly} />
       <span className="mlsd-block-icon"><CategoryIcon category={data.category} /></span>
       <span className="mlsd-block-text">
-        <span className="mlsd-block-label">{data.label}</span>
+        {editing ? (
+          <input className="mlsd-label-input nodrag" defaultValue={data.label} autoFocus aria-label="Block label"
+                 maxLength={200} onBlur={(e) => finish(e.target.value)}
+                 onKeyDown={(e) => {
+                   e.stopPropagation();
+                   if (e.key === "Enter") finish(e.currentTarget.value);
+                   if (e.key === "Escape") finish(null);
+                 }} />
+        ) : (
+          <span className="mlsd-block-label" title={data.readOnly ? undefined : "Double-click to rename"}
+                onDoubleClick={() => { if (!data.readOnly) setEditing(true); }}>{data.label}</span>
+        )}
         {data.caption !== data.label && <span className="mlsd-block-caption">{data.caption}</span>}
       </span>
       {badge && badge.count > 0 && (

@@ -1,7 +1,7 @@
 // The whiteboard canvas: draws the graph Python passes down and reports each user action once, as a delta.
 import React, { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
+  Background, ControlButton, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
   useReactFlow, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from "@xyflow/react";
 import { BlockNode, type BlockNodeType } from "./BlockNode";
@@ -27,7 +27,9 @@ function sameBlock(old: BlockNodeType, n: GraphNode, badge: Badge | undefined, r
 }
 
 // New node objects only for blocks that changed: React Flow skips the rest (it compares node objects by reference).
-function toNodes(props: Props, old: BlockNodeType[], onBadge: (id: string) => void): BlockNodeType[] {
+type Handlers = { onBadge: (id: string) => void; onLabel: (id: string, label: string) => void };
+
+function toNodes(props: Props, old: BlockNodeType[], on: Handlers): BlockNodeType[] {
   const before = new Map(old.map((n) => [n.id, n]));
   return props.graph.nodes.map((n) => {
     const prev = before.get(n.id);
@@ -37,7 +39,7 @@ function toNodes(props: Props, old: BlockNodeType[], onBadge: (id: string) => vo
       id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: prev?.selected ?? false,
       ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
       data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
-              badge, onBadge, readOnly: props.read_only },
+              badge, ...on, readOnly: props.read_only },
     };
   });
 }
@@ -66,8 +68,11 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const ro = props.read_only;
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
-  const onBadge = useCallback((id: string) => emit({ type: "findings", block: id }), [emit]);
-  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props, [], onBadge));
+  const on = useMemo<Handlers>(() => ({
+    onBadge: (id) => emit({ type: "findings", block: id }),
+    onLabel: (id, label) => emit({ type: "set_label", block: id, label }),
+  }), [emit]);
+  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props, [], on));
   const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(props, []));
   const [menu, setMenu] = useState<MenuState | null>(null);
   const copied = useRef<string[]>([]);
@@ -81,7 +86,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   useEffect(() => {
     if (key === firstKey.current) return;
     firstKey.current = key;
-    setNodes((old) => toNodes(props, old, onBadge));
+    setNodes((old) => toNodes(props, old, on));
     setEdges((old) => toEdges(props, old));
     setMenu((m) => {
       const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
@@ -209,7 +214,14 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
           onlyRenderVisibleElements={nodes.length > 400} proOptions={{ hideAttribution: true }}
           isValidConnection={(c) => c.source !== c.target}>
           <Background gap={GRID[0]} color="#d0d4da" />
-          <Controls showInteractive={!ro} fitViewOptions={{ padding: 0.1 }} />
+          <Controls showInteractive={!ro} fitViewOptions={{ padding: 0.1 }}>
+            {!ro && (
+              <ControlButton onClick={() => emit({ type: "auto_layout", blocks: selectedIds() })}
+                             title="Auto-layout (the selection, or every block)" aria-label="Auto-layout">
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 3h7v5H3zm11 0h7v5h-7zM3 16h7v5H3zm11 0h7v5h-7zM6 8h1v8H6zm11 0h1v8h-1z" /></svg>
+              </ControlButton>
+            )}
+          </Controls>
           <MiniMap pannable zoomable ariaLabel="Mini map of the design" nodeColor={(n) => (n.data as { color: string }).color}
                    nodeStrokeColor="#5f6368" />
         </ReactFlow>

@@ -1,5 +1,5 @@
-"""The whiteboard canvas alone, in headless Chromium: each journey acts on the canvas and reads the one event Python
-received (tests/browser/whiteboard_app.py prints it with the design's blocks and connections).
+"""The whiteboard canvas alone, in headless Chromium: each journey acts on the canvas and reads the events Python
+received (tests/browser/whiteboard_app.py lists them, with the design's blocks and connections).
 
 Journeys: drag a palette tile onto the canvas (a block lands at the pointer), connect two blocks, change a
 connection's flow on the connection itself, delete with the keyboard, box-select and move both blocks at once,
@@ -63,14 +63,26 @@ def shown(page: Any, what: str) -> Any:
     return json.loads(text.split(": ", 1)[1])
 
 
-def wait_event(page: Any, kind: str, before: object = None) -> dict[str, Any]:
-    """The last event Python received, once it is a new one of ``kind``."""
-    for _ in range(100):
-        last = shown(page, "last event")
-        if last and last.get("type") == kind and last != before:
-            return dict(last)
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no {kind} event reached Python; last was {shown(page, 'last event')}")
+class Events:
+    """The events Python received (the test script lists them); ``next(kind)`` waits for the next one of a kind."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.used: dict[str, int] = {}
+
+    def all(self) -> list[dict[str, Any]]:
+        return list(shown(self.page, "events"))
+
+    def next(self, kind: str, where: Callable[[dict[str, Any]], bool] = lambda e: True) -> dict[str, Any]:
+        """The next unread event of ``kind`` (skipping those of that kind that do not satisfy ``where``)."""
+        for _ in range(100):
+            found = [e for e in self.all() if e.get("type") == kind]
+            while len(found) > self.used.get(kind, 0):
+                self.used[kind] = self.used.get(kind, 0) + 1
+                if where(found[self.used[kind] - 1]):
+                    return dict(found[self.used[kind] - 1])
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"no new {kind} event reached Python; received: {self.all()}")
 
 
 def centre(box: dict[str, float]) -> tuple[float, float]:
@@ -88,11 +100,12 @@ def to_canvas(frame: Any, page_x: float, page_y: float) -> tuple[float, float]:
 def test_a_palette_tile_dropped_on_the_canvas_adds_a_block_at_the_pointer(wb_url: str, page: Any,
                                                                           shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     pane = frame.locator(".react-flow__pane")
     box = pane.bounding_box()
     target = {"x": box["width"] * 0.3, "y": box["height"] * 0.75}
     frame.get_by_test_id("tile-cache").drag_to(pane, target_position=target)
-    event = wait_event(page, "add")
+    event = events.next("add")
     want = to_canvas(frame, box["x"] + target["x"], box["y"] + target["y"])
     assert event["kind"] == "cache"
     assert abs(event["x"] + NODE_W / 2 - want[0]) <= GRID and abs(event["y"] + NODE_H / 2 - want[1]) <= GRID
@@ -103,6 +116,7 @@ def test_a_palette_tile_dropped_on_the_canvas_adds_a_block_at_the_pointer(wb_url
 
 def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     ranker = frame.locator(".react-flow__node[data-id='ranker']")
     ranker.hover()
     source = centre(frame.locator(".react-flow__node[data-id='ranker'] .react-flow__handle.source").bounding_box())
@@ -112,7 +126,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     page.mouse.move((source[0] + target[0]) / 2, (source[1] + target[1]) / 2, steps=5)
     page.mouse.move(*target, steps=5)
     page.mouse.up()
-    event = wait_event(page, "connect")
+    event = events.next("connect")
     assert (event["source"], event["target"], event["flow"]) == ("ranker", "features", "request")
     assert ["ranker", "features", "request", False] in shown(page, "connections").values()
 
@@ -124,7 +138,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     menu.wait_for()
     shot("whiteboard-edge-menu")
     menu.get_by_role("button", name="stream").click()
-    event = wait_event(page, "set_flow")
+    event = events.next("set_flow")
     assert (event["connection"], event["flow"]) == ("c1", "stream")
     assert shown(page, "connections")["c1"][2] == "stream"
     frame.locator(".react-flow__edge[data-id='c1'] path.flow-stream").wait_for(state="attached")
@@ -133,10 +147,11 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
 
 def test_delete_with_the_keyboard(wb_url: str, page: Any) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     frame.locator(".react-flow__node[data-id='features']").click()
-    wait_event(page, "select")
+    events.next("select")
     page.keyboard.press("Delete")
-    event = wait_event(page, "remove")
+    event = events.next("remove")
     assert event["blocks"] == ["features"]
     assert "features" not in shown(page, "blocks")
     frame.locator(".react-flow__node[data-id='features']").wait_for(state="detached")
@@ -144,6 +159,7 @@ def test_delete_with_the_keyboard(wb_url: str, page: Any) -> None:
 
 def test_box_select_then_move_both(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
     ranker = frame.locator(".react-flow__node[data-id='ranker']").bounding_box()
     before = shown(page, "blocks")
@@ -151,14 +167,14 @@ def test_box_select_then_move_both(wb_url: str, page: Any, shot: Callable[..., P
     page.mouse.down()
     page.mouse.move(ranker["x"] + ranker["width"] + 20, ranker["y"] + ranker["height"] + 20, steps=8)
     page.mouse.up()
-    event = wait_event(page, "select")
+    event = events.next("select")
     assert event["blocks"] == ["gw", "ranker"]
     start = centre(frame.locator(".react-flow__node[data-id='gw']").bounding_box())
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move(start[0] + 60, start[1] + 80, steps=8)
     page.mouse.up()
-    event = wait_event(page, "move")
+    event = events.next("move")
     assert sorted(event["positions"]) == ["gw", "ranker"]
     after = shown(page, "blocks")
     for block in ("gw", "ranker"):
@@ -169,6 +185,7 @@ def test_box_select_then_move_both(wb_url: str, page: Any, shot: Callable[..., P
 
 def test_read_only_has_no_palette_and_nothing_moves(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url, "?ro=1")
+    events = Events(page)
     assert frame.locator(".mlsd-palette").count() == 0
     before = shown(page, "blocks")
     start = centre(frame.locator(".react-flow__node[data-id='gw']").bounding_box())
@@ -180,7 +197,7 @@ def test_read_only_has_no_palette_and_nothing_moves(wb_url: str, page: Any, shot
     page.keyboard.press("Delete")
     page.wait_for_timeout(1000)  # give a (wrong) event time to arrive
     assert shown(page, "blocks") == before
-    assert (shown(page, "last event") or {}).get("type") in (None, "select")
+    assert {e["type"] for e in events.all()} <= {"select"}
     shot("whiteboard-read-only")
 
 
@@ -202,6 +219,7 @@ def test_the_canvas_has_no_serious_accessibility_violation(wb_url: str, page: An
 
 def test_keyboard_focus_select_undo_duplicate_and_escape(wb_url: str, page: Any, shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     frame.get_by_role("searchbox", name="Search blocks").focus()
     focused = ""
     for _ in range(90):  # Tab past the palette tiles (and the connection) to the first block
@@ -216,23 +234,39 @@ def test_keyboard_focus_select_undo_duplicate_and_escape(wb_url: str, page: Any,
     assert ring.startswith("solid") and not ring.endswith(" 0px")
     shot("whiteboard-focus-ring")
     page.keyboard.press("Enter")
-    assert wait_event(page, "select")["blocks"] == ["gw"]
+    assert events.next("select")["blocks"] == ["gw"]
+    page.keyboard.press("ArrowRight")
+    assert events.next("move")["positions"] == {"gw": [60.0, 60.0]}  # one grid step right
     page.keyboard.press("Control+d")
-    event = wait_event(page, "duplicate")
+    event = events.next("duplicate")
     assert event["blocks"] == ["gw"]
     assert len(shown(page, "blocks")) == 4
-    frame.locator(".react-flow__node[data-id='gw']").click()
     page.keyboard.press("Control+z")
-    wait_event(page, "undo")
+    events.next("undo")
     page.keyboard.press("Control+Shift+z")
-    wait_event(page, "redo")
+    events.next("redo")
     page.keyboard.press("Escape")
-    assert wait_event(page, "select")["blocks"] == []
+    events.next("select", lambda e: e["blocks"] == [])
+
+
+def test_rename_on_the_block_and_ask_for_auto_layout(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    frame.locator(".react-flow__node[data-id='gw'] .mlsd-block-label").dblclick()
+    field = frame.get_by_role("textbox", name="Block label")
+    field.fill("Edge gateway")
+    field.press("Enter")
+    event = events.next("set_label")
+    assert (event["block"], event["label"]) == ("gw", "Edge gateway")
+    frame.locator(".react-flow__node[data-id='gw']").get_by_text("Edge gateway").wait_for()
+    frame.get_by_role("button", name="Auto-layout").click()
+    assert events.next("auto_layout")["blocks"] == ["gw"]  # the selection (the renamed block)
 
 
 def test_a_findings_badge_asks_for_the_block_s_findings(wb_url: str, page: Any) -> None:
     frame = open_canvas(page, wb_url)
+    events = Events(page)
     badge = frame.locator(".react-flow__node[data-id='ranker'] .mlsd-badge")
     assert "finding" in badge.get_attribute("aria-label")
     badge.click()
-    assert wait_event(page, "findings")["block"] == "ranker"
+    assert events.next("findings")["block"] == "ranker"

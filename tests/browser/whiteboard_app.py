@@ -1,7 +1,7 @@
 """A tiny Streamlit script that shows the whiteboard canvas alone, for the browser journeys and the benchmark.
 
 It keeps one design in session state, applies each canvas event through ``components.whiteboard.apply`` and shows
-the last event and the design's blocks and connections as text. Query parameters: ``ro=1`` draws read-only;
+the events received and the design's blocks and connections as text. Query parameters: ``ro=1`` draws read-only;
 ``n=N`` starts from a grid of N blocks (the benchmark) instead of the three-block design; ``bench=1`` also shows
 when (wall clock) Python received the last event.
 """
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from components.whiteboard import draw, pending_event  # noqa: E402
+from components.whiteboard import draw, pending_events  # noqa: E402
 from components.whiteboard.apply import apply  # noqa: E402
 from mlsd import edit  # noqa: E402
 from mlsd.io import DesignError  # noqa: E402
@@ -56,22 +56,23 @@ if "design" not in st.session_state:
     st.session_state.design = grid_design(n) if n else small_design()
 read_only = params.get("ro") == "1"
 
-event = pending_event(KEY)
-if event is not None:
+events = pending_events(KEY)
+if events:
     st.session_state.received_at = time.time()
+log: list[dict[str, object]] = st.session_state.setdefault("log", [])
+for event in events:
     try:
-        outcome = apply(st.session_state.design, event)
-        st.session_state.design = outcome.design
-        st.session_state.last = event.model_dump()
+        st.session_state.design = apply(st.session_state.design, event).design
+        log.append(event.model_dump())
     except DesignError as exc:
-        st.session_state.last = {"refused": exc.problems}
+        log.append({"type": "refused", "event": event.type, "problems": exc.problems})
 
 design: Design = st.session_state.design
 if params.get("bench") == "1":
     st.text(f"received at: {st.session_state.get('received_at', 0.0):.4f}")
 report = check(design)
 draw(design, report.findings, key=KEY, read_only=read_only, height=560)
-st.text("last event: " + json.dumps(st.session_state.get("last"), sort_keys=True))
+st.text("events: " + json.dumps(log[-30:], sort_keys=True))
 st.text("blocks: " + json.dumps({c.id: [c.kind, c.position.x, c.position.y] for c in design.components},
                                 sort_keys=True))
 st.text("connections: " + json.dumps({e.id: [e.source, e.target, e.flow, e.fallback] for e in design.connections},
