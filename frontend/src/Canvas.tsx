@@ -160,6 +160,16 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     if (target.closest("input, textarea, .mlsd-edge-menu")) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
+    const edgeEl = target.closest<HTMLElement>(".react-flow__edge");
+    if (e.key === "Enter" && edgeEl && !ro) {  // the keyboard way to an edge's menu
+      e.preventDefault();  // else the Enter also presses the menu's first button once it has focus
+      const edge = edges.find((x) => x.id === edgeEl.dataset.id);
+      const r = wrapper.current!.getBoundingClientRect();
+      const b = edgeEl.getBoundingClientRect();
+      if (edge) setMenu({ edgeId: edge.id, x: b.left - r.left + b.width / 2, y: b.top - r.top + b.height / 2,
+                          flow: edge.data?.flow ?? "request", fallback: edge.data?.fallback ?? false });
+      return;
+    }
     if (e.key === "Escape") {
       setMenu(null);
       setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
@@ -182,14 +192,14 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   }, [ro]);
 
   const setFlow = (f: Flow) => {
-    if (!menu) return;
+    if (!menu || menu.flow === f) return;
     setEdges((es) => es.map((x) => (x.id === menu.edgeId ? { ...x, data: { ...x.data!, flow: f },
       markerEnd: { type: MarkerType.ArrowClosed, color: FLOW_STYLE[f].color, width: 18, height: 18 } } : x)));
     emit({ type: "set_flow", connection: menu.edgeId, flow: f });
     setMenu({ ...menu, flow: f });
   };
   const setFallback = (on: boolean) => {
-    if (!menu) return;
+    if (!menu || menu.fallback === on) return;
     emit({ type: "set_fallback", connection: menu.edgeId, fallback: on });
     setMenu({ ...menu, fallback: on });
   };

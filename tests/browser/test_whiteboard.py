@@ -85,6 +85,16 @@ class Events:
         raise AssertionError(f"no new {kind} event reached Python; received: {self.all()}")
 
 
+def settle(page: Any, what: str, check: Callable[[Any], bool]) -> Any:
+    """What the page shows under ``what`` once ``check`` holds (the script's texts arrive one after another)."""
+    for _ in range(50):
+        value = shown(page, what)
+        if check(value):
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{what}: {shown(page, what)}")
+
+
 def centre(box: dict[str, float]) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
@@ -110,7 +120,7 @@ def test_a_palette_tile_dropped_on_the_canvas_adds_a_block_at_the_pointer(wb_url
     assert event["kind"] == "cache"
     assert abs(event["x"] + NODE_W / 2 - want[0]) <= GRID and abs(event["y"] + NODE_H / 2 - want[1]) <= GRID
     frame.locator(".react-flow__node[data-testid], .react-flow__node").filter(has_text="Cache").first.wait_for()
-    assert any(v[0] == "cache" for v in shown(page, "blocks").values())
+    settle(page, "blocks", lambda b: any(v[0] == "cache" for v in b.values()))
     shot("whiteboard-palette-drop")
 
 
@@ -128,7 +138,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     page.mouse.up()
     event = events.next("connect")
     assert (event["source"], event["target"], event["flow"]) == ("ranker", "features", "request")
-    assert ["ranker", "features", "request", False] in shown(page, "connections").values()
+    settle(page, "connections", lambda c: ["ranker", "features", "request", False] in c.values())
 
     # the request edge gw -> ranker is a horizontal line: click its middle
     gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
@@ -140,7 +150,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     menu.get_by_role("button", name="stream").click()
     event = events.next("set_flow")
     assert (event["connection"], event["flow"]) == ("c1", "stream")
-    assert shown(page, "connections")["c1"][2] == "stream"
+    settle(page, "connections", lambda c: c["c1"][2] == "stream")
     frame.locator(".react-flow__edge[data-id='c1'] path.flow-stream").wait_for(state="attached")
     shot("whiteboard-stream-edge")
 
@@ -153,7 +163,7 @@ def test_delete_with_the_keyboard(wb_url: str, page: Any) -> None:
     page.keyboard.press("Delete")
     event = events.next("remove")
     assert event["blocks"] == ["features"]
-    assert "features" not in shown(page, "blocks")
+    settle(page, "blocks", lambda b: "features" not in b)
     frame.locator(".react-flow__node[data-id='features']").wait_for(state="detached")
 
 
@@ -176,7 +186,7 @@ def test_box_select_then_move_both(wb_url: str, page: Any, shot: Callable[..., P
     page.mouse.up()
     event = events.next("move")
     assert sorted(event["positions"]) == ["gw", "ranker"]
-    after = shown(page, "blocks")
+    after = settle(page, "blocks", lambda b: b["gw"] != before["gw"])
     for block in ("gw", "ranker"):
         assert after[block][1] > before[block][1] and after[block][2] > before[block][2]
     assert after["features"] == before["features"]
@@ -213,7 +223,6 @@ def test_the_canvas_has_no_serious_accessibility_violation(wb_url: str, page: An
     found = frame.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 120))}))")
-    print("axe on the canvas:", [(v["id"], v["impact"]) for v in found])
     assert [v for v in found if v["impact"] in ("critical", "serious")] == []
 
 
@@ -240,7 +249,7 @@ def test_keyboard_focus_select_undo_duplicate_and_escape(wb_url: str, page: Any,
     page.keyboard.press("Control+d")
     event = events.next("duplicate")
     assert event["blocks"] == ["gw"]
-    assert len(shown(page, "blocks")) == 4
+    settle(page, "blocks", lambda b: len(b) == 4)
     page.keyboard.press("Control+z")
     events.next("undo")
     page.keyboard.press("Control+Shift+z")
@@ -270,3 +279,18 @@ def test_a_findings_badge_asks_for_the_block_s_findings(wb_url: str, page: Any) 
     assert "finding" in badge.get_attribute("aria-label")
     badge.click()
     assert events.next("findings")["block"] == "ranker"
+
+
+def test_an_edge_s_flow_changes_from_the_keyboard(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    frame.locator(".react-flow__edge[data-id='c1']").focus()
+    page.keyboard.press("Enter")
+    frame.get_by_test_id("edge-menu").wait_for()
+    page.keyboard.press("Tab")  # request (focused) -> stream
+    page.keyboard.press("Tab")  # -> batch
+    page.keyboard.press("Enter")
+    assert events.next("set_flow")["flow"] == "batch"
+    settle(page, "connections", lambda c: c["c1"][2] == "batch")
+    page.keyboard.press("Escape")
+    frame.get_by_test_id("edge-menu").wait_for(state="detached")
