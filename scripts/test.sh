@@ -3,10 +3,12 @@
 #
 #   bash scripts/test.sh [pytest args...]
 #
-# Creates .venv (or uses it) and installs requirements-dev.txt into it. The browser journeys need Debian's
-# Chromium and a colour-emoji font (for faithful screenshots); when they are missing they are installed with
-# apt-get as root or with passwordless sudo, else the script says how to install them (pytest then skips the
-# journeys locally, and fails them when CI is set). Any failing step fails the script.
+# Creates .venv (or uses it) and installs requirements-dev.txt into it. Rebuilds the canvas bundle from
+# frontend/'s lockfile and fails when it differs from the committed components/whiteboard/static (Node and npm
+# come from apt when missing). The browser journeys need Debian's Chromium and a colour-emoji font (for faithful
+# screenshots); when they are missing they are installed with apt-get as root or with passwordless sudo, else the
+# script says how to install them (pytest then skips the journeys locally, and fails them when CI is set).
+# Any failing step fails the script.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,6 +19,8 @@ python3 -c 'import ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 [ -x /usr/bin/chromium ] || APT_PACKAGES+=(chromium)
 command -v dot >/dev/null || APT_PACKAGES+=(graphviz)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || APT_PACKAGES+=(fonts-noto-color-emoji)
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
 can_be_root() { [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
@@ -40,6 +44,21 @@ if command -v npm >/dev/null; then
   npm ci --prefix tests/browser/axe --silent --no-audit --no-fund
 else
   echo "npm is missing: the accessibility checks are skipped locally (and fail in CI)" >&2
+fi
+
+step "canvas bundle: npm ci and build from frontend/package-lock.json, then compare with the committed one"
+if command -v npm >/dev/null; then
+  npm ci --prefix frontend --silent --no-audit --no-fund
+  npm run --prefix frontend --silent typecheck
+  npm run --prefix frontend --silent build
+  # The build is deterministic: a bundle that differs from the commit was not built from the committed sources.
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git diff --exit-code --stat -- components/whiteboard/static \
+      || { echo "components/whiteboard/static differs from a build of frontend/: commit the rebuilt bundle" >&2; exit 1; }
+  fi
+else
+  echo "npm is missing: the canvas bundle is not rebuilt (tests/test_whiteboard_stamp.py still checks its stamp)" >&2
+  if [ -n "${CI:-}" ]; then exit 1; fi
 fi
 
 step "ruff check ."

@@ -1,0 +1,79 @@
+"""A tiny Streamlit script that shows the whiteboard canvas alone, for the browser journeys and the benchmark.
+
+It keeps one design in session state, applies each canvas event through ``components.whiteboard.apply`` and shows
+the events received and the design's blocks and connections as text. Query parameters: ``ro=1`` draws read-only;
+``n=N`` starts from a grid of N blocks (the benchmark) instead of the three-block design; ``bench=1`` also shows
+when (wall clock) Python received the last event.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from components.whiteboard import draw, pending_events  # noqa: E402
+from components.whiteboard.apply import apply  # noqa: E402
+from mlsd import edit  # noqa: E402
+from mlsd.io import DesignError  # noqa: E402
+from mlsd.model import Design  # noqa: E402
+from mlsd.rules import check  # noqa: E402
+
+KEY = "canvas"
+
+
+def small_design() -> Design:
+    design = edit.new_design("Canvas test")
+    design, _ = edit.add_block(design, "api_gateway", "Gateway", (40, 60), block_id="gw")
+    design, _ = edit.add_block(design, "online_inference", "Ranker", (340, 60), block_id="ranker")
+    design, _ = edit.add_block(design, "online_feature_store", "", (340, 260), block_id="features")
+    design, _ = edit.connect(design, "gw", "ranker", "request", conn_id="c1")
+    return design
+
+
+def grid_design(n: int) -> Design:
+    design = edit.new_design(f"Grid of {n}")
+    kinds = ["api_gateway", "online_inference", "cache", "kv_store", "stream_processor"]
+    for i in range(n):
+        design, _ = edit.add_block(design, kinds[i % len(kinds)], f"b{i}", ((i % 40) * 220.0, (i // 40) * 100.0),
+                                   block_id=f"b{i}")
+    for i in range(1, n):
+        design, _ = edit.connect(design, f"b{i - 1}", f"b{i}", "request", conn_id=f"e{i}")
+    return design
+
+
+st.set_page_config(page_title="Canvas test", layout="wide")
+params = st.query_params
+if "design" not in st.session_state:
+    n = int(params.get("n", "0") or 0)
+    st.session_state.design = grid_design(n) if n else small_design()
+read_only = params.get("ro") == "1"
+
+events = pending_events(KEY)
+if events:
+    st.session_state.received_at = time.time()
+log: list[dict[str, object]] = st.session_state.setdefault("log", [])
+for event in events:
+    try:
+        st.session_state.design = apply(st.session_state.design, event).design
+        log.append(event.model_dump())
+    except DesignError as exc:
+        log.append({"type": "refused", "event": event.type, "problems": exc.problems})
+
+design: Design = st.session_state.design
+if params.get("bench") == "1":
+    st.text(f"received at: {st.session_state.get('received_at', 0.0):.4f}")
+report = check(design)
+draw(design, report.findings, key=KEY, read_only=read_only, height=560)
+st.text("events: " + json.dumps(log[-30:], sort_keys=True))
+st.text("blocks: " + json.dumps({c.id: [c.kind, c.position.x, c.position.y] for c in design.components},
+                                sort_keys=True))
+st.text("connections: " + json.dumps({e.id: [e.source, e.target, e.flow, e.fallback] for e in design.connections},
+                                     sort_keys=True))
