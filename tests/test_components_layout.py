@@ -1,4 +1,5 @@
-"""``components/`` is one subpackage per page plus ``common``, and its imports point one way (down).
+"""``components/`` is one subpackage per page plus ``common`` and the ``whiteboard`` canvas, and its imports point
+one way (down).
 
 Read from the source with ``ast`` (nothing is imported), so a lazy import inside a function counts too: that is
 how the board's state and the canvas once imported each other.
@@ -14,10 +15,11 @@ COMPONENTS = ROOT / "components"
 # what each subpackage may import from ``components`` (besides itself)
 MAY_USE: dict[str, set[str]] = {
     "common": set(),
+    "whiteboard": set(),  # the canvas component: used by the pages that draw a design, uses none of them
     "home": {"common"},
-    "board": {"common"},
-    "library": {"board", "common"},
-    "practice": {"board", "common"},
+    "board": {"common", "whiteboard"},
+    "library": {"board", "common", "whiteboard"},
+    "practice": {"board", "common", "whiteboard"},
     "progress": {"practice", "common"},
 }
 
