@@ -45,18 +45,16 @@ def printable(text: str) -> str:
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``value`` nests dicts and lists (a scalar: 0), counted up to ``limit`` + 1 at most."""
     if not isinstance(value, dict | list):
         return 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    deepest = 0
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
-    return deepest
+    level = [value]  # breadth first, one level at a time: one list comprehension per level
+    depth = 0
+    while level and depth <= limit:
+        depth += 1
+        level = [v for item in level for v in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(v, dict | list)]
+    return depth
 
 
 def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "") -> Any:

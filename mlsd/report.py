@@ -21,9 +21,9 @@ from urllib.parse import quote
 
 from mlsd import __version__
 from mlsd.model import Design
-from mlsd.render import display_text
 from mlsd.rules import Finding, Report, Rule, all_rules, check
 from mlsd.rules.engine import CATEGORIES, SEVERITIES
+from mlsd.text import display_text
 
 OutputFormat = Literal["text", "json", "sarif", "junit"]
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit")

@@ -23,8 +23,8 @@ import heapq
 
 from mlsd.analysis import Analysis, TierCapacity
 from mlsd.analysis.cost import cost_table
-from mlsd.render import display_text
 from mlsd.rules import Finding, Report
+from mlsd.text import display_text
 
 WIDTH = 100
 MAX_PATHS = 4
