@@ -23,6 +23,8 @@ MAX_INT = int(sys.float_info.max)  # a larger integer cannot become a float: ref
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how JSON text spells a surrogate (or an escaped "\\u...")
+LONG_INT_DIGITS = 300  # an integer of fewer digits is far inside MAX_INT (309 digits): no range check needed
 
 TextFormat = Literal["json", "yaml"]
 
@@ -59,6 +61,13 @@ def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
 
 def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "") -> Any:
     """Parse JSON or YAML text into plain data (format guessed from the first character when not given)."""
+    return _parse(text, fmt, source)[0]
+
+
+def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any, bool]:
+    """``parse_text``, and whether the text itself shows that the data holds no lone surrogate and no integer
+    too large for a float (JSON text without a surrogate, a ``\\uD8..``-``\\uDF..`` escape or an integer of
+    more than ``LONG_INT_DIGITS`` digits): then ``load_design``'s walk over every value can be skipped."""
     if len(text) > MAX_FILE_BYTES:
         raise DesignError([f"file is {len(text) / 1e6:.1f} MB; designs are limited to {MAX_FILE_BYTES // 2**20} MB"],
                           source)
@@ -78,8 +87,16 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
         from mlsd.yaml_load import YAMLRefused, load_yaml
 
         refused, yaml_errors = (YAMLRefused,), (yaml.YAMLError,)
+    long_ints: list[str] = []
+
+    def parse_int(digits: str) -> int:
+        if len(digits) > LONG_INT_DIGITS:
+            long_ints.append(digits)
+        return int(digits)
+
     try:
-        data = json.loads(text, parse_constant=_reject_constant) if fmt == "json" else load_yaml(text, MAX_DEPTH)
+        data = (json.loads(text, parse_constant=_reject_constant, parse_int=parse_int) if fmt == "json"
+                else load_yaml(text, MAX_DEPTH))
     except RecursionError:
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source) from None
     except json.JSONDecodeError as exc:
@@ -98,7 +115,9 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
         raise DesignError([f"malformed YAML{where}: {problem}"], source) from None
     if _depth(data) > MAX_DEPTH:
         raise DesignError([f"nesting is deeper than {MAX_DEPTH} levels"], source)
-    return data
+    clean = (fmt == "json" and not long_ints and _SURROGATE.search(text) is None
+             and _SURROGATE_ESCAPE.search(text) is None)
+    return data, clean
 
 
 def _reject_constant(name: str) -> Any:
@@ -160,11 +179,15 @@ def _located(loc: list[Any], data: Any, problem: str) -> str:
 
 def load_design(data: Any, source: str = "") -> Design:
     """Validate plain data (a dict from JSON or YAML) as a Design; raise DesignError otherwise."""
+    return _load_design(data, source, scalars_checked=False)
+
+
+def _load_design(data: Any, source: str, scalars_checked: bool) -> Design:
     if data is None:
         raise DesignError(["the file is empty"], source)
     if not isinstance(data, dict):
         raise DesignError([f"a design is a JSON object, got {type(data).__name__}"], source)
-    problems = _scalar_problems(data)
+    problems = [] if scalars_checked else _scalar_problems(data)
     if problems:
         raise DesignError(problems, source)
     try:
@@ -177,7 +200,8 @@ def load_design(data: Any, source: str = "") -> Design:
 
 def loads(text: str | bytes, fmt: TextFormat | None = None, source: str = "") -> Design:
     """Parse and validate JSON or YAML text as a Design."""
-    return load_design(parse_text(text, fmt, source), source)
+    data, clean = _parse(text, fmt, source)
+    return _load_design(data, source, scalars_checked=clean)
 
 
 def load_file(path: str | Path) -> Design:
