@@ -6,8 +6,11 @@ import math
 from dataclasses import fields
 from typing import Any
 
+from mlsd.analysis.capacity import TierCapacity
 from mlsd.analysis.cost import line_dict
 from mlsd.analysis.network import Analysis
+
+TIER_FIELDS = tuple(f.name for f in fields(TierCapacity))  # looked up once, not once per tier
 
 
 def finite(x: float | None) -> float | None:
@@ -49,7 +52,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             }
             for p in analysis.paths
         ],
-        "capacity": [{f.name: plain(getattr(t, f.name)) for f in fields(t)} for t in analysis.capacity.values()],
+        "capacity": [{name: plain(getattr(t, name)) for name in TIER_FIELDS} for t in analysis.capacity.values()],
         "cost": [{k: plain(v) for k, v in line_dict(line).items()} for line in analysis.cost],
         "batch": [
             {
