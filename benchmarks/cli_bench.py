@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}")
+    if sys.dont_write_bytecode:  # inherited by every run: each one compiles all of mlsd from source
+        print("PYTHONDONTWRITEBYTECODE is set: no bytecode cache, every run compiles mlsd from source "
+              "(an installed package or a CI checkout that keeps __pycache__ does not)")
     results = measure(sizes, args.repeat)
     print(table(results))
     if args.json:

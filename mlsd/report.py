@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
@@ -224,9 +225,12 @@ def _safe(text: str) -> str:
     return display_text(text).replace("\n", " ")
 
 
+_safe_repeated = lru_cache(maxsize=4096)(_safe)  # titles and fixes: a few texts, repeated over many findings
+
+
 def _finding_lines(f: Finding, color: bool, indent: str) -> list[str]:
     sev = _paint(f"{f.severity:<7}", f.severity, color)
-    lines = [f"{indent}{sev} {f.rule:<8} {_safe(f.title)}", f"{indent}        {_safe(f.message)}"]
+    lines = [f"{indent}{sev} {f.rule:<8} {_safe_repeated(f.title)}", f"{indent}        {_safe(f.message)}"]
     where = []
     if f.components:
         where.append("blocks: " + ", ".join(f.components))
@@ -234,7 +238,7 @@ def _finding_lines(f: Finding, color: bool, indent: str) -> list[str]:
         where.append("connections: " + ", ".join(f.connections))
     if where:
         lines.append(f"{indent}        " + _paint("; ".join(where), "dim", color))
-    lines.append(f"{indent}        fix: {_safe(f.fix)}")
+    lines.append(f"{indent}        fix: {_safe_repeated(f.fix)}")
     if f.waived:
         lines.append(f"{indent}        waived: {_safe(f.waiver_reason or '')}")
     return lines
@@ -258,9 +262,12 @@ def validation_text(path: str, report: Report, color: bool = False) -> str:
 
     lines = [_paint(f"{_safe(path)}: {_safe(report.design.name)}", "heading", color)]
     lines += numbers_summary(report)
-    active = [f for f in report.active if not f.baselined]
+    by_category: dict[str, list[Finding]] = {}
+    for f in report.active:
+        if not f.baselined:
+            by_category.setdefault(f.category, []).append(f)
     for cat, label in CATEGORIES.items():
-        mine = sorted((f for f in active if f.category == cat), key=lambda f: -_RANK[f.severity])
+        mine = sorted(by_category.get(cat, ()), key=lambda f: -_RANK[f.severity])
         if not mine:
             continue
         lines.append(f"  {label}")
