@@ -31,12 +31,11 @@ show_flash()
 design = bs.design()
 review = bs.review()
 
-if not design.components:
-    show_empty_board()
-if bs.panel_open():
-    canvas_col, panel_col = st.columns([3.2, 1.3])
-else:
-    canvas_col, panel_col = st.container(), None
+with st.container():  # always there, so that the canvas below keeps its place (and its state) on the page
+    if not design.components:
+        show_empty_board()
+columns = st.columns([3.2, 1.3] if bs.panel_open() else [1])  # the canvas stays the first column either way
+canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
     show_canvas(review.report.findings, height=CANVAS_HEIGHT)
     show_canvas_help()

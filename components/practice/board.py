@@ -85,8 +85,9 @@ def show_board(canvas_height: int = 520) -> None:
             st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
                       icon=":material/account_tree:", disabled=len(design.components) < 2,
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
+        hint = st.container()  # always there, so that the canvas keeps its place (and its state) on the page
         if not design.components:
-            st.info("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge, and "
+            hint.info("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge, and "
                     "connect them by dragging from a block's handle to another block. "
                     "Declare the numbers you clarified under **Requirements**.", icon=":material/draw:")
         show_canvas(review.report.findings, height=canvas_height)
