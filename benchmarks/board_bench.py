@@ -170,7 +170,7 @@ def canvas(blocks: int, drags: int = 3) -> dict[str, float]:
                 for i in range(drags):
                     page.get_by_role("button", name="Save", exact=True).click()
                     page.get_by_text(f"Saved · revision {i + 1}").wait_for()
-                    page.wait_for_timeout(1500)  # let the canvas settle (it fits the view after each push)
+                    page.wait_for_timeout(1500)  # let the canvas settle after the save
                     x, y = _inside_node(page, frame, i)
                     page.mouse.move(x, y)
                     page.mouse.down()
