@@ -110,7 +110,7 @@ def hello(repeat: int) -> float:
 
 def _inside_node(page: Any, frame: Any, i: int) -> tuple[float, float]:
     """The centre of a block well inside the canvas (the i-th such block, cycling), in page coordinates."""
-    area = page.locator("iframe[title='streamlit_flow.streamlit_flow']").bounding_box()
+    area = page.locator("iframe[title='components.whiteboard.mlsd_whiteboard']").bounding_box()
     boxes = [b for b in (n.bounding_box() for n in frame.locator(".react-flow__node").all()) if b]
     inside = [(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2) for b in boxes
               if area["x"] + 60 < b["x"] and b["x"] + b["width"] < area["x"] + area["width"] - 60
@@ -160,7 +160,7 @@ def canvas(blocks: int, drags: int = 3) -> dict[str, float]:
                 page.goto(url)
                 page.get_by_role("link", name="Board").click()
                 page.get_by_role("tab", name="Import / export").click()
-                frame = page.frame_locator("iframe[title='streamlit_flow.streamlit_flow']")
+                frame = page.frame_locator("iframe[title='components.whiteboard.mlsd_whiteboard']")
                 start = time.perf_counter()
                 page.locator("input[type=file]").set_input_files(str(path))
                 frame.locator(".react-flow__node").nth(blocks - 1).wait_for(state="attached")
@@ -170,7 +170,7 @@ def canvas(blocks: int, drags: int = 3) -> dict[str, float]:
                 for i in range(drags):
                     page.get_by_role("button", name="Save", exact=True).click()
                     page.get_by_text(f"Saved · revision {i + 1}").wait_for()
-                    page.wait_for_timeout(1500)  # let the canvas settle (it fits the view after each push)
+                    page.wait_for_timeout(1500)  # let the canvas settle after the save
                     x, y = _inside_node(page, frame, i)
                     page.mouse.move(x, y)
                     page.mouse.down()

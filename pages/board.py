@@ -1,54 +1,56 @@
 """Board: draw an ML system from typed blocks and see it reviewed as you draw.
 
-Thin by design: it applies what happened on the canvas, then lays out the toolbar, palette, canvas, findings,
-inspector and numbers, all drawn by ``components/``; every edit is a function of ``mlsd.edit``.
+Thin by design: it applies what happened on the canvas, then lays out a slim toolbar, the canvas across the page
+(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel, and
+the numbers below, all drawn by ``components/``; every edit is a function of ``mlsd.edit``.
 """
 
 import streamlit as st
 
 from components.board import state as bs
+from components.board.canvas import apply_canvas_events, show_canvas, show_canvas_help
 from components.board.charts import show_graphviz, show_numbers
 from components.board.exports import show_exports, show_import
 from components.board.findings import show_findings
-from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
 from components.board.owner import release_board
-from components.board.palette import show_palette
 from components.board.toolbar import show_empty_board, show_flash, show_toolbar
 from components.common.entry import through_app
 
 through_app()
 
-PANEL_HEIGHT = 680  # the right-hand panel scrolls within the canvas' height
+CANVAS_HEIGHT = 680
+PANEL_HEIGHT = 680  # the side panel scrolls within the canvas' height
 
 release_board()  # the practice page lends the board's state to a practice session; take this page's back
 bs.init()
-apply_canvas_report()
+apply_canvas_events()
 show_toolbar()
 show_flash()
 design = bs.design()
 review = bs.review()
 
-with st.sidebar:
-    show_palette()
-canvas_col, panel_col = st.columns([3.4, 1.6])
-with canvas_col:
+with st.container():  # always there, so that the canvas below keeps its place (and its state) on the page
     if not design.components:
         show_empty_board()
-    show_canvas(review.report.findings)
+columns = st.columns([3.2, 1.3] if bs.panel_open() else [1])  # the canvas stays the first column either way
+canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
+with canvas_col:
+    show_canvas(review.report.findings, height=CANVAS_HEIGHT)
     show_canvas_help()
-with panel_col:
-    findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
-    if findings_tab.open:
-        with findings_tab, st.container(height=PANEL_HEIGHT, border=False):
-            show_findings(review.report)
-    if inspector_tab.open:
-        with inspector_tab, st.container(height=PANEL_HEIGHT, border=False):
-            show_inspector()
-    if requirements_tab.open:
-        with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
-            show_requirements()
+if panel_col is not None:
+    with panel_col:
+        findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
+        if findings_tab.open:
+            with findings_tab, st.container(height=PANEL_HEIGHT, border=False):
+                show_findings(review.report)
+        if inspector_tab.open:
+            with inspector_tab, st.container(height=PANEL_HEIGHT, border=False):
+                show_inspector()
+        if requirements_tab.open:
+            with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
+                show_requirements()
 
 numbers_tab, load_tab, graph_tab, files_tab, notes_tab = st.tabs(
     ["Numbers", "Load & failures", "Graphviz view", "Import / export", "Notes"], key="board.bottom",

@@ -1,15 +1,16 @@
 """The board page driven by Streamlit's AppTest through app.py: every board action, the canvas simulated.
 
-The canvas (streamlit-flow) is an UnknownElement in AppTest. What Python sent it is in the element's JSON args;
-what the browser would send back is simulated by setting ``session_state[CANVAS_KEY]`` to the frontend's value
-shape (``nodes``, ``edges``, ``selectedId``, ``timestamp``) and running the script, as the frontend does.
+The canvas (the whiteboard component) is an UnknownElement in AppTest. What Python sent it is in the element's
+JSON args (``graph``, ``badges``, ``palette``, ``ack``); what the browser sends back is simulated by setting
+``session_state[CANVAS_KEY]`` to the whiteboard's value, ``{"events": [...]}`` (each user action one event with
+an id, see ``components.whiteboard.protocol``), and running the script, as the frontend does.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +18,23 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from components.board.canvas import CANVAS_KEY, layout_positions
 from components.board.exports import export_files
 from components.board.findings import finding_key
-from components.board.flow import CANVAS_KEY
 from components.board.state import BoardKey
 from components.common.examples import ENV_DESIGNS_DIR
 from mlsd import edit
+from mlsd.catalog import KINDS
 from mlsd.io import MAX_FILE_BYTES, dumps, load_file
 from mlsd.model import Design
+from mlsd.render import auto_layout
 from mlsd.rules import CATEGORIES, check
 from mlsd.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
 HOSTILE = '<script>alert("x")</script> {braces} $x$'
-_STAMP = [int(time.time() * 1000) + 60_000]
+_IDS = itertools.count(1)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
@@ -76,18 +79,28 @@ def canvas_args(at: AppTest) -> dict[str, Any]:
     return args
 
 
-def send(at: AppTest, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], selected: str | None = None) -> None:
-    """Report a canvas state as the frontend does (always with a new timestamp), then rerun."""
-    _STAMP[0] += 1
-    at.session_state[CANVAS_KEY] = {"nodes": nodes, "edges": edges, "selectedId": selected, "timestamp": _STAMP[0]}
+def nodes(at: AppTest) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = canvas_args(at)["graph"]["nodes"]
+    return found
+
+
+def edges(at: AppTest) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = canvas_args(at)["graph"]["edges"]
+    return found
+
+
+def send(at: AppTest, *events: dict[str, Any]) -> list[dict[str, Any]]:
+    """The canvas sending user actions (each a new event with a fresh id), then the rerun it triggers."""
+    batch = [{"id": f"t{next(_IDS)}", **e} for e in events]
+    at.session_state[CANVAS_KEY] = {"events": batch}
     at.run()
     ok(at)
+    return batch
 
 
-def echo(at: AppTest) -> None:
-    """The frontend reporting back exactly what it was sent (it does so twice whenever it loads a state)."""
-    args = canvas_args(at)
-    send(at, args["nodes"], args["edges"])
+def add(at: AppTest, kind: str, x: float = 200.0, y: float = 100.0) -> None:
+    """A palette tile dropped on the canvas at (x, y)."""
+    send(at, {"type": "add", "kind": kind, "x": x, "y": y})
 
 
 def click(at: AppTest, key: str) -> None:
@@ -119,10 +132,9 @@ def bottom(at: AppTest, name: str) -> None:
     ok(at)
 
 
-def select(at: AppTest, item: str) -> None:
-    """Click a block or arrow on the canvas."""
-    args = canvas_args(at)
-    send(at, args["nodes"], args["edges"], item)
+def select(at: AppTest, block: str) -> None:
+    """Click a block on the canvas."""
+    send(at, {"type": "select", "blocks": [block], "connections": []})
 
 
 def shown_texts(at: AppTest) -> list[str]:
@@ -148,9 +160,10 @@ def test_an_empty_board_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert any("An empty board" in m.value for m in at.markdown)
     templates = [b for b in at.button if (b.key or "").startswith("board.empty.tpl.")]
     assert templates and all(b.help for b in templates)
-    assert any("Add a block from the palette in the sidebar" in i.value for i in at.info) or any(
+    assert any("Drag a block from the palette" in i.value for i in at.info) or any(
         "Findings appear here" in i.value for i in at.info)
-    assert canvas_args(at)["nodes"] == []
+    assert nodes(at) == [] and canvas_args(at)["palette"]  # the palette is at the canvas' edge
+    assert not [b for b in at.sidebar.button if (b.key or "").startswith("board.palette")]
     # every widget explains itself
     widgets = [*at.button, *at.text_input, *at.selectbox, *at.number_input]
     assert [w.key for w in widgets if not w.help] == []
@@ -161,9 +174,9 @@ def test_start_from_a_template_in_one_click(monkeypatch: pytest.MonkeyPatch, tmp
     expected = load_file(DESIGNS / "video_recommendations.json")
     d = start_from(at, "video_recommendations")
     assert d == expected
-    nodes = canvas_args(at)["nodes"]
-    assert [n["id"] for n in nodes] == [c.id for c in expected.components]
-    assert [(n["position"]["x"], n["position"]["y"]) for n in nodes] == [
+    drawn = nodes(at)
+    assert [n["id"] for n in drawn] == [c.id for c in expected.components]
+    assert [(n["x"], n["y"]) for n in drawn] == [
         (c.position.x, c.position.y) for c in expected.components]
     assert at.session_state[BoardKey.DIRTY.value] is False
     assert at.button(key="board.btn.undo").disabled
@@ -172,86 +185,79 @@ def test_start_from_a_template_in_one_click(monkeypatch: pytest.MonkeyPatch, tmp
 
 def test_add_a_block_from_the_palette(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
+    assert [t["kind"] for t in canvas_args(at)["palette"]] == list(KINDS)
+    add(at, "cache", 420.0, 180.0)
     d = design_of(at)
-    assert [(c.id, c.kind) for c in d.components] == [("cache", "cache")]
+    assert [(c.id, c.kind, c.position.x, c.position.y) for c in d.components] == [("cache", "cache", 420.0, 180.0)]
     assert at.session_state[BoardKey.SELECTED.value] == "cache"
     assert at.session_state[BoardKey.PANEL.value] == "Inspector"
     assert at.session_state[BoardKey.DIRTY.value] is True
-    assert [n["id"] for n in canvas_args(at)["nodes"]] == ["cache"]
+    assert [n["id"] for n in nodes(at)] == ["cache"]
     assert at.text_input(key=f"board.insp@{at.session_state[BoardKey.REV.value]}.cache.label") is not None
-    click(at, "board.palette.add.cache")
-    d = design_of(at)
-    a, b = d.components
-    assert (a.position.x, a.position.y) != (b.position.x, b.position.y)
+    add(at, "cache", 700.0, 180.0)
+    assert len({c.id for c in design_of(at).components}) == 2
+    assert canvas_args(at)["ack"] == f"t{next(_IDS) - 1}"  # the canvas is told which event Python handled
 
 
-def test_palette_search_finds_kinds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_canvas_values_that_are_not_events_change_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.text_input(key="board.palette.search").set_value("drift").run()
-    labels = [unescape(b.label) for b in at.button if (b.key or "").startswith("board.palette.add.")]
-    assert labels == ["Drift detector"]
-    at.text_input(key="board.palette.search").set_value("zzzz").run()
-    assert any("No block matches" in c.value for c in at.caption)
+    d = start_from(at, "video_recommendations")
+    send(at)
+    at.session_state[CANVAS_KEY] = {"events": [{"id": "x1", "type": "teleport"}]}
+    at.run()
+    ok(at)
+    assert any("ignored" in t.value for t in at.toast)
+    add(at, "no_such_kind")
+    assert design_of(at) == d
+    assert at.session_state[BoardKey.UNDO.value] == [] and at.session_state[BoardKey.DIRTY.value] is False
+    assert any("refused" in e.value for e in at.error)
 
 
 # -- the canvas -----------------------------------------------------------------------------------------------
 
 
-def test_mount_reports_change_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    at = open_board(monkeypatch, tmp_path)
-    d = start_from(at, "video_recommendations")
-    echo(at)
-    echo(at)
-    assert design_of(at) == d
-    assert at.session_state[BoardKey.UNDO.value] == []
-    assert at.session_state[BoardKey.DIRTY.value] is False
-
-
 def test_move_keeps_the_drag_and_is_undoable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    start_from(at, "video_recommendations")
-    args = canvas_args(at)
-    nodes = [dict(n) for n in args["nodes"]]
-    moved = nodes[2]["id"]
-    nodes[2]["position"] = {"x": 1234.5678, "y": -321.0}
-    send(at, nodes, args["edges"])
+    d = start_from(at, "video_recommendations")
+    moved = d.components[2].id
+    first = send(at, {"type": "move", "positions": {moved: [1234.5, -321.0]}})
     block = design_of(at).by_id()[moved]
-    assert (block.position.x, block.position.y) == (1234.6, -321.0)
+    assert (block.position.x, block.position.y) == (1234.5, -321.0)
     assert at.session_state[BoardKey.DIRTY.value] is True
-    assert canvas_args(at)["timestamp"] == args["timestamp"]  # no redraw: the canvas keeps the person's drag
-    # the same report seen again (the component keeps its last value) is not applied twice
+    assert [(n["x"], n["y"]) for n in nodes(at) if n["id"] == moved] == [(1234.5, -321.0)]
+    # the same value seen again (the component keeps its last value) is not applied twice, and a value that
+    # still holds an event Python handled (not yet dropped by the canvas) applies only the new ones
     at.run()
     assert len(at.session_state[BoardKey.UNDO.value]) == 1
+    at.session_state[CANVAS_KEY] = {"events": [*first, {"id": "later", "type": "move",
+                                                        "positions": {moved: [1300.0, -321.0]}}]}
+    at.run()
+    ok(at)
+    assert len(at.session_state[BoardKey.UNDO.value]) == 2
+    assert design_of(at).by_id()[moved].position.x == 1300.0
     click(at, "board.btn.undo")
-    assert design_of(at).by_id()[moved].position.x != 1234.6
-    assert canvas_args(at)["timestamp"] > args["timestamp"]  # undo redraws the canvas
-    at.run()  # the old report, still the component's value, does not re-apply the move
-    assert design_of(at).by_id()[moved].position.x != 1234.6
+    assert design_of(at).by_id()[moved].position.x == 1234.5
+    send(at, {"type": "undo"})  # Ctrl+Z on the canvas: the same history
+    assert design_of(at) == d
+    send(at, {"type": "redo"})
     click(at, "board.btn.redo")
-    assert design_of(at).by_id()[moved].position.x == 1234.6
+    assert design_of(at).by_id()[moved].position.x == 1300.0
 
 
 def test_connect_two_blocks_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.session_state["board.palette.cat.clients"] = True
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.client")
-    click(at, "board.palette.add.online_inference")
-    at.session_state[BoardKey.NEW_FLOW.value] = "stream"
-    at.run()
-    args = canvas_args(at)
-    new_edge = {"id": "st-flow-edge_client-online_inference", "source": "client", "target": "online_inference"}
-    send(at, args["nodes"], [*args["edges"], new_edge], new_edge["id"])
+    add(at, "client", 0.0, 0.0)
+    add(at, "online_inference", 300.0, 0.0)
+    send(at, {"type": "connect", "source": "client", "target": "online_inference", "flow": "request"})
     d = design_of(at)
     assert [(e.id, e.source, e.target, e.flow) for e in d.connections] == [
-        ("c1", "client", "online_inference", "stream")]
+        ("c1", "client", "online_inference", "request")]
     assert at.session_state[BoardKey.SELECTED.value] == "c1"
-    pushed = canvas_args(at)
-    assert [e["id"] for e in pushed["edges"]] == ["c1"] and pushed["timestamp"] > args["timestamp"]
+    assert [e["id"] for e in edges(at)] == ["c1"]
+    # the flow is set on the connection itself (its menu on the canvas)
+    send(at, {"type": "set_flow", "connection": "c1", "flow": "stream"})
+    assert design_of(at).connections[0].flow == "stream"
+    assert edges(at)[0]["flow"] == "stream"
     # the inspector edits the selected connection's flow type and label
     panel(at, "Inspector")
     flow = next(s for s in at.selectbox if s.label == "Flow type")
@@ -266,10 +272,15 @@ def test_connect_two_blocks_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_p
     label.set_value("score").run()
     ok(at)
     assert design_of(at).connections[0].label == "score"
-    assert canvas_args(at)["edges"][0]["label"] == "score"
-    # a report sent before the canvas had the new ids (still naming the frontend's edge) changes nothing
-    send(at, args["nodes"], [*args["edges"], new_edge])
-    assert [e.id for e in design_of(at).connections] == ["c1"]
+    assert edges(at)[0]["label"] == "score"
+    # the same connection drawn twice is refused (shown, nothing changes), and later events still apply
+    before = design_of(at)
+    send(at, {"type": "connect", "source": "client", "target": "online_inference"},
+         {"type": "set_fallback", "connection": "c1", "fallback": False})
+    assert [e.id for e in design_of(at).connections] == ["c1"] and not design_of(at).connections[0].fallback
+    assert any("refused" in e.value for e in at.error)
+    send(at, {"type": "undo"})
+    assert design_of(at) == before
 
 
 def test_select_and_delete_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -280,10 +291,7 @@ def test_select_and_delete_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert at.session_state[BoardKey.SELECTED.value] == victim.id
     assert at.session_state[BoardKey.PANEL.value] == "Inspector"
     assert any(t.label == "Label" and t.value == victim.label for t in at.text_input)
-    args = canvas_args(at)
-    nodes = [n for n in args["nodes"] if n["id"] != victim.id]
-    edges = [e for e in args["edges"] if victim.id not in (e["source"], e["target"])]
-    send(at, nodes, edges)
+    send(at, {"type": "remove", "blocks": [victim.id], "connections": []})
     after = design_of(at)
     assert victim.id not in after.by_id()
     assert all(victim.id not in (e.source, e.target) for e in after.connections)
@@ -291,9 +299,12 @@ def test_select_and_delete_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_pa
         victim.id in (e.source, e.target) for e in d.connections)
     assert at.session_state[BoardKey.SELECTED.value] is None
     # deleting a connection on the canvas
-    args = canvas_args(at)
-    send(at, args["nodes"], args["edges"][1:])
+    send(at, {"type": "remove", "blocks": [], "connections": [after.connections[0].id]})
     assert [e.id for e in design_of(at).connections] == [e.id for e in after.connections[1:]]
+    # an empty selection (a click on the background, Escape) clears the inspector
+    select(at, after.components[0].id)
+    send(at, {"type": "select", "blocks": [], "connections": []})
+    assert at.session_state[BoardKey.SELECTED.value] is None
 
 
 def test_inspector_deletes_the_selected_block(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -303,7 +314,7 @@ def test_inspector_deletes_the_selected_block(monkeypatch: pytest.MonkeyPatch, t
     button_with(at, "board.insp@", "Delete block").click().run()
     ok(at)
     assert d.components[0].id not in design_of(at).by_id()
-    assert [n["id"] for n in canvas_args(at)["nodes"]] == [c.id for c in d.components[1:]]
+    assert [n["id"] for n in nodes(at)] == [c.id for c in d.components[1:]]
 
 
 # -- inspector, findings, waivers -----------------------------------------------------------------------------
@@ -336,8 +347,8 @@ def test_a_prop_edit_makes_a_finding_appear_and_disappear(monkeypatch: pytest.Mo
     assert design_of(at).by_id()[block_id].props["replicas"] == 1
     panel(at, "Findings")
     assert rule in open_rules(at)
-    marked = {n["id"]: n["data"]["content"] for n in canvas_args(at)["nodes"]}
-    assert marked[block_id].startswith(("⛔", "⚠️"))  # the block carries a marker on the canvas
+    badge = canvas_args(at)["badges"][block_id]  # the block carries a findings badge on the canvas
+    assert badge["count"] >= 1 and badge["severity"] in ("error", "warning")
     panel(at, "Inspector")
     next(n for n in at.number_input if n.label == "replicas").set_value(old).run()
     ok(at)
@@ -359,12 +370,10 @@ def test_a_refused_edit_is_shown_inline_and_changes_nothing(monkeypatch: pytest.
 
 def test_add_a_prop_in_the_inspector(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
-    add = next(s for s in at.selectbox if s.label == "Add a prop")
-    assert any(o.startswith("fallback — ") for o in add.options)
-    add.set_value("fallback").run()
+    add(at, "cache")
+    new_prop = next(s for s in at.selectbox if s.label == "Add a prop")
+    assert any(o.startswith("fallback — ") for o in new_prop.options)
+    new_prop.set_value("fallback").run()
     ok(at)
     assert design_of(at).by_id()["cache"].props["fallback"] is False
     assert any(t.label == "fallback" for t in at.toggle)
@@ -409,7 +418,9 @@ def test_accept_a_finding_with_a_reason_and_withdraw_it(monkeypatch: pytest.Monk
     assert design_of(at).waivers == d.waivers
 
 
-def test_select_from_a_finding_highlights_its_block(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_select_from_a_finding_and_open_a_blocks_findings_from_its_badge(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     at = open_board(monkeypatch, tmp_path)
     d = start_from(at, "video_recommendations")
     block_id, _ = _finding_by_replicas(d)
@@ -417,14 +428,20 @@ def test_select_from_a_finding_highlights_its_block(monkeypatch: pytest.MonkeyPa
     findings = [f for f in check(design_of(at)).active if f.components]
     assert findings
     open_rules(at)
-    before = canvas_args(at)["timestamp"]
     click(at, f"board.find.sel.{finding_key(findings[0])}")
     assert at.session_state[BoardKey.SELECTED.value] == findings[0].components[0]
-    args = canvas_args(at)
-    assert args["timestamp"] > before
-    assert [n["id"] for n in args["nodes"] if n["selected"]] == [findings[0].components[0]]
-    echo(at)  # the canvas reports the new state back with no selection: the selection stays
-    assert at.session_state[BoardKey.SELECTED.value] == findings[0].components[0]
+    # a click on a block's badge on the canvas opens that block's findings (and only those)
+    panel(at, "Requirements")
+    send(at, {"type": "findings", "block": block_id})
+    assert at.session_state[BoardKey.PANEL.value] == "Findings"
+    assert at.session_state[BoardKey.SELECTED.value] == block_id
+    title = design_of(at).by_id()[block_id].title
+    assert any(f"Findings on {title}" in unescape(m.value) for m in at.markdown)
+    mine = {f.rule for f in check(design_of(at)).active if block_id in f.components}
+    shown = {m for t in at.markdown for m in re.findall(r"`([A-Z]+-\d+)`", t.value)}
+    assert shown == mine
+    click(at, "board.find.focus.clear")
+    assert not any("Findings on" in m.value for m in at.markdown)
 
 
 def test_requirements_panel_edits_the_requirements(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -448,11 +465,9 @@ def test_requirements_panel_edits_the_requirements(monkeypatch: pytest.MonkeyPat
 
 def test_undo_and_redo_every_edit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
     states = [design_of(at)]
-    for kind in ("cache", "api_gateway", "load_balancer"):
-        click(at, f"board.palette.add.{kind}")
+    for i, kind in enumerate(("cache", "api_gateway", "load_balancer")):
+        add(at, kind, 300.0 * i, 0.0)
         states.append(design_of(at))
     for expected in reversed(states[:-1]):
         click(at, "board.btn.undo")
@@ -469,10 +484,7 @@ def test_save_open_and_unsaved_changes_are_never_lost_silently(
 ) -> None:
     at = open_board(monkeypatch, tmp_path)
     d = start_from(at, "video_recommendations")
-    args = canvas_args(at)
-    nodes = [dict(n) for n in args["nodes"]]
-    nodes[0]["position"] = {"x": -500.0, "y": 42.0}
-    send(at, nodes, args["edges"])
+    send(at, {"type": "move", "positions": {d.components[0].id: [-500.0, 42.0]}})
     moved = design_of(at)
     click(at, "board.lib.save")
     assert at.session_state[BoardKey.DIRTY.value] is False
@@ -483,9 +495,7 @@ def test_save_open_and_unsaved_changes_are_never_lost_silently(
         design_id = items[0].id
     assert any("Saved" in c.value and "revision 1" in c.value for c in at.caption)
     # an unsaved edit, then "New": the board asks before discarding it
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
+    add(at, "cache")
     edited = design_of(at)
     at.session_state["board.lib.new_pop"] = True
     at.run()
@@ -505,8 +515,8 @@ def test_save_open_and_unsaved_changes_are_never_lost_silently(
     click(at, f"board.lib.open.{design_id}")
     assert design_of(at) == moved
     assert at.session_state[BoardKey.DIRTY.value] is False
-    first = canvas_args(at)["nodes"][0]
-    assert (first["position"]["x"], first["position"]["y"]) == (-500.0, 42.0)
+    first = nodes(at)[0]
+    assert (first["x"], first["y"]) == (-500.0, 42.0)
 
 
 def test_a_save_conflict_offers_a_copy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -516,9 +526,7 @@ def test_a_save_conflict_offers_a_copy(monkeypatch: pytest.MonkeyPatch, tmp_path
     with open_store(tmp_path / "library.db") as store:
         design_id = store.list_designs().items[0].id
         store.save(design_id, edit.rename(d, "Changed elsewhere"), base_revision=1)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
+    add(at, "cache")
     click(at, "board.lib.save")
     assert any("someone saved this design in the meantime" in e.value for e in at.error)
     click(at, "board.lib.conflict.copy")
@@ -548,6 +556,16 @@ def test_auto_layout_moves_blocks_and_is_undoable(monkeypatch: pytest.MonkeyPatc
     assert [(c.position.x, c.position.y) for c in laid.components] != [
         (c.position.x, c.position.y) for c in d.components]
     click(at, "board.btn.undo")
+    assert design_of(at) == d
+    # auto-layout asked from the canvas: of the selection (the others stay put), then of the whole design
+    chosen = [c.id for c in d.components[:3]]
+    send(at, {"type": "auto_layout", "blocks": chosen})
+    part = design_of(at)
+    assert [c.position for c in part.components[3:]] == [c.position for c in d.components[3:]]
+    assert min(c.position.x for c in part.components[:3]) == min(c.position.x for c in d.components[:3])
+    send(at, {"type": "auto_layout", "blocks": []})
+    assert design_of(at) == edit.move_blocks(part, auto_layout(part))
+    send(at, {"type": "undo"}, {"type": "undo"})
     assert design_of(at) == d
 
 
@@ -587,9 +605,7 @@ def test_import_good_files_and_refuse_bad_ones(monkeypatch: pytest.MonkeyPatch, 
 
 def test_import_over_unsaved_changes_asks_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
+    add(at, "cache")
     mine = design_of(at)
     upload(at, "other.json", dumps(load_file(DESIGNS / "card_fraud_scoring.json")).encode())
     assert design_of(at) == mine
@@ -642,10 +658,9 @@ def test_hostile_labels_show_as_text_everywhere(monkeypatch: pytest.MonkeyPatch,
     (folder / "evil.json").write_text(json.dumps(evil), encoding="utf-8")
     at = open_board(monkeypatch, tmp_path, folder)
     start_from(at, "evil")
-    nodes = {n["id"]: n["data"]["content"] for n in canvas_args(at)["nodes"]}
-    assert "<script>" not in nodes["evil"] and "\\<script\\>" in nodes["evil"]
-    assert "\\{\\{7\\*7\\}\\}" in nodes["gw"]
-    assert canvas_args(at)["edges"][0]["label"] == HOSTILE  # drawn as SVG text on the arrow
+    labels = {n["id"]: n["label"] for n in nodes(at)}
+    assert labels == {"evil": HOSTILE, "gw": "{{7*7}} ' \" `x`"}  # the canvas draws them as text (React)
+    assert edges(at)[0]["label"] == HOSTILE
     select(at, "evil")
     open_rules(at)
     texts = shown_texts(at)
@@ -656,28 +671,6 @@ def test_hostile_labels_show_as_text_everywhere(monkeypatch: pytest.MonkeyPatch,
     assert "<script>" not in re.sub(r'"(?:[^"\\]|\\.)*"', '""', at.get("graphviz_chart")[0].proto.spec)
     bottom(at, "Notes")
     assert at.text_area[0].value == HOSTILE
-
-
-def test_a_report_from_before_a_push_is_not_applied_and_the_canvas_is_pushed_again(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    at = open_board(monkeypatch, tmp_path)
-    empty = canvas_args(at)
-    d = start_from(at, "video_recommendations")
-    pushed = canvas_args(at)["timestamp"]
-    # the empty canvas reports (its layout pass) after the template was pushed: not an edit, and the canvas,
-    # whose last report is now newer than the push, gets the design again with a newer timestamp
-    send(at, empty["nodes"], empty["edges"])
-    assert design_of(at) == d
-    again = canvas_args(at)["timestamp"]
-    assert again > pushed and again > _STAMP[0]
-    # a report from an older push of this design (nodes carry the old ``gen``) is not applied either
-    old = canvas_args(at)
-    stale = [dict(n, data={**n["data"], "gen": pushed}, position={"x": 9_999, "y": 9_999}) for n in old["nodes"]]
-    send(at, stale, old["edges"])
-    assert design_of(at) == d
-    echo(at)
-    assert at.session_state[BoardKey.UNDO.value] == [] and at.session_state[BoardKey.DIRTY.value] is False
 
 
 def test_inputs_of_an_earlier_run_change_nothing() -> None:
@@ -697,95 +690,34 @@ def test_inputs_of_an_earlier_run_change_nothing() -> None:
     assert [m.value for m in at.markdown] == ["board.insp@0.gw.label `True`", "`False` `True`"]
 
 
-# -- the canvas' pure functions -------------------------------------------------------------------------------
+# -- the canvas' edits -----------------------------------------------------------------------------------------
 
 
-def _tiny() -> Design:
-    return Design.model_validate({
-        "name": "tiny",
-        "components": [{"id": "a", "kind": "client", "position": {"x": 0, "y": 0}},
-                       {"id": "b", "kind": "api_gateway", "label": HOSTILE, "position": {"x": 240, "y": 0}},
-                       {"id": "c", "kind": "online_inference", "position": {"x": 480, "y": 0}}],
-        "connections": [{"id": "c1", "source": "a", "target": "b"}],
-        "waivers": [{"rule": "REL-1", "components": ["b"], "reason": "managed"},
-                    {"rule": "CAP-2", "components": ["b", "c"], "reason": "tested"}],
-    })
-
-
-def test_flow_state_draws_blocks_markers_and_flows() -> None:
-    from components.board.flow import flow_state
-
-    d = _tiny()
-    findings = [f for f in check(d).findings if f.components]
-    state = flow_state(d, findings, selected="b", timestamp=123)
-    nodes = {n.id: n for n in state.nodes}
-    assert list(nodes) == ["a", "b", "c"] and state.timestamp == 123
-    assert all(n.data["gen"] == 123 for n in state.nodes)
-    assert nodes["b"].selected and not nodes["a"].selected
-    assert "<script>" not in nodes["b"].data["content"] and "\\<script\\>" in nodes["b"].data["content"]
-    worst = {}
-    for f in findings:
-        if not f.waived and f.severity in ("error", "warning"):
-            for block in f.components:
-                worst[block] = "error" if f.severity == "error" or worst.get(block) == "error" else "warning"
-    for block_id, n in nodes.items():
-        marked = n.data["content"].startswith(("⛔", "⚠️"))
-        assert marked == (block_id in worst), block_id
-    assert [(e.id, e.source, e.target, e.label) for e in state.edges] == [("c1", "a", "b", "request")]
-
-
-def test_read_canvas_maps_frontend_edges_and_trims_waivers() -> None:
-    from components.board.flow import flow_state, read_canvas
-
-    d = _tiny()
-    state = flow_state(d, timestamp=1)
-    # a connection the frontend named, plus one duplicating c1 under the frontend's name, plus a self-loop
-    for source, target in (("b", "c"), ("a", "b"), ("c", "c")):
-        state.edges.append(type(state.edges[0])(id=f"st-flow-edge_{source}-{target}", source=source,
-                                                 target=target))
-    state.selected_id = "st-flow-edge_b-c"
-    change = read_canvas(d, state, new_flow="stream")
-    assert [(e.id, e.source, e.target, e.flow) for e in change.design.connections] == [
-        ("c1", "a", "b", "request"), ("c2", "b", "c", "stream")]
-    assert change.selected == "c2" and change.structural
-    # deleting block c on the canvas trims the waiver naming it and keeps the one naming only b
-    state = flow_state(change.design, timestamp=2)
-    state.nodes = [n for n in state.nodes if n.id != "c"]
-    state.edges = [e for e in state.edges if "c" not in (e.source, e.target)]
-    after = read_canvas(change.design, state)
-    assert [c.id for c in after.design.components] == ["a", "b"]
-    assert [(w.rule, w.components) for w in after.design.waivers] == [("REL-1", ["b"]), ("CAP-2", ["b"])]
-    assert after.changes == ["deleted block 'Online inference'"]
-
-
-def test_read_canvas_ignores_nonsense_positions_and_reports_nothing_when_nothing_moved() -> None:
-    from components.board.flow import flow_state, read_canvas
-
-    d = _tiny()
-    state = flow_state(d, timestamp=1)
-    assert not read_canvas(d, state).changed
-    state.nodes[0].position = {"x": 1e12, "y": 0}
-    state.nodes[1].position = {"x": 240.3, "y": 0.2}  # within half a unit: not a move
-    assert not read_canvas(d, state).changed
-
-
-def test_edits_made_with_the_canvas_menus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_edits_made_on_the_canvas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
     d = start_from(at, "video_recommendations")
-    args = canvas_args(at)
-    edges = [dict(e) for e in args["edges"]]
-    edges[0]["label"] = "  user  calls "
-    nodes = [dict(n) for n in args["nodes"]]
-    nodes[0]["data"] = {**nodes[0]["data"], "content": "my own text"}
-    send(at, nodes, edges)
+    first, conn = d.components[0], d.connections[0]
+    send(at, {"type": "set_label", "block": first.id, "label": "Front door"},
+         {"type": "set_fallback", "connection": conn.id, "fallback": True})
     after = design_of(at)
-    # "Edit Edge" renames the connection; "Edit Node" text is not a label: the canvas gets the design back
-    assert after.connections[0].label == "user calls"
-    assert after.components == d.components
-    assert any("edited in the Inspector" in t.value for t in at.toast)
-    pushed = {n["id"]: n["data"]["content"] for n in canvas_args(at)["nodes"]}
-    assert pushed[nodes[0]["id"]] != "my own text"
-    assert canvas_args(at)["edges"][0]["label"] == "user calls"
+    assert after.by_id()[first.id].label == "Front door" and after.connections[0].fallback
+    assert nodes(at)[0]["label"] == "Front door"
+    send(at, {"type": "duplicate", "blocks": [first.id], "dx": 40, "dy": 40})
+    copy = design_of(at).components[-1]
+    assert (copy.kind, copy.label, copy.props) == (first.kind, "Front door", first.props)
+    assert (copy.position.x, copy.position.y) == (first.position.x + 40, first.position.y + 40)
+    assert len(at.session_state[BoardKey.UNDO.value]) == 3  # one step of the history per event
+
+
+def test_layout_of_a_selection_keeps_its_corner() -> None:
+    d = load_file(DESIGNS / "video_recommendations.json")
+    chosen = [c.id for c in d.components[1:4]]
+    laid = layout_positions(d, chosen)
+    assert set(laid) == set(chosen)
+    by_id = d.by_id()
+    assert min(x for x, _ in laid.values()) == min(by_id[b].position.x for b in chosen)
+    assert min(y for _, y in laid.values()) == min(by_id[b].position.y for b in chosen)
+    assert layout_positions(d, chosen[:1]) == auto_layout(d)  # one block: the whole design
 
 
 def test_a_save_conflict_can_load_their_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -795,9 +727,7 @@ def test_a_save_conflict_can_load_their_version(monkeypatch: pytest.MonkeyPatch,
     with open_store(tmp_path / "library.db") as store:
         design_id = store.list_designs().items[0].id
         store.save(design_id, edit.rename(d, "Theirs"), base_revision=1)
-    at.session_state["board.palette.cat.serving"] = True
-    at.run()
-    click(at, "board.palette.add.cache")
+    add(at, "cache")
     click(at, "board.lib.save")
     click(at, "board.lib.conflict.reload")
     assert design_of(at).name == d.name  # not yet: these changes are unsaved, so the board asks first

@@ -1,7 +1,7 @@
 """The findings panel (a Streamlit UI piece): what the checklists say about the design, live.
 
 Severity counts on top; findings grouped by checklist category, each with its message and fix, a button that
-selects its block on the canvas, and "accept with reason" (a waiver stored in the design). Accepted findings
+selects its block for the inspector, and "accept with reason" (a waiver stored in the design). Accepted findings
 are listed and counted apart, with their reason, and can be withdrawn.
 """
 
@@ -27,9 +27,15 @@ def finding_key(f: Finding) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
+FOCUS_KEY = "board.find.focus"  # the block whose findings the panel shows (its badge was clicked), or None
 ACCEPTING_KEY = "board.find.accepting"  # finding_key of the finding whose "accept with reason" form is open
 REASON_KEY = "board.find.reason"
 SHOWN_PER_CATEGORY = 8  # more are drawn on request ("Show all")
+
+
+def focus_block(block_id: str | None) -> None:
+    """Show only the findings on ``block_id`` (None: every finding) in the panel."""
+    st.session_state[FOCUS_KEY] = block_id
 
 
 def _show_all(flag: str) -> None:
@@ -110,6 +116,18 @@ def _show_finding(f: Finding, titles: dict[str, str]) -> None:
                       help="Accept this risk with a reason (a waiver saved in the design).")
 
 
+def _show_block(block_id: str, found: list[Finding], titles: dict[str, str]) -> None:
+    """The findings on one block (its badge on the canvas was clicked), and the way back to all of them."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**Findings on {titles[block_id]}** ({len(found)})", width="stretch")
+        st.button("All findings", key="board.find.focus.clear", on_click=focus_block, args=(None,),
+                  icon=":material/list:", type="tertiary", help="Show the findings of the whole design again.")
+    if not found:
+        st.success("No open findings on this block.")
+    for f in found:
+        _show_finding(f, titles)
+
+
 def show_findings(report: Report) -> None:
     """The panel: counts, findings by category (a category's findings are drawn only while it is open)."""
     design = bs.design()
@@ -129,6 +147,10 @@ def show_findings(report: Report) -> None:
         return
     titles = {c.id: plain(c.title) for c in design.components}
     active = sorted(report.active, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))
+    focus = st.session_state.get(FOCUS_KEY)
+    if focus in titles:
+        _show_block(focus, [f for f in active if focus in f.components], titles)
+        return
     if not active:
         st.success("No open findings: every applicable checklist rule passes (or is accepted).")
     by_category: dict[str, list[Finding]] = {}

@@ -48,7 +48,7 @@ def _key(*parts: object) -> str:
     return bs.widget_key("board.insp", *parts)
 
 
-def _apply(widget: str, change: Callable[[], Any], push: bool | None = None) -> None:
+def _apply(widget: str, change: Callable[[], Any]) -> None:
     """Run an edit from a widget's callback; a refused edit is kept as the widget's inline error.
 
     A widget of an earlier run (the browser had not drawn the latest one yet) changes nothing."""
@@ -61,7 +61,7 @@ def _apply(widget: str, change: Callable[[], Any], push: bool | None = None) -> 
         bs.set_error(widget, problems)
         return
     bs.clear_error(widget)
-    bs.commit(new, push=push)
+    bs.commit(new)
 
 
 def _show_errors(widget: str) -> None:
@@ -73,7 +73,7 @@ def _show_errors(widget: str) -> None:
 
 
 def _on_label(block_id: str, widget: str) -> None:
-    _apply(widget, lambda: edit.set_label(bs.design(), block_id, st.session_state[widget]), push=True)
+    _apply(widget, lambda: edit.set_label(bs.design(), block_id, st.session_state[widget]))
 
 
 def _on_prop(block_id: str, name: str, widget: str) -> None:
@@ -101,7 +101,7 @@ def _on_remove_prop(block_id: str, name: str, widget: str) -> None:
 
 
 def _on_delete_block(block_id: str, title: str) -> None:
-    bs.commit(edit.delete_block(bs.design(), block_id), push=True)
+    bs.commit(edit.delete_block(bs.design(), block_id))
     bs.select(None)
     bs.flash("success", f"Deleted block {title!r} and its connections. Undo brings it back.")
 
@@ -197,19 +197,19 @@ def show_block(block: Component) -> None:
 
 
 def _on_flow(conn_id: str, widget: str) -> None:
-    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, flow=st.session_state[widget]), push=True)
+    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, flow=st.session_state[widget]))
 
 
 def _on_conn_label(conn_id: str, widget: str) -> None:
-    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, label=st.session_state[widget]), push=True)
+    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, label=st.session_state[widget]))
 
 
 def _on_fallback(conn_id: str, widget: str) -> None:
-    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, fallback=st.session_state[widget]), push=True)
+    _apply(widget, lambda: edit.set_connection(bs.design(), conn_id, fallback=st.session_state[widget]))
 
 
 def _on_delete_conn(conn_id: str) -> None:
-    bs.commit(edit.delete_connection(bs.design(), conn_id), push=True)
+    bs.commit(edit.delete_connection(bs.design(), conn_id))
     bs.select(None)
     bs.flash("success", "Deleted the connection. Undo brings it back.")
 
@@ -254,8 +254,8 @@ def show_inspector() -> None:
     elif design.components:
         st.info("Click a block or an arrow on the canvas to edit it here.", icon=":material/ads_click:")
     else:
-        st.info("Add a block from the palette in the sidebar, or start from a template; then click a block to "
-                "edit it here.",
+        st.info("Drag a block from the palette at the canvas' left edge, or start from a template; then click a "
+                "block to edit it here.",
                 icon=":material/ads_click:")
     if chosen is not None:
         st.button("Clear selection", key="board.insp.clear", on_click=bs.select, args=(None,),
@@ -309,7 +309,7 @@ def show_requirements() -> None:
 
 
 def _on_notes(widget: str) -> None:
-    _apply(widget, lambda: edit.set_notes(bs.design(), str(st.session_state[widget])), push=False)
+    _apply(widget, lambda: edit.set_notes(bs.design(), str(st.session_state[widget])))
 
 
 def show_notes() -> None:

@@ -24,10 +24,10 @@ from components.board import state as bs
 BOARD_OWNER = "board"
 OWNER_KEY = "practice.board_owner"  # who the board's state belongs to: BOARD_OWNER or "practice:<session id>"
 STASH_KEY = "practice.board_stash"  # owner -> the board state put aside while another owner has the board
-# The board's state keys that belong to one design. The panel tab and the flow of new connections are widget
-# keys (a person's preferences, not the design's), so they stay where they are.
+# The board's state keys that belong to one design. The panel's tab and whether it is open are a person's
+# preferences, not the design's, so they stay where they are.
 SWAPPED: tuple[str, ...] = tuple(
-    k.value for k in bs.BoardKey if k not in (bs.BoardKey.PANEL, bs.BoardKey.NEW_FLOW)
+    k.value for k in bs.BoardKey if k not in (bs.BoardKey.PANEL, bs.BoardKey.PANEL_OPEN)
 )
 
 
@@ -56,8 +56,6 @@ def claim_board(owner: str) -> bool:
     if mine:
         for k, v in mine.items():
             ss[k] = v
-        # the canvas on screen may still hold the other owner's blocks: a fresh timestamp makes it redraw
-        bs.push_canvas()
     ss[OWNER_KEY] = owner
     return True
 

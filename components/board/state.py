@@ -1,7 +1,7 @@
 """The board's session state (a Streamlit UI piece): the current design and everything about editing it.
 
 The current design is ONE ``mlsd.model.Design`` under ``BoardKey.DESIGN``; every edit goes through
-``commit`` (which keeps a JSON snapshot for undo, marks the design unsaved and tells the canvas to redraw),
+``commit`` (which keeps a JSON snapshot for undo and marks the design unsaved; the canvas redraws from the design),
 ``undo``/``redo``, or ``replace`` (a different design: new, opened, imported). The keys follow the convention
 of ``components.common.state``: one named key per value, ``board.*``.
 """
@@ -9,7 +9,6 @@ of ``components.common.state``: one named key per value, ``board.*``.
 from __future__ import annotations
 
 import re
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
-from components.board.marks import worst_by_block
 from mlsd.analysis import Analysis
 from mlsd.edit import new_design
 from mlsd.io import loads
@@ -41,17 +39,14 @@ class BoardKey(StrEnum):
     DIRTY = "board.dirty"  # the design differs from SAVED
     REV = "board.rev"  # increases on every change of the design; part of the inspector's widget keys
     SELECTED = "board.selected"  # id of the selected block or connection, or None
-    CANVAS_TS = "board.canvas_ts"  # timestamp of the flow state Python last pushed to the canvas
-    CANVAS_SEEN = "board.canvas_seen"  # timestamp of the last canvas report read
-    CANVAS_ACK = "board.canvas_ack"  # the canvas has reported a state descending from the latest push
     DOC = "board.doc"  # where the design lives in the library (a LibraryDoc), or None
     FLASH = "board.flash"  # messages shown once on the next run: list of (level, text)
     ERRORS = "board.errors"  # inline validation problems by widget key
     PENDING = "board.pending"  # a replacement waiting for "discard unsaved changes?" (a Pending)
     REVIEW = "board.review"  # small cache: design JSON without positions -> Review
     JSON = "board.json"  # (rev, JSON of the current design)
-    PANEL = "board.panel"  # the active tab of the right-hand panel
-    NEW_FLOW = "board.new_flow"  # flow type given to connections drawn on the canvas
+    PANEL = "board.panel"  # the active tab of the side panel
+    PANEL_OPEN = "board.panel_open"  # whether the side panel is shown beside the canvas
 
 
 @dataclass(frozen=True)
@@ -90,19 +85,11 @@ def init() -> None:
     ss[BoardKey.DIRTY.value] = False
     ss[BoardKey.REV.value] = 0
     ss[BoardKey.SELECTED.value] = None
-    ss[BoardKey.CANVAS_TS.value] = _now_ms()
-    ss[BoardKey.CANVAS_SEEN.value] = None
-    ss[BoardKey.CANVAS_ACK.value] = False
     ss[BoardKey.DOC.value] = None
     ss[BoardKey.FLASH.value] = []
     ss[BoardKey.ERRORS.value] = {}
     ss[BoardKey.PENDING.value] = None
     ss[BoardKey.REVIEW.value] = OrderedDict()
-    ss[BoardKey.NEW_FLOW.value] = "request"
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def design() -> Design:
@@ -172,11 +159,6 @@ def selected() -> str | None:
     return str(value) if value is not None else None
 
 
-def canvas_ts() -> int:
-    init()
-    return int(_ss()[BoardKey.CANVAS_TS.value])
-
-
 def widget_key(name: str, *parts: object) -> str:
     """A key for an input that shows a value of the design: ``name@<rev>.<parts>``.
 
@@ -194,27 +176,10 @@ def is_current(widget: str) -> bool:
     return match is not None and int(match.group(1)) == rev()
 
 
-def push_canvas() -> None:
-    """Make the canvas redraw from the design on the next render.
-
-    The frontend takes Python's state only when its timestamp is newer than the frontend's own last report, so
-    the new timestamp is above every report seen so far (whatever the two clocks say).
-    """
-    ss = _ss()
-    seen = ss[BoardKey.CANVAS_SEEN.value] or 0
-    ss[BoardKey.CANVAS_TS.value] = max(_now_ms(), int(ss[BoardKey.CANVAS_TS.value]) + 1, int(seen) + 1)
-    ss[BoardKey.CANVAS_ACK.value] = False
-
-
-def select(item: str | None, push: bool = True) -> None:
-    """Select a block or connection (None clears); ``push`` redraws the canvas to highlight it."""
+def select(item: str | None) -> None:
+    """Select a block or connection (None clears): the inspector shows it."""
     init()
-    ss = _ss()
-    if ss[BoardKey.SELECTED.value] == item:
-        return
-    ss[BoardKey.SELECTED.value] = item
-    if push:
-        push_canvas()
+    _ss()[BoardKey.SELECTED.value] = item
 
 
 def _set(new: Design) -> None:
@@ -228,31 +193,19 @@ def _set(new: Design) -> None:
         ss[BoardKey.SELECTED.value] = None
 
 
-def commit(new: Design, push: bool | None = None) -> bool:
-    """Make ``new`` the current design, keeping the old one for undo; False when nothing changed.
-
-    ``push``: redraw the canvas (True), keep it as it is (False, e.g. after a drag), or redraw only when the
-    blocks' finding markers change (None).
-    """
+def commit(new: Design) -> bool:
+    """Make ``new`` the current design, keeping the old one for undo; False when nothing changed."""
     init()
     ss = _ss()
     old_json = design_json()
     if new is design() or new.model_dump_json() == old_json:
         return False
-    before = markers() if push is None else None
     undo_stack: list[str] = ss[BoardKey.UNDO.value]
     undo_stack.append(old_json)
     del undo_stack[:-MAX_UNDO]
     ss[BoardKey.REDO.value] = []
     _set(new)
-    if push or (push is None and markers() != before):
-        push_canvas()
     return True
-
-
-def markers() -> dict[str, str]:
-    """The severity marker each block shows on the canvas (from the cached review of the current design)."""
-    return worst_by_block(review().report.findings)
 
 
 def can_undo() -> bool:
@@ -274,7 +227,6 @@ def undo() -> bool:
         return False
     ss[BoardKey.REDO.value].append(design_json())
     _set(loads(stack.pop(), "json", "undo"))
-    push_canvas()
     return True
 
 
@@ -287,7 +239,6 @@ def redo() -> bool:
         return False
     ss[BoardKey.UNDO.value].append(design_json())
     _set(loads(stack.pop(), "json", "redo"))
-    push_canvas()
     return True
 
 
@@ -308,7 +259,6 @@ def replace(new: Design, doc: LibraryDoc | None = None, saved: bool = False) -> 
     ss[BoardKey.SAVED.value] = design_json() if saved else None
     ss[BoardKey.DIRTY.value] = False  # nothing typed on the board yet: replacing it again loses nothing
     ss[BoardKey.ERRORS.value] = {}
-    push_canvas()
 
 
 def request_replace(pending: Pending) -> bool:
@@ -382,34 +332,16 @@ def clear_error(widget: str) -> None:
     _ss()[BoardKey.ERRORS.value].pop(widget, None)
 
 
-def canvas_seen() -> int | None:
-    init()
-    value = _ss()[BoardKey.CANVAS_SEEN.value]
-    return int(value) if value is not None else None
-
-
-def set_canvas_seen(ts: int) -> None:
-    _ss()[BoardKey.CANVAS_SEEN.value] = ts
-
-
-def canvas_acked() -> bool:
-    init()
-    return bool(_ss()[BoardKey.CANVAS_ACK.value])
-
-
-def set_canvas_acked() -> None:
-    _ss()[BoardKey.CANVAS_ACK.value] = True
-
-
-def new_flow() -> str:
-    init()
-    return str(_ss()[BoardKey.NEW_FLOW.value])
-
-
 PANELS = ("Findings", "Inspector", "Requirements")
 
 
 def show_panel(name: str) -> None:
-    """Make ``name`` the active tab of the right-hand panel on the next render."""
+    """Make ``name`` the active tab of the side panel on the next render (and open the panel)."""
     if name in PANELS:
         _ss()[BoardKey.PANEL.value] = name
+        _ss()[BoardKey.PANEL_OPEN.value] = True
+
+
+def panel_open() -> bool:
+    """Whether the side panel (findings, inspector, requirements) is shown beside the canvas (it is at first)."""
+    return bool(_ss().get(BoardKey.PANEL_OPEN.value, True))

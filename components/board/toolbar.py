@@ -1,4 +1,5 @@
-"""The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, undo / redo, auto-layout.
+"""The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, undo / redo, auto-layout, and
+the switch that shows or hides the side panel.
 
 Designs are kept in the library (``mlsd.store``; its file is ``$MLSD_DB`` or the store's default). Saving names
 the revision the board's design is based on; when someone saved in between, the conflict is shown with two
@@ -43,7 +44,7 @@ def _close(*popovers: str) -> None:
 def _on_new_blank() -> None:
     _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
     if bs.request_replace(bs.Pending(edit.new_design(), "a blank design")):
-        bs.flash("success", "A blank design: add blocks from the palette in the sidebar.")
+        bs.flash("success", "A blank design: drag blocks from the palette at the canvas' left edge.")
 
 
 def start_from_template(path: str) -> None:
@@ -106,7 +107,7 @@ def _on_save_as() -> None:
     except (StoreError, DesignError) as exc:
         bs.flash("error", f"Not saved: {exc}")
         return
-    bs.commit(design, push=False)
+    bs.commit(design)
     bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
     st.session_state[CONFLICT_KEY] = None
     bs.flash("success", f"Saved as a new design {design.name!r} (revision {info.number}).")
@@ -120,7 +121,7 @@ def _on_copy_after_conflict() -> None:
     except (StoreError, DesignError) as exc:
         bs.flash("error", f"Not saved: {exc}")
         return
-    bs.commit(design, push=False)
+    bs.commit(design)
     bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
     st.session_state[CONFLICT_KEY] = None
     bs.flash("success", f"Saved your changes as a new design {design.name!r}.")
@@ -149,7 +150,7 @@ def _on_rename(widget: str) -> None:
         return  # an input of an earlier run, reported by a browser that had not drawn the latest one
     name = str(st.session_state.get(widget) or "")
     try:
-        bs.commit(edit.rename(bs.design(), name), push=False)
+        bs.commit(edit.rename(bs.design(), name))
     except DesignError as exc:
         bs.set_error(NAME_KEY, exc.problems)
 
@@ -164,9 +165,21 @@ def on_redo() -> None:
         bs.flash("info", "Nothing to redo.")
 
 
+PANEL_TOGGLE = "board.btn.panel"
+
+
+def _panel_key() -> str:
+    st.session_state[PANEL_TOGGLE] = bs.panel_open()  # follows the panel (a badge click opens it)
+    return PANEL_TOGGLE
+
+
+def _on_panel() -> None:
+    st.session_state[bs.BoardKey.PANEL_OPEN.value] = bool(st.session_state.get(PANEL_TOGGLE))
+
+
 def on_layout() -> None:
     design = bs.design()
-    if bs.commit(edit.move_blocks(design, auto_layout(design)), push=True):
+    if bs.commit(edit.move_blocks(design, auto_layout(design))):
         bs.flash("success", "Laid the blocks out left to right. Undo puts them back.")
 
 
@@ -244,6 +257,8 @@ def show_toolbar() -> None:
         st.button("Auto-layout", key="board.btn.layout", on_click=on_layout, icon=":material/account_tree:",
                   disabled=len(design.components) < 2,
                   help="Arrange the blocks left to right along their connections (undo puts them back).")
+        st.toggle("Side panel", key=_panel_key(), on_change=_on_panel,
+                  help="Show or hide the findings, inspector and requirements beside the canvas.")
         _status(dirty, doc)
     for problem in bs.error_of(NAME_KEY):
         st.error(plain(problem))
@@ -301,9 +316,8 @@ def show_flash() -> None:
 def show_empty_board() -> None:
     """What a first-time user sees above an empty canvas: start from a template in one click, or add blocks."""
     with st.container(border=True):
-        st.markdown("**An empty board.** Start from a template in one click, or add blocks from the palette in "
-                    "the sidebar (**Add a block**) and connect them by dragging from a block's right-hand handle "
-                    "to another block.")
+        st.markdown("**An empty board.** Start from a template in one click, or drag blocks from the palette "
+                    "at the canvas' left edge and connect them by dragging from a block's handle to another block.")
         examples = [e for e in list_examples() if not e.problems][:4]
         if not examples:
             return

@@ -12,11 +12,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.board import state as bs
+from components.board.canvas import apply_canvas_events, show_canvas, show_canvas_help
 from components.board.findings import show_findings
-from components.board.flow import apply_canvas_report, show_canvas, show_canvas_help
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.owner import board_owner, claim_board
-from components.board.palette import show_palette
 from components.board.toolbar import on_layout, on_redo, on_undo, show_flash
 from components.practice.state import PracticeKey, report_failure, save
 from mlsd.model import Design
@@ -32,14 +31,15 @@ def load_board(sid: str, session: PracticeSession) -> PracticeSession:
     """Put the session's design on the board, apply what happened on the canvas, and store any change.
 
     When the board has just been claimed, the library's copy wins (it may have moved on in another tab);
-    otherwise the board is newer (a palette click, an edit in the inspector) and is written to the library.
+    otherwise the board is newer (a block dropped from the palette, an edit in the inspector) and is written to
+    the library.
     """
     claimed = claim_board(owner_of(sid))
     bs.init()
     if claimed and bs.design().model_dump_json() != session.design.model_dump_json():
         bs.replace(session.design, saved=True)
         st.session_state[PracticeKey.SYNCED.value] = (sid, bs.rev())
-    apply_canvas_report()
+    apply_canvas_events()
     return sync_design(sid, session)
 
 
@@ -70,12 +70,10 @@ def sync_design(sid: str, session: PracticeSession) -> PracticeSession:
 
 
 def show_board(canvas_height: int = 520) -> None:
-    """The palette (in the sidebar), the canvas and the findings / inspector / requirements panel."""
+    """The canvas (its palette at its edge) and the findings / inspector / requirements panel."""
     show_flash()
     design = bs.design()
     review = bs.review()
-    with st.sidebar:
-        show_palette()
     canvas_col, panel_col = st.columns([3.2, 1.8])
     with canvas_col:
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -87,9 +85,10 @@ def show_board(canvas_height: int = 520) -> None:
             st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
                       icon=":material/account_tree:", disabled=len(design.components) < 2,
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
+        hint = st.container()  # always there, so that the canvas keeps its place (and its state) on the page
         if not design.components:
-            st.info("Draw your answer here as you go: add blocks from **Add a block** in the sidebar, drag them "
-                    "into place, and connect them by dragging from a block's right-hand handle to another block. "
+            hint.info("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge, and "
+                    "connect them by dragging from a block's handle to another block. "
                     "Declare the numbers you clarified under **Requirements**.", icon=":material/draw:")
         show_canvas(review.report.findings, height=canvas_height)
         show_canvas_help()

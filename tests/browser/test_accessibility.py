@@ -52,7 +52,7 @@ def test_load_view_is_accessible_and_works_from_the_keyboard(app: str, page: Any
     page.goto(app)
     page.get_by_role("link", name="Board").click()
     page.get_by_role("button", name=template.name).first.click()
-    page.frame_locator("iframe[title='streamlit_flow.streamlit_flow']").locator(
+    page.frame_locator("iframe[title='components.whiteboard.mlsd_whiteboard']").locator(
         ".react-flow__node[data-id='kms']").wait_for()
     tab = page.get_by_role("tab", name="Load & failures", exact=True)
     tab.focus()

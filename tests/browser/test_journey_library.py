@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REASON = "The gateway pods are replaced within a minute by the orchestrator; accepted for this test"
 TEMPLATE = ROOT / "designs" / "news_feed_ranking.json"
 OTHER = ROOT / "designs" / "card_fraud_scoring.json"
-CANVAS = "iframe[title='streamlit_flow.streamlit_flow']"
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 SVG = '[data-testid="stGraphVizChart"] svg'
 EDITS = re.compile(r"Save|Rename|Delete|Restore|Revoke|Accept|Create link|Open", re.I)
 
@@ -70,7 +70,6 @@ def test_save_change_diff_restore_share_and_open_read_only(
     page.get_by_text("An empty board").wait_for()
     page.get_by_role("button", name=template.name).first.click()
     page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
-    page.wait_for_timeout(1500)  # the canvas reports its state on mount; not an edit
     page.get_by_role("button", name="Save", exact=True).click()
     wait_text(page, "Saved · revision 1")
 

@@ -45,7 +45,7 @@ def test_load_ramp_what_ifs_and_simulation(load_app: str, page: Any, shot: Calla
     page.goto(load_app)
     page.get_by_role("link", name="Board").click()
     page.get_by_role("button", name=template.name).first.click()
-    page.frame_locator("iframe[title='streamlit_flow.streamlit_flow']").locator(
+    page.frame_locator("iframe[title='components.whiteboard.mlsd_whiteboard']").locator(
         ".react-flow__node[data-id='kms']").wait_for()
 
     # the tab sits next to the numbers

@@ -25,7 +25,7 @@ from mlsd.store import open_store
 pytestmark = pytest.mark.browser
 
 PROMPT = get_prompt("card_fraud")
-CANVAS = "iframe[title='streamlit_flow.streamlit_flow']"
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 NOTE = "Inline at authorisation: p99 100 ms, 5,000 TPS at peak, fraud rate 0.17%, labels from chargebacks."
 
 
@@ -51,11 +51,11 @@ def nodes(page: Any) -> Any:
 
 
 def add_block(page: Any, search: str, kind: str) -> None:
-    box = page.get_by_placeholder("cache, drift, feature store…")
-    box.fill(search)
-    box.press("Enter")
-    page.get_by_test_id("stSidebar").get_by_role("button", name=KINDS[kind].label, exact=True).click()
-    page.frame_locator(CANVAS).get_by_text(KINDS[kind].label).first.wait_for()
+    """Search the palette at the canvas' edge and add the tile from the keyboard (Enter: at the centre)."""
+    frame = page.frame_locator(CANVAS)
+    frame.get_by_role("searchbox", name="Search blocks").fill(search)
+    frame.get_by_test_id(f"tile-{kind}").press("Enter")
+    nodes(page).filter(has_text=KINDS[kind].label).first.wait_for()
 
 
 def eventually(check: Callable[[], bool], timeout_s: float = 15.0) -> None:
@@ -122,7 +122,7 @@ def test_practise_a_prompt_grade_it_and_see_progress(practice_app: tuple[str, Pa
     # a reload brings the session back: the clock, the blocks, the notes
     page.reload()
     page.get_by_text(re.compile(r"Phase \d of 6")).first.wait_for()
-    page.frame_locator(CANVAS).get_by_text(KINDS["gbdt"].label).first.wait_for()
+    nodes(page).filter(has_text=KINDS["gbdt"].label).first.wait_for()
     assert nodes(page).count() == 2
     assert page.get_by_placeholder(re.compile(r"^Clarify the goal")).input_value() == NOTE
 
