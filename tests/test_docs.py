@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlsd.report import rules_markdown
+from mlsd.report.catalog import rules_markdown
 from mlsd.rules import all_rules
 from tests.conftest import ROOT
 

@@ -14,6 +14,7 @@ from mlsd import report as rep
 from mlsd.analysis import analysis_to_dict
 from mlsd.io import dumps
 from mlsd.model import Design
+from mlsd.report import catalog, sarif
 from mlsd.rules import Hit, NotApplicable, Rule, all_rules, check, engine
 from mlsd.rules.context import Context
 from tests.conftest import design_of
@@ -381,11 +382,11 @@ def test_sarif_structure_and_waived_findings_as_suppressions(test_rules, small_d
 def test_sarif_uri_of_a_file_outside_the_working_directory(tmp_path, monkeypatch):
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
-    assert rep.artifact_uri("a b/c.json") == ("a%20b/c.json", True)
+    assert sarif.artifact_uri("a b/c.json") == ("a%20b/c.json", True)
     outside = tmp_path / "elsewhere.json"
-    assert rep.artifact_uri(str(outside)) == (outside.resolve().as_uri(), False)
-    assert rep.artifact_uri("../elsewhere.json") == (outside.resolve().as_uri(), False)
-    assert rep.artifact_uri(str(tmp_path / "work" / "x.json")) == ("x.json", True)
+    assert sarif.artifact_uri(str(outside)) == (outside.resolve().as_uri(), False)
+    assert sarif.artifact_uri("../elsewhere.json") == (outside.resolve().as_uri(), False)
+    assert sarif.artifact_uri(str(tmp_path / "work" / "x.json")) == ("x.json", True)
 
 
 def test_real_rules_give_valid_json_and_sarif(small_design):
@@ -406,14 +407,14 @@ def test_real_rules_give_valid_json_and_sarif(small_design):
 
 
 def test_rules_json_text_and_markdown(test_rules):
-    data = rep.rules_json()
+    data = catalog.rules_json()
     assert [r["id"] for r in data] == ["TST-1", "TST-2", "TST-4", "TST-3"]
     assert data[0] == {"id": "TST-1", "category": "sla", "severity": "error", "title": "Inference block present",
                        "fix": "Remove the inference block.", "doc": TEST_RULES[0].doc, "source": "this test."}
-    text = rep.rules_text()
+    text = catalog.rules_text()
     assert "Latency SLA (1)" in text and re.search(r"TST-2\s+warning\s+Gateway present", text)
     assert text.rstrip().endswith("4 rules in 4 checklist categories")
-    md = rep.rules_markdown()
+    md = catalog.rules_markdown()
     assert md.startswith("# Checklist rules\n")
     assert "- [Latency SLA](#sla) (1)" in md and "  - [TST-1](#tst-1): Inference block present" in md
     assert "### TST-1: Inference block present" in md
@@ -423,8 +424,8 @@ def test_rules_json_text_and_markdown(test_rules):
 
 def test_rules_cover_the_real_registry():
     real = all_rules()
-    assert [r["id"] for r in rep.rules_json()] == [r.id for r in real]
-    md = rep.rules_markdown()
+    assert [r["id"] for r in catalog.rules_json()] == [r.id for r in real]
+    md = catalog.rules_markdown()
     for r in real:
         assert f"### {r.id}: {r.title}" in md
 

@@ -13,7 +13,7 @@ import pytest
 from mlsd import report as rep
 from mlsd.io import load_file
 from mlsd.model import Design
-from mlsd.report_numbers import MAX_FINDINGS, WIDTH, numbers_summary
+from mlsd.report.numbers import MAX_FINDINGS, WIDTH, numbers_summary
 from mlsd.rules import check
 from mlsd.rules.engine import Hit, NotApplicable, Rule
 from tests.conftest import design_of
@@ -182,9 +182,9 @@ def test_json_and_sarif_do_not_import_the_text_summary():
         "d = load_file('designs/card_fraud_scoring.json')\n"
         "for fmt in ('json', 'sarif'):\n"
         "    render_validation([('x.json', d)], fmt, 'never', io.StringIO())\n"
-        "assert 'mlsd.report_numbers' not in sys.modules\n"
+        "assert 'mlsd.report.numbers' not in sys.modules\n"
         "render_validation([('x.json', d)], 'text', 'never', io.StringIO())\n"
-        "assert 'mlsd.report_numbers' in sys.modules\n"
+        "assert 'mlsd.report.numbers' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 

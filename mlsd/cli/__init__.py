@@ -71,7 +71,7 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd.report import rules_json, rules_markdown, rules_text
+    from mlsd.report.catalog import rules_json, rules_markdown, rules_text
 
     if args.format == "json":
         json.dump(rules_json(), out, indent=2, ensure_ascii=False)
