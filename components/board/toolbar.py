@@ -19,6 +19,7 @@ from components.common.markup import plain
 from components.common.store import store
 from mlsd import edit
 from mlsd.io import DesignError
+from mlsd.model import Design
 from mlsd.render import auto_layout
 from mlsd.store import ConflictError, StoreError
 from mlsd.store_records import CheckSummary
@@ -98,33 +99,37 @@ def _on_save() -> None:
     bs.flash("success", f"Saved {design.name!r} as revision {info.number}.")
 
 
+def _create(design: Design, message: str, said: str) -> None:
+    """Save ``design`` as a new design in the library and make it the board's; ``said`` is the toast."""
+    try:
+        info = store().create(design, message=message, checks=_checks())
+    except (StoreError, DesignError) as exc:
+        bs.flash("error", f"Not saved: {exc}")
+        return
+    bs.commit(design)
+    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
+    st.session_state[CONFLICT_KEY] = None
+    bs.flash("success", said.format(name=design.name, number=info.number))
+
+
 def _on_save_as() -> None:
     _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
     name = str(st.session_state.get(SAVE_AS_KEY) or "").strip()
     try:
         design = edit.rename(bs.design(), name or bs.design().name)
-        info = store().create(design, message="saved as a new design from the board", checks=_checks())
-    except (StoreError, DesignError) as exc:
+    except DesignError as exc:
         bs.flash("error", f"Not saved: {exc}")
         return
-    bs.commit(design)
-    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
-    st.session_state[CONFLICT_KEY] = None
-    bs.flash("success", f"Saved as a new design {design.name!r} (revision {info.number}).")
+    _create(design, "saved as a new design from the board", "Saved as a new design {name!r} (revision {number}).")
 
 
 def _on_copy_after_conflict() -> None:
-    design = bs.design()
     try:
-        design = edit.rename(design, _copy_name(design.name))
-        info = store().create(design, message="saved as a copy after a conflict", checks=_checks())
-    except (StoreError, DesignError) as exc:
+        design = edit.rename(bs.design(), _copy_name(bs.design().name))
+    except DesignError as exc:
         bs.flash("error", f"Not saved: {exc}")
         return
-    bs.commit(design)
-    bs.mark_saved(bs.LibraryDoc(info.design_id, info.number, design.name))
-    st.session_state[CONFLICT_KEY] = None
-    bs.flash("success", f"Saved your changes as a new design {design.name!r}.")
+    _create(design, "saved as a copy after a conflict", "Saved your changes as a new design {name!r}.")
 
 
 def _copy_name(name: str) -> str:
