@@ -737,3 +737,18 @@ def test_a_save_conflict_can_load_their_version(monkeypatch: pytest.MonkeyPatch,
     assert any("Saved · revision 2" in c.value for c in at.caption)
     with open_store(tmp_path / "library.db") as store:
         assert [i.revisions for i in store.list_designs().items] == [2]
+
+
+def test_save_as_makes_a_new_design_and_leaves_the_first_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    d = start_from(at, "card_fraud_scoring")
+    click(at, "board.lib.save")
+    at.session_state["board.lib.save_as_pop"] = True
+    at.run()
+    at.text_input(key="board.lib.save_as").set_value("Fraud, second take")
+    click(at, "board.lib.save_as_ok")
+    ok(at)
+    with open_store(tmp_path / "library.db") as store:
+        assert sorted(i.name for i in store.list_designs().items) == sorted([d.name, "Fraud, second take"])
+    assert design_of(at).name == "Fraud, second take"
+    assert at.session_state[BoardKey.DIRTY.value] is False
