@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT_S = 60
+FIRST_RENDER_TIMEOUT_MS = 120_000
+"""How long the first page of a freshly started server may take: its first script run imports and compiles the
+whole app (numpy, plotly, the analysis) and, on a loaded CI machine, that alone has outlasted the default 30 s."""
 
 
 def _free_port() -> int:
@@ -191,3 +194,15 @@ def pytest_runtest_makereport(
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def open_board(page: Any, url: str) -> None:
+    """Open the app at ``url``, wait for the Home page to be drawn, go to the Board and wait for its empty state.
+
+    The first render of a freshly started server gets ``FIRST_RENDER_TIMEOUT_MS``; the steps after it keep the
+    page's default timeout."""
+    page.goto(url)
+    link = page.get_by_role("link", name="Board")
+    link.wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+    link.click()
+    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from mlsd.io import load_file
+from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +50,7 @@ def violations(page: Any) -> list[dict[str, Any]]:
 def test_load_view_is_accessible_and_works_from_the_keyboard(app: str, page: Any) -> None:
     template = load_file(TEMPLATE)
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(app)
-    page.get_by_role("link", name="Board").click()
+    open_board(page, app)
     page.get_by_role("button", name=template.name).first.click()
     page.frame_locator("iframe[title='components.whiteboard.mlsd_whiteboard']").locator(
         ".react-flow__node[data-id='kms']").wait_for()

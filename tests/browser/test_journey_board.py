@@ -23,6 +23,7 @@ from mlsd.edit import next_connection_id
 from mlsd.io import load_file
 from mlsd.rules import check
 from mlsd.store import open_store
+from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
 
@@ -100,9 +101,7 @@ def test_draw_review_save_reload_open(board_app: tuple[str, Path], page: Any, sh
     one_replica = check(edit.set_prop(template, "gw", "replicas", 1)).active
     assert any(f.rule == "REL-1" and f.components == ("gw",) for f in one_replica), "the journey needs REL-1 on gw"
 
-    page.goto(url)
-    page.get_by_role("link", name="Board").click()
-    page.get_by_text("An empty board").wait_for()
+    open_board(page, url)
     shot("board-1-empty")
 
     # start from a template: one click
@@ -267,9 +266,7 @@ def test_hostile_labels_show_as_text_on_the_board(
     too_long.write_text(json.dumps({"name": "Long", "components": [
         {"id": "long", "kind": "cache", "label": "x" * 10_240}]}), encoding="utf-8")
 
-    page.goto(url)
-    page.get_by_role("link", name="Board").click()
-    page.get_by_text("An empty board").wait_for()
+    open_board(page, url)
     page.get_by_role("tab", name="Import / export").click()
     page.locator("input[type=file]").set_input_files(str(evil))
     node(page, "evil").wait_for()

@@ -19,7 +19,7 @@ import pytest
 from mlsd.diff_render import ADDED_COLOR, CHANGED_COLOR
 from mlsd.io import load_file
 from mlsd.store import open_store
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, open_board
 
 pytestmark = pytest.mark.browser
 
@@ -65,9 +65,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
     template = load_file(TEMPLATE)
 
     # save a design from a template on the Board
-    page.goto(url)
-    nav(page, "Board")
-    page.get_by_text("An empty board").wait_for()
+    open_board(page, url)
     page.get_by_role("button", name=template.name).first.click()
     page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
     page.get_by_role("button", name="Save", exact=True).click()

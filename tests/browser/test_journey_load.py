@@ -18,6 +18,7 @@ import pytest
 from mlsd.analysis import analyze
 from mlsd.analysis.failures import what_if
 from mlsd.io import load_file
+from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +43,7 @@ def test_load_ramp_what_ifs_and_simulation(load_app: str, page: Any, shot: Calla
     template = load_file(TEMPLATE)
     failures = what_if(analyze(template))
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(load_app)
-    page.get_by_role("link", name="Board").click()
+    open_board(page, load_app)
     page.get_by_role("button", name=template.name).first.click()
     page.frame_locator("iframe[title='components.whiteboard.mlsd_whiteboard']").locator(
         ".react-flow__node[data-id='kms']").wait_for()
