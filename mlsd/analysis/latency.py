@@ -115,8 +115,10 @@ class Sampler:
     """The random draws of every block on a request path, made once, and the end-to-end latency they give at any
     set of tier states."""
 
-    def __init__(self, g: Graph, services: Sequence[Service | None], samples: int, seed: int) -> None:
+    def __init__(self, g: Graph, services: Sequence[Service | None], samples: int, seed: int,
+                 quantile: float = 0.99) -> None:
         self.g = g
+        self.quantile = quantile  # the upper percentile reported as ``p99`` (the SLA percentile; 0.99 by default)
         self.services = services
         reached = [(v, svc) for v in g.reach_post if (svc := services[v]) is not None]
         timed = [v for v, svc in reached if svc.timed and not _tabulated(svc)]
@@ -260,7 +262,7 @@ class Sampler:
         for v in order:  # children first; results are never modified in place once stored
             own = self.own(v, rows, s)
             if tier_quantile and own is not None and self._waits(v, rows):
-                kth = min(int(0.99 * s), s - 1)
+                kth = min(int(self.quantile * s), s - 1)
                 own_p99[v] = [_finite_time(np.partition(own[i], kth)[kth]) for i in range(k)]
             kids = kids_of[v]
             down: FloatArray | None = None
@@ -308,7 +310,7 @@ class Sampler:
                 out[e] = [PathLatency(0.0, 0.0) for _ in range(k)]
                 continue
             with np.errstate(invalid="ignore"):  # a sum that overflowed to inf (a pathological DAG) has no quantile
-                q = np.quantile(t.astype(np.float64), [0.5, 0.99], axis=1)
+                q = np.quantile(t.astype(np.float64), [0.5, self.quantile], axis=1)
             out[e] = [PathLatency(_finite_time(q[0, i]), _finite_time(q[1, i])) for i in range(k)]
         return out, own_p99
 

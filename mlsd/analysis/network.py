@@ -63,8 +63,9 @@ class RequestPath:
 class LoadModel:
     """A design as a network of queues (see the module docstring)."""
 
-    def __init__(self, design: Design, samples: int = 20_000, seed: int = 0) -> None:
+    def __init__(self, design: Design, samples: int = 20_000, seed: int = 0, quantile: float = 0.99) -> None:
         self.design = design
+        self.quantile = quantile  # the percentile of a path's latency held to the SLA (``p99_ms``), as a fraction
         self.parts = parts = Parts.of(design)
         self.asynchronous = async_entries(design, parts)
         self.graph = g = request_graph(design, parts, self.asynchronous)
@@ -98,7 +99,7 @@ class LoadModel:
     @property
     def sampler(self) -> Sampler:
         if self._sampler is None:
-            self._sampler = Sampler(self.graph, self.services, self.samples, self.seed)
+            self._sampler = Sampler(self.graph, self.services, self.samples, self.seed, self.quantile)
         return self._sampler
 
     def rates(self, load: float = 1.0, cut: Collection[int] = (), hit: Mapping[int, float] | None = None
@@ -157,9 +158,11 @@ class Analysis:
         return self.budget_per_month is not None and self.cost_per_month > self.budget_per_month
 
 
-def analyze(design: Design, samples: int = 20_000, seed: int = 0) -> Analysis:
-    """Paths and their latency (declared, at light load, at peak with queueing), capacity and cost of a design."""
-    m = LoadModel(design, samples, seed)
+def analyze(design: Design, samples: int = 20_000, seed: int = 0, quantile: float = 0.99) -> Analysis:
+    """Paths and their latency (declared, at light load, at peak with queueing), capacity and cost of a design.
+    ``quantile`` is the percentile held to the SLA (``sla-percentile`` in the config; 0.99 by default): the
+    ``p99_ms`` figures of paths and tiers are that percentile."""
+    m = LoadModel(design, samples, seed, quantile)
     g, svc = m.graph, m.services
     ids = g.ids
     n = len(ids)
@@ -261,7 +264,7 @@ def _capacity(m: LoadModel, g: Graph, peak: dict[int, TierState], rates: list[fl
             saturated=state.saturated if state is not None else False,
             servers=state.servers if state is not None else None,
             p_wait=state.p_wait if state is not None else None,
-            wait_p99_ms=state.wait_quantile_ms(0.99) if state is not None else None,
+            wait_p99_ms=state.wait_quantile_ms(m.quantile) if state is not None else None,
             p99_ms=quantiles[1] if quantiles is not None else s.p99_ms,
             light_p99_ms=s.p99_ms,
             saturation_load=saturation_load(s, rate),

@@ -1,4 +1,4 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library|mcp``.
 
 One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
 ``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts) live here.
@@ -73,6 +73,8 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.report.catalog import rules_json, rules_markdown, rules_text
 
+    if args.show_config:
+        return _show_config(args, out)
     if args.format == "json":
         json.dump(rules_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -80,6 +82,32 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
         out.write(rules_markdown())
     else:
         out.write(rules_text())
+    return EXIT_OK
+
+
+def _show_config(args: argparse.Namespace, out: TextIO) -> int:
+    """``rules --show-config``: the effective settings for designs in the current folder (or ``--config``)."""
+    from mlsd.config import ConfigError, settings_for
+
+    try:
+        settings = settings_for(args.start or ".", args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    data = settings.to_dict()
+    if args.format == "json":
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    for key, value in data.items():
+        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        out.write(f"{key:<17} {shown}\n")
+    return EXIT_OK
+
+
+def _mcp(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.mcp_server import serve
+
+    serve()
     return EXIT_OK
 
 
@@ -134,14 +162,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("dot", "svg", "mermaid", "markdown"), default="dot")
     p.set_defaults(func=_render)
 
-    p = sub.add_parser("rules", help="list the checklist rules")
+    p = sub.add_parser("rules", help="list the checklist rules (or, with --show-config, the effective settings)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--show-config", action="store_true",
+                   help="print the settings in effect (the nearest mlsd.toml / pyproject.toml [tool.mlsd], or --config)")
+    p.add_argument("--config", metavar="PATH", help="with --show-config: read this config file")
+    p.add_argument("start", nargs="?", metavar="PATH",
+                   help="with --show-config: the design file or folder to find the config from (default: .)")
     p.set_defaults(func=_rules)
 
     p = sub.add_parser("prompts", help="list the interview-practice prompts")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_prompts)
 
+
+    p = sub.add_parser("mcp", help="serve validate, analyze, what-if and fix to AI assistants (MCP, stdio)",
+                       description="Run a Model Context Protocol server on stdin/stdout: tools validate, analyze, "
+                       "what_if and fix on a design file path or design JSON text.")
+    p.set_defaults(func=_mcp)
 
     add_analyze_parser(sub)
     add_library_parser(sub)

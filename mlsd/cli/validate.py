@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mlsd.model import Design
     from mlsd.report import AtLoad
     from mlsd.rules import Report
+    from mlsd.settings import Settings
 
 FORMATS = ("text", "json", "sarif", "junit")
 MAX_LOAD = 100.0
@@ -54,14 +55,15 @@ def at_load(design: Design, load: float) -> Design:
     return design.model_copy(update={"requirements": req.model_copy(update={"peak_qps": req.peak_qps * load})})
 
 
-def judge_at_load(design: Design, report: Report, load: float, known: dict[str, int] | None) -> AtLoad:
+def judge_at_load(design: Design, report: Report, load: float, known: dict[str, int] | None,
+                  settings: Settings | None = None) -> AtLoad:
     """The design checked at ``load`` × its peak: every rule, on the analysis of the scaled design."""
     from mlsd.baseline import apply_baseline
     from mlsd.report import AtLoad, new_at_load
     from mlsd.rules import check
 
     scaled = at_load(design, load)
-    loaded = check(scaled)
+    loaded = check(scaled, settings=settings)
     if known:
         loaded = apply_baseline(loaded, known)
     return AtLoad(load, scaled.requirements.peak_qps, loaded, new_at_load(report, loaded))
@@ -71,8 +73,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.baseline import BaselineError, apply_baseline, file_key, load_baseline, write_baseline
     from mlsd.io import DesignError, load_file
     from mlsd.report import gates, write_validation
+    from mlsd.config import ConfigError, settings_for
     from mlsd.rules import check
 
+    if args.fix or args.diff:
+        from mlsd.fixes.cli import run_fixes
+
+        try:
+            code = run_fixes(args, out)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        if args.diff or code:
+            return code
     designs = []
     bad = False
     for path in args.files:
@@ -88,7 +100,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(str(exc)) from None
     if bad:
         return EXIT_BAD_INPUT
-    reports = [(path, check(design)) for path, design in designs]
+    try:  # the nearest config file's settings (mlsd.toml, or pyproject.toml [tool.mlsd]), or --config
+        settings = [settings_for(path, args.config).for_file(path) for path, _ in designs]
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    reports = [(path, check(design, settings=s)) for (path, design), s in zip(designs, settings, strict=True)]
     if args.write_baseline:
         write_baseline(args.write_baseline, reports)
         n = sum(1 for _, r in reports for f in r.findings if not f.waived)
@@ -98,8 +114,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     reports = [(path, apply_baseline(r, baseline.get(file_key(path), {}))) for path, r in reports]
     loads: list[AtLoad | None] | None = None
     if args.load is not None:
-        loads = [judge_at_load(design, report, args.load, baseline.get(file_key(path)))
-                 for (path, design), (_, report) in zip(designs, reports, strict=True)]
+        loads = [judge_at_load(design, report, args.load, baseline.get(file_key(path)), s)
+                 for (path, design), (_, report), s in zip(designs, reports, settings, strict=True)]
     write_validation(reports, args.format, out, args.fail_on, args.verbose, loads)
     if any(gates(r.findings, args.fail_on) for _, r in reports):
         return EXIT_FINDINGS
@@ -130,4 +146,12 @@ def add_validate_parser(sub: Any) -> None:
                    help="record the current findings as the baseline FILE and exit 0")
     p.add_argument("--verbose", action="store_true",
                    help="json/sarif: also list every block and connection each request path can reach")
+    p.add_argument("--config", metavar="PATH",
+                   help="read settings from this file (default: the nearest mlsd.toml or pyproject.toml [tool.mlsd])")
+    p.add_argument("--fix", action="store_true",
+                   help="apply the safe fixes to the files, then report what is left (as ruff --fix)")
+    p.add_argument("--diff", action="store_true",
+                   help="print the changes --fix would make, change nothing; exit 1 when a file would change")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix or --diff: also apply the fixes that need judgement (the suggestions)")
     p.set_defaults(func=run)

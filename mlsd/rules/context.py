@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from mlsd.catalog import KINDS
 from mlsd.model import FLOWS, Component, Connection, Design, Requirements
+from mlsd.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
     from mlsd.analysis import Analysis
@@ -35,7 +36,14 @@ def _flow_set(flows: Iterable[str] | None) -> frozenset[str] | None:
 class Context:
     """A design with the lookups rules need: blocks by id, kind and category; edges in and out."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, settings: Settings | None = None) -> None:
+        self.settings = settings or DEFAULT
+        headroom = self.settings.headroom
+        if headroom is not None and "headroom" not in design.requirements.model_fields_set:
+            # the config's headroom stands in for the default only; a design that states its own keeps it
+            req = design.requirements.model_copy(update={"headroom": headroom})
+            req.model_fields_set.add("headroom")
+            design = design.model_copy(update={"requirements": req})
         self.design = design
         self.memo: dict[str, Any] = {}  # facts derived once per check and shared by rules (see roles.memo)
         # One pass over blocks and one over connections, reading each pydantic attribute once: on a large
@@ -209,7 +217,7 @@ class Context:
         """Request paths, latency, capacity and cost (computed once, on first use)."""
         from mlsd.analysis import analyze
 
-        return analyze(self.design)
+        return analyze(self.design, quantile=self.settings.quantile)
 
     @cached_property
     def lineage(self) -> Lineage:

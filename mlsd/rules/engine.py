@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mlsd.model import Design
 from mlsd.rules.context import Context
+
+if TYPE_CHECKING:
+    from mlsd.settings import Settings
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["failed", "passed", "not_applicable", "error"]
@@ -308,8 +311,12 @@ class Report:
         return {"overall": overall, "categories": categories, "weakest": weakest}
 
 
-def check(design: Design, rules: Iterable[Rule] | None = None) -> Report:
-    """Run the checklists on a design."""
-    ctx = Context(design)
+def check(design: Design, rules: Iterable[Rule] | None = None, settings: Settings | None = None) -> Report:
+    """Run the checklists on a design; ``settings`` (``mlsd.settings``, from the config file) choose the rules,
+    their severities and the thresholds (None: the defaults)."""
+    ctx = Context(design, settings)
     chosen = all_rules() if rules is None else list(rules)
+    if settings is not None and not settings.is_default:
+        chosen = [replace(r, severity=settings.severity.get(r.id, r.severity)) for r in chosen
+                  if settings.chooses(r.id, r.category)]
     return Report(design, tuple(run_rule(r, ctx) for r in chosen), ctx)

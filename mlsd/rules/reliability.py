@@ -161,7 +161,8 @@ def multi_region(ctx: Context) -> list[Hit]:
     a surviving tier overloaded), answers only from its fallback, or goes over the SLA. The message names the
     place and the tiers that break. A single region name in a single-region design is not judged (it may span
     zones); tiers that declare no places cannot be judged; managed services are multi-zone. Paths already over
-    the SLA or saturated at peak before any loss are LAT-1's and CAP-1's findings, not repeated here.
+    the SLA or saturated at peak before any loss are LAT-1's and CAP-1's findings, not repeated here. The config's
+    ``zone-loss`` (``mlsd.settings``) narrows this to zones or regions, or turns it off.
     Why: a zone or region outage takes every replica placed there; survivors sized only for their own share
     overload at once (autoscaling arrives minutes later, if the capacity is there).
     Fix: spread replicas, and run enough of them for N+1 per zone or region.
@@ -174,8 +175,12 @@ def multi_region(ctx: Context) -> list[Hit]:
         if len(required) > 1:
             raise NotApplicable(f"the design must serve {len(required)} regions but no tier declares its regions")
         raise NotApplicable("no tier on a request path declares its regions")
+    policy = ctx.settings.zone_loss  # which losses to judge (config ``zone-loss``; both by default)
+    if policy == "off":
+        raise NotApplicable("zone-loss = \"off\" in the config: place losses are not judged")
     judged = [f for f in what_if(ctx.analysis, kinds=("zone",))
-              if is_zone(f.target) or (len(required) > 1 and f.target in required)]
+              if (is_zone(f.target) and policy != "regions")
+              or (len(required) > 1 and f.target in required and policy != "zones")]
     # one cause, one finding: places whose loss breaks the same tiers the same way are one finding
     held = {p.entry for p in ctx.analysis.paths if not p.over_sla}
     short = {b for b, t in ctx.analysis.capacity.items() if t.saturated}  # saturated with no loss: CAP-1's
