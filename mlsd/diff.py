@@ -136,7 +136,7 @@ def _block_changes(a: Component, b: Component) -> list[ValueChange]:
 
 
 def _connection_changes(a: Connection, b: Connection) -> list[ValueChange]:
-    keys = ("source", "target", "flow", "label")
+    keys = ("source", "target", "flow", "label", "fallback")
     return _changes({k: getattr(a, k) for k in keys}, {k: getattr(b, k) for k in keys})
 
 

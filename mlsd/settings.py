@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
+from pathlib import Path
 from typing import Literal
 
 ZoneLoss = Literal["zones-and-regions", "zones", "regions", "off"]
@@ -47,11 +47,11 @@ class Settings:
         path relative to the config's folder, or its name) added to ``ignore``."""
         if not self.per_file_ignores:
             return self
-        p = PurePath(path)
+        p = Path(path)
         names = {str(p), p.as_posix(), p.name}
         if self.source:
             try:
-                names.add(p.resolve().relative_to(PurePath(self.source).parent.resolve()).as_posix())
+                names.add(p.resolve().relative_to(Path(self.source).parent.resolve()).as_posix())
             except (ValueError, OSError):
                 pass
         more = [r for pattern, rules in self.per_file_ignores.items()
