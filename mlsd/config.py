@@ -73,11 +73,10 @@ def _table(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     tool = data.get("tool", {}).get("mlsd") if isinstance(data.get("tool"), dict) else None
-    if path.name == "pyproject.toml":
-        return tool or {}
-    if tool is not None:
-        return tool
-    return data
+    table = tool if tool is not None or path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.mlsd] must be a table")
+    return dict(table)
 
 
 def _rules(path: Path, key: str, value: Any, known: set[str], categories: Iterable[str]) -> tuple[str, ...]:

@@ -9,12 +9,14 @@ from ``pyproject.toml`` / ``mlsd.toml``; the rule engine (``mlsd.rules.check``) 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+Level = Literal["error", "warning", "info"]
 ZoneLoss = Literal["zones-and-regions", "zones", "regions", "off"]
 ZONE_LOSS: tuple[ZoneLoss, ...] = ("zones-and-regions", "zones", "regions", "off")
 DEFAULT_PERCENTILE = 99.0
@@ -26,7 +28,7 @@ class Settings:
 
     select: tuple[str, ...] = ()  # rule ids, prefixes ("LAT") or categories ("privacy"); empty = every rule
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)  # rule id -> error | warning | info
+    severity: Mapping[str, Level] = field(default_factory=dict)  # rule id -> error | warning | info
     headroom: float | None = None  # default requirements.headroom for designs that declare none
     sla_percentile: float = DEFAULT_PERCENTILE  # the percentile of the end-to-end latency held to the SLA
     zone_loss: ZoneLoss = "zones-and-regions"  # which place losses REL-3 judges ("off": none)
@@ -50,10 +52,8 @@ class Settings:
         p = Path(path)
         names = {str(p), p.as_posix(), p.name}
         if self.source:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # outside the config's folder: globs on the rest
                 names.add(p.resolve().relative_to(Path(self.source).parent.resolve()).as_posix())
-            except (ValueError, OSError):
-                pass
         more = [r for pattern, rules in self.per_file_ignores.items()
                 if any(fnmatch.fnmatch(n, pattern) for n in names) for r in rules]
         return replace(self, ignore=(*self.ignore, *more)) if more else self

@@ -11,7 +11,7 @@ import pytest
 
 from mlsd.cli import main
 from mlsd.diff import diff_designs
-from mlsd.fixes import apply_fixes, load_fixes, propose, proposals
+from mlsd.fixes import apply_fixes, load_fixes, proposals, propose
 from mlsd.io import load_file
 from mlsd.rules import check
 

@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the checklist rules (or, with --show-config, the effective settings)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--show-config", action="store_true",
-                   help="print the settings in effect (the nearest mlsd.toml / pyproject.toml [tool.mlsd], or --config)")
+                   help="print the settings in effect (the nearest mlsd.toml or pyproject.toml [tool.mlsd], "
+                   "or --config)")
     p.add_argument("--config", metavar="PATH", help="with --show-config: read this config file")
     p.add_argument("start", nargs="?", metavar="PATH",
                    help="with --show-config: the design file or folder to find the config from (default: .)")

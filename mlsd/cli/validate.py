@@ -71,9 +71,9 @@ def judge_at_load(design: Design, report: Report, load: float, known: dict[str, 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.baseline import BaselineError, apply_baseline, file_key, load_baseline, write_baseline
+    from mlsd.config import ConfigError, settings_for
     from mlsd.io import DesignError, load_file
     from mlsd.report import gates, write_validation
-    from mlsd.config import ConfigError, settings_for
     from mlsd.rules import check
 
     if args.fix or args.diff:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -45,7 +46,7 @@ def run_fixes(args: argparse.Namespace, out: TextIO) -> int:
             bad += 1
             continue
         settings = settings_for(path, args.config).for_file(path)
-        result = apply_fixes(design, unsafe=args.unsafe_fixes, check=lambda d: check(d, settings=settings))
+        result = apply_fixes(design, unsafe=args.unsafe_fixes, check=partial(check, settings=settings))
         for s in result.suggestions:
             sys.stderr.write(f"{path}: suggestion ({s.finding.id}, needs judgement, --unsafe-fixes applies it): "
                              f"{s.fix.title}: {s.summary}\n")
