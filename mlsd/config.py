@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlsd.settings import ZONE_LOSS, Settings, ZoneLoss
+if TYPE_CHECKING:
+    from mlsd.settings import Settings, ZoneLoss
 
 KEYS = ("select", "ignore", "severity", "headroom", "sla-percentile", "zone-loss", "per-file-ignores")
 SEVERITIES = ("error", "warning", "info")
@@ -92,6 +93,7 @@ def _rules(path: Path, key: str, value: Any, known: set[str], categories: Iterab
 def parse_settings(table: dict[str, Any], path: Path) -> Settings:
     """Settings from a ``[tool.mlsd]`` table; every key and value is checked."""
     from mlsd.rules import CATEGORIES, all_rules
+    from mlsd.settings import ZONE_LOSS, Settings
 
     known = {r.id for r in all_rules()}
     for key in table:
@@ -144,10 +146,17 @@ def load_settings(path: str | Path) -> Settings:
     return parse_settings(_table(p), p)
 
 
-def settings_for(start: str | Path, config: str | None = None) -> Settings:
-    """The settings that apply to a design file: ``config`` when given, else the nearest config file's, else the
-    defaults."""
+def settings_for(start: str | Path, config: str | None = None) -> Settings | None:
+    """The settings that apply to designs at ``start``: ``config`` when given, else the nearest config file's;
+    None when there is none (the defaults: ``mlsd.settings`` is not even imported, so ``validate`` without a
+    config loads nothing new)."""
     if config:
         return load_settings(config)
     found = find_config(start)
-    return load_settings(found) if found is not None else Settings()
+    return load_settings(found) if found is not None else None
+
+
+def file_settings(path: str, config: str | None = None) -> Settings | None:
+    """The settings for one design file, its per-file ignores included (None: the defaults)."""
+    found = settings_for(path, config)
+    return found.for_file(path) if found is not None else None

@@ -45,10 +45,10 @@ def load(design: str) -> tuple[Any, str | None]:
 
 
 def _settings(path: str | None, config: str | None) -> Any:
-    from mlsd.config import ConfigError, settings_for
+    from mlsd.config import ConfigError, file_settings
 
     try:
-        return settings_for(path or ".", config).for_file(path or "")
+        return file_settings(path or ".", config)
     except ConfigError as exc:
         raise ToolError(str(exc)) from None
 

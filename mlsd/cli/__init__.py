@@ -88,9 +88,10 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 def _show_config(args: argparse.Namespace, out: TextIO) -> int:
     """``rules --show-config``: the effective settings for designs in the current folder (or ``--config``)."""
     from mlsd.config import ConfigError, settings_for
+    from mlsd.settings import Settings
 
     try:
-        settings = settings_for(args.start or ".", args.config)
+        settings = settings_for(args.start or ".", args.config) or Settings()
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     data = settings.to_dict()

@@ -71,7 +71,7 @@ def judge_at_load(design: Design, report: Report, load: float, known: dict[str, 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.baseline import BaselineError, apply_baseline, file_key, load_baseline, write_baseline
-    from mlsd.config import ConfigError, settings_for
+    from mlsd.config import ConfigError, file_settings
     from mlsd.io import DesignError, load_file
     from mlsd.report import gates, write_validation
     from mlsd.rules import check
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if bad:
         return EXIT_BAD_INPUT
     try:  # the nearest config file's settings (mlsd.toml, or pyproject.toml [tool.mlsd]), or --config
-        settings = [settings_for(path, args.config).for_file(path) for path, _ in designs]
+        settings = [file_settings(path, args.config) for path, _ in designs]
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     reports = [(path, check(design, settings=s)) for (path, design), s in zip(designs, settings, strict=True)]

@@ -25,7 +25,7 @@ def _plural(n: int, word: str) -> str:
 def run_fixes(args: argparse.Namespace, out: TextIO) -> int:
     """Fix (or, with ``--diff``, show the fixes of) every file; the exit code of ``--diff``, else 0 (2 on a file
     that is not a valid design, which is left untouched)."""
-    from mlsd.config import settings_for
+    from mlsd.config import file_settings
     from mlsd.fixes import apply_fixes
     from mlsd.fixes.files import file_format, patched_text, unified_diff
     from mlsd.io import DesignError, loads
@@ -45,7 +45,7 @@ def run_fixes(args: argparse.Namespace, out: TextIO) -> int:
                 sys.stderr.write(f"{exc.source}: {problem}\n")
             bad += 1
             continue
-        settings = settings_for(path, args.config).for_file(path)
+        settings = file_settings(path, args.config)
         result = apply_fixes(design, unsafe=args.unsafe_fixes, check=partial(check, settings=settings))
         for s in result.suggestions:
             sys.stderr.write(f"{path}: suggestion ({s.finding.id}, needs judgement, --unsafe-fixes applies it): "

@@ -16,11 +16,11 @@ import numpy.typing as npt
 
 from mlsd.catalog import KINDS
 from mlsd.model import FLOWS, Component, Connection, Design, Requirements
-from mlsd.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
     from mlsd.analysis import Analysis
     from mlsd.analysis.lineage import Lineage
+    from mlsd.settings import Settings
 
 
 NUMPY_GROUPING_FROM = 2_000  # connections from which ``Context.neighbours`` groups with numpy
@@ -37,8 +37,8 @@ class Context:
     """A design with the lookups rules need: blocks by id, kind and category; edges in and out."""
 
     def __init__(self, design: Design, settings: Settings | None = None) -> None:
-        self.settings = settings or DEFAULT
-        headroom = self.settings.headroom
+        self.settings = settings  # None: the defaults (mlsd.settings, imported only when a config gives some)
+        headroom = settings.headroom if settings is not None else None
         if headroom is not None and "headroom" not in design.requirements.model_fields_set:
             # the config's headroom stands in for the default only; a design that states its own keeps it
             req = design.requirements.model_copy(update={"headroom": headroom})
@@ -217,7 +217,7 @@ class Context:
         """Request paths, latency, capacity and cost (computed once, on first use)."""
         from mlsd.analysis import analyze
 
-        return analyze(self.design, quantile=self.settings.quantile)
+        return analyze(self.design, quantile=self.settings.quantile if self.settings is not None else 0.99)
 
     @cached_property
     def lineage(self) -> Lineage:

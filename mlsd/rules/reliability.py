@@ -175,7 +175,7 @@ def multi_region(ctx: Context) -> list[Hit]:
         if len(required) > 1:
             raise NotApplicable(f"the design must serve {len(required)} regions but no tier declares its regions")
         raise NotApplicable("no tier on a request path declares its regions")
-    policy = ctx.settings.zone_loss  # which losses to judge (config ``zone-loss``; both by default)
+    policy = ctx.settings.zone_loss if ctx.settings is not None else "zones-and-regions"  # config ``zone-loss``
     if policy == "off":
         raise NotApplicable("zone-loss = \"off\" in the config: place losses are not judged")
     judged = [f for f in what_if(ctx.analysis, kinds=("zone",))
