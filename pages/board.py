@@ -12,6 +12,7 @@ from components.board.canvas import apply_canvas_events, show_canvas, show_canva
 from components.board.charts import show_graphviz, show_numbers
 from components.board.exports import show_exports, show_import
 from components.board.findings import show_findings
+from components.board.fixes import show_fixes
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
 from components.board.owner import release_board
@@ -44,6 +45,7 @@ if panel_col is not None:
         findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
         if findings_tab.open:
             with findings_tab, st.container(height=PANEL_HEIGHT, border=False):
+                show_fixes(review)
                 show_findings(review.report)
         if inspector_tab.open:
             with inspector_tab, st.container(height=PANEL_HEIGHT, border=False):

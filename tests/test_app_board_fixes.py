@@ -1,0 +1,60 @@
+"""The Board's fixes (components/board/fixes.py) through AppTest: preview a fix as a diff, apply it in one click,
+undo it like any edit, and apply every safe fix at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components.board.state import BoardKey
+from mlsd.rules import check
+from tests.test_app_board import click, design_of, ok, open_board, start_from, unescape
+
+
+def _open_fixes(at):
+    at.session_state["board.fix.box"] = True
+    at.run()
+    ok(at)
+
+
+def test_preview_apply_and_undo_a_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    before = start_from(at, "card_fraud_scoring")
+    _open_fixes(at)
+    key = "split-by-time|TRN-1@model,training"
+    click(at, f"board.fix.preview.{key}")
+    shown = "\n".join(c.value for c in at.code)
+    assert "~ block training props.split: 'random' -> 'time'" in shown
+    assert any("TRN-1" in m.value for m in at.markdown if m.value.startswith("**Resolves:**"))
+    assert design_of(at) == before  # a preview changes nothing
+    click(at, f"board.fix.apply.{key}")
+    after = design_of(at)
+    assert after.by_id()["training"].props["split"] == "time"
+    assert "TRN-1" not in {f.rule for f in check(after).active}
+    assert any("Fixed TRN-1" in unescape(t.value) for t in at.toast), [t.value for t in at.toast]
+    click(at, "board.btn.undo")
+    assert design_of(at) == before
+
+
+def test_apply_every_safe_fix_in_one_edit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    before = start_from(at, "card_fraud_scoring")
+    undo_depth = len(at.session_state[BoardKey.UNDO.value])
+    _open_fixes(at)
+    labels = [b.label for b in at.button if (b.key or "").startswith("board.fix.apply.")]
+    assert len(labels) == 6  # five safe fixes and the anonymizer suggestion
+    assert any("needs judgement" in m.value and "SEC-4" in m.value for m in at.markdown)
+    click(at, "board.fix.safe")
+    after = design_of(at)
+    gone = {f.rule for f in check(before).active} - {f.rule for f in check(after).active}
+    assert gone == {"REL-1", "REL-3", "TRN-1", "TRN-7", "MON-2"}
+    assert len(at.session_state[BoardKey.UNDO.value]) == undo_depth + 1
+    click(at, "board.btn.undo")
+    assert design_of(at) == before
+
+
+def test_a_sound_design_offers_no_fixes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "news_feed_ranking")
+    assert not [b for b in at.button if (b.key or "").startswith("board.fix.")]
