@@ -68,7 +68,25 @@ def test_parallel_calls_leaves_a_funnel_alone():
 
     ctx = Context(load_file(ROOT / "designs" / "video_recommendations.json"))
     assert not independent(ctx, "slate")
+    assert not independent(ctx, "gw")  # the token check passes before the request goes on to the balancer
     assert independent(ctx, "rec")
+
+
+def test_parallel_calls_on_video_recommendations_runs_only_recs_lookups_at_once():
+    """With the SLA just under its p99, LAT-1's fix knows the call tree: only rec's cache and experiment
+    lookups run at once, and the saving is the path's p99 before less after (the same latency model)."""
+    from mlsd.analysis import analyze
+    from mlsd.edit import set_requirements
+
+    design = load_file(ROOT / "designs" / "video_recommendations.json")
+    p99 = analyze(design).paths[0].p99_ms
+    tight = set_requirements(design, sla_p99_ms=p99 - 0.5)
+    (p,) = [p for p in proposals(check(tight)) if p.fix.id == "parallel-calls"]
+    before = tight.by_id()
+    changed = {c.id: c.prop("calls") for c in p.design.components if c.prop("calls") != before[c.id].prop("calls")}
+    assert changed == {"rec": "parallel"}
+    after = analyze(p.design).paths[0].p99_ms
+    assert after < p99 and "saves" in p.summary
 
 
 @pytest.mark.parametrize("name", ["card_fraud_scoring.json", "ad_click_prediction.json"])

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from mlsd.rules.context import Context
 
 STAGE_KINDS = RETRIEVAL | SCORERS  # a funnel stage: consumes what the calls before it returned
+LOOKUP_KINDS = frozenset(
+    k.kind for k in KINDS.values() if k.category in ("storage", "features", "data_sources")
+) - STAGE_KINDS | {"cache", "ab_testing"}  # reads that need nothing from the block's other calls
 
 
 def _budget_timeout(design: Design, blocks: tuple[str, ...], ctx: Context, why: str) -> Change | None:
@@ -59,12 +62,13 @@ def _calls(ctx: Context, block: str) -> list[Connection]:
 
 
 def independent(ctx: Context, block: str) -> bool:
-    """Whether a block's calls do not feed one another, as far as the design says: none of them is a funnel stage
-    (a retrieval or scoring model, which consumes what the lookups before it returned); lookups (caches, stores,
-    feature stores, experiment assignment) are independent of each other. Needs two calls or more."""
+    """Whether a block's calls do not feed one another, as far as the design says: every call is a lookup (a
+    store, a feature store, a data source, a cache, experiment assignment: ``LOOKUP_KINDS``), which needs nothing
+    from the others. A funnel stage (retrieval, a model: it consumes what the calls before it returned), an
+    access check (the request goes on only once it passes) or a proxy (the call it forwards comes last) makes
+    the calls dependent. Needs two calls or more."""
     calls = _calls(ctx, block)
-    return len(calls) > 1 and not any(ctx.kind_of[e.target] in STAGE_KINDS
-                                      or KINDS[ctx.kind_of[e.target]].category == "models" for e in calls)
+    return len(calls) > 1 and all(ctx.kind_of[e.target] in LOOKUP_KINDS for e in calls)
 
 
 def _path_p99(design: Design, entry: str) -> float | None:
@@ -79,10 +83,11 @@ def _path_p99(design: Design, entry: str) -> float | None:
 @fix("parallel-calls", ("LAT-1",), safe=False, title="Run independent calls in parallel")
 def parallel_calls(design: Design, finding: Finding, ctx: Context) -> Change | None:
     """LAT-1: on the path over its SLA, each block that calls its lookups one after another (``calls:
-    sequential``) while none of them feeds another (``independent``: no retrieval or scoring stage among them)
-    calls them at once (``calls: parallel``: the path waits for the slowest instead of the sum,
-    ``mlsd.analysis.latency``). The saving is the path's p99 at peak before and after, computed by the same
-    model. Needs judgement: the design does not say which call uses another's answer, so it is a suggestion."""
+    sequential``) while none of them feeds another (``independent``: stores, caches, experiment assignment; no
+    retrieval or scoring stage, access check or proxy among them) calls them at once (``calls: parallel``: the
+    path waits for the slowest instead of the sum, ``mlsd.analysis.latency``). The saving is the path's p99 at
+    peak before and after, computed by the same model. Needs judgement: the design does not say which call uses
+    another's answer, so it is a suggestion."""
     entry = _entry_of(finding, ctx)
     if entry is None:
         return None
@@ -141,5 +146,6 @@ def mark_fallback(design: Design, finding: Finding, ctx: Context) -> Change | No
         e = _fallback_call(ctx, caller, skip)
         if e is not None:
             return (set_connection(design, e.id, fallback=True),
-                    f"connection {e.id} ({e.source} → {e.target}): fallback → true (called only when the model fails)")
+                    f"connection {e.id} ({e.source} → {e.target}): fallback → true (called only when the model "
+                    "fails)")
     return None
