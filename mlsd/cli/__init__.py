@@ -1,8 +1,10 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library|mcp``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
 
 One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
 ``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts) live here.
 Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
+
+``mcp`` serves the tools of ``mlsd.mcp_tools`` to AI assistants (``mlsd.mcp_server``; the SDK loads only there).
 
 Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
 stderr, never a traceback); 3 = a library save conflict; 4 = ``validate --load``: fails only under the load.
@@ -173,15 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --show-config: the design file or folder to find the config from (default: .)")
     p.set_defaults(func=_rules)
 
-    p = sub.add_parser("prompts", help="list the interview-practice prompts")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=_prompts)
-
-
     p = sub.add_parser("mcp", help="serve validate, analyze, what-if and fix to AI assistants (MCP, stdio)",
                        description="Run a Model Context Protocol server on stdin/stdout: tools validate, analyze, "
                        "what_if and fix on a design file path or design JSON text.")
     p.set_defaults(func=_mcp)
+
+    p = sub.add_parser("prompts", help="list the interview-practice prompts")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_prompts)
+
 
     add_analyze_parser(sub)
     add_library_parser(sub)
