@@ -58,3 +58,35 @@ def test_a_sound_design_offers_no_fixes(monkeypatch: pytest.MonkeyPatch, tmp_pat
     at = open_board(monkeypatch, tmp_path)
     start_from(at, "news_feed_ranking")
     assert not [b for b in at.button if (b.key or "").startswith("board.fix.")]
+
+
+def _one_finding_script() -> None:
+    """A page drawing the Fix button of the card-fraud example's REL-1 finding (the hook findings.py can call)."""
+    from pathlib import Path
+
+    from components.board import state as bs
+    from components.board.fixes import show_fix_button
+    from mlsd.io import load_file
+
+    bs.init()
+    if not bs.design().components:
+        bs.replace(load_file(Path("designs") / "card_fraud_scoring.json"))
+    for f in bs.review().report.active:
+        if f.rule in ("REL-1", "TRN-2"):
+            show_fix_button(f)
+
+
+def test_the_fix_button_beside_a_finding_applies_its_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app_board import ROOT
+
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_one_finding_script, default_timeout=60)
+    at.run()
+    ok(at)
+    (button,) = [b for b in at.button if (b.key or "").startswith("board.fix.one.")]  # REL-1 has a fix, TRN-2 none
+    assert "replicas 1 → 2" in (button.help or "")
+    button.click().run()
+    ok(at)
+    assert design_of(at).by_id()["scoring"].props["replicas"] == 2
