@@ -143,3 +143,15 @@ def test_fix_leaves_an_invalid_file_alone(tmp_path):
     bad.write_text('{"name": "x", "components": [{"id": "a", "kind": "nope"}]}')
     assert main(["validate", "--fix", str(bad)]) == 2
     assert "nope" in bad.read_text()
+
+
+def test_unsafe_fixes_apply_the_suggestions_too(tmp_path, capsys):
+    copy = tmp_path / "fraud.json"
+    shutil.copy(ROOT / "designs" / "card_fraud_scoring.json", copy)
+    main(["validate", "--fix", str(copy)])
+    assert "suggestion (SEC-4@" in capsys.readouterr().err
+    assert "SEC-4" in {f.rule for f in check(load_file(copy)).active}
+    main(["validate", "--fix", "--unsafe-fixes", str(copy)])
+    after = load_file(copy)
+    assert "SEC-4" not in {f.rule for f in check(after).active}
+    assert any(c.kind == "anonymizer" for c in after.components)
