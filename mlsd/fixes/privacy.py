@@ -12,20 +12,44 @@ if TYPE_CHECKING:
     from mlsd.rules import Finding
     from mlsd.rules.context import Context
 
+MAX_PASSES = 8  # a sink that holds personal data itself (pii: true) passes it on: the next flow needs one too
+
+
+def _insert(design: Design, connections: tuple[str, ...], said: list[str]) -> Design:
+    """An anonymizer on each background connection of ``connections`` (a request connection is left alone)."""
+    for cid in connections:
+        e = next((x for x in design.connections if x.id == cid), None)
+        if e is None or e.flow == "request":
+            continue
+        design, new = insert_on(design, cid, "anonymizer", label=f"Pseudonymise {e.source} → {e.target}")
+        said.append(f"+ block {new} (anonymizer) on {cid} ({e.source} → {e.target})")
+    return design
+
 
 @fix("insert-anonymizer", ("SEC-4",), safe=False, title="Pseudonymise each flow into the sinks")
 def insert_anonymizer(design: Design, finding: Finding, ctx: Context) -> Change | None:
     """SEC-4: an anonymizer (pseudonymisation: a token or salted hash in place of ids, fields the sinks do not
     need dropped; GDPR Art. 5(1)(c), Art. 25) inserted on each background flow the finding names, the routes by
     which raw personal data first enters the sinks (``mlsd.rules.pii_flow``): ``source -> anonymizer -> sink``,
-    same flow and label. A request connection is left alone (an anonymizer is a batch-tier block; the request
-    path is not the place). Needs judgement: pseudonymising once where the data comes in may serve better, and
-    a sink may need the identity for a declared purpose (pii_purpose), so it is a suggestion."""
-    edited, said = design, []
-    for cid in finding.connections:
-        e = ctx.connections.get(cid)
-        if e is None or e.flow == "request":
-            continue
-        edited, new = insert_on(edited, cid, "anonymizer", label=f"Pseudonymise {e.source} → {e.target}")
-        said.append(f"+ block {new} (anonymizer) on {cid} ({e.source} → {e.target})")
+    same flow and label. A sink that itself holds personal data (``pii: true``) passes it on, so SEC-4 is run
+    again on the result and the flows it then names get one too, until the finding's sinks are clear (at most
+    ``MAX_PASSES`` times): one edit. A request connection is left alone (an anonymizer is a batch-tier block; the
+    request path is not the place). Needs judgement: pseudonymising once where the data comes in may serve
+    better, and a sink may need the identity for a declared purpose (pii_purpose), so it is a suggestion."""
+    from mlsd.rules import REGISTRY
+    from mlsd.rules.context import Context as Ctx
+    from mlsd.rules.engine import run_rule
+
+    said: list[str] = []
+    edited = _insert(design, finding.connections, said)
+    sinks = set(finding.components)
+    for _ in range(MAX_PASSES):
+        if not said:
+            break
+        left = [f for f in run_rule(REGISTRY["SEC-4"], Ctx(edited)).findings if sinks & set(f.components)]
+        before = len(said)
+        for f in left:
+            edited = _insert(edited, f.connections, said)
+        if len(said) == before:
+            break
     return (edited, "; ".join(said)) if said else None
