@@ -41,6 +41,12 @@ def has_requirements(requirements: Requirements) -> bool:
     return any(getattr(requirements, name) is not None for name in SCALE_REQUIREMENTS)
 
 
+def is_started(design: Design) -> bool:
+    """Whether the design is past sketching: it has a connection or requirements. Until then its findings are
+    listed, but neither paint the canvas nor open in the findings panel by themselves."""
+    return bool(design.connections) or has_requirements(design.requirements)
+
+
 def _categories(design: Design, blocks: Iterable[str]) -> set[str]:
     kinds = {c.id: c.kind for c in design.components}
     return {KINDS[kinds[b]].category for b in blocks if b in kinds and kinds[b] in KINDS}

@@ -340,7 +340,7 @@ def test_a_prop_edit_makes_a_finding_appear_and_disappear(monkeypatch: pytest.Mo
     old = int(d.by_id()[block_id].num("replicas"))
     assert rule not in open_rules(at)
     select(at, block_id)
-    replicas = next(n for n in at.number_input if n.label == "Replicas (replicas)")
+    replicas = next(n for n in at.number_input if n.label == "Replicas")
     assert replicas.value == old and replicas.help and "`replicas`" in replicas.help
     replicas.set_value(1).run()
     ok(at)
@@ -350,7 +350,7 @@ def test_a_prop_edit_makes_a_finding_appear_and_disappear(monkeypatch: pytest.Mo
     badge = canvas_args(at)["badges"][block_id]  # the block carries a findings badge on the canvas
     assert badge["count"] >= 1 and badge["severity"] in ("error", "warning")
     panel(at, "Inspector")
-    next(n for n in at.number_input if n.label == "Replicas (replicas)").set_value(old).run()
+    next(n for n in at.number_input if n.label == "Replicas").set_value(old).run()
     ok(at)
     panel(at, "Findings")
     assert rule not in open_rules(at)

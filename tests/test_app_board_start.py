@@ -45,6 +45,7 @@ def test_two_unconnected_blocks_are_not_painted_until_connected(monkeypatch: pyt
     errors = check(design_of(at)).summary()["error"]
     assert errors > 1 and f"⛔ **{errors}** errors" in "\n".join(texts(at))  # the list still shows everything
     assert any("**Next steps** · 0 of 4 done" in t for t in texts(at))
+    assert not [t for t in texts(at) if "*Fix:*" in t]  # no category of errors opens by itself yet
     send(at, {"type": "connect", "source": gateway, "target": model, "flow": "request"})
     badges = canvas_args(at)["badges"]
     assert badges[model]["severity"] == "error" and badges[model]["count"] >= 1
@@ -52,6 +53,7 @@ def test_two_unconnected_blocks_are_not_painted_until_connected(monkeypatch: pyt
     at.run()
     ok(at)
     assert any("**Next steps** · 1 of 4 done" in t for t in texts(at))
+    assert [t for t in texts(at) if "*Fix:*" in t]  # now the first checklist with errors is open
 
 
 def test_requirements_alone_start_the_colours(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -95,17 +97,24 @@ def test_progress_counts_passing_and_applicable_rules_per_checklist() -> None:
             assert (scores[category] == 100) == (passing == applicable)
 
 
-def test_the_weakest_checklist_is_named_beside_the_score() -> None:
+def test_the_weakest_checklist_is_named_beside_the_score_when_it_lags() -> None:
     d = edit.new_design()
-    d, _ = edit.add_block(d, "online_inference")
+    d, model = edit.add_block(d, "online_inference")
+    level = readiness_text(check(d))
+    assert level is not None and "weakest" not in level[0]  # every checklist at 0: none is the weakest
+    d = edit.set_prop(d, model, "fallback", True)  # reliability passes, the others still fail
     report = check(d)
     shown = readiness_text(report)
     assert shown is not None
     head, per_checklist = shown
     weakest = report.score()["weakest"]
     assert isinstance(weakest, str)
-    assert f"· weakest: {SHORT_LABELS[weakest]} " in head
-    assert f"**{SHORT_LABELS[weakest]} " in per_checklist  # the weakest checklist is in bold
+    lowest = report.score()["categories"][weakest]  # type: ignore[index]
+    tied = [c for c, v in report.score()["categories"].items() if v == lowest]  # type: ignore[union-attr]
+    assert head.endswith(f" · weakest: {', '.join(SHORT_LABELS[c] for c in tied)} {lowest}/100")
+    for category in tied:
+        assert f"**{SHORT_LABELS[category]} " in per_checklist  # the weakest checklists are in bold
+    assert per_checklist.count("**") == 2 * len(tied)
     assert readiness_text(check(edit.new_design())) is None  # nothing applies to a blank design
 
 

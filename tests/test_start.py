@@ -8,7 +8,7 @@ from mlsd import edit
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.rules import check
-from mlsd.start import canvas_findings, has_requirements, next_steps
+from mlsd.start import canvas_findings, has_requirements, is_started, next_steps
 
 DESIGNS = Path(__file__).resolve().parent.parent / "designs"
 
@@ -94,3 +94,10 @@ def test_requirements_colour_every_block() -> None:
     d = edit.set_requirements(d, sla_p99_ms=150)
     report = check(d)
     assert canvas_findings(d, report.findings) == report.findings
+
+
+def test_a_design_is_started_by_a_connection_or_requirements() -> None:
+    d, gateway, model = two_blocks()
+    assert not is_started(d)
+    assert is_started(edit.connect(d, gateway, model, "stream")[0])
+    assert is_started(edit.set_requirements(d, peak_qps=10))

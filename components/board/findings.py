@@ -21,6 +21,7 @@ from components.common.markup import plain
 from mlsd import edit
 from mlsd.io import DesignError
 from mlsd.rules import CATEGORIES, Finding, Report
+from mlsd.start import is_started
 
 SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -166,18 +167,23 @@ def counts_line(summary: dict[str, int]) -> str:
 def readiness_text(report: Report) -> tuple[str, str] | None:
     """The score line and the progress per checklist, or None when no rule applies:
     (``Checks passed 62/100 · weakest: Monitoring 20/100``, ``SLA 5/7 · Capacity 9/12 · …``); the weakest
-    checklist is in bold in the second line."""
+    checklists (every one at the lowest score) are named when they score below another one, and are in bold in
+    the second line."""
     score = report.score()
     overall, weakest, categories = score.get("overall"), score.get("weakest"), score.get("categories")
     if not isinstance(overall, int) or not isinstance(categories, dict):
         return None
     head = f"Checks passed {overall}/100"
-    if isinstance(weakest, str) and categories.get(weakest) != 100:
-        head += f" · weakest: {SHORT_LABELS[weakest]} {categories[weakest]}/100"
+    scored = {c: v for c, v in categories.items() if isinstance(v, int)}
+    lowest = scored.get(weakest) if isinstance(weakest, str) else None
+    behind = [c for c, v in scored.items() if v == lowest] if lowest is not None and lowest < max(
+        scored.values()) else []  # the checklists that lag the others (ties all named)
+    if behind:
+        head += f" · weakest: {', '.join(SHORT_LABELS[c] for c in behind)} {lowest}/100"
     parts = []
     for category, (passing, applicable) in report.progress().items():
         part = f"{SHORT_LABELS[category]} {passing}/{applicable}"
-        parts.append(f"**{part}**" if category == weakest and passing < applicable else part)
+        parts.append(f"**{part}**" if category in behind else part)
     return head, " · ".join(parts)
 
 
@@ -197,18 +203,19 @@ def show_readiness(report: Report) -> None:
 
 def show_findings(report: Report) -> None:
     """The panel: next steps while the design is young, counts and checks passed, then the findings by
-    category (a category's findings are drawn only while it is open)."""
+    category (a category's findings are drawn only while it is open; the first with an error opens by itself
+    once the design is started, ``mlsd.start.is_started``)."""
     design = bs.design()
     if not design.components:
         show_next_steps(design)
         st.caption("Findings appear here as you draw: the checklists review the design after every change.")
         return
     review = bs.review()
+    show_next_steps(design)
     st.markdown(review.get("find.counts", lambda: counts_line(report.summary())),
                 help="Errors break a requirement or a hard rule; warnings are risks worth fixing before launch; "
                      "info are suggestions. Accepted findings (waivers, with a reason) are counted apart.")
     show_readiness(report)
-    show_next_steps(design)
     s = report.summary()
     if s["rules_error"]:
         st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")
@@ -224,7 +231,7 @@ def show_findings(report: Report) -> None:
     for item in cards:
         by_category.setdefault(item.finding.category, []).append(item)
     first_error = next((c for c in CATEGORIES if by_category.get(c) and
-                        by_category[c][0].finding.severity == "error"), None)
+                        by_category[c][0].finding.severity == "error"), None) if is_started(design) else None
     for category, label in CATEGORIES.items():
         found = by_category.get(category)
         if not found:

@@ -121,8 +121,11 @@ def unit_text(unit: str) -> str:
 
 
 def prop_label(spec: PropSpec) -> str:
-    """The catalog's human label with its unit: ``Throughput per replica (req/s)``."""
-    return f"{spec.label} ({unit_text(spec.unit)})" if spec.unit else spec.label
+    """The catalog's human label with its unit: ``Throughput per replica (req/s)``; a unit the label already
+    says is left out (``Replicas``, not ``Replicas (replicas)``)."""
+    if not spec.unit or spec.unit.lower() in spec.label.lower():
+        return spec.label
+    return f"{spec.label} ({unit_text(spec.unit)})"
 
 
 def _shown(value: PropValue) -> str:
