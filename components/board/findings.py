@@ -21,7 +21,7 @@ from components.common.markup import plain
 from mlsd import edit
 from mlsd.io import DesignError
 from mlsd.rules import CATEGORIES, Finding, Report
-from mlsd.start import is_started
+from mlsd.start import is_started, next_steps
 
 SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -36,7 +36,7 @@ def finding_key(f: Finding) -> str:
 FOCUS_KEY = "board.find.focus"  # the block whose findings the panel shows (its badge was clicked), or None
 ACCEPTING_KEY = "board.find.accepting"  # finding_key of the finding whose "accept with reason" form is open
 REASON_KEY = "board.find.reason"
-SHOWN_PER_CATEGORY = 5  # more are drawn on request ("Show all")
+SHOWN_PER_CATEGORY = 3  # what fits the panel's height; more are drawn on request ("Show all")
 
 
 def focus_block(block_id: str | None) -> None:
@@ -187,9 +187,9 @@ def readiness_text(report: Report) -> tuple[str, str] | None:
     return head, " · ".join(parts)
 
 
-def show_readiness(report: Report) -> None:
-    """Checks passed (severity-weighted, 0-100) beside the weakest checklist, and passing checks per checklist."""
-    shown = readiness_text(report)
+def show_readiness(report: Report, shown: tuple[str, str] | None) -> None:
+    """Checks passed (severity-weighted, 0-100) beside the weakest checklist, and passing checks per checklist
+    (``shown``: the ``readiness_text`` of ``report``)."""
     if shown is None:
         return
     head, per_checklist = shown
@@ -207,15 +207,15 @@ def show_findings(report: Report) -> None:
     once the design is started, ``mlsd.start.is_started``)."""
     design = bs.design()
     if not design.components:
-        show_next_steps(design)
+        show_next_steps(next_steps(design))
         st.caption("Findings appear here as you draw: the checklists review the design after every change.")
         return
     review = bs.review()
-    show_next_steps(design)
+    show_next_steps(review.get("find.steps", lambda: next_steps(design)))
     st.markdown(review.get("find.counts", lambda: counts_line(report.summary())),
                 help="Errors break a requirement or a hard rule; warnings are risks worth fixing before launch; "
                      "info are suggestions. Accepted findings (waivers, with a reason) are counted apart.")
-    show_readiness(report)
+    show_readiness(report, review.get("find.readiness", lambda: readiness_text(report)))
     s = report.summary()
     if s["rules_error"]:
         st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")

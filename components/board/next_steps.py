@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mlsd.model import Design
-from mlsd.start import Step, next_steps
+from mlsd.start import Step
 
 DONE_ICON = ":material/check_circle:"
 OPEN_ICON = ":material/radio_button_unchecked:"
@@ -31,9 +30,9 @@ def steps_markdown(steps: list[Step]) -> str:
     return "  \n".join(lines)
 
 
-def show_next_steps(design: Design) -> bool:
-    """The next-steps checklist of ``design``; False (and nothing drawn) once every step is done."""
-    steps = next_steps(design)
+def show_next_steps(steps: list[Step]) -> bool:
+    """The next-steps checklist (``mlsd.start.next_steps`` of the design); False (and nothing drawn) once every
+    step is done."""
     done = sum(s.done for s in steps)
     if done == len(steps):
         return False

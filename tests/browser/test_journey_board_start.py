@@ -2,7 +2,8 @@
 
 A blank design shows its next steps (not a wall of red); two blocks dropped from the palette carry no findings
 badge on the canvas while the findings list counts their errors; once connected, the badges appear. Screenshots:
-test-artifacts/start-1-blank.png, start-2-two-blocks.png, start-3-connected.png.
+test-artifacts/start-1-blank.png, start-1b-inspector.png (the new block's props, with human labels),
+start-2-two-blocks.png, start-3-connected.png.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def test_a_blank_board_starts_gently(board_app: str, page: Any, shot: Callable[[
         page.get_by_text(f"Block id {kind}").first.wait_for()  # Python has it: the inspector shows the new block
         page.wait_for_timeout(1000)  # the canvas has drawn Python's answer
         assert blocks.count() == n
+        if n == 1:  # the new block is selected: its props read as labels with units, not prop ids
+            page.get_by_label("Throughput per replica (req/s)").wait_for()
+            assert page.get_by_label("qps_per_replica (req/s)").count() == 0
+            shot("start-1b-inspector")
     page.get_by_role("tab", name="Findings", exact=True).click()
     page.get_by_text("Checks passing per checklist").first.wait_for()
     page.wait_for_timeout(1000)  # the canvas has drawn Python's answer
