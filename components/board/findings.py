@@ -218,7 +218,9 @@ def show_findings(report: Report) -> None:
     show_readiness(report, review.get("find.readiness", lambda: readiness_text(report)))
     s = report.summary()
     if s["rules_error"]:
-        st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")
+        st.error(f"{s['rules_error']} checklist rule crashed on this design; it is listed as an error below."
+                 if s["rules_error"] == 1 else
+                 f"{s['rules_error']} checklist rules crashed on this design; they are listed as errors below.")
     titles = review.get("find.titles", lambda: {c.id: plain(c.title) for c in design.components})
     cards = review.get("find.cards", lambda: _cards(report, titles))
     focus = st.session_state.get(FOCUS_KEY)
