@@ -1,13 +1,15 @@
 """Journey: a gentle start on a blank board in headless Chromium at 1440x900.
 
 A blank design shows its next steps (not a wall of red); two blocks dropped from the palette carry no findings
-badge on the canvas while the findings list counts their errors; once connected, the badges appear. Screenshots:
+badge on the canvas while the findings list counts their errors; once connected, the badges appear. axe-core
+finds no critical or serious violation on the blank board nor beside the two blocks. Screenshots:
 test-artifacts/start-1-blank.png, start-1b-inspector.png (the new block's props, with human labels),
 start-2-two-blocks.png, start-3-connected.png.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import open_board
+from tests.browser.test_accessibility import AXE, violations
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +27,12 @@ CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 
 @pytest.fixture
 def board_app(tmp_path: Path, start_app: Callable[..., Any]) -> Iterator[str]:
+    """The app with its own library; axe-core must be there (tests/browser/axe, ``npm ci``), as in the
+    accessibility tests: missing, it skips on a developer's machine and fails in CI."""
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
     with start_app(tmp_path) as url:
         yield url
 
@@ -39,6 +48,7 @@ def test_a_blank_board_starts_gently(board_app: str, page: Any, shot: Callable[[
     for step in ("Set the requirements", "Draw the request path", "Add the offline loop", "Add monitoring"):
         page.get_by_text(step).first.wait_for()
     shot("start-1-blank")
+    assert violations(page) == []  # axe-core: no critical or serious violation on the blank board
 
     canvas = page.frame_locator(CANVAS)
     pane = canvas.locator(".react-flow__pane")
@@ -62,6 +72,7 @@ def test_a_blank_board_starts_gently(board_app: str, page: Any, shot: Callable[[
     assert canvas.locator(".mlsd-badge").count() == 0  # nothing painted red yet...
     assert page.get_by_text("errors").first.is_visible()  # ...while the findings list has them all
     shot("start-2-two-blocks")
+    assert violations(page) == []
 
     # connect them: the badges appear
     gateway = canvas.locator(".react-flow__node[data-id='api_gateway']")
