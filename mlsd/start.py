@@ -71,11 +71,11 @@ def next_steps(design: Design) -> list[Step]:
     out_of = {e.source for e in design.connections}
     return [
         Step("requirements", "Set the requirements",
-             "Open **Requirements** in the side panel: the p99 SLA and peak load at least.",
+             "In the **Requirements** tab of this panel, at least the p99 latency SLA and the peak load.",
              has_requirements(design.requirements)),
         Step("request_path", "Draw the request path",
-             "Place a client and the blocks it calls (gateway, model serving, feature store) and connect them "
-             "with *request* connections, caller to callee.",
+             "Place a client and what it calls (gateway, model serving, feature store), then connect them, "
+             "caller to callee, with *request* connections.",
              any(e.flow == "request" for e in design.connections)),
         Step("offline_loop", "Add the offline loop",
              "Feed a training pipeline from your data (*batch* or *stream*) and connect it on to a model registry "

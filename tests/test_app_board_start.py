@@ -31,6 +31,10 @@ def test_a_blank_board_shows_its_next_steps(monkeypatch: pytest.MonkeyPatch, tmp
     for title in ("Set the requirements", "Draw the request path", "Add the offline loop", "Add monitoring"):
         assert title in steps
     assert not at.error and not [t for t in shown if "⛔" in t]  # no wall of red
+    at.button(key="board.next.requirements").click().run()  # the first step opens the Requirements tab
+    ok(at)
+    assert at.session_state["board.panel"] == "Requirements"
+    assert any(n.label.startswith("p99 latency SLA") for n in at.number_input)
 
 
 def test_two_unconnected_blocks_are_not_painted_until_connected(monkeypatch: pytest.MonkeyPatch,
