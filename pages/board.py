@@ -18,6 +18,7 @@ from components.board.load.view import show_board_load
 from components.board.owner import release_board
 from components.board.toolbar import show_empty_board, show_flash, show_toolbar
 from components.common.entry import through_app
+from mlsd.start import canvas_findings
 
 through_app()
 
@@ -38,7 +39,7 @@ with st.container():  # always there, so that the canvas below keeps its place (
 columns = st.columns([3.2, 1.3] if bs.panel_open() else [1])  # the canvas stays the first column either way
 canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
-    show_canvas(review.report.findings, height=CANVAS_HEIGHT)
+    show_canvas(canvas_findings(design, review.report.findings), height=CANVAS_HEIGHT)  # gentle start: mlsd.start
     show_canvas_help()
 if panel_col is not None:
     with panel_col:

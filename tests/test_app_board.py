@@ -160,8 +160,8 @@ def test_an_empty_board_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert any("An empty board" in m.value for m in at.markdown)
     templates = [b for b in at.button if (b.key or "").startswith("board.empty.tpl.")]
     assert templates and all(b.help for b in templates)
-    assert any("Drag a block from the palette" in i.value for i in at.info) or any(
-        "Findings appear here" in i.value for i in at.info)
+    assert any("**Next steps** · 0 of 4 done" in m.value for m in at.markdown)  # the findings panel: next steps
+    assert any("Findings appear here" in c.value for c in at.caption)
     assert nodes(at) == [] and canvas_args(at)["palette"]  # the palette is at the canvas' edge
     assert not [b for b in at.sidebar.button if (b.key or "").startswith("board.palette")]
     # every widget explains itself
@@ -340,8 +340,8 @@ def test_a_prop_edit_makes_a_finding_appear_and_disappear(monkeypatch: pytest.Mo
     old = int(d.by_id()[block_id].num("replicas"))
     assert rule not in open_rules(at)
     select(at, block_id)
-    replicas = next(n for n in at.number_input if n.label == "replicas")
-    assert replicas.value == old and replicas.help
+    replicas = next(n for n in at.number_input if n.label == "Replicas")
+    assert replicas.value == old and replicas.help and "`replicas`" in replicas.help
     replicas.set_value(1).run()
     ok(at)
     assert design_of(at).by_id()[block_id].props["replicas"] == 1
@@ -350,7 +350,7 @@ def test_a_prop_edit_makes_a_finding_appear_and_disappear(monkeypatch: pytest.Mo
     badge = canvas_args(at)["badges"][block_id]  # the block carries a findings badge on the canvas
     assert badge["count"] >= 1 and badge["severity"] in ("error", "warning")
     panel(at, "Inspector")
-    next(n for n in at.number_input if n.label == "replicas").set_value(old).run()
+    next(n for n in at.number_input if n.label == "Replicas").set_value(old).run()
     ok(at)
     panel(at, "Findings")
     assert rule not in open_rules(at)
@@ -372,11 +372,11 @@ def test_add_a_prop_in_the_inspector(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     at = open_board(monkeypatch, tmp_path)
     add(at, "cache")
     new_prop = next(s for s in at.selectbox if s.label == "Add a prop")
-    assert any(o.startswith("fallback — ") for o in new_prop.options)
+    assert any(o.startswith("Has a fallback — ") for o in new_prop.options)
     new_prop.set_value("fallback").run()
     ok(at)
     assert design_of(at).by_id()["cache"].props["fallback"] is False
-    assert any(t.label == "fallback" for t in at.toggle)
+    assert any(t.label == "Has a fallback" for t in at.toggle)
 
 
 def test_accept_a_finding_with_a_reason_and_withdraw_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -406,7 +406,7 @@ def test_accept_a_finding_with_a_reason_and_withdraw_it(monkeypatch: pytest.Monk
     waiver = after.waivers[-1]
     assert waiver.reason == HOSTILE
     counts = next(m.value for m in at.markdown if "accepted" in m.value and "errors" in m.value)
-    assert f"**✅ {check(after).summary()['waived']}** accepted" in counts
+    assert f"✅ **{check(after).summary()['waived']}** accepted" in counts
     at.session_state["board.find.cat.accepted"] = True
     at.run()
     assert any("Accepted because" in m.value and "\\<script\\>" in m.value for m in at.markdown)

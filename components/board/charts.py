@@ -8,6 +8,7 @@ exactly as typed.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -146,21 +147,36 @@ def checks_radar(report: Report) -> go.Figure | None:
     return _layout(fig, f"Checks passed by checklist (overall {overall}/100)", height=360)
 
 
+class FinishedFigure(go.Figure):
+    """A figure that is not changed any more: its dict is built once. ``st.plotly_chart`` turns a figure into a
+    dict (plotly deep-copies every trace and scans its arrays for base64) on every rerun; the board's charts are
+    built once per design and drawn on every rerun, so that work is done once too. Never update one after it
+    has been drawn."""
+
+    _finished: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self._finished is None:
+            self._finished = super().to_dict()
+        return self._finished
+
+
 def figures(design: Design, report: Report, analysis: Analysis) -> dict[str, go.Figure | None]:
-    """Every chart of the numbers tab, by key (None: not enough data for that chart)."""
+    """Every chart of the numbers tab, by key (None: not enough data for that chart), finished."""
     out: dict[str, go.Figure | None] = {}
     for path in sorted(analysis.paths, key=lambda p: -p.p99_sum_ms)[:MAX_PATHS]:
         out[f"path.{path.entry}"] = waterfall(design, path)
     out["headroom"] = headroom_chart(design, analysis)
     out["cost"] = cost_chart(design, analysis)
     out["radar"] = checks_radar(report)
-    return out
+    return {k: None if fig is None else FinishedFigure(fig) for k, fig in out.items()}
 
 
 def show_numbers(design: Design, review: Review) -> None:
     """Latency per request path, capacity headroom, cost and checks passed; empty states say what is missing.
 
-    The figures are built once per design (``review.get``), so a rerun only sends them."""
+    The figures are built once per design (``review.get``) and finished (``FinishedFigure``), so a rerun only
+    sends them."""
     if not design.components:
         st.info("Numbers appear once the design has blocks: latency per request path, capacity, cost.")
         return

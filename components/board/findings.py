@@ -1,21 +1,27 @@
 """The findings panel (a Streamlit UI piece): what the checklists say about the design, live.
 
-Severity counts on top; findings grouped by checklist category, each with its message and fix, a button that
-selects its block for the inspector, and "accept with reason" (a waiver stored in the design). Accepted findings
-are listed and counted apart, with their reason, and can be withdrawn.
+Severity counts on top, then checks passed beside the weakest checklist and how many checks of each checklist
+pass, then the next steps while the design is young (``components.board.next_steps``); findings grouped by
+checklist category (the first with an error open, at most ``SHOWN_PER_CATEGORY`` drawn until "Show all"), each
+with its message and fix, a button that selects its block for the inspector, and "accept with reason" (a waiver
+stored in the design). Accepted findings are listed and counted apart, with their reason, and can be withdrawn.
+The texts are built once per design (kept in the board's ``Review``), so a rerun only draws them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import streamlit as st
 
 from components.board import state as bs
+from components.board.next_steps import show_next_steps
 from components.common.markup import plain
 from mlsd import edit
 from mlsd.io import DesignError
 from mlsd.rules import CATEGORIES, Finding, Report
+from mlsd.start import is_started, next_steps
 
 SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -30,7 +36,7 @@ def finding_key(f: Finding) -> str:
 FOCUS_KEY = "board.find.focus"  # the block whose findings the panel shows (its badge was clicked), or None
 ACCEPTING_KEY = "board.find.accepting"  # finding_key of the finding whose "accept with reason" form is open
 REASON_KEY = "board.find.reason"
-SHOWN_PER_CATEGORY = 8  # more are drawn on request ("Show all")
+SHOWN_PER_CATEGORY = 3  # what fits the panel's height; more are drawn on request ("Show all")
 
 
 def focus_block(block_id: str | None) -> None:
@@ -90,11 +96,24 @@ def _where(f: Finding, titles: dict[str, str]) -> str:
     return f"  \n*On:* {shown}"
 
 
-def _show_finding(f: Finding, titles: dict[str, str]) -> None:
-    key = finding_key(f)
+@dataclass(frozen=True)
+class Card:
+    """One open finding as the panel draws it: its widget key and its text (built once per design)."""
+
+    finding: Finding
+    key: str
+    text: str
+
+
+def card(f: Finding, titles: dict[str, str]) -> Card:
+    return Card(f, finding_key(f), f"{SEVERITY_ICON[f.severity]} **{plain(f.title)}** `{f.rule}`  \n"
+                                   f"{plain(f.message)}  \n*Fix:* {plain(f.fix)}{_where(f, titles)}")
+
+
+def _show_finding(item: Card) -> None:
+    f, key = item.finding, item.key
     with st.container(border=True):
-        st.markdown(f"{SEVERITY_ICON[f.severity]} **{plain(f.title)}** `{f.rule}`  \n{plain(f.message)}  \n"
-                    f"*Fix:* {plain(f.fix)}{_where(f, titles)}")
+        st.markdown(item.text)
         if st.session_state.get(ACCEPTING_KEY) == key:
             st.text_input("Why is this acceptable?", key=REASON_KEY, max_chars=2000,
                           placeholder="e.g. single region by policy until Q3",
@@ -116,7 +135,7 @@ def _show_finding(f: Finding, titles: dict[str, str]) -> None:
                       help="Accept this risk with a reason (a waiver saved in the design).")
 
 
-def _show_block(block_id: str, found: list[Finding], titles: dict[str, str]) -> None:
+def _show_block(block_id: str, found: list[Card], titles: dict[str, str]) -> None:
     """The findings on one block (its badge on the canvas was clicked), and the way back to all of them."""
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**Findings on {titles[block_id]}** ({len(found)})", width="stretch")
@@ -124,51 +143,110 @@ def _show_block(block_id: str, found: list[Finding], titles: dict[str, str]) -> 
                   icon=":material/list:", type="tertiary", help="Show the findings of the whole design again.")
     if not found:
         st.success("No open findings on this block.")
-    for f in found:
-        _show_finding(f, titles)
+    for item in found:
+        _show_finding(item)
+
+
+def _cards(report: Report, titles: dict[str, str]) -> list[Card]:
+    """The open findings, worst first (then by rule), as cards."""
+    return [card(f, titles) for f in sorted(report.active, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))]
+
+
+SHORT_LABELS = {"sla": "SLA", "scalability": "Capacity", "reliability": "Reliability", "privacy": "Privacy",
+                "data": "Data", "training": "Training", "serving": "Serving", "monitoring": "Monitoring",
+                "structure": "Structure"}
+
+
+def counts_line(summary: dict[str, int]) -> str:
+    """``⛔ 1 error · ⚠️ 2 warnings · ℹ️ 3 info · ✅ 0 accepted`` (numbers in bold, plurals right)."""
+    return (f"⛔ **{summary['error']}** {'error' if summary['error'] == 1 else 'errors'} · "
+            f"⚠️ **{summary['warning']}** {'warning' if summary['warning'] == 1 else 'warnings'} · "
+            f"ℹ️ **{summary['info']}** info · ✅ **{summary['waived']}** accepted")
+
+
+def readiness_text(report: Report) -> tuple[str, str] | None:
+    """The score line and the progress per checklist, or None when no rule applies:
+    (``Checks passed 62/100 · weakest: Monitoring 20/100``, ``SLA 5/7 · Capacity 9/12 · …``); the weakest
+    checklists (every one at the lowest score) are named when they score below another one, and are in bold in
+    the second line."""
+    score = report.score()
+    overall, weakest, categories = score.get("overall"), score.get("weakest"), score.get("categories")
+    if not isinstance(overall, int) or not isinstance(categories, dict):
+        return None
+    head = f"Checks passed {overall}/100"
+    scored = {c: v for c, v in categories.items() if isinstance(v, int)}
+    lowest = scored.get(weakest) if isinstance(weakest, str) else None
+    behind = [c for c, v in scored.items() if v == lowest] if lowest is not None and lowest < max(
+        scored.values()) else []  # the checklists that lag the others (ties all named)
+    if behind:
+        head += f" · weakest: {', '.join(SHORT_LABELS[c] for c in behind)} {lowest}/100"
+    parts = []
+    for category, (passing, applicable) in report.progress().items():
+        part = f"{SHORT_LABELS[category]} {passing}/{applicable}"
+        parts.append(f"**{part}**" if category in behind else part)
+    return head, " · ".join(parts)
+
+
+def show_readiness(report: Report, shown: tuple[str, str] | None) -> None:
+    """Checks passed (severity-weighted, 0-100) beside the weakest checklist, and passing checks per checklist
+    (``shown``: the ``readiness_text`` of ``report``)."""
+    if shown is None:
+        return
+    head, per_checklist = shown
+    overall = report.score()["overall"]
+    st.progress(int(overall) / 100 if isinstance(overall, int) else 0.0, text=head)
+    st.caption(f"Checks passing per checklist: {per_checklist}", help=(
+        "Checks passed weighs each applicable check by its severity (error 3, warning 2, info 1); the weakest "
+        "checklist is the one with the lowest such score. Below it, how many of each checklist's applicable "
+        "checks pass; a check whose findings are all accepted passes."))
 
 
 def show_findings(report: Report) -> None:
-    """The panel: counts, findings by category (a category's findings are drawn only while it is open)."""
+    """The panel: next steps while the design is young, counts and checks passed, then the findings by
+    category (a category's findings are drawn only while it is open; the first with an error opens by itself
+    once the design is started, ``mlsd.start.is_started``)."""
     design = bs.design()
-    s = report.summary()
-    st.markdown(f"**⛔ {s['error']}** errors · **⚠️ {s['warning']}** warnings · **ℹ️ {s['info']}** info · "
-                f"**✅ {s['waived']}** accepted",
+    if not design.components:
+        show_next_steps(next_steps(design))
+        st.caption("Findings appear here as you draw: the checklists review the design after every change.")
+        return
+    review = bs.review()
+    show_next_steps(review.get("find.steps", lambda: next_steps(design)))
+    st.markdown(review.get("find.counts", lambda: counts_line(report.summary())),
                 help="Errors break a requirement or a hard rule; warnings are risks worth fixing before launch; "
                      "info are suggestions. Accepted findings (waivers, with a reason) are counted apart.")
-    overall = report.score().get("overall")
-    if isinstance(overall, int) and design.components:
-        st.progress(overall / 100, text=f"Checks passed {overall}/100 (weighted by severity)")
+    show_readiness(report, review.get("find.readiness", lambda: readiness_text(report)))
+    s = report.summary()
     if s["rules_error"]:
-        st.error(f"{s['rules_error']} checklist rule(s) crashed on this design; they are listed as errors below.")
-    if not design.components:
-        st.info("Findings appear here as you draw: add blocks and connect them, and the checklists review "
-                "the design after every change.", icon=":material/fact_check:")
-        return
-    titles = {c.id: plain(c.title) for c in design.components}
-    active = sorted(report.active, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))
+        st.error(f"{s['rules_error']} checklist rule crashed on this design; it is listed as an error below."
+                 if s["rules_error"] == 1 else
+                 f"{s['rules_error']} checklist rules crashed on this design; they are listed as errors below.")
+    titles = review.get("find.titles", lambda: {c.id: plain(c.title) for c in design.components})
+    cards = review.get("find.cards", lambda: _cards(report, titles))
     focus = st.session_state.get(FOCUS_KEY)
     if focus in titles:
-        _show_block(focus, [f for f in active if focus in f.components], titles)
+        _show_block(focus, [c for c in cards if focus in c.finding.components], titles)
         return
-    if not active:
+    if not cards:
         st.success("No open findings: every applicable checklist rule passes (or is accepted).")
-    by_category: dict[str, list[Finding]] = {}
-    for f in active:
-        by_category.setdefault(f.category, []).append(f)
+    by_category: dict[str, list[Card]] = {}
+    for item in cards:
+        by_category.setdefault(item.finding.category, []).append(item)
+    first_error = next((c for c in CATEGORIES if by_category.get(c) and
+                        by_category[c][0].finding.severity == "error"), None) if is_started(design) else None
     for category, label in CATEGORIES.items():
         found = by_category.get(category)
         if not found:
             continue
-        worst = min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity
-        box = st.expander(f"{SEVERITY_ICON[worst]} {label} ({len(found)})", expanded=worst == "error",
+        worst = found[0].finding.severity  # cards are sorted worst first
+        box = st.expander(f"{SEVERITY_ICON[worst]} {label} ({len(found)})", expanded=category == first_error,
                           key=f"board.find.cat.{category}", on_change="rerun")
         if box.open:
             with box:
                 show_all = f"board.find.all.{category}"
                 limit = len(found) if st.session_state.get(show_all) else SHOWN_PER_CATEGORY
-                for f in found[:limit]:
-                    _show_finding(f, titles)
+                for item in found[:limit]:
+                    _show_finding(item)
                 if len(found) > limit:
                     st.button(f"Show all {len(found)}", key=f"board.find.more.{category}", on_click=_show_all,
                               args=(show_all,), type="tertiary", help="Draw every finding of this checklist.")

@@ -1,9 +1,10 @@
 """The inspector (a Streamlit UI piece): edit the selected block or connection, and the design's requirements.
 
 For a selected block (``mlsd.model.Component``): its label, its kind (read-only, with what it is for), every
-prop of the kind's defaults and every prop it carries, each with its unit and help text from
-``mlsd.catalog.PROP_SPECS`` and an input of the prop's type; an edit that the model refuses is shown under
-the input (the design is left as it was). For a selected connection: its flow type and label.
+prop of the kind's defaults and every prop it carries, each under its human label with its unit and help text
+from ``mlsd.catalog.PROP_SPECS`` (the prop's id is named in the help) and an input of the prop's type; an edit
+that the model refuses is shown under the input (the design is left as it was). For a selected connection: its
+flow type and label.
 
 Widget keys carry the board's revision number, so that after any change of the design (undo, an edit on the
 canvas) the inputs are drawn afresh from the design instead of keeping what was typed before.
@@ -114,8 +115,25 @@ def _step(spec: PropSpec) -> float:
     return 1.0
 
 
+def unit_text(unit: str) -> str:
+    """A unit as a person reads it: ``0..1`` is a share, shown ``0–1``."""
+    return "0–1" if unit == "0..1" else unit
+
+
 def prop_label(spec: PropSpec) -> str:
-    return f"{spec.name} ({spec.unit})" if spec.unit else spec.name
+    """The catalog's human label with its unit: ``Throughput per replica (req/s)``; a unit the label already
+    says is left out (``Replicas``, not ``Replicas (replicas)``)."""
+    if not spec.unit or spec.unit.lower() in spec.label.lower():
+        return spec.label
+    return f"{spec.label} ({unit_text(spec.unit)})"
+
+
+def _shown(value: PropValue) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _prop_input(block: Component, name: str, spec: PropSpec, own: bool) -> None:
@@ -123,7 +141,8 @@ def _prop_input(block: Component, name: str, spec: PropSpec, own: bool) -> None:
     value: PropValue | None = block.prop(name)
     default = KINDS[block.kind].props.get(name)
     origin = "set on this block" if own else "the kind's default"
-    help_text = f"{spec.help} Now: {origin}" + (f"; the kind's default is {default!r}." if default is not None else ".")
+    help_text = (f"{spec.help} Now: {origin}" + (f"; the kind's default is {_shown(default)}." if default is not None
+                                                  else ".") + f" In the design file: `{name}`.")
     label = prop_label(spec)
     args = (block.id, name, widget)
     if spec.type in ("float", "int"):
@@ -187,8 +206,9 @@ def show_block(block: Component) -> None:
                         help="Props this block carries beyond its kind's defaults."):
             for name in extra:
                 widget = _key(block.id, "remove", name)
-                st.button(f"Remove {name}", key=widget, on_click=_on_remove_prop, args=(block.id, name, widget),
-                          help=f"Drop {name} from this block.")
+                label = PROP_SPECS[name].label if name in PROP_SPECS else name
+                st.button(f"Remove {label}", key=widget, on_click=_on_remove_prop, args=(block.id, name, widget),
+                          help=f"Drop {label} (`{name}`) from this block.")
     st.button("Delete block", key=_key(block.id, "delete"), icon=":material/delete:", on_click=_on_delete_block,
               args=(block.id, block.title), help="Removes the block and its connections (undo brings them back).")
 

@@ -45,6 +45,7 @@ class BoardKey(StrEnum):
     PENDING = "board.pending"  # a replacement waiting for "discard unsaved changes?" (a Pending)
     REVIEW = "board.review"  # small cache: design JSON without positions -> Review
     JSON = "board.json"  # (rev, JSON of the current design)
+    REVIEW_KEY = "board.review_key"  # (rev, the current design's key in REVIEW), computed once per change
     PANEL = "board.panel"  # the active tab of the side panel
     PANEL_OPEN = "board.panel_open"  # whether the side panel is shown beside the canvas
 
@@ -134,9 +135,17 @@ class Review:
 
 def review() -> Review:
     """Checklist report and analysis of the current design, cached by the design's JSON without the blocks'
-    positions (no rule or number depends on where a block sits, so a drag costs no new review)."""
-    key = design().model_dump_json(exclude={"components": {"__all__": {"position"}}})
-    cache: OrderedDict[str, Review] = _ss()[BoardKey.REVIEW.value]
+    positions (no rule or number depends on where a block sits, so a drag costs no new review). The key is
+    worked out once per change of the design (``rev``), so a rerun that changed nothing costs a lookup."""
+    ss = _ss()
+    current = rev()
+    known = ss.get(BoardKey.REVIEW_KEY.value)
+    if known is not None and known[0] == current:
+        key = str(known[1])
+    else:
+        key = design().model_dump_json(exclude={"components": {"__all__": {"position"}}})
+        ss[BoardKey.REVIEW_KEY.value] = (current, key)
+    cache: OrderedDict[str, Review] = ss[BoardKey.REVIEW.value]
     if key in cache:
         cache.move_to_end(key)
         return cache[key]

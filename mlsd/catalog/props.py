@@ -7,7 +7,7 @@ milliseconds), so each is specified here once: its type, unit, bounds and help t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 PropType = Literal["float", "int", "bool", "str", "enum", "list"]
@@ -27,6 +27,7 @@ class PropSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    label: str = ""  # what a person reads ("Throughput per replica"); filled in from LABELS
 
     def check(self, value: object) -> str | None:
         """Return a problem with ``value`` for this prop, or None when it is valid."""
@@ -69,12 +70,19 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _specs(*specs: PropSpec) -> dict[str, PropSpec]:
+def _specs(labels: dict[str, str], *specs: PropSpec) -> dict[str, PropSpec]:
+    """The specs by name, each with its human label from ``labels``; a prop specified twice, a prop without a
+    label and a label without a prop are refused."""
     out: dict[str, PropSpec] = {}
     for spec in specs:
         if spec.name in out:
             raise ValueError(f"prop {spec.name!r} is specified twice")
-        out[spec.name] = spec
+        if not labels.get(spec.name):
+            raise ValueError(f"prop {spec.name!r} has no label")
+        out[spec.name] = replace(spec, label=labels[spec.name])
+    extra = sorted(set(labels) - set(out))
+    if extra:
+        raise ValueError(f"labels of props that are not specified: {', '.join(extra)}")
     return out
 
 
@@ -85,7 +93,82 @@ S: PropType = "str"
 E: PropType = "enum"
 L: PropType = "list"
 
+# What a person reads for each prop (the inspector's labels); the unit is shown beside it, the help under it.
+LABELS: dict[str, str] = {
+    "p50_ms": "Median latency",
+    "p99_ms": "p99 latency",
+    "timeout_ms": "Timeout on calls",
+    "calls": "Calls downstream",
+    "hedged_requests": "Hedged requests",
+    "qps_per_replica": "Throughput per replica",
+    "replicas": "Replicas",
+    "autoscaling": "Autoscaling",
+    "max_replicas": "Most replicas",
+    "hit_rate": "Cache hit rate",
+    "stateful": "Stateful",
+    "traffic_share": "Share of peak traffic",
+    "items_scored": "Items scored",
+    "ms_per_item": "Scoring time",
+    "batch_size": "Batch size",
+    "max_batch_wait_ms": "Longest batch wait",
+    "shards": "Shards",
+    "regions": "Regions",
+    "fallback": "Has a fallback",
+    "managed": "Managed service",
+    "cost_per_hour": "Replica price",
+    "storage_gb": "Data stored",
+    "cost_per_gb_month": "Storage price",
+    "retention_days": "Retention",
+    "pii": "Personal data",
+    "encrypted_at_rest": "Encrypted at rest",
+    "encrypted_in_transit": "Encrypted in transit",
+    "access_controlled": "Access controlled",
+    "authenticated": "Callers authenticate",
+    "erasure_supported": "Erasure on request",
+    "epsilon": "Privacy budget ε",
+    "freshness_minutes": "Freshness",
+    "point_in_time": "Point-in-time joins",
+    "versioned": "Versioned",
+    "supervised": "Supervised",
+    "split": "Evaluation split",
+    "imbalance_strategy": "Class imbalance handling",
+    "offline_metric": "Offline metric",
+    "online_metric": "Online metric",
+    "slice_eval": "Evaluated by slice",
+    "reproducible": "Reproducible runs",
+    "retrain_every_hours": "Retrain every",
+    "explores": "Explores",
+    "model_version_kept": "Previous model kept",
+    "rollout": "Rollout",
+    "gpu": "Runs on GPUs",
+    "params_millions": "Model size",
+    "alerts_on_failure": "Alerts on failure",
+    "ttl_minutes": "Time to live",
+    "cold_start": "Serves newcomers",
+    "label_delay_hours": "Label delay",
+    "label_maturity_hours": "Label maturity wait",
+    "censors_labels": "Censors its labels",
+    "holdout_share": "Holdout share",
+    "deploy_minutes": "Time to deploy",
+    "keys_per_item": "Store keys read",
+    "keys_per_read": "Multi-get size",
+    "local_cache_hit_rate": "Local cache hit rate",
+    "scale_up_minutes": "Scale-up time",
+    "cost_per_million_requests": "Request price",
+    "max_lag_minutes": "Longest lag",
+    "items_per_run": "Items per run",
+    "items_per_sec_per_replica": "Batch throughput per replica",
+    "hours_per_run": "Hours per run",
+    "items_per_day": "Daily items",
+    "routed_share": "Share routed here",
+    "capacity_per_day": "Review capacity",
+    "pii_purpose": "Why it keeps personal data",
+    "audit_logged": "Access audit-logged",
+    "kept_for_account_lifetime": "Kept for the account's lifetime",
+}
+
 PROP_SPECS: dict[str, PropSpec] = _specs(
+    LABELS,
     # latency and throughput
     PropSpec("p50_ms", F, "ms", "Median latency this block adds to a request it serves.", 0, 3_600_000),
     PropSpec("p99_ms", F, "ms", "99th-percentile latency this block adds to a request it serves.", 0, 3_600_000),
@@ -96,9 +179,9 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     ),
     PropSpec("hedged_requests", B, "", "Sends a backup request when the first is slow (Tail at Scale)."),
     PropSpec("qps_per_replica", F, "req/s", "Requests per second one replica sustains at its p99.", 0, 1e9),
-    PropSpec("replicas", INT, "", "Number of running replicas (instances, pods, nodes).", 1, 1_000_000),
+    PropSpec("replicas", INT, "replicas", "Number of running replicas (instances, pods, nodes).", 1, 1_000_000),
     PropSpec("autoscaling", B, "", "Replicas scale with load (HPA, managed autoscaling)."),
-    PropSpec("max_replicas", INT, "", "Upper bound of autoscaling.", 1, 1_000_000),
+    PropSpec("max_replicas", INT, "replicas", "Upper bound of autoscaling.", 1, 1_000_000),
     PropSpec("hit_rate", F, "0..1", "Share of requests answered here without calling downstream.", 0, 1),
     PropSpec("stateful", B, "", "Replicas hold state a request depends on (sessions, local index)."),
     PropSpec(
@@ -119,7 +202,7 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
         "max_queue_delay); 0 = batch only what is already queued.", 0, 60_000,
     ),
     PropSpec(
-        "shards", INT, "", "Shards the block's data is split over; every request fans out to all of them and "
+        "shards", INT, "shards", "Shards the block's data is split over; every request fans out to all of them and "
         "waits for the slowest (replicas are per shard).", 1, 100_000,
     ),
     # reliability and placement

@@ -270,6 +270,21 @@ class Report:
             out[f"rules_{status}"] = sum(1 for r in self.results if r.status == status)
         return out
 
+    def progress(self) -> dict[str, tuple[int, int]]:
+        """Per checklist category with at least one applicable rule: (rules passing, rules applicable), in
+        ``CATEGORIES`` order. Passing and applicable as in ``score`` (a rule whose findings are all waived
+        passes; a crashed rule is applicable and fails), counted without weights: "SLA 5/7" reads as five
+        of its seven checks pass."""
+        counts: dict[str, list[int]] = {}
+        for res in self.results:
+            if res.status == "not_applicable":
+                continue
+            entry = counts.setdefault(res.rule.category, [0, 0])
+            entry[1] += 1
+            if res.status == "passed" or (res.status == "failed" and all(f.waived for f in res.findings)):
+                entry[0] += 1
+        return {c: (counts[c][0], counts[c][1]) for c in CATEGORIES if c in counts}
+
     def score(self) -> dict[str, object]:
         """Checks passed, 0-100: overall and per checklist category.
 

@@ -176,20 +176,20 @@ def test_draw_review_save_reload_open(board_app: tuple[str, Path], page: Any, sh
 
     # change a prop so that a finding appears, and disappears
     node(page, "gw").click()
-    page.get_by_label("replicas", exact=True).wait_for()
-    set_number(page, "replicas", 1)
+    page.get_by_label("Replicas", exact=True).wait_for()
+    set_number(page, "Replicas", 1)
     click_tab(page, "Findings")
     page.get_by_text("REL-1").first.wait_for()
     shot("board-5-finding")
     click_tab(page, "Inspector")
-    set_number(page, "replicas", gw_replicas)
+    set_number(page, "Replicas", gw_replicas)
     click_tab(page, "Findings")
     page.get_by_text("No open findings").wait_for()
     assert page.get_by_text("REL-1").count() == 0
 
     # a block's findings badge opens its findings
     click_tab(page, "Inspector")  # gw is still selected
-    set_number(page, "replicas", 1)
+    set_number(page, "Replicas", 1)
     node(page, "gw").locator(".mlsd-badge").click()
     page.get_by_text(re.compile(r"Findings on ")).first.wait_for()
     page.get_by_text("REL-1").first.wait_for()
@@ -237,8 +237,8 @@ def test_draw_review_save_reload_open(board_app: tuple[str, Path], page: Any, sh
     page.get_by_text(f"Accepted ({accepted})").click()
     page.get_by_text(REASON).first.wait_for()  # the reason, shown as text (its <b> is not bold markup)
     node(page, "gw").click()
-    page.get_by_label("replicas", exact=True).wait_for()
-    assert page.get_by_label("replicas", exact=True).input_value() == "1"
+    page.get_by_label("Replicas", exact=True).wait_for()
+    assert page.get_by_label("Replicas", exact=True).input_value() == "1"
     assert "unsaved" not in status(page).first.inner_text()
     shot("board-8-reopened")
 

@@ -73,7 +73,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
 
     # change it (one replica on the gateway: a reliability finding) and save again
     page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").click()
-    replicas = page.get_by_label("replicas", exact=True)
+    replicas = page.get_by_label("Replicas", exact=True)
     replicas.fill("1")
     replicas.press("Enter")
     wait_text(page, "Unsaved changes")
