@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.board import state as bs
+from components.board.fixes import show_fix_button
 from components.board.next_steps import show_next_steps
 from components.common.markup import plain
 from mlsd import edit
@@ -133,6 +134,7 @@ def _show_finding(item: Card) -> None:
             st.button("Accept…", key=f"board.find.accept.{key}", icon=":material/task_alt:",
                       on_click=_on_start_accept, args=(key,),
                       help="Accept this risk with a reason (a waiver saved in the design).")
+            show_fix_button(f)
 
 
 def _show_block(block_id: str, found: list[Card], titles: dict[str, str]) -> None:
