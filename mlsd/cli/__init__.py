@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mlsd.cli.analyze import add_analyze_parser
     from mlsd.cli.explain import add_explain_parser
     from mlsd.cli.library import add_library_parser
+    from mlsd.cli.size import add_size_parser
     from mlsd.cli.validate import add_validate_parser
 
     parser, sub = _top_parser()
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_analyze_parser(sub)
     add_explain_parser(sub)
+    add_size_parser(sub)
     add_library_parser(sub)
     return parser
 
