@@ -116,9 +116,9 @@ def explain_path(analysis: Analysis, entry: str, replay: _Replay | None = None) 
     half = max(1, int(WINDOW * s))
     window = order[max(0, rank - half): min(s, rank + half + 1)]
     sums, counts, seen = replay.attribute(e, window.astype(np.int64))
-    mean = float(np.mean(total[window].astype(np.float64)))
-    scale = path.p99_ms / mean if mean > 0 else 1.0
     w = float(len(window))
+    mean = sum(float(x.sum()) for x in sums.values()) / w  # the window's mean time, as the sum of its parts
+    scale = path.p99_ms / mean if mean > 0 else 1.0
     hops = []
     for v in seen:
         parts = sums[v] * (scale / w)

@@ -20,7 +20,8 @@ replaced, ``latency`` for the p99, ``failures`` for zone losses), never by a sec
 The search is deterministic: (1) each tier at its capacity bound; (2) while a path is over the SLA, add replicas
 to the tier on it whose extra replicas cut the paths' excess most per dollar (all candidates evaluated in one
 pass of the sampler; a step is 1 replica, or 5% of a large tier); (3) while a zone loss overloads a tier, give it
-the replicas whose survivors carry the peak; (4) every tier raised above its capacity bound is cut back by
+the replicas whose survivors carry the peak (an autoscaling ceiling that already reaches the peak is "kept": it is
+billed at its floor, so lowering it would save nothing); (4) every tier raised above its capacity bound is cut back by
 bisection to the fewest replicas that keep (2) and (3); (5) the budget is checked. Greedy coordinate descent
 is not a proof of optimality, but every tier ends where one replica fewer breaks a named constraint (its
 ``binding``), which tests check. What replicas cannot fix is reported with the shortfall: a path whose p99 is
@@ -71,7 +72,7 @@ class TierChange:
     prop: str  # "replicas" or "max_replicas"
     old: int
     new: int
-    binding: str  # "capacity", "sla", "zone" or "floor" (1 replica, the least a tier runs)
+    binding: str  # "capacity", "sla", "zone", "floor" (1 replica, the least a tier runs) or "kept" (below)
     month_per_replica: float  # what one more replica costs a month (0 for an autoscaling ceiling)
 
 
@@ -290,6 +291,8 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
     shortfalls: list[Shortfall] = []
     sr.say(0.05, f"capacity bound of {len(sr.tiers)} tiers")
     lower = {v: sr.capacity_bound(v) for v in sr.tiers}
+    kept = {v for v in sr.tiers if sr.prop(v) == "max_replicas" and sr.declared(v) >= lower[v]}
+    lower.update({v: sr.declared(v) for v in kept})  # an autoscaling ceiling that reaches the peak costs nothing
     r = dict(lower)
     raised: dict[int, str] = {}
 
@@ -378,7 +381,7 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
             binding[v] = broken or sr.holds({**r, v: hi - 1}) or raised[v]
     for v in sr.tiers:
         if v not in binding:
-            binding[v] = "floor" if r[v] == 1 else "capacity"
+            binding[v] = "kept" if v in kept else "floor" if r[v] == 1 else "capacity"
 
     # (5) the result, its cost and the budget
     sr.say(0.95, "building the sized design")

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from mlsd.analysis.sizing import SizingResult
 
 BINDING = {"capacity": "carries peak × (1 + headroom) (CAP-1)", "sla": "keeps the p99 within the SLA at peak × "
-           "(1 + headroom)", "zone": "survives the loss of a zone", "floor": "one replica, the least a tier runs"}
+           "(1 + headroom)", "zone": "survives the loss of a zone", "floor": "one replica, the least a tier runs",
+           "kept": "an autoscaling ceiling that reaches the peak; billed at its floor, kept"}
 
 
 def sizing_data(result: SizingResult, diff_lines: list[str]) -> dict[str, Any]:
