@@ -77,7 +77,7 @@ def test_sizing_is_deterministic_and_shows_a_diff() -> None:
     assert main(["size", str(DESIGNS / "card_fraud_scoring.json")], out) == 1  # a tier runs in one region only
     text = out.getvalue()
     assert "cost $19,779/month -> $" in text and "~ block gw props.replicas: 3 -> 2" in text
-    assert "zone (us-east-1): losing us-east-1 takes down scoring" in text
+    assert "zone (us-east-1): losing us-east-1 takes down 'Fraud scoring service'" in text
 
 
 def test_a_sla_binding_tier_agrees_with_a_ciw_simulation() -> None:

@@ -275,6 +275,10 @@ class _Search:
             return "zone"
         return None
 
+    def title(self, v: int) -> str:
+        """A block's title, quoted, for messages."""
+        return f"'{self.m.design.components[v].title}'"
+
     def say(self, fraction: float, message: str) -> None:
         if self.progress is not None:
             self.progress(min(max(fraction, 0.0), 1.0), message)
@@ -305,7 +309,7 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
                 hopeless.add(e)
                 shortfalls.append(Shortfall(
                     "sla", p.entry, p.light_p99_ms - sr.sla, "ms",
-                    f"path from {p.entry}: p99 {p.light_p99_ms:,.1f} ms with no queueing at all (light load), "
+                    f"path from {sr.title(e)}: p99 {p.light_p99_ms:,.1f} ms with no queueing at all (light load), "
                     f"{p.light_p99_ms - sr.sla:,.1f} ms over the {sr.sla:g} ms SLA; replicas cannot remove service "
                     "time: shorten the critical chain (explain --path shows where the time goes)"))
     for step in range(MAX_SLA_STEPS):
@@ -328,7 +332,7 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
         if best is None:
             for e, x in over.items():
                 shortfalls.append(Shortfall(
-                    "sla", ids[e], x, "ms", f"path from {ids[e]}: {x:,.1f} ms over the {sr.sla:g} ms SLA at "
+                    "sla", ids[e], x, "ms", f"path from {sr.title(e)}: {x:,.1f} ms over the {sr.sla:g} ms SLA at "
                     f"{sr.load:g}× peak and no tier's replicas bring it down"))
             break
         r[best] = configs[cands.index(best)][best]
@@ -352,9 +356,9 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
             elif kind == "down" and (place, v) not in down_seen:
                 down_seen.add((place, v))
                 shortfalls.append(Shortfall(
-                    "zone", place, 1.0, "zone", f"losing {place} takes down {ids[v]} (all its replicas run there) "
-                    f"and nothing answers for it on the path from {ids[entry]}: replicas cannot fix it; run it "
-                    "in one more zone, or give it a fallback"))
+                    "zone", place, 1.0, "zone", f"losing {place} takes down {sr.title(v)} (all its replicas run "
+                    f"there) and nothing answers for it on the path from {sr.title(entry)}: replicas cannot fix "
+                    "it; run it in one more zone, or give it a fallback"))
             if v in r and want > r[v]:
                 r[v] = min(want, MAX_REPLICAS)
                 raised[v] = "zone"
