@@ -166,15 +166,20 @@ class Search:
                 v = mv.index[b]
                 if v in replicas and self.spread(v, f.target):
                     out.append((f.target, -1, "spread", v, mv.peak_rates[v]))
+            for v, hot in after.items():  # every tier the loss overloads, not only the first on each path
+                s = mv.services[v]
+                if v in replicas and hot.saturated and s is not None and hot.utilisation_after is not None:
+                    rate = hot.utilisation_after * hot.replicas_after * (s.qps_per_replica or 0.0)
+                    out.append((f.target, -1, "overloaded", v, rate))
             for p in f.paths:
                 e = mv.index[p.entry]
                 if p.state == "failing" and p.cause is not None:
                     v = mv.index[p.cause]
-                    t = after.get(v)
+                    cut = after.get(v)
                     s = mv.services[v]
                     rate = 0.0
-                    if t is not None and t.utilisation_after is not None and s is not None:
-                        rate = t.utilisation_after * t.replicas_after * (s.qps_per_replica or 0.0)
+                    if cut is not None and cut.utilisation_after is not None and s is not None:
+                        rate = cut.utilisation_after * cut.replicas_after * (s.qps_per_replica or 0.0)
                     out.append((f.target, e, p.cause_kind, v, rate))
                 elif p.over_sla and e in self.sync and e not in self.slow_before:
                     busy = [(t.utilisation_after or 0.0, v) for v, t in after.items()

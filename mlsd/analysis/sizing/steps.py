@@ -103,6 +103,10 @@ def zone_steps(sr: Search, r: dict[int, int], binding: dict[int, str], shortfall
         todo = spread or hot or [f for f in found if f[2] == "slow"]
         for place, entry, kind, v, rate in [*todo, *rest]:
             want = r.get(v, 0)
+            if kind != "down" and v in r and sr.prop(v) == "max_replicas":
+                _floor_short(sr, v, place, rate if kind == "overloaded" else sr.m.peak_rates[v], shortfalls,
+                             down_seen)
+                continue
             if kind == "overloaded" and v in r:
                 want = sr.survivors_bound(v, place, rate, r[v])
             elif kind == "spread" or (kind == "down" and v in r and sr.spread(v, place)):
@@ -124,7 +128,28 @@ def zone_steps(sr: Search, r: dict[int, int], binding: dict[int, str], shortfall
                     binding[v] = "zone"
         if not changed:
             break
+    else:
+        shortfalls.append(Shortfall("zone", "design", float(MAX_ZONE_ROUNDS), "rounds",
+                                    f"zone losses still overload tiers after {MAX_ZONE_ROUNDS} rounds of adding "
+                                    "replicas; the result may not survive every zone loss"))
     return list(dict.fromkeys(slow))
+
+
+def _floor_short(sr: Search, v: int, place: str, rate: float, shortfalls: list[Shortfall],
+                 seen: set[tuple[str, int]]) -> None:
+    """An autoscaling tier a zone loss overloads: its ceiling is not the knob (the replicas lost are replaced
+    only after its scale-up), its floor is; named once, with the floor that would carry the loss."""
+    if ("floor", v) in seen:
+        return
+    seen.add(("floor", v))
+    s = sr.m.services[v]
+    assert s is not None
+    running = s.replicas_for(sr.m.peak_rates[v], sr.headroom)
+    floor = sr.survivors_bound(v, place, rate, running)
+    shortfalls.append(Shortfall(
+        "zone", place, float(floor - s.replicas), "replicas", f"losing {place} overloads {sr.title(v)}: it "
+        f"autoscales, and the replicas lost are replaced only after its scale-up; a floor of {floor} replicas "
+        f"(now {s.replicas}) would carry the peak through the loss (the search does not raise floors)"))
 
 
 def trim(sr: Search, r: dict[int, int], floor: dict[int, int], raised: list[int], binding: dict[int, str],
