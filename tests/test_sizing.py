@@ -82,12 +82,14 @@ def test_sizing_is_deterministic_and_shows_a_diff() -> None:
 
 def test_a_sla_binding_tier_agrees_with_a_ciw_simulation() -> None:
     """Outside our closed forms: ciw simulates the sized tier at peak × 1.3 within the SLA, and one replica fewer
-    over it (measured: 15 replicas 32.8 ± 0.9 ms, 14 replicas 43.3 ± 2.9 ms against 40 ms)."""
+    over it (seed 1, runs stopped on their CI, never on time: 15 replicas 32.8 ± 0.9 ms, 14 replicas 43.8 ± 3.2 ms
+    against 40 ms)."""
     result = size(one_tier(40))
     (tier,) = result.tiers
     assert (tier.new, tier.binding) == (15, "sla")
-    ok = simulate(analyze(result.after), load=1.3, seed=1, target_ci=0.1, time_budget_s=30)
-    short = simulate(analyze(one_tier(40, 14)), load=1.3, seed=1, target_ci=0.1, time_budget_s=30)
+    ok = simulate(analyze(result.after), load=1.3, seed=1, target_ci=0.08, time_budget_s=600)
+    short = simulate(analyze(one_tier(40, 14)), load=1.3, seed=1, target_ci=0.08, time_budget_s=600)
+    assert ok.converged and short.converged
     (p_ok,), (p_short,) = ok.paths, short.paths
     assert p_ok.p99_ms is not None and p_ok.p99_ms + (p_ok.p99_ci_ms or 0.0) < 40
     assert p_short.p99_ms is not None and p_short.p99_ms - (p_short.p99_ci_ms or 0.0) > 40
@@ -125,3 +127,39 @@ def test_size_cli_json_and_write(tmp_path: Path) -> None:
     assert data["feasible"] and data["changes"][0]["new"] == 14
     assert "~ block svc props.replicas: 40 -> 14" in data["diff"]
     assert load_file(out_file).by_id()["svc"].props["replicas"] == 14
+
+
+def cached_tier(achievable: float | None) -> Design:
+    """A client calling a cache (hit rate 0.5) in front of a service of 100 req/s per replica at 1,000 req/s."""
+    cache: dict[str, object] = {"p99_ms": 2, "hit_rate": 0.5, "qps_per_replica": 50_000, "replicas": 2}
+    if achievable is not None:
+        cache["achievable_hit_rate"] = achievable
+    return design_of(
+        [{"id": "client", "kind": "client"}, {"id": "cache", "kind": "cache", "props": cache},
+         {"id": "svc", "kind": "online_inference",
+          "props": {"p50_ms": 8, "p99_ms": 30, "qps_per_replica": 100, "replicas": 10}}],
+        [{"id": "c1", "source": "client", "target": "cache", "flow": "request"},
+         {"id": "c2", "source": "cache", "target": "svc", "flow": "request"}],
+        requirements={"sla_p99_ms": 500, "peak_qps": 1000})
+
+
+def test_a_declared_achievable_hit_rate_is_used_when_it_is_cheaper(tmp_path: Path) -> None:
+    plain, cached = size(cached_tier(None)), size(cached_tier(0.8))
+    assert plain.hit_rates == [] and cached.hit_rates == [("cache", 0.5, 0.8)]
+    assert cached.after.by_id()["cache"].props["hit_rate"] == 0.8
+    svc = {t.block: t for t in cached.tiers}["svc"]
+    # 200 req/s reach the service instead of 500: ceil(200 × 1.3 / 100) = 3 replicas instead of ceil(6.5) = 7
+    assert ({t.block: t for t in plain.tiers}["svc"].new, svc.new) == (7, 3)
+    assert cached.cost_after < plain.cost_after and cached.cost_before == plain.cost_before
+    out = io.StringIO()
+    save_file(cached_tier(0.8), tmp_path / "cached.json")
+    assert main(["size", str(tmp_path / "cached.json")], out) == 0
+    assert "hit_rate 0.5 -> 0.8 (its declared achievable_hit_rate)" in out.getvalue()
+
+
+def test_without_a_peak_nothing_is_sized() -> None:
+    design = one_tier(40).model_copy(update={"requirements": one_tier(40).requirements.model_copy(
+        update={"peak_qps": None})})
+    result = size(design)
+    assert result.after == design and result.changes == []
+    assert [s.constraint for s in result.shortfalls] == ["peak"]

@@ -90,6 +90,8 @@ def show_result(result: SizingResult, diff: list[str]) -> None:
         st.dataframe(rows, hide_index=True)
     else:
         st.success("Every tier is already at its cheapest.", icon=":material/check_circle:")
+    for block, old, new in result.hit_rates:
+        st.caption(f"{plain(titles.get(block, block))}: hit rate {old:g} → {new:g} (its declared achievable hit rate)")
     for s in result.shortfalls:
         st.warning(f"Cannot be met — {s.constraint}: {plain(s.message)}", icon=":material/warning:")
     if diff:

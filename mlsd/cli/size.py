@@ -38,6 +38,7 @@ def sizing_data(result: SizingResult, diff_lines: list[str]) -> dict[str, Any]:
         "changes": [vars(c) for c in result.changes],
         "tiers": [vars(c) for c in result.tiers],
         "shortfalls": [vars(s) for s in result.shortfalls],
+        "hit_rates": [{"block": b, "old": old, "new": new} for b, old, new in result.hit_rates],
         "diff": diff_lines,
         "evaluations": result.evaluations,
         "seconds": result.seconds,
@@ -59,6 +60,9 @@ def render_text(data: dict[str, Any], names: dict[str, str], out: TextIO) -> Non
                       f"[{BINDING.get(c['binding'], c['binding'])}]\n")
     else:
         out.write("\nNo change: every tier is already at its cheapest.\n")
+    for h in data["hit_rates"]:
+        out.write(f"  {names.get(h['block'], h['block'])}: hit_rate {h['old']:g} -> {h['new']:g} (its declared "
+                  "achievable_hit_rate)\n")
     if data["diff"]:
         out.write("\nDiff\n" + "".join(f"  {line}\n" for line in data["diff"]))
     if data["shortfalls"]:

@@ -4,7 +4,9 @@ fit the budget — or which of these cannot be met, and by how much.
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 The knobs are the design's own: the replicas of each self-run tier on a serving path (``replicas``; for a tier
-that autoscales in time, ``max_replicas``: what it can reach at the peak, its floor is what runs all month). The
+that autoscales in time, ``max_replicas``: what it can reach at the peak, its floor is what runs all month), and
+the hit rate of a cache that declares an ``achievable_hit_rate`` (the search is run with and without it raised,
+and the cheaper result kept: the model prices no cost for the larger cache, so that is the user's word). The
 constraints are judged by the analysis models themselves (``network.LoadModel`` with the tier's replicas
 replaced, ``latency`` for the p99, ``failures`` for zone losses), never by a second copy:
 - **capacity** (CAP-1): each tier carries the peak × (1 + ``requirements.headroom``): ``replicas ≥
@@ -34,7 +36,7 @@ nothing answering for it, a cost over the budget.
 Kept as declared, and why: ``shards`` (every shard receives every request in the model, so more shards only
 add fan-out and cost; the data's size decides them, which the model does not know), ``batch_size`` (the model
 charges a batch its fill wait and credits it no throughput, so changing it would be a latency gain the model
-cannot price), cache hit rates (no achievable rate is declared in the catalog's props), managed services (the
+cannot price), managed services (the
 provider sizes them; CAP-9 holds their declared ceiling).
 
 Checked against something outside this code (``tests/test_sizing.py``): a one-tier design sized for a 40 ms SLA
@@ -51,16 +53,60 @@ from mlsd.analysis.network import Analysis, analyze
 from mlsd.analysis.sizing.result import Shortfall, SizingResult, TierChange
 from mlsd.analysis.sizing.search import Progress, Search
 from mlsd.analysis.sizing.steps import hopeless_paths, sla_steps, trim, zone_steps
+from mlsd.catalog import KINDS
 from mlsd.model import Design
 
-__all__ = ["Shortfall", "SizingResult", "TierChange", "size"]
+__all__ = ["Shortfall", "SizingResult", "TierChange", "size", "with_achievable_hit_rates"]
 
 
 def size(design: Design, analysis: Analysis | None = None, progress: Progress | None = None) -> SizingResult:
     """The cheapest replicas per tier that hold (see the module docstring); ``progress(fraction, message)`` is
-    called as the search goes."""
+    called as the search goes. When caches declare an ``achievable_hit_rate`` above their ``hit_rate``, the
+    search runs with the hit rates raised too, and the cheaper of the two results is kept (the one that meets
+    more constraints first)."""
     started = time.perf_counter()
     a = analysis or analyze(design)
+    if design.requirements.peak_qps is None:  # nothing to size against: say so, change nothing
+        why = Shortfall("peak", "design", 0.0, "req/s", "no peak QPS is declared (requirements.peak_qps): there is "
+                        "no load to size the tiers for")
+        return SizingResult(design, design, [], [], a.cost_per_month, a.cost_per_month,
+                            design.requirements.budget_per_month, 1.0 + design.requirements.headroom, [why])
+    raised, hits = with_achievable_hit_rates(design)
+    if not hits:
+        result = _search(design, design, a, progress)
+    else:
+        def half(offset: float) -> Progress | None:
+            return None if progress is None else lambda f, msg: progress(offset + f / 2, msg)
+
+        plain = _search(design, design, a, half(0.0))
+        samples = a.model.samples if a.model is not None else 20_000
+        cached = _search(design, raised, analyze(raised, samples=samples), half(0.5), a.cost_per_month)
+        cached.hit_rates = hits
+        result = min((plain, cached), key=lambda x: (len(x.shortfalls), x.cost_after))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def with_achievable_hit_rates(design: Design) -> tuple[Design, list[tuple[str, float, float]]]:
+    """The design with each cache's ``hit_rate`` raised to its declared ``achievable_hit_rate`` (through
+    ``mlsd.edit``), and the (cache, old, new) rates raised."""
+    out, hits = design, []
+    for c in design.components:
+        goal = c.props.get("achievable_hit_rate")
+        if isinstance(goal, bool) or not isinstance(goal, int | float):
+            continue
+        now = c.props.get("hit_rate", KINDS[c.kind].props.get("hit_rate", 0.0))
+        now = float(now) if isinstance(now, int | float) and not isinstance(now, bool) else 0.0
+        if goal > now:
+            out = edit.set_prop(out, c.id, "hit_rate", float(goal))
+            hits.append((c.id, now, float(goal)))
+    return out, hits
+
+
+def _search(original: Design, design: Design, a: Analysis, progress: Progress | None,
+            cost_before: float | None = None) -> SizingResult:
+    """One search on ``design`` (the original, or it with hit rates raised); the result compares with
+    ``original``."""
     sr = Search(a, progress)
     m = sr.m
     ids = m.parts.ids
@@ -95,6 +141,7 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
         if r[v] != old:
             after = edit.set_prop(after, ids[v], change.prop, r[v])
     sized = analyze(after, samples=m.samples, seed=m.seed) if after is not design else a
+    before_cost = a.cost_per_month if cost_before is None else cost_before
     budget = design.requirements.budget_per_month
     if budget is not None and sized.cost_per_month > budget:
         extra = sized.cost_per_month - budget
@@ -102,6 +149,5 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
                                     f"the cheapest configuration that holds costs ${sized.cost_per_month:,.0f} a "
                                     f"month, ${extra:,.0f} over the ${budget:,.0f} budget"))
     sr.say(1.0, "done")
-    return SizingResult(design, after, [t for t in tiers if t.old != t.new], tiers, a.cost_per_month,
-                        sized.cost_per_month, budget, sr.load, shortfalls, sr.evaluations,
-                        time.perf_counter() - started)
+    return SizingResult(original, after, [t for t in tiers if t.old != t.new], tiers, before_cost,
+                        sized.cost_per_month, budget, sr.load, shortfalls, evaluations=sr.evaluations)

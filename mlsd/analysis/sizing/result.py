@@ -43,6 +43,7 @@ class SizingResult:
     budget: float | None
     load: float  # the multiple of the peak the SLA is judged at (1 + headroom)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    hit_rates: list[tuple[str, float, float]] = field(default_factory=list)  # (cache, hit_rate before, after)
     evaluations: int = 0
     seconds: float = 0.0
 
