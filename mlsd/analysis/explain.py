@@ -25,9 +25,10 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
   rate / capacity, P(wait) (Erlang C), p99 of the wait, and the replicas the peak with headroom needs.
 - **A block's cost.** Its cost line (``cost``): what is billed, at which price, for how many hours or requests.
 
-Checked against something outside this code: ``tests/test_explain.py`` compares the Erlang C probability of a
-tier with the textbook value (Kleinrock, Queueing Systems vol. 1: M/M/2 at a = 1 has C = 1/3), and the p99 of
-every path of every example and reference design is replayed to the analysis's figure.
+Checked against something outside this code (``tests/test_explain.py``): a tier's P(wait) equals Erlang C
+computed from its textbook sum in exact fractions (Kleinrock, Queueing Systems vol. 1, §3.5) at the tier's servers
+and offered load, and the replayed p99 of every path of every example and reference design equals the analysis's
+own figure to the last bit (so the parts add up to the number the report shows).
 """
 
 from __future__ import annotations
