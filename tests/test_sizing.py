@@ -163,3 +163,20 @@ def test_without_a_peak_nothing_is_sized() -> None:
     result = size(design)
     assert result.after == design and result.changes == []
     assert [s.constraint for s in result.shortfalls] == ["peak"]
+
+
+def test_an_autoscaling_tier_a_zone_loss_overloads_is_named_with_the_floor_that_carries_it() -> None:
+    """13 replicas run at the peak (1,000 req/s × 1.3 / 100); losing one of its two zones leaves 6: 600 req/s.
+    A floor of 22 leaves 11 (1,100 req/s); 21 would leave 10, exactly the peak, a saturated queue."""
+    design = design_of(
+        [{"id": "client", "kind": "client"},
+         {"id": "svc", "kind": "online_inference",
+          "props": {"p50_ms": 8, "p99_ms": 30, "qps_per_replica": 100, "replicas": 2, "autoscaling": True,
+                    "max_replicas": 40, "scale_up_minutes": 5, "regions": ["us-east-1a", "us-east-1b"]}}],
+        [{"id": "c1", "source": "client", "target": "svc", "flow": "request"}],
+        requirements={"sla_p99_ms": 500, "peak_qps": 1000})
+    result = size(design)
+    (s,) = result.shortfalls
+    assert (s.constraint, s.by, s.unit) == ("zone", 20.0, "replicas")
+    assert "a floor of 22 replicas (now 2)" in s.message
+    assert [t.binding for t in result.tiers] == ["kept"]  # its ceiling already reaches the peak
