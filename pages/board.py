@@ -10,12 +10,14 @@ import streamlit as st
 from components.board import state as bs
 from components.board.canvas import apply_canvas_events, show_canvas, show_canvas_help
 from components.board.charts import show_graphviz, show_numbers
+from components.board.explain import show_explain
 from components.board.exports import show_exports, show_import
 from components.board.findings import show_findings
 from components.board.fixes import show_fixes
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
 from components.board.owner import release_board
+from components.board.sizing import show_sizing
 from components.board.toolbar import show_empty_board, show_flash, show_toolbar
 from components.common.entry import through_app
 from mlsd.start import canvas_findings
@@ -55,8 +57,8 @@ if panel_col is not None:
             with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
                 show_requirements()
 
-numbers_tab, load_tab, graph_tab, files_tab, notes_tab = st.tabs(
-    ["Numbers", "Load & failures", "Graphviz view", "Import / export", "Notes"], key="board.bottom",
+numbers_tab, load_tab, explain_tab, graph_tab, files_tab, notes_tab = st.tabs(
+    ["Numbers", "Load & failures", "Explain & size", "Graphviz view", "Import / export", "Notes"], key="board.bottom",
     on_change="rerun")
 if numbers_tab.open:
     with numbers_tab:
@@ -64,6 +66,10 @@ if numbers_tab.open:
 if load_tab.open:  # the ramp and the what-ifs are computed only when this tab is shown (then kept per design)
     with load_tab:
         show_board_load(design, review)
+if explain_tab.open:  # where each number comes from, and the cheapest replicas that hold (on demand)
+    with explain_tab:
+        show_explain(design, review)
+        show_sizing(design, review)
 if graph_tab.open:
     with graph_tab:
         show_graphviz(design, review)

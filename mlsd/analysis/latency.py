@@ -28,6 +28,7 @@ reported as saturated. The number of samples per block shrinks on large designs 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -338,20 +339,32 @@ def shard_times(svc: Service, p_wait: float, theta_per_ms: float, u: npt.NDArray
 
 def shard_cdf(svc: Service, p_wait: float, theta_per_ms: float) -> tuple[npt.NDArray[np.float64],
                                                                           npt.NDArray[np.float64]]:
-    """(grid of times in ms, per-shard CDF of the sojourn time on it), hedging applied when the block hedges."""
-    mu, sigma = svc.mu, svc.sigma
+    """(grid of times in ms, per-shard CDF of the sojourn time on it), hedging applied when the block hedges.
+    Remembered for the last ``KEPT_CDFS`` (shape, wait) pairs: sizing and the what-ifs ask for the same tiers at
+    the same waits many times (the arrays are read-only)."""
+    return _shard_cdf(svc.mu, svc.sigma, svc.hedged, p_wait, theta_per_ms)
+
+
+KEPT_CDFS = 4_096
+
+
+@functools.lru_cache(maxsize=KEPT_CDFS)
+def _shard_cdf(mu: float, sigma: float, hedged: bool, p_wait: float, theta_per_ms: float
+               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     hi = math.exp(mu + 7.5 * sigma)
     if p_wait > 0 and theta_per_ms > 0:
         hi += 40.0 / theta_per_ms
     grid = np.concatenate([[0.0], np.geomspace(math.exp(mu - 6.0 * sigma), hi, GRID_POINTS - 1)])
     survival = _sojourn_survival_grid(grid, mu, sigma, p_wait, theta_per_ms)
-    if svc.hedged:
+    if hedged:
         # a backup request is sent at d, the p95 of one request; the shard answers with the first reply
         d = float(np.interp(1.0 - HEDGE_QUANTILE, survival[::-1], grid[::-1]))
         shifted = np.interp(grid - d, grid, survival, left=1.0)
         survival = survival * shifted
     cdf = np.maximum.accumulate(1.0 - survival)
     cdf[0] = 0.0
+    grid.setflags(write=False)
+    cdf.setflags(write=False)
     return grid, cdf
 
 

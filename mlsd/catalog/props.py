@@ -183,6 +183,11 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
     PropSpec("autoscaling", B, "", "Replicas scale with load (HPA, managed autoscaling)."),
     PropSpec("max_replicas", INT, "replicas", "Upper bound of autoscaling.", 1, 1_000_000),
     PropSpec("hit_rate", F, "0..1", "Share of requests answered here without calling downstream.", 0, 1),
+    PropSpec(
+        "achievable_hit_rate", F, "0..1", "Highest hit rate this cache can reach (a larger cache, a longer TTL; "
+        "measured or estimated): python -m mlsd size may raise hit_rate up to it when that makes the design "
+        "cheaper.", 0, 1,
+    ),
     PropSpec("stateful", B, "", "Replicas hold state a request depends on (sessions, local index)."),
     PropSpec(
         "traffic_share", F, "0..1", "Share of the design's peak QPS that enters here (entry blocks; entries "

@@ -1,7 +1,8 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|explain|size|library``.
 
 One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
-``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts) live here.
+``explain`` (where each number comes from), ``size`` (the cheapest configuration that holds), ``library`` (the
+design store); the small design commands (catalog, schema, render, rules, prompts) live here.
 Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
 
 ``mcp`` serves the tools of ``mlsd.mcp_tools`` to AI assistants (``mlsd.mcp_server``; the SDK loads only there).
@@ -146,7 +147,9 @@ def _validate_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlsd.cli.analyze import add_analyze_parser
+    from mlsd.cli.explain import add_explain_parser
     from mlsd.cli.library import add_library_parser
+    from mlsd.cli.size import add_size_parser
     from mlsd.cli.validate import add_validate_parser
 
     parser, sub = _top_parser()
@@ -186,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
     add_analyze_parser(sub)
+    add_explain_parser(sub)
+    add_size_parser(sub)
     add_library_parser(sub)
     return parser
 

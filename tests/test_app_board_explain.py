@@ -1,0 +1,49 @@
+"""The Board's "Explain & size" tab (AppTest through app.py) and the figures it draws (plain functions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from components.board import sizing as size_ui
+from components.board.explain import path_waterfall
+from mlsd.analysis import analyze
+from mlsd.analysis.explain import explain_path
+from mlsd.io import load_file
+from tests.test_app_board import DESIGNS, bottom, click, design_of, ok, open_board, shown_texts, start_from
+
+TAB = "Explain & size"
+
+
+def test_the_waterfall_adds_up_to_the_p99_and_shows_the_sla() -> None:
+    d = load_file(DESIGNS / "video_recommendations.json")
+    e = explain_path(analyze(d), "client")
+    fig = path_waterfall(d, e)
+    ends = [b + x for trace in fig.data for b, x in zip(trace.base, trace.x, strict=True)]
+    assert max(ends) == pytest.approx(e.p99_ms)
+    assert {t.name for t in fig.data} >= {"service", "fan-out (shards)"}
+    assert any(s.x0 == e.sla_ms for s in fig.layout.shapes)
+
+
+def test_explain_popovers_size_apply_and_undo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    before = start_from(at, "card_fraud_scoring")
+    bottom(at, TAB)
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert any("Where the p99 goes" in s["layout"]["title"]["text"] for s in specs)
+    labels = [p.proto.popover.label for p in at.get("popover")]
+    assert any("p99" in label for label in labels) and any(label.startswith("Cost: $") for label in labels)
+    texts = shown_texts(at)
+    assert any("severity — " in t for t in texts)  # the facts of the first finding
+    click(at, size_ui.RUN_KEY)
+    result, diff = next(reversed(at.session_state["board.review"].values())).memo[size_ui.MEMO_KEY]
+    assert result.changes and any("props.replicas" in line for line in diff)
+    assert any("Cannot be met" in w.value for w in at.warning)  # the scoring tier runs in one region only
+    click(at, size_ui.APPLY_KEY)
+    after = design_of(at)
+    assert after == result.after and after != before
+    click(at, "board.btn.undo")  # one undoable step
+    assert design_of(at) == before
+    ok(at)
