@@ -105,6 +105,7 @@ LABELS: dict[str, str] = {
     "autoscaling": "Autoscaling",
     "max_replicas": "Most replicas",
     "hit_rate": "Cache hit rate",
+    "achievable_hit_rate": "Achievable hit rate",
     "stateful": "Stateful",
     "traffic_share": "Share of peak traffic",
     "items_scored": "Items scored",
