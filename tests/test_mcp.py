@@ -84,14 +84,7 @@ def test_a_bad_design_is_a_tool_error_naming_the_problem():
     assert "unknown kind 'nope'" in result.content[0].text
 
 
-def test_explain_and_size_are_served_when_their_modules_are_there():
-    """explain and size come from issue 19's explain/size work: served once it is merged (skipped before)."""
-    from mlsd.mcp_tools import TOOLS, _present
-
-    if not (_present("mlsd.analysis.explain") and _present("mlsd.analysis.sizing")):
-        assert "explain" not in TOOLS and "size" not in TOOLS
-        pytest.skip("mlsd.analysis.explain / sizing are not in this tree")
-
+def test_explain_and_size_are_served():
     async def calls(s):
         return (await s.call_tool("explain", {"design": str(FRAUD), "path": "authoriser"}),
                 await s.call_tool("size", {"design": str(FRAUD)}))

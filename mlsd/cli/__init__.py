@@ -5,7 +5,7 @@ One module per command group: ``validate`` (the checklists as a linter), ``analy
 design store); the small design commands (catalog, schema, render, rules, prompts) live here.
 Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
 
-``mcp`` serves the tools of ``mlsd.mcp_tools`` to AI assistants (``mlsd.mcp_server``; the SDK loads only there).
+``mcp`` serves the tools of ``mlsd.cli.mcp.tools`` to AI assistants (``mlsd.cli.mcp.server``; the SDK loads only there).
 
 Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
 stderr, never a traceback); 3 = a library save conflict; 4 = ``validate --load``: fails only under the load.
@@ -109,7 +109,7 @@ def _show_config(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _mcp(args: argparse.Namespace, out: TextIO) -> int:
-    from mlsd.mcp_server import serve
+    from mlsd.cli.mcp.server import serve
 
     serve()
     return EXIT_OK

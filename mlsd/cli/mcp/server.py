@@ -1,4 +1,4 @@
-"""``python -m mlsd mcp``: the tools of ``mlsd.mcp_tools`` served over the Model Context Protocol on stdio.
+"""``python -m mlsd mcp``: the tools of ``mlsd.cli.mcp.tools`` served over the Model Context Protocol on stdio.
 
 Built on the maintained MCP Python SDK (``mcp``, pinned in requirements.txt; ``MCPServer`` in SDK 2.x). The SDK is
 imported only here, so no other command pays for it. Each registered tool becomes an MCP tool with its
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlsd import __version__
-from mlsd.mcp_tools import TOOLS, ToolError
+from mlsd.cli.mcp.tools import TOOLS, ToolError
 
 INSTRUCTIONS = (
     "MLSD Whiteboard checks ML system designs (format mlsd/1: blocks, connections, requirements) against "

@@ -3,7 +3,7 @@
 Each tool takes ``design``: a path to a design file (.json, .yaml) or the design itself as JSON or YAML text. A
 design that is not valid raises ``ToolError`` whose message lists the problems (the MCP server returns it as the
 tool's error). Tools are registered in ``TOOLS`` with ``@tool``: one registration per tool, so that a further
-one (explain, size) is one small function. Nothing here imports the MCP SDK (``mlsd.mcp_server`` does).
+one (explain, size) is one small function. Nothing here imports the MCP SDK (``mlsd.cli.mcp.server`` does).
 """
 
 from __future__ import annotations
@@ -165,51 +165,37 @@ def fix(design: str, unsafe: bool = False, write: bool = False) -> dict[str, Any
     }
 
 
-# -- explain and size: registered when their modules are there (issue 19's explain/size work, mlsd.cli.explain and
-# mlsd.cli.size over mlsd.analysis.explain and mlsd.analysis.sizing); one small registration each ------------------
+# -- explain and size: mlsd.cli.explain and mlsd.cli.size over mlsd.analysis.explain and mlsd.analysis.sizing ----
 
 
-def _present(module: str) -> bool:
-    import importlib.util
+@tool
+def explain(design: str, path: str | None = None, block: str | None = None,
+            rule: str | None = None) -> dict[str, Any]:
+    """Where each number of a design comes from: each request path's p99 split per hop into network, queueing
+    wait, batch fill, service and fan-out (the parts add up to the p99), each tier's arrival rate,
+    utilisation and servers, the cost lines, and with `rule` the facts behind that rule's findings. `path`
+    (an entry block), `block` or `rule` narrow it to one."""
+    from mlsd.cli.common import UsageError
+    from mlsd.cli.explain import explain_data
 
+    d, _ = load(design)
     try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+        data: dict[str, Any] = explain_data(d, path, block, rule)
+    except UsageError as exc:
+        raise ToolError(str(exc)) from None
+    return data
 
 
-if _present("mlsd.cli.explain") and _present("mlsd.analysis.explain"):
+@tool
+def size(design: str) -> dict[str, Any]:
+    """The cheapest replicas per tier that meet the SLA at peak × headroom with queueing, survive the loss of
+    any one zone and fit the budget; or which constraint cannot be met and by how much. Returns the changes
+    (with the constraint each tier is bound by), the cost before and after and the diff. Nothing is saved."""
+    from mlsd.analysis.sizing import size as size_design
+    from mlsd.cli.size import sizing_data
+    from mlsd.diff import diff_designs
 
-    @tool
-    def explain(design: str, path: str | None = None, block: str | None = None,
-                rule: str | None = None) -> dict[str, Any]:
-        """Where each number of a design comes from: each request path's p99 split per hop into network, queueing
-        wait, batch fill, service and fan-out (the parts add up to the p99), each tier's arrival rate,
-        utilisation and servers, the cost lines, and with `rule` the facts behind that rule's findings. `path`
-        (an entry block), `block` or `rule` narrow it to one."""
-        from mlsd.cli.common import UsageError
-        from mlsd.cli.explain import explain_data
-
-        d, _ = load(design)
-        try:
-            data: dict[str, Any] = explain_data(d, path, block, rule)
-        except UsageError as exc:
-            raise ToolError(str(exc)) from None
-        return data
-
-
-if _present("mlsd.cli.size") and _present("mlsd.analysis.sizing"):
-
-    @tool
-    def size(design: str) -> dict[str, Any]:
-        """The cheapest replicas per tier that meet the SLA at peak × headroom with queueing, survive the loss of
-        any one zone and fit the budget; or which constraint cannot be met and by how much. Returns the changes
-        (with the constraint each tier is bound by), the cost before and after and the diff. Nothing is saved."""
-        from mlsd.analysis.sizing import size as size_design
-        from mlsd.cli.size import sizing_data
-        from mlsd.diff import diff_designs
-
-        d, _ = load(design)
-        result = size_design(d)
-        data: dict[str, Any] = sizing_data(result, diff_designs(result.before, result.after).lines())
-        return data
+    d, _ = load(design)
+    result = size_design(d)
+    data: dict[str, Any] = sizing_data(result, diff_designs(result.before, result.after).lines())
+    return data
