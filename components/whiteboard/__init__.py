@@ -52,10 +52,12 @@ def pending_events(key: str) -> list[Event]:
 
 
 def draw(design: Design, findings: Iterable[Any] = (), *, key: str, read_only: bool = False,
-         height: int = 640) -> None:
-    """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did."""
+         height: int = 640, selected: str | None = None) -> None:
+    """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did.
+    ``selected``: a block or connection chosen outside the canvas, which the canvas selects and brings into view."""
     ack: str = st.session_state.get(_ack_key(key), "")
-    props: dict[str, Any] = build_props(design, findings, read_only=read_only, ack=ack, height=height)
+    props: dict[str, Any] = build_props(design, findings, read_only=read_only, ack=ack, height=height,
+                                        selected=selected)
     _canvas(key=key, default=None, **props)
 
 

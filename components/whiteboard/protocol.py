@@ -247,8 +247,11 @@ def graph(design: Design) -> dict[str, list[dict[str, object]]]:
 
 
 def build_props(design: Design, findings: Iterable[Any] = (), *, read_only: bool = False, ack: str = "",
-                height: int = 640) -> dict[str, object]:
-    """Everything the canvas needs to draw ``design``; the same input gives the same props."""
+                height: int = 640, selected: str | None = None) -> dict[str, object]:
+    """Everything the canvas needs to draw ``design``; the same input gives the same props.
+
+    ``selected`` is the block or connection selected on the Python side (the inspector, a finding): when it
+    changes, the canvas selects it too and scrolls it into view."""
     return {
         "graph": graph(design),
         "badges": badges(findings),
@@ -257,6 +260,7 @@ def build_props(design: Design, findings: Iterable[Any] = (), *, read_only: bool
         "read_only": read_only,
         "ack": ack,
         "height": height,
+        "selected": selected,
     }
 
 

@@ -13,6 +13,7 @@ export interface Props {
   palette: Tile[];
   read_only: boolean;
   ack: string;
+  selected?: string | null;  // a block or connection selected in Python (inspector, finding)
   height: number;
 }
 export const NODE_W = 180;
