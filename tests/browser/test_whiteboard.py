@@ -294,3 +294,78 @@ def test_an_edge_s_flow_changes_from_the_keyboard(wb_url: str, page: Any) -> Non
     settle(page, "connections", lambda c: c["c1"][2] == "batch")
     page.keyboard.press("Escape")
     frame.get_by_test_id("edge-menu").wait_for(state="detached")
+
+
+def test_ctrl_z_and_redo_work_after_a_click_on_the_empty_canvas(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    box = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] - 30)  # an empty spot, bottom middle
+    page.keyboard.press("Control+z")
+    events.next("undo")
+    page.keyboard.press("Control+Shift+z")
+    events.next("redo")
+    page.keyboard.press("Control+y")
+    events.next("redo")
+
+
+def test_select_all_then_shift_arrow_nudges_the_whole_selection(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    before = shown(page, "blocks")
+    box = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] - 30)
+    page.keyboard.press("Control+a")
+    assert events.next("select")["blocks"] == ["features", "gw", "ranker"]
+    page.keyboard.press("Shift+ArrowDown")  # four grid steps
+    moved = events.next("move")["positions"]
+    assert moved == {b: [before[b][1], before[b][2] + 4 * GRID] for b in ("features", "gw", "ranker")}
+
+
+def test_the_palette_folds_away_and_gives_the_drawing_the_width(wb_url: str, page: Any,
+                                                                 shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    wide = frame.locator(".react-flow__pane").bounding_box()["width"]
+    frame.get_by_test_id("palette-toggle").click()
+    frame.get_by_test_id("tile-cache").wait_for(state="detached")
+    assert frame.locator(".react-flow__pane").bounding_box()["width"] > wide + 100
+    shot("whiteboard-palette-folded")
+    frame.get_by_test_id("palette-toggle").click()
+    frame.get_by_test_id("tile-cache").wait_for()
+    frame.get_by_role("searchbox", name="Search blocks").fill("vector")
+    assert frame.locator(".mlsd-tile").count() == 1
+
+
+def test_a_block_selected_in_python_is_selected_and_brought_into_view(wb_url: str, page: Any,
+                                                                      shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    pane = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.move(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2)
+    page.mouse.wheel(1500, 1500)  # the wheel pans: every block goes out of sight
+    features = frame.locator(".react-flow__node[data-id='features']")
+
+    def inside() -> bool:
+        b = features.bounding_box()
+        return bool(b and b["x"] >= pane["x"] and b["y"] >= pane["y"] and b["x"] + b["width"] <= pane["x"] + pane["width"]
+                    and b["y"] + b["height"] <= pane["y"] + pane["height"])
+
+    page.wait_for_timeout(500)
+    assert not inside()
+    page.get_by_label("Select in Python").click()
+    page.get_by_role("option", name="features").click()
+    features.and_(frame.locator(".selected")).wait_for()
+    page.wait_for_timeout(600)  # the view glides there
+    assert inside()
+    assert "selected" not in (frame.locator(".react-flow__node[data-id='gw']").get_attribute("class") or "")
+    shot("whiteboard-selected-from-python")
+
+
+def test_orthogonal_routing_is_a_toggle(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    edge = frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge")
+    assert "C" in (edge.get_attribute("d") or "")  # a curve
+    frame.get_by_role("button", name="Orthogonal connections").click()
+    frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge.orthogonal").wait_for(state="attached")
+    assert "C" not in (edge.get_attribute("d") or "")  # lines and rounded corners (quadratic)
+    frame.get_by_role("button", name="Orthogonal connections").click()
+    frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge.orthogonal").wait_for(state="detached")

@@ -3,7 +3,8 @@
 It keeps one design in session state, applies each canvas event through ``components.whiteboard.apply`` and shows
 the events received and the design's blocks and connections as text. Query parameters: ``ro=1`` draws read-only;
 ``n=N`` starts from a grid of N blocks (the benchmark) instead of the three-block design; ``bench=1`` also shows
-when (wall clock) Python received the last event.
+when (wall clock) Python received the last event. A select box chooses a block "in Python" (as the Board's
+inspector or a finding does), which the canvas then selects and brings into view.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ design: Design = st.session_state.design
 if params.get("bench") == "1":
     st.text(f"received at: {st.session_state.get('received_at', 0.0):.4f}")
 report = check(design)
-draw(design, report.findings, key=KEY, read_only=read_only, height=560)
+picked = st.selectbox("Select in Python", ["", *(c.id for c in design.components)], key="picked")
+draw(design, report.findings, key=KEY, read_only=read_only, height=560, selected=picked or None)
 st.text("events: " + json.dumps(log[-30:], sort_keys=True))
 st.text("blocks: " + json.dumps({c.id: [c.kind, c.position.x, c.position.y] for c in design.components},
                                 sort_keys=True))
