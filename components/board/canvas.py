@@ -6,8 +6,9 @@ Here "component" means a Streamlit UI piece; the blocks drawn are ``mlsd.model.C
 handled once, see ``components.whiteboard.protocol``) is applied through ``components.whiteboard.apply`` and
 committed to the board's one history (``components.board.state``), so undo/redo, save and the checks see every
 canvas edit. Undo, redo and auto-layout asked from the canvas drive that same history; a selection on the canvas
-selects in the inspector, and one made in the inspector or from a finding selects (and scrolls to) it on the canvas; a click on a block's findings badge opens that block's findings. ``show_canvas`` then
-draws the edited design with its findings badges: the canvas redraws from what Python sends, nothing else.
+selects in the inspector, and one made in the inspector or from a finding is selected (and scrolled to) on the
+canvas; a click on a block's findings badge opens that block's findings. ``show_canvas`` then draws the edited
+design with its findings badges: the canvas redraws from what Python sends, nothing else.
 """
 
 from __future__ import annotations

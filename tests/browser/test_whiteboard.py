@@ -346,8 +346,8 @@ def test_a_block_selected_in_python_is_selected_and_brought_into_view(wb_url: st
 
     def inside() -> bool:
         b = features.bounding_box()
-        return bool(b and b["x"] >= pane["x"] and b["y"] >= pane["y"] and b["x"] + b["width"] <= pane["x"] + pane["width"]
-                    and b["y"] + b["height"] <= pane["y"] + pane["height"])
+        return bool(b and pane["x"] <= b["x"] and b["x"] + b["width"] <= pane["x"] + pane["width"]
+                    and pane["y"] <= b["y"] and b["y"] + b["height"] <= pane["y"] + pane["height"])
 
     page.wait_for_timeout(500)
     assert not inside()
