@@ -104,9 +104,12 @@ def show_canvas(findings: Iterable[Finding], height: int = 640) -> None:
 
 
 def show_canvas_help() -> None:
-    """How to use the canvas, in one line under it."""
+    """How to use the canvas, in two lines under it (the shortcuts are those of frontend/src/actions.ts)."""
     st.caption(
         "Drag a tile from the palette onto the canvas; drag from a block's handle to another block to connect; "
-        "click a connection to set its flow (request, stream, batch, feedback); Delete removes the selection; "
-        "Ctrl+Z / Ctrl+Shift+Z undo and redo. A block's badge counts its findings: click it to read them."
+        "click a connection to set its flow (request, stream, batch, feedback). A block's badge counts its "
+        "findings: click it to read them. Keys: Delete removes the selection, Ctrl+Z / Ctrl+Shift+Z undo and "
+        "redo, Ctrl+C / Ctrl+V / Ctrl+D copy, paste, duplicate, Ctrl+A selects all, arrows nudge (Shift: four "
+        "steps), Shift+1 zooms to fit, Shift+L lays out, Shift+O right-angled connections, Shift+B the palette, "
+        "Shift+F full screen."
     )
