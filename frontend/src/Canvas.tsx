@@ -2,7 +2,7 @@
 import React, { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   Background, ConnectionLineType, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
-  useReactFlow, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
+  useReactFlow, useStore, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from "@xyflow/react";
 import { actionFor, byId, shortcutText, type ActionContext } from "./actions";
 import { BlockNode, type BlockNodeType } from "./BlockNode";
@@ -18,6 +18,7 @@ const edgeTypes = { flow: FlowEdge };
 const GRID: [number, number] = [20, 20];
 const FIT = { padding: 0.06, maxZoom: 1 };
 const ARROWS: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+const FAR = 0.3; // below this zoom a label is under 4 px high: blocks are drawn as coloured boxes (much less to paint)
 const LARGE = 15; // blocks from which the palette starts folded (until the person opens it: then it stays open)
 const SESSION = Math.random().toString(36).slice(2, 10);
 let counter = 0;
@@ -34,6 +35,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const wrapper = useRef<HTMLDivElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const [fullscreen, setFullscreen] = useState(false);
+  const far = useStore((s) => s.transform[2] < FAR);
   const [prefs, setPrefs, suggestPrefs] = usePrefs({ palette: props.graph.nodes.length < LARGE, orthogonal: false });
   const on = useMemo<Handlers>(() => ({
     onBadge: (id) => emit({ type: "findings", block: id }),
@@ -276,7 +278,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   return (
     <div className={"mlsd-root" + (ro ? " read-only" : "")} style={{ height: props.height }} ref={root}>
       {!ro && <Palette tiles={props.palette} open={prefs.palette} onToggle={ctx.togglePalette} onAdd={addAtCentre} />}
-      <div className="mlsd-canvas" ref={wrapper} data-testid="canvas" tabIndex={-1}
+      <div className={"mlsd-canvas" + (far ? " far" : "")} ref={wrapper} data-testid="canvas" tabIndex={-1}
            aria-label="Design canvas: Tab reaches the blocks and connections"
            data-blocks={nodes.length} data-ack={props.ack} data-orthogonal={prefs.orthogonal}
            onDragOver={(e) => { if (!ro) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>

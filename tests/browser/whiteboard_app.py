@@ -57,6 +57,7 @@ if "design" not in st.session_state:
     st.session_state.design = grid_design(n) if n else small_design()
 read_only = params.get("ro") == "1"
 
+started = time.perf_counter()
 events = pending_events(KEY)
 if events:
     st.session_state.received_at = time.time()
@@ -71,9 +72,14 @@ for event in events:
 design: Design = st.session_state.design
 if params.get("bench") == "1":
     st.text(f"received at: {st.session_state.get('received_at', 0.0):.4f}")
+applied = time.perf_counter()
 report = check(design)
+checked = time.perf_counter()
 picked = st.selectbox("Select in Python", ["", *(c.id for c in design.components)], key="picked")
 draw(design, report.findings, key=KEY, read_only=read_only, height=560, selected=picked or None)
+if params.get("bench") == "1":
+    st.text(f"script: read+apply {1000 * (applied - started):.1f} ms, check {1000 * (checked - applied):.1f} ms, "
+            f"draw {1000 * (time.perf_counter() - checked):.1f} ms")
 st.text("events: " + json.dumps(log[-30:], sort_keys=True))
 st.text("blocks: " + json.dumps({c.id: [c.kind, c.position.x, c.position.y] for c in design.components},
                                 sort_keys=True))
