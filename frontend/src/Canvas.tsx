@@ -48,6 +48,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const lastSelection = useRef("[[],[]]");
   const selectTimer = useRef<number | undefined>(undefined);
   const boxSelecting = useRef(false);
+  const pendingConnect = useRef<{ source: string; target: string; x: number; y: number } | null>(null);
 
   // Redraw from the props whenever they change (and only then); the local selection survives a redraw.
   const key = useMemo(() => JSON.stringify([props.graph, props.badges, props.ack, ro]), [props, ro]);
@@ -58,10 +59,18 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     const another = isAnotherDesign(flow.getNodes(), props.graph.nodes);
     setNodes((old) => toNodes(props.graph.nodes, props.badges, ro, old, on));
     setEdges((old) => toEdges(props.graph.edges, old));
-    setMenu((m) => {
-      const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
-      return m && edge ? { ...m, flow: edge.flow, fallback: edge.fallback } : null;
-    });
+    const drawn = pendingConnect.current;
+    const known = new Set(flow.getEdges().map((e) => e.id));
+    const fresh = drawn && props.graph.edges.find((e) => !known.has(e.id) && e.source === drawn.source && e.target === drawn.target);
+    if (fresh && drawn) {  // the connection just drawn: its menu opens where it was dropped, to choose its flow there
+      pendingConnect.current = null;
+      setMenu({ edgeId: fresh.id, x: drawn.x, y: drawn.y, flow: fresh.flow, fallback: fresh.fallback });
+    } else {
+      setMenu((m) => {
+        const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
+        return m && edge ? { ...m, flow: edge.flow, fallback: edge.fallback } : null;
+      });
+    }
     if (another) {  // another design was opened: show all of it
       suggestPrefs({ palette: props.graph.nodes.length < LARGE });
       window.setTimeout(() => void flow.fitView(FIT), 0);
@@ -127,8 +136,16 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   }, [emit, ro]);
 
   const onConnect = useCallback((c: Connection) => {
-    if (!ro && c.source && c.target && c.source !== c.target) emit({ type: "connect", source: c.source, target: c.target, flow: "request" });
+    if (ro || !c.source || !c.target || c.source === c.target) return;
+    pendingConnect.current = { source: c.source, target: c.target, x: 0, y: 0 };  // onConnectEnd: where
+    emit({ type: "connect", source: c.source, target: c.target, flow: "request" });
   }, [emit, ro]);
+
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent) => {  // where the connection was dropped
+    const at = "changedTouches" in e ? e.changedTouches[0] : e;
+    const r = wrapper.current?.getBoundingClientRect();
+    if (at && r && pendingConnect.current) Object.assign(pendingConnect.current, { x: at.clientX - r.left + 8, y: at.clientY - r.top + 8 });
+  }, []);
 
   const reportSelection = useCallback((ns: string[], es: string[]) => {
     const sig = JSON.stringify([ns, es]);
@@ -285,7 +302,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
         <OrthogonalContext.Provider value={prefs.orthogonal}>
           <ReactFlow<BlockNodeType, FlowEdgeType>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-            onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onDelete={onDelete} onConnect={onConnect}
+            onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onDelete={onDelete} onConnect={onConnect} onConnectEnd={onConnectEnd}
             onSelectionChange={onSelectionChange}
             onSelectionStart={() => { boxSelecting.current = true; }}
             onSelectionEnd={() => {

@@ -138,7 +138,18 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     page.mouse.up()
     event = events.next("connect")
     assert (event["source"], event["target"], event["flow"]) == ("ranker", "features", "request")
-    settle(page, "connections", lambda c: ["ranker", "features", "request", False] in c.values())
+    conns = settle(page, "connections", lambda c: ["ranker", "features", "request", False] in c.values())
+    new_id = next(k for k, v in conns.items() if v[:2] == ["ranker", "features"])
+    # the new connection's menu opens where it was dropped: its flow is chosen right there
+    menu = frame.get_by_role("dialog", name=f"Connection {new_id}")
+    menu.wait_for()
+    menu_box = menu.bounding_box()
+    assert abs(menu_box["x"] - target[0]) < 40 and abs(menu_box["y"] - target[1]) < 40
+    menu.get_by_role("button", name="stream").click()
+    event = events.next("set_flow")
+    assert (event["connection"], event["flow"]) == (new_id, "stream")
+    settle(page, "connections", lambda c: c[new_id][2] == "stream")
+    menu.get_by_role("button", name="Close").click()
 
     # the request edge gw -> ranker is a horizontal line: click its middle
     gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
@@ -148,7 +159,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     menu.wait_for()
     shot("whiteboard-edge-menu")
     menu.get_by_role("button", name="stream").click()
-    event = events.next("set_flow")
+    event = events.next("set_flow", lambda e: e["connection"] == "c1")
     assert (event["connection"], event["flow"]) == ("c1", "stream")
     settle(page, "connections", lambda c: c["c1"][2] == "stream")
     frame.locator(".react-flow__edge[data-id='c1'] path.flow-stream").wait_for(state="attached")
@@ -369,3 +380,12 @@ def test_orthogonal_routing_is_a_toggle(wb_url: str, page: Any) -> None:
     assert "C" not in (edge.get_attribute("d") or "")  # lines and rounded corners (quadratic)
     frame.get_by_role("button", name="Orthogonal connections").click()
     frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge.orthogonal").wait_for(state="detached")
+
+
+def test_shift_click_adds_to_the_selection(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    frame.locator(".react-flow__node[data-id='gw']").click()
+    assert events.next("select")["blocks"] == ["gw"]
+    frame.locator(".react-flow__node[data-id='features']").click(modifiers=["Shift"])
+    assert events.next("select")["blocks"] == ["features", "gw"]
