@@ -19,7 +19,7 @@ export function Palette({ tiles, open, onToggle, onAdd }: {
     return (
       <aside className="mlsd-palette folded" aria-label="Blocks">
         <button type="button" className="mlsd-fold" onClick={onToggle} aria-expanded={false}
-                title="Show the blocks palette (Shift+B)" data-testid="palette-toggle">
+                title="Show the blocks palette (Shift+B)" aria-label="Show the blocks palette" data-testid="palette-toggle">
           <span aria-hidden="true">»</span><span className="mlsd-rail-word">Blocks</span>
         </button>
       </aside>
