@@ -10,7 +10,7 @@ import { FlowEdge, OrthogonalContext, type FlowEdgeType } from "./FlowEdge";
 import { EdgeMenu, type MenuState } from "./EdgeMenu";
 import { DRAG_TYPE, Palette } from "./Palette";
 import { usePrefs } from "./prefs";
-import { isAnotherDesign, marker, toEdges, toNodes, type Handlers } from "./sync";
+import { hold, isAnotherDesign, marker, modelOf, toEdges, toNodes, type Handlers, type Model } from "./sync";
 import { NODE_H, NODE_W, type Flow, type Props } from "./types";
 
 const nodeTypes = { block: BlockNode };
@@ -20,6 +20,7 @@ const FIT = { padding: 0.06, maxZoom: 1 };
 const ARROWS: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 const FAR = 0.2; // below this zoom a label is under 3 px high: blocks are drawn as coloured boxes (much less to paint)
 const LARGE = 15; // blocks from which the palette starts folded (until the person opens it: then it stays open)
+const EMPTY: Model = { version: 0, nodes: new Map(), edges: new Map(), badges: {} };
 const SESSION = Math.random().toString(36).slice(2, 10);
 let counter = 0;
 
@@ -36,43 +37,62 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const root = useRef<HTMLDivElement>(null);
   const [fullscreen, setFullscreen] = useState(false);
   const far = useStore((s) => s.transform[2] < FAR);
-  const [prefs, setPrefs, suggestPrefs] = usePrefs({ palette: props.graph.nodes.length < LARGE, orthogonal: false });
+  const model = useRef<Model>(EMPTY);
+  if (model.current === EMPTY) {  // the first props: the whole graph (or changes this fresh canvas cannot apply)
+    const first = modelOf(props);
+    if (first !== "resync") { model.current = first; hold(first); }
+  }
+  const graphNodes = () => Array.from(model.current.nodes.values());
+  const graphEdges = () => Array.from(model.current.edges.values());
+  const [prefs, setPrefs, suggestPrefs] = usePrefs({ palette: model.current.nodes.size < LARGE, orthogonal: false });
   const on = useMemo<Handlers>(() => ({
     onBadge: (id) => emit({ type: "findings", block: id }),
     onLabel: (id, label) => emit({ type: "set_label", block: id, label }),
   }), [emit]);
-  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(props.graph.nodes, props.badges, ro, [], on));
-  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(props.graph.edges, []));
+  const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(graphNodes(), model.current.badges, ro, [], on));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(graphEdges(), []));
   const [menu, setMenu] = useState<MenuState | null>(null);
   const copied = useRef<string[]>([]);
   const lastSelection = useRef("[[],[]]");
   const selectTimer = useRef<number | undefined>(undefined);
   const boxSelecting = useRef(false);
   const pendingConnect = useRef<{ source: string; target: string; x: number; y: number } | null>(null);
+  const resyncAsked = useRef(-1);
 
-  // Redraw from the props whenever they change (and only then); the local selection survives a redraw.
-  const key = useMemo(() => JSON.stringify([props.graph, props.badges, props.ack, ro]), [props, ro]);
-  const firstKey = useRef(key);
+  // Redraw when the graph's version, the acknowledged event or the mode change (and only then): an event Python
+  // refused is undone here too. The local selection survives a redraw.
+  const key = `${props.version} ${props.ack} ${ro}`;
+  const firstKey = useRef(model.current === EMPTY ? "" : key);
   useEffect(() => {
     if (key === firstKey.current) return;
+    const next = modelOf(props, model.current === EMPTY ? undefined : model.current);
+    if (next === "resync") {  // changes to a version this canvas does not hold: ask for the whole graph, once
+      if (resyncAsked.current !== props.version) emit({ type: "resync", have: model.current.version });
+      resyncAsked.current = props.version;
+      return;
+    }
     firstKey.current = key;
-    const another = isAnotherDesign(flow.getNodes(), props.graph.nodes);
-    setNodes((old) => toNodes(props.graph.nodes, props.badges, ro, old, on));
-    setEdges((old) => toEdges(props.graph.edges, old));
+    const another = isAnotherDesign(flow.getNodes(), Array.from(next.nodes.values()));
+    model.current = next;
+    hold(next);
+    const gNodes = graphNodes();
+    const gEdges = graphEdges();
+    setNodes((old) => toNodes(gNodes, next.badges, ro, old, on));
+    setEdges((old) => toEdges(gEdges, old));
     const drawn = pendingConnect.current;
     const known = new Set(flow.getEdges().map((e) => e.id));
-    const fresh = drawn && props.graph.edges.find((e) => !known.has(e.id) && e.source === drawn.source && e.target === drawn.target);
+    const fresh = drawn && gEdges.find((e) => !known.has(e.id) && e.source === drawn.source && e.target === drawn.target);
     if (fresh && drawn) {  // the connection just drawn: its menu opens where it was dropped, to choose its flow there
       pendingConnect.current = null;
       setMenu({ edgeId: fresh.id, x: drawn.x, y: drawn.y, flow: fresh.flow, fallback: fresh.fallback });
     } else {
       setMenu((m) => {
-        const edge = m && props.graph.edges.find((e) => e.id === m.edgeId);
+        const edge = m && next.edges.get(m.edgeId);
         return m && edge ? { ...m, flow: edge.flow, fallback: edge.fallback } : null;
       });
     }
     if (another) {  // another design was opened: show all of it
-      suggestPrefs({ palette: props.graph.nodes.length < LARGE });
+      suggestPrefs({ palette: next.nodes.size < LARGE });
       window.setTimeout(() => void flow.fitView(FIT), 0);
     }
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps

@@ -3,7 +3,39 @@
 import { MarkerType } from "@xyflow/react";
 import type { BlockNodeType } from "./BlockNode";
 import { FLOW_STYLE, type FlowEdgeType } from "./FlowEdge";
-import type { Badge, Flow, GraphEdge, GraphNode } from "./types";
+import type { Badge, Flow, GraphEdge, GraphNode, Props } from "./types";
+
+/** The graph as last received: records by id (in drawing order) and the version they are. */
+export interface Model {
+  version: number; nodes: Map<string, GraphNode>; edges: Map<string, GraphEdge>; badges: Record<string, Badge>;
+}
+
+let held = 0;
+/** The version of the graph this canvas holds (sent up with every event, so Python sends changes only). */
+export const heldVersion = () => held;
+
+export function modelOf(props: Props, old?: Model): Model | "resync" {
+  if (props.graph) {
+    return { version: props.version, nodes: new Map(props.graph.nodes.map((n) => [n.id, n])),
+             edges: new Map(props.graph.edges.map((e) => [e.id, e])), badges: props.badges ?? {} };
+  }
+  if (old && props.version === old.version) return old;
+  if (!old || !props.changes || props.base !== old.version) return "resync";
+  const c = props.changes;
+  const nodes = new Map(old.nodes);
+  for (const id of c.removed_nodes) nodes.delete(id);
+  for (const n of c.nodes) nodes.set(n.id, n);
+  const edges = new Map(old.edges);
+  for (const id of c.removed_edges) edges.delete(id);
+  for (const e of c.edges) edges.set(e.id, e);
+  const badges = { ...old.badges, ...c.badges };
+  for (const id of c.removed_badges) delete badges[id];
+  return { version: props.version, nodes, edges, badges };
+}
+
+export function hold(model: Model): void {
+  held = model.version;
+}
 
 export type Handlers = { onBadge: (id: string) => void; onLabel: (id: string, label: string) => void };
 

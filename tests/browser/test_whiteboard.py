@@ -389,3 +389,32 @@ def test_shift_click_adds_to_the_selection(wb_url: str, page: Any) -> None:
     assert events.next("select")["blocks"] == ["gw"]
     frame.locator(".react-flow__node[data-id='features']").click(modifiers=["Shift"])
     assert events.next("select")["blocks"] == ["features", "gw"]
+
+
+def test_a_fresh_canvas_gets_the_whole_graph_again(wb_url: str, page: Any) -> None:
+    """Once the canvas has sent an event Python sends it only changes; a canvas drawn afresh (here: its frame
+    reloaded) cannot apply them, asks for the whole graph, and draws what Python holds."""
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    inner = page.frame(url=lambda u: "mlsd_whiteboard" in u)
+    assert inner is not None
+    inner.evaluate("""() => window.addEventListener('message', (e) => {
+        if (e.data && e.data.type === 'streamlit:render') window.lastProps = e.data.args; })""")
+    frame.locator(".react-flow__node[data-id='gw']").click()
+    events.next("select")
+    page.keyboard.press("ArrowDown")
+    events.next("move")
+    moved = settle(page, "blocks", lambda b: b["gw"][2] == 80.0)
+    for _ in range(50):  # the redraw after the move: the one moved block, not the graph
+        last = inner.evaluate("() => window.lastProps && window.lastProps.changes ? window.lastProps : null")
+        if last:
+            break
+        page.wait_for_timeout(100)
+    assert last and "graph" not in last and [n["id"] for n in last["changes"]["nodes"]] == ["gw"]
+    inner.evaluate("location.reload()")
+    page.wait_for_timeout(500)
+    frame.locator(".react-flow__node[data-id='features']").wait_for()
+    style = frame.locator(".react-flow__node[data-id='gw']").get_attribute("style") or ""
+    assert f"translate({moved['gw'][1]:g}px, {moved['gw'][2]:g}px)" in style
+    assert frame.locator(".react-flow__node").count() == 3 and frame.locator(".react-flow__edge").count() == 1
+    assert "resync" not in {e["type"] for e in events.all()}  # handled by the component, not the page
