@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.whiteboard.delta import Sent, graph_props
-from components.whiteboard.protocol import Resync, badges, graph, parse_event, read_batch
+from components.whiteboard.protocol import Resync, badges, graph, parse_event, props_and_sent, read_batch
 from mlsd import edit
 from mlsd.model import Design
 from mlsd.rules import check
@@ -91,3 +91,11 @@ def test_the_canvas_says_which_version_it_holds_and_can_ask_for_the_whole_graph(
         refused = read_batch({"events": [], "have": bad}, "s-0")
         assert refused.events == () and refused.ack == "s-0" and "have" in refused.errors[0]
     assert isinstance(parse_event({"id": "x", "type": "resync"}), Resync)
+
+
+def test_the_palette_goes_down_with_the_whole_graph_only() -> None:
+    d = design()
+    first, sent = props_and_sent(d)
+    assert first["palette"] and "graph" in first
+    later, _ = props_and_sent(edit.move_blocks(d, {"gw": (40.0, 0.0)}), sent=sent, deltas=True)
+    assert "palette" not in later and "changes" in later

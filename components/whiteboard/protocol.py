@@ -280,9 +280,10 @@ def props_and_sent(design: Design, findings: Iterable[Any] = (), *, read_only: b
     """``build_props`` and what it sends of the graph: the whole graph, or (``deltas``: the canvas applies changes)
     only the changes since ``sent`` (``components.whiteboard.delta``)."""
     carried, now = graph_props(graph(design), badges(findings), sent, deltas)
+    if "graph" in carried:  # the palette never changes: it goes with the whole graph, and the canvas keeps it
+        carried["palette"] = [] if read_only else palette()
     return {
         **carried,
-        "palette": [] if read_only else palette(),
         "flows": list(FLOWS),
         "read_only": read_only,
         "ack": ack,

@@ -11,7 +11,7 @@ import { EdgeMenu, type MenuState } from "./EdgeMenu";
 import { DRAG_TYPE, Palette } from "./Palette";
 import { usePrefs } from "./prefs";
 import { hold, isAnotherDesign, marker, modelOf, toEdges, toNodes, type Handlers, type Model } from "./sync";
-import { NODE_H, NODE_W, type Flow, type Props } from "./types";
+import { NODE_H, NODE_W, type Flow, type Props, type Tile } from "./types";
 
 const nodeTypes = { block: BlockNode };
 const edgeTypes = { flow: FlowEdge };
@@ -42,6 +42,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     const first = modelOf(props);
     if (first !== "resync") { model.current = first; hold(first); }
   }
+  const tiles = useRef<Tile[]>([]);
+  if (props.palette) tiles.current = props.palette;
   const graphNodes = () => Array.from(model.current.nodes.values());
   const graphEdges = () => Array.from(model.current.edges.values());
   const [prefs, setPrefs, suggestPrefs] = usePrefs({ palette: model.current.nodes.size < LARGE, orthogonal: false });
@@ -314,7 +316,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const title = (id: string) => `${byId(id).label} (${shortcutText(byId(id))})`;
   return (
     <div className={"mlsd-root" + (ro ? " read-only" : "")} style={{ height: props.height }} ref={root}>
-      {!ro && <Palette tiles={props.palette} open={prefs.palette} onToggle={ctx.togglePalette} onAdd={addAtCentre} />}
+      {!ro && <Palette tiles={tiles.current} open={prefs.palette} onToggle={ctx.togglePalette} onAdd={addAtCentre} />}
       <div className={"mlsd-canvas" + (far ? " far" : "")} ref={wrapper} data-testid="canvas" tabIndex={-1}
            aria-label="Design canvas: Tab reaches the blocks and connections"
            data-blocks={nodes.length} data-ack={props.ack} data-orthogonal={prefs.orthogonal}

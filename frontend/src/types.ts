@@ -19,7 +19,7 @@ export interface Props {
   badges?: Record<string, Badge>;
   base?: number;
   changes?: Changes;
-  palette: Tile[];
+  palette?: Tile[];  // with the whole graph only (it never changes)
   read_only: boolean;
   ack: string;
   selected?: string | null;  // a block or connection selected in Python (inspector, finding)
