@@ -95,6 +95,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     }
     if (another) {  // another design was opened: show all of it
       suggestPrefs({ palette: next.nodes.size < LARGE });
+      fitted.current = true;
       window.setTimeout(() => void flow.fitView(FIT), 0);
     }
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -218,7 +219,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
       setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
       setEdges((es) => es.map((x) => (x.selected ? { ...x, selected: false } : x)));
     },
-    fitView: () => { void flow.fitView({ ...FIT, duration: 200 }); },
+    fitView: () => { fitted.current = true; void flow.fitView({ ...FIT, duration: 200 }); },
     toggleRouting: () => setPrefs({ orthogonal: !prefs.orthogonal }),
     togglePalette: () => setPrefs({ palette: !prefs.palette }),
     toggleFullscreen: () => {
@@ -269,13 +270,23 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     return () => window.removeEventListener("keydown", listener);
   }, []);
 
-  useEffect(() => {  // full screen and back: fit the design to the new size
-    const changed = () => {
-      setFullscreen(document.fullscreenElement === root.current);
-      window.setTimeout(() => void flow.fitView(FIT), 50);
-    };
+  // The canvas changes size (the side panel closed, the palette folded, full screen): while the person has not
+  // panned or zoomed since the view was last fitted, fit it again to the new size.
+  const fitted = useRef(true);
+  useEffect(() => {
+    const changed = () => setFullscreen(document.fullscreenElement === root.current);
     document.addEventListener("fullscreenchange", changed);
-    return () => document.removeEventListener("fullscreenchange", changed);
+    let width = wrapper.current?.clientWidth ?? 0;
+    let timer: number | undefined;
+    const resized = new ResizeObserver(() => {
+      const now = wrapper.current?.clientWidth ?? 0;
+      if (Math.abs(now - width) < 8) return;
+      width = now;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => { if (fitted.current) void flow.fitView(FIT); }, 60);
+    });
+    if (wrapper.current) resized.observe(wrapper.current);
+    return () => { document.removeEventListener("fullscreenchange", changed); resized.disconnect(); window.clearTimeout(timer); };
   }, [flow]);
 
   const nudge = ([dx, dy]: [number, number], factor: number) => {
@@ -332,6 +343,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
               focusCanvas();
               reportSelection(selectedIds().sort(), flow.getEdges().filter((x) => x.selected).map((x) => x.id).sort());
             }}
+            onMoveStart={(e) => { if (e) fitted.current = false; }}  // a pan or zoom by the person (not fitView)
             onEdgeClick={onEdgeClick} onPaneClick={() => { setMenu(null); focusCanvas(); }}
             nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
             deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
@@ -341,7 +353,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
             connectionLineType={prefs.orthogonal ? ConnectionLineType.SmoothStep : ConnectionLineType.Bezier}
             isValidConnection={(c) => c.source !== c.target}>
             <Background gap={GRID[0]} color="#d0d4da" />
-            <Controls showInteractive={false} fitViewOptions={FIT}>
+            <Controls showInteractive={false} fitViewOptions={FIT} onFitView={() => { fitted.current = true; }}
+                      onZoomIn={() => { fitted.current = false; }} onZoomOut={() => { fitted.current = false; }}>
               {!ro && (
                 <ControlButton onClick={() => byId("auto_layout").run(ctx)} title={title("auto_layout")} aria-label="Auto-layout">
                   <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 3h7v5H3zm11 0h7v5h-7zM3 16h7v5H3zm11 0h7v5h-7zM6 8h1v8H6zm11 0h1v8h-1z" /></svg>

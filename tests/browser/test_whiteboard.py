@@ -337,9 +337,20 @@ def test_the_palette_folds_away_and_gives_the_drawing_the_width(wb_url: str, pag
                                                                  shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
     wide = frame.locator(".react-flow__pane").bounding_box()["width"]
+    gw = frame.locator(".react-flow__node[data-id='gw']")
+
+    def offset() -> float:  # the block's distance from the canvas' left edge
+        return float(gw.bounding_box()["x"] - frame.locator(".react-flow__pane").bounding_box()["x"])
+
+    before = offset()
     frame.get_by_test_id("palette-toggle").click()
     frame.get_by_test_id("tile-cache").wait_for(state="detached")
     assert frame.locator(".react-flow__pane").bounding_box()["width"] > wide + 100
+    for _ in range(30):  # the view is fitted again to the wider canvas: the drawing moves to its new middle
+        if offset() > before + 40:
+            break
+        page.wait_for_timeout(100)
+    assert offset() > before + 40
     shot("whiteboard-palette-folded")
     frame.get_by_test_id("palette-toggle").click()
     frame.get_by_test_id("tile-cache").wait_for()
