@@ -6,7 +6,10 @@ N-1 request connections) and prints, in milliseconds:
 - ``canvas_open_ms``: from opening the page to every block drawn in the canvas (median of ``--opens``);
 - ``canvas_drag_ms``: from just before the mouse is released at the end of a drag of a selected block to the
   moment the Streamlit script received the move event (wall clock of both processes; median of ``--drags``);
-- ``canvas_drag_shown_ms``: from the release to the page showing the new position (Python's rerun included).
+- ``canvas_drag_shown_ms``: from the release to the page showing the new position (Python's rerun included);
+- where a drag's time goes: ``drag_event_posted_ms`` (release -> the page has the canvas's event),
+  ``drag_websocket_sent_ms`` (release -> the page sent the rerun to the server), the script's own timings (read and
+  apply the event, check, draw), and the bytes of the event going up and of the redraw coming down.
 The issue's targets (open <= 2 s, drag -> Python <= 50 ms at 1,000 blocks) are reported, never asserted.
 """
 

@@ -109,10 +109,13 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     if (picked) reveal(picked);
   }, [props.selected]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const reveal = (id: string) => {
+  const reveal = (id: string, again = true) => {
     const block = flow.getInternalNode(id);
     const edge = block ? undefined : flow.getEdge(id);
-    if (!block && !edge) return;
+    if (!block && !edge) {  // it came with the same props (a block just added): once it is drawn
+      if (again) window.setTimeout(() => reveal(id, false), 80);
+      return;
+    }
     lastSelection.current = JSON.stringify(block ? [[id], []] : [[], [id]]);  // Python knows: do not echo it
     setNodes((ns) => ns.map((n) => (n.selected !== (n.id === id) ? { ...n, selected: n.id === id } : n)));
     setEdges((es) => es.map((x) => (x.selected !== (x.id === id) ? { ...x, selected: x.id === id } : x)));
@@ -128,9 +131,9 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     const r = wrapper.current.getBoundingClientRect();
     const sx = x * view.zoom + view.x;
     const sy = y * view.zoom + view.y;
-    const margin = 60;
+    const margin = 10;  // out of sight (its middle outside the canvas): pan to it, at the same zoom
     if (sx < margin || sy < margin || sx > r.width - margin || sy > r.height - margin) {
-      void flow.setCenter(x, y, { zoom: Math.max(view.zoom, 0.6), duration: 300 });
+      void flow.setCenter(x, y, { zoom: view.zoom, duration: 300 });
     }
   };
 
