@@ -429,3 +429,24 @@ def test_a_fresh_canvas_gets_the_whole_graph_again(wb_url: str, page: Any) -> No
     assert f"translate({moved['gw'][1]:g}px, {moved['gw'][2]:g}px)" in style
     assert frame.locator(".react-flow__node").count() == 3 and frame.locator(".react-flow__edge").count() == 1
     assert "resync" not in {e["type"] for e in events.all()}  # handled by the component, not the page
+
+
+def test_shortcuts_zoom_to_fit_and_lay_out_the_whole_design(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    pane = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] - 30)  # the empty canvas
+    page.keyboard.press("Shift+L")  # nothing selected: every block
+    assert events.next("auto_layout")["blocks"] == []
+    page.mouse.move(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2)
+    page.mouse.wheel(2000, 2000)  # every block out of sight
+    gw = frame.locator(".react-flow__node[data-id='gw']")
+    page.wait_for_timeout(300)
+    assert gw.bounding_box()["x"] + gw.bounding_box()["width"] < pane["x"]
+    page.keyboard.press("Shift+1")
+    for _ in range(30):
+        box = gw.bounding_box()
+        if pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]:
+            break
+        page.wait_for_timeout(100)
+    assert pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]
