@@ -6,7 +6,10 @@ N-1 request connections) and prints, in milliseconds:
 - ``canvas_open_ms``: from opening the page to every block drawn in the canvas (median of ``--opens``);
 - ``canvas_drag_ms``: from just before the mouse is released at the end of a drag of a selected block to the
   moment the Streamlit script received the move event (wall clock of both processes; median of ``--drags``);
-- ``canvas_drag_shown_ms``: from the release to the page showing the new position (Python's rerun included).
+- ``canvas_drag_shown_ms``: from the release to the page showing the new position (Python's rerun included);
+- where a drag's time goes: ``drag_event_posted_ms`` (release -> the page has the canvas's event),
+  ``drag_websocket_sent_ms`` (release -> the page sent the rerun to the server), the script's own timings (read and
+  apply the event, check, draw), and the bytes of the event going up and of the redraw coming down.
 The issue's targets (open <= 2 s, drag -> Python <= 50 ms at 1,000 blocks) are reported, never asserted.
 """
 
@@ -33,6 +36,24 @@ SCRIPT = ROOT / "tests" / "browser" / "whiteboard_app.py"
 IFRAME = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 _ALL_DRAWN = """n => { const f = document.querySelector("iframe[title='components.whiteboard.mlsd_whiteboard']");
     return f && f.contentDocument && f.contentDocument.querySelectorAll('.react-flow__node').length >= n; }"""
+# Where a drag's time goes: when the page received the canvas's event (``drag_event_posted_ms``) and when the page
+# sent the rerun to the server (``drag_websocket_sent_ms``), both from the release; how big the event going up and
+# the props coming down (the last render message to the canvas) are.
+_PROBES = """() => {
+    window.__probe = {posted: 0, sent: 0, up: 0, down: 0};
+    window.addEventListener('message', (e) => {
+        const msg = e.data;
+        if (msg && msg.type === 'streamlit:setComponentValue') {
+            window.__probe.posted = Date.now(); window.__probe.up = JSON.stringify(msg.value).length; }
+    }, true);
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) { window.__probe.sent = Date.now(); return send.call(this, data); };
+    const frame = document.querySelector("iframe[title='components.whiteboard.mlsd_whiteboard']");
+    const fpost = frame.contentWindow.postMessage.bind(frame.contentWindow);
+    frame.contentWindow.postMessage = (msg, ...rest) => {
+        if (msg && msg.type === 'streamlit:render') window.__probe.down = JSON.stringify(msg.args).length;
+        return fpost(msg, ...rest); };
+}"""
 TARGETS = {"canvas_open_ms": 2_000.0, "canvas_drag_ms": 50.0}
 
 
@@ -46,6 +67,11 @@ def measure(url: str, blocks: int, opens: int, drags: int) -> dict[str, float]:
     open_ms: list[float] = []
     drag_ms: list[float] = []
     shown_ms: list[float] = []
+    emit_ms: list[float] = []
+    ws_ms: list[float] = []
+    up_bytes: list[float] = []
+    down_bytes: list[float] = []
+    script: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         for i in range(opens):
@@ -58,6 +84,7 @@ def measure(url: str, blocks: int, opens: int, drags: int) -> dict[str, float]:
             page.wait_for_function(_ALL_DRAWN, arg=blocks, polling=20, timeout=120_000)
             open_ms.append((time.perf_counter() - start) * 1000)
             if i == opens - 1:
+                page.evaluate(_PROBES)
                 node = frame.locator(".react-flow__node[data-id='b0']")
                 node.click()  # select it first: its selection event (and rerun) is not part of the drag
                 page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stText]')]"
@@ -78,10 +105,19 @@ def measure(url: str, blocks: int, opens: int, drags: int) -> dict[str, float]:
                         arg="blocks: " + before, polling=5)
                     shown_ms.append((time.time() - released) * 1000)
                     drag_ms.append((float(_text(page, "received at: ")) - released) * 1000)
+                    probe = page.evaluate("() => window.__probe")
+                    emit_ms.append(probe["posted"] - released * 1000)
+                    ws_ms.append(probe["sent"] - released * 1000)
+                    up_bytes.append(probe["up"])
+                    down_bytes.append(probe["down"])
+                    script.append(_text(page, "script: "))
             context.close()
         browser.close()
+    print("script timings of the last drags:", *script, sep="\n  ")
     return {"canvas_open_ms": statistics.median(open_ms), "canvas_drag_ms": statistics.median(drag_ms),
-            "canvas_drag_shown_ms": statistics.median(shown_ms)}
+            "canvas_drag_shown_ms": statistics.median(shown_ms), "drag_event_posted_ms": statistics.median(emit_ms),
+            "drag_websocket_sent_ms": statistics.median(ws_ms), "drag_event_bytes": statistics.median(up_bytes),
+            "redraw_props_bytes": statistics.median(down_bytes)}
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -109,7 +145,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for name, value in figures.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else f"  (target <= {target:.0f}: {'met' if value <= target else 'MISSED'})"
-        print(f"{name:<22} {value:>9.1f} ms at {args.blocks} blocks{verdict}")
+        unit = "B " if name.endswith("bytes") else "ms"
+        print(f"{name:<24} {value:>9.1f} {unit} at {args.blocks} blocks{verdict}")
     if args.json:
         print(json.dumps({"blocks": args.blocks, **figures}))
     return figures

@@ -29,7 +29,7 @@ function sourcesHash() {
 }
 
 const result = await esbuild.build({
-  entryPoints: [join(here, "src", "index.tsx")], bundle: true, minify: true, format: "iife", target: "es2020",
+  entryPoints: [join(here, "src", "index.tsx")], bundle: true, minify: process.env.NOMINIFY !== "1", format: "iife", target: "es2020",
   write: false, outdir: "out", legalComments: "none", charset: "utf8",
   define: { "process.env.NODE_ENV": '"production"' }, logLevel: "warning",
 });

@@ -6,8 +6,9 @@ Here "component" means a Streamlit UI piece; the blocks drawn are ``mlsd.model.C
 handled once, see ``components.whiteboard.protocol``) is applied through ``components.whiteboard.apply`` and
 committed to the board's one history (``components.board.state``), so undo/redo, save and the checks see every
 canvas edit. Undo, redo and auto-layout asked from the canvas drive that same history; a selection on the canvas
-selects in the inspector; a click on a block's findings badge opens that block's findings. ``show_canvas`` then
-draws the edited design with its findings badges: the canvas redraws from what Python sends, nothing else.
+selects in the inspector, and one made in the inspector or from a finding is selected (and scrolled to) on the
+canvas; a click on a block's findings badge opens that block's findings. ``show_canvas`` then draws the edited
+design with its findings badges: the canvas redraws from what Python sends, nothing else.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from mlsd.io import DesignError
 from mlsd.model import Design
 from mlsd.render import auto_layout
 from mlsd.rules import Finding
+
+_WIDE_PAGE = ("<style>[data-testid='stMainBlockContainer'] "
+              "{ padding-left: 1.5rem; padding-right: 1.5rem; padding-top: 3.5rem; }</style>")
+"""The canvas takes the page: on a page that shows it, Streamlit's wide-layout margins (5 rem a side, 6 rem on top)
+shrink, which gives the drawing ~130 px more width and the canvas ~40 px more height. Style-only HTML takes no
+room (Streamlit puts it in its event container) and goes away with the page."""
 
 CANVAS_KEY = "board.canvas"  # the whiteboard's key; AppTest sets session_state[CANVAS_KEY] = {"events": [...]}
 
@@ -90,14 +97,19 @@ def apply_canvas_events() -> None:
 
 
 def show_canvas(findings: Iterable[Finding], height: int = 640) -> None:
-    """Draw the board's design on the canvas, with a findings badge on each block that has open findings."""
-    draw(bs.design(), findings, key=CANVAS_KEY, height=height)
+    """Draw the board's design on the canvas, with a findings badge on each block that has open findings; the block
+    or connection selected in the inspector or from a finding is selected on the canvas and brought into view."""
+    st.html(_WIDE_PAGE)
+    draw(bs.design(), findings, key=CANVAS_KEY, height=height, selected=bs.selected())
 
 
 def show_canvas_help() -> None:
-    """How to use the canvas, in one line under it."""
+    """How to use the canvas, in two lines under it (the shortcuts are those of frontend/src/actions.ts)."""
     st.caption(
         "Drag a tile from the palette onto the canvas; drag from a block's handle to another block to connect; "
-        "click a connection to set its flow (request, stream, batch, feedback); Delete removes the selection; "
-        "Ctrl+Z / Ctrl+Shift+Z undo and redo. A block's badge counts its findings: click it to read them."
+        "click a connection to set its flow (request, stream, batch, feedback). A block's badge counts its "
+        "findings: click it to read them. Keys: Delete removes the selection, Ctrl+Z / Ctrl+Shift+Z undo and "
+        "redo, Ctrl+C / Ctrl+V / Ctrl+D copy, paste, duplicate, Ctrl+A selects all, arrows nudge (Shift: four "
+        "steps), Shift+1 zooms to fit, Shift+L lays out, Shift+O right-angled connections, Shift+B the palette, "
+        "Shift+F full screen."
     )

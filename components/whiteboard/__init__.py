@@ -24,7 +24,7 @@ from typing import Any
 import streamlit as st
 import streamlit.components.v1 as components
 
-from components.whiteboard.protocol import Event, build_props, read_batch
+from components.whiteboard.protocol import Event, Resync, props_and_sent, read_batch
 from mlsd.model import Design
 
 STATIC = Path(__file__).parent / "static"
@@ -33,6 +33,18 @@ _canvas = components.declare_component("mlsd_whiteboard", path=str(STATIC))
 
 def _ack_key(key: str) -> str:
     return f"{key}__ack"
+
+
+def _sent_key(key: str) -> str:
+    return f"{key}__sent"  # the graph last sent (components.whiteboard.delta.Sent)
+
+
+def _deltas_key(key: str) -> str:
+    return f"{key}__deltas"  # whether this canvas applies changes
+
+
+def _full_key(key: str) -> str:
+    return f"{key}__full"  # the canvas asked for the whole graph (versions go on counting up)
 
 
 def pending_events(key: str) -> list[Event]:
@@ -48,14 +60,24 @@ def pending_events(key: str) -> list[Event]:
     st.session_state[_ack_key(key)] = batch.ack
     for problem in batch.errors[:3]:
         st.toast(f"The canvas sent an event that was ignored: {problem}")
-    return list(batch.events)
+    if batch.have is not None:  # this canvas applies changes: from now on only they go down
+        st.session_state[_deltas_key(key)] = True
+    if any(isinstance(e, Resync) for e in batch.events):  # it could not apply them: the whole graph next
+        st.session_state[_full_key(key)] = True
+    return [e for e in batch.events if not isinstance(e, Resync)]
 
 
 def draw(design: Design, findings: Iterable[Any] = (), *, key: str, read_only: bool = False,
-         height: int = 640) -> None:
-    """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did."""
+         height: int = 640, selected: str | None = None) -> None:
+    """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did.
+    ``selected``: a block or connection chosen outside the canvas, which the canvas selects and brings into view."""
     ack: str = st.session_state.get(_ack_key(key), "")
-    props: dict[str, Any] = build_props(design, findings, read_only=read_only, ack=ack, height=height)
+    props: dict[str, Any]
+    props, sent = props_and_sent(design, findings, read_only=read_only, ack=ack, height=height, selected=selected,
+                                 sent=st.session_state.get(_sent_key(key)),
+                                 deltas=bool(st.session_state.get(_deltas_key(key)))
+                                 and not st.session_state.pop(_full_key(key), False))
+    st.session_state[_sent_key(key)] = sent
     _canvas(key=key, default=None, **props)
 
 

@@ -1,8 +1,10 @@
 """The whiteboard canvas protocol: the props Python sends down and the events the browser sends up.
 
 Down (``build_props``): the graph drawn from an ``mlsd.model.Design`` (blocks, connections), findings badges per
-block, the palette catalog, the read-only flag and the id of the last event Python has handled. The canvas redraws
-from these props and never echoes them back, so a rerun with the same input draws the same thing.
+block, the palette catalog, the read-only flag and the id of the last event Python has handled. The graph and the
+badges carry a version, and once the canvas applies changes only the changes since the last version go down
+(``components.whiteboard.delta``). The canvas redraws from these props and never echoes them back, so a rerun with
+the same input draws the same thing.
 
 Up (``read_batch``): one event per user action, as a small delta (moved ids and positions, an added block, removed
 ids, a connection, a flow change...). Every event carries an ``id`` unique within the browser session. A Streamlit
@@ -23,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
+from components.whiteboard.delta import Sent, graph_props
 from mlsd.catalog import CATEGORIES, KINDS
 from mlsd.model import FLOWS, MAX_LABEL, Design, Flow, Identifier
 
@@ -127,6 +130,13 @@ class Findings(_Event):
     block: Identifier
 
 
+class Resync(_Event):
+    """The canvas could not apply the changes it was sent (it holds another version): send the whole graph."""
+
+    type: Literal["resync"]
+    have: Annotated[int, Field(ge=0)] = 0
+
+
 class Undo(_Event):
     type: Literal["undo"]
 
@@ -144,11 +154,11 @@ class AutoLayout(_Event):
 
 Event = Annotated[
     Move | Add | Duplicate | Remove | Connect | SetFlow | SetFallback | SetLabel | Select | Findings | Undo | Redo
-    | AutoLayout,
+    | AutoLayout | Resync,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = ("move", "add", "duplicate", "remove", "connect", "set_flow", "set_fallback", "set_label", "select",
-               "findings", "undo", "redo", "auto_layout")
+               "findings", "undo", "redo", "auto_layout", "resync")
 _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
@@ -177,13 +187,20 @@ class Batch:
     events: tuple[Event, ...]
     ack: str
     errors: tuple[str, ...] = ()
+    have: int | None = None  # the graph version the canvas holds, when it applies changes (``delta``)
 
 
 def read_batch(raw: object, ack: str) -> Batch:
-    """The new events in a component value ``{"events": [...]}``: those after the event ``ack`` (all of them when
-    ``ack`` is not among them, as after the canvas dropped the acknowledged ones or the page was reloaded)."""
-    if not isinstance(raw, Mapping) or set(raw) != {"events"} or not isinstance(raw["events"], list):
-        return Batch((), ack, ("the canvas value must be an object with one key, events, holding a list",))
+    """The new events in a component value ``{"events": [...], "have": version}``: those after the event ``ack``
+    (all of them when ``ack`` is not among them, as after the canvas dropped the acknowledged ones or the page was
+    reloaded). ``have`` (optional) is the version of the graph the canvas holds."""
+    if (not isinstance(raw, Mapping) or "events" not in raw or not set(raw) <= {"events", "have"}
+            or not isinstance(raw["events"], list)):
+        return Batch((), ack, ("the canvas value must be an object with a key events holding a list (and "
+                               "optionally have, a version)",))
+    have = raw.get("have")
+    if have is not None and (not isinstance(have, int) or isinstance(have, bool) or not 0 <= have < 2**53):
+        return Batch((), ack, ("the canvas value's have must be a version number",))
     items: list[object] = raw["events"]
     if len(items) > MAX_BATCH:
         return Batch((), ack, (f"the canvas sent {len(items)} events at once; at most {MAX_BATCH} are read",))
@@ -197,7 +214,7 @@ def read_batch(raw: object, ack: str) -> Batch:
         except ProtocolError as exc:
             errors.append(str(exc))
     last = next((str(i) for i in reversed(ids[start:]) if isinstance(i, str) and i), ack)
-    return Batch(tuple(events), last[:64], tuple(errors))
+    return Batch(tuple(events), last[:64], tuple(errors), have)
 
 
 # -- props going down ---------------------------------------------------------------------------------------
@@ -247,21 +264,36 @@ def graph(design: Design) -> dict[str, list[dict[str, object]]]:
 
 
 def build_props(design: Design, findings: Iterable[Any] = (), *, read_only: bool = False, ack: str = "",
-                height: int = 640) -> dict[str, object]:
-    """Everything the canvas needs to draw ``design``; the same input gives the same props."""
+                height: int = 640, selected: str | None = None, sent: Sent | None = None,
+                deltas: bool = False) -> dict[str, object]:
+    """Everything the canvas needs to draw ``design``; the same input gives the same props.
+
+    ``selected`` is the block or connection selected on the Python side (the inspector, a finding): when it
+    changes, the canvas selects it too and scrolls it into view. ``sent`` and ``deltas``: see ``props_and_sent``."""
+    return props_and_sent(design, findings, read_only=read_only, ack=ack, height=height, selected=selected,
+                          sent=sent, deltas=deltas)[0]
+
+
+def props_and_sent(design: Design, findings: Iterable[Any] = (), *, read_only: bool = False, ack: str = "",
+                   height: int = 640, selected: str | None = None, sent: Sent | None = None,
+                   deltas: bool = False) -> tuple[dict[str, object], Sent]:
+    """``build_props`` and what it sends of the graph: the whole graph, or (``deltas``: the canvas applies changes)
+    only the changes since ``sent`` (``components.whiteboard.delta``)."""
+    carried, now = graph_props(graph(design), badges(findings), sent, deltas)
+    if "graph" in carried:  # the palette never changes: it goes with the whole graph, and the canvas keeps it
+        carried["palette"] = [] if read_only else palette()
     return {
-        "graph": graph(design),
-        "badges": badges(findings),
-        "palette": [] if read_only else palette(),
+        **carried,
         "flows": list(FLOWS),
         "read_only": read_only,
         "ack": ack,
         "height": height,
-    }
+        "selected": selected,
+    }, now
 
 
 __all__ = [
     "EVENT_TYPES", "Add", "AutoLayout", "Batch", "Connect", "Duplicate", "Event", "Findings", "Move", "ProtocolError",
-    "Redo", "Remove", "Select", "SetFallback", "SetFlow", "SetLabel", "Undo", "badges", "build_props", "graph",
-    "palette", "parse_event", "read_batch",
+    "Redo", "Remove", "Resync", "Select", "SetFallback", "SetFlow", "SetLabel", "Undo", "badges", "build_props",
+    "graph", "palette", "parse_event", "props_and_sent", "read_batch",
 ]

@@ -1,6 +1,6 @@
 // A connection drawn by its flow: request solid, stream dashed, batch dotted, feedback long-dash; arrowheads.
-import React, { memo } from "react";
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from "@xyflow/react";
+import React, { createContext, memo, useContext } from "react";
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type Edge, type EdgeProps } from "@xyflow/react";
 import type { Flow } from "./types";
 
 export type FlowData = { flow: Flow; fallback: boolean; label: string };
@@ -13,16 +13,21 @@ export const FLOW_STYLE: Record<Flow, { color: string; dash?: string }> = {
   feedback: { color: "#7b1fa2", dash: "16 6" },
 };
 
+/** Orthogonal routing (right angles, rounded corners) when true, curves when false: one switch for every edge. */
+export const OrthogonalContext = createContext(false);
+
 function FlowEdgeView(props: EdgeProps<FlowEdgeType>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd, selected } = props;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const orthogonal = useContext(OrthogonalContext);
+  const ends = { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition };
+  const [path, labelX, labelY] = orthogonal ? getSmoothStepPath({ ...ends, borderRadius: 8, offset: 24 }) : getBezierPath(ends);
   const flow = data?.flow ?? "request";
   const style = FLOW_STYLE[flow];
   const text = [data?.label, data?.fallback ? "fallback" : ""].filter(Boolean).join(" · ");
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={18}
-                className={`mlsd-edge flow-${flow}${selected ? " selected" : ""}`}
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={20}
+                className={`mlsd-edge flow-${flow}${orthogonal ? " orthogonal" : ""}${selected ? " selected" : ""}`}
                 style={{ stroke: style.color, strokeDasharray: style.dash, strokeWidth: selected ? 3 : 2 }} />
       {text && (
         <EdgeLabelRenderer>

@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/style.css";
 import "./style.css";
 import { Canvas, nextEventId } from "./Canvas";
+import { heldVersion } from "./sync";
 import { listen, setHeight, setValue } from "./streamlit";
 import type { Props } from "./types";
 
@@ -13,7 +14,7 @@ const root = createRoot(document.getElementById("root")!);
 let outbox: Record<string, unknown>[] = [];
 const emit = (event: Record<string, unknown>) => {
   outbox = [...outbox, { id: nextEventId(), ...event }];
-  setValue({ events: outbox });
+  setValue({ events: outbox, have: heldVersion() });
 };
 
 listen((args) => {

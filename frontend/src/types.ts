@@ -7,12 +7,22 @@ export interface GraphNode {
 export interface GraphEdge { id: string; source: string; target: string; flow: Flow; fallback: boolean; label: string }
 export interface Badge { count: number; severity: "error" | "warning" | "info" }
 export interface Tile { kind: string; label: string; category: string; category_label: string; color: string; purpose: string }
+export interface Changes {
+  nodes: GraphNode[]; removed_nodes: string[]; edges: GraphEdge[]; removed_edges: string[];
+  badges: Record<string, Badge>; removed_badges: string[];
+}
+/** The graph and badges come as a version with either the whole graph or the changes since `base`
+ * (components/whiteboard/delta.py), or as the version alone when nothing changed. */
 export interface Props {
-  graph: { nodes: GraphNode[]; edges: GraphEdge[] };
-  badges: Record<string, Badge>;
-  palette: Tile[];
+  version: number;
+  graph?: { nodes: GraphNode[]; edges: GraphEdge[] };
+  badges?: Record<string, Badge>;
+  base?: number;
+  changes?: Changes;
+  palette?: Tile[];  // with the whole graph only (it never changes)
   read_only: boolean;
   ack: string;
+  selected?: string | null;  // a block or connection selected in Python (inspector, finding)
   height: number;
 }
 export const NODE_W = 180;

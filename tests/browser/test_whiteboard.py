@@ -138,7 +138,18 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     page.mouse.up()
     event = events.next("connect")
     assert (event["source"], event["target"], event["flow"]) == ("ranker", "features", "request")
-    settle(page, "connections", lambda c: ["ranker", "features", "request", False] in c.values())
+    conns = settle(page, "connections", lambda c: ["ranker", "features", "request", False] in c.values())
+    new_id = next(k for k, v in conns.items() if v[:2] == ["ranker", "features"])
+    # the new connection's menu opens where it was dropped: its flow is chosen right there
+    menu = frame.get_by_role("dialog", name=f"Connection {new_id}")
+    menu.wait_for()
+    menu_box = menu.bounding_box()
+    assert abs(menu_box["x"] - target[0]) < 40 and abs(menu_box["y"] - target[1]) < 40
+    menu.get_by_role("button", name="stream").click()
+    event = events.next("set_flow")
+    assert (event["connection"], event["flow"]) == (new_id, "stream")
+    settle(page, "connections", lambda c: c[new_id][2] == "stream")
+    menu.get_by_role("button", name="Close").click()
 
     # the request edge gw -> ranker is a horizontal line: click its middle
     gw = frame.locator(".react-flow__node[data-id='gw']").bounding_box()
@@ -148,7 +159,7 @@ def test_connect_then_change_the_flow_on_the_connection(wb_url: str, page: Any, 
     menu.wait_for()
     shot("whiteboard-edge-menu")
     menu.get_by_role("button", name="stream").click()
-    event = events.next("set_flow")
+    event = events.next("set_flow", lambda e: e["connection"] == "c1")
     assert (event["connection"], event["flow"]) == ("c1", "stream")
     settle(page, "connections", lambda c: c["c1"][2] == "stream")
     frame.locator(".react-flow__edge[data-id='c1'] path.flow-stream").wait_for(state="attached")
@@ -294,3 +305,148 @@ def test_an_edge_s_flow_changes_from_the_keyboard(wb_url: str, page: Any) -> Non
     settle(page, "connections", lambda c: c["c1"][2] == "batch")
     page.keyboard.press("Escape")
     frame.get_by_test_id("edge-menu").wait_for(state="detached")
+
+
+def test_ctrl_z_and_redo_work_after_a_click_on_the_empty_canvas(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    box = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] - 30)  # an empty spot, bottom middle
+    page.keyboard.press("Control+z")
+    events.next("undo")
+    page.keyboard.press("Control+Shift+z")
+    events.next("redo")
+    page.keyboard.press("Control+y")
+    events.next("redo")
+
+
+def test_select_all_then_shift_arrow_nudges_the_whole_selection(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    before = shown(page, "blocks")
+    box = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] - 30)
+    page.keyboard.press("Control+a")
+    assert events.next("select")["blocks"] == ["features", "gw", "ranker"]
+    page.keyboard.press("Shift+ArrowDown")  # four grid steps
+    moved = events.next("move")["positions"]
+    assert moved == {b: [before[b][1], before[b][2] + 4 * GRID] for b in ("features", "gw", "ranker")}
+
+
+def test_the_palette_folds_away_and_gives_the_drawing_the_width(wb_url: str, page: Any,
+                                                                 shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    wide = frame.locator(".react-flow__pane").bounding_box()["width"]
+    gw = frame.locator(".react-flow__node[data-id='gw']")
+
+    def offset() -> float:  # the block's distance from the canvas' left edge
+        return float(gw.bounding_box()["x"] - frame.locator(".react-flow__pane").bounding_box()["x"])
+
+    before = offset()
+    frame.get_by_test_id("palette-toggle").click()
+    frame.get_by_test_id("tile-cache").wait_for(state="detached")
+    assert frame.locator(".react-flow__pane").bounding_box()["width"] > wide + 100
+    for _ in range(30):  # the view is fitted again to the wider canvas: the drawing moves to its new middle
+        if offset() > before + 40:
+            break
+        page.wait_for_timeout(100)
+    assert offset() > before + 40
+    shot("whiteboard-palette-folded")
+    frame.get_by_test_id("palette-toggle").click()
+    frame.get_by_test_id("tile-cache").wait_for()
+    frame.get_by_role("searchbox", name="Search blocks").fill("vector")
+    assert frame.locator(".mlsd-tile").count() == 1
+
+
+def test_a_block_selected_in_python_is_selected_and_brought_into_view(wb_url: str, page: Any,
+                                                                      shot: Callable[..., Path]) -> None:
+    frame = open_canvas(page, wb_url)
+    pane = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.move(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2)
+    page.mouse.wheel(1500, 1500)  # the wheel pans: every block goes out of sight
+    features = frame.locator(".react-flow__node[data-id='features']")
+
+    def inside() -> bool:
+        b = features.bounding_box()
+        return bool(b and pane["x"] <= b["x"] and b["x"] + b["width"] <= pane["x"] + pane["width"]
+                    and pane["y"] <= b["y"] and b["y"] + b["height"] <= pane["y"] + pane["height"])
+
+    page.wait_for_timeout(500)
+    assert not inside()
+    page.get_by_label("Select in Python").click()
+    page.get_by_role("option", name="features").click()
+    features.and_(frame.locator(".selected")).wait_for()
+    page.wait_for_timeout(600)  # the view glides there
+    assert inside()
+    assert "selected" not in (frame.locator(".react-flow__node[data-id='gw']").get_attribute("class") or "")
+    shot("whiteboard-selected-from-python")
+
+
+def test_orthogonal_routing_is_a_toggle(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    edge = frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge")
+    assert "C" in (edge.get_attribute("d") or "")  # a curve
+    frame.get_by_role("button", name="Orthogonal connections").click()
+    frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge.orthogonal").wait_for(state="attached")
+    assert "C" not in (edge.get_attribute("d") or "")  # lines and rounded corners (quadratic)
+    frame.get_by_role("button", name="Orthogonal connections").click()
+    frame.locator(".react-flow__edge[data-id='c1'] path.mlsd-edge.orthogonal").wait_for(state="detached")
+
+
+def test_shift_click_adds_to_the_selection(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    frame.locator(".react-flow__node[data-id='gw']").click()
+    assert events.next("select")["blocks"] == ["gw"]
+    frame.locator(".react-flow__node[data-id='features']").click(modifiers=["Shift"])
+    assert events.next("select")["blocks"] == ["features", "gw"]
+
+
+def test_a_fresh_canvas_gets_the_whole_graph_again(wb_url: str, page: Any) -> None:
+    """Once the canvas has sent an event Python sends it only changes; a canvas drawn afresh (here: its frame
+    reloaded) cannot apply them, asks for the whole graph, and draws what Python holds."""
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    inner = page.frame(url=lambda u: "mlsd_whiteboard" in u)
+    assert inner is not None
+    inner.evaluate("""() => window.addEventListener('message', (e) => {
+        if (e.data && e.data.type === 'streamlit:render') window.lastProps = e.data.args; })""")
+    frame.locator(".react-flow__node[data-id='gw']").click()
+    events.next("select")
+    page.keyboard.press("ArrowDown")
+    events.next("move")
+    moved = settle(page, "blocks", lambda b: b["gw"][2] == 80.0)
+    for _ in range(50):  # the redraw after the move: the one moved block, not the graph
+        last = inner.evaluate("() => window.lastProps && window.lastProps.changes ? window.lastProps : null")
+        if last:
+            break
+        page.wait_for_timeout(100)
+    assert last and "graph" not in last and [n["id"] for n in last["changes"]["nodes"]] == ["gw"]
+    inner.evaluate("location.reload()")
+    page.wait_for_timeout(500)
+    frame.locator(".react-flow__node[data-id='features']").wait_for()
+    style = frame.locator(".react-flow__node[data-id='gw']").get_attribute("style") or ""
+    assert f"translate({moved['gw'][1]:g}px, {moved['gw'][2]:g}px)" in style
+    assert frame.locator(".react-flow__node").count() == 3 and frame.locator(".react-flow__edge").count() == 1
+    assert "resync" not in {e["type"] for e in events.all()}  # handled by the component, not the page
+
+
+def test_shortcuts_zoom_to_fit_and_lay_out_the_whole_design(wb_url: str, page: Any) -> None:
+    frame = open_canvas(page, wb_url)
+    events = Events(page)
+    pane = frame.locator(".react-flow__pane").bounding_box()
+    page.mouse.click(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] - 30)  # the empty canvas
+    page.keyboard.press("Shift+L")  # nothing selected: every block
+    assert events.next("auto_layout")["blocks"] == []
+    page.mouse.move(pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2)
+    page.mouse.wheel(2000, 2000)  # every block out of sight
+    gw = frame.locator(".react-flow__node[data-id='gw']")
+    page.wait_for_timeout(300)
+    assert gw.bounding_box()["x"] + gw.bounding_box()["width"] < pane["x"]
+    page.keyboard.press("Shift+1")
+    for _ in range(30):
+        box = gw.bounding_box()
+        if pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]:
+            break
+        page.wait_for_timeout(100)
+    assert pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]

@@ -1,0 +1,92 @@
+// From the graph Python sends to React Flow's nodes and edges, reusing the objects of unchanged blocks and
+// connections: React Flow compares node objects by reference and skips the ones that are the same.
+import { MarkerType } from "@xyflow/react";
+import type { BlockNodeType } from "./BlockNode";
+import { FLOW_STYLE, type FlowEdgeType } from "./FlowEdge";
+import type { Badge, Flow, GraphEdge, GraphNode, Props } from "./types";
+
+/** The graph as last received: records by id (in drawing order) and the version they are. */
+export interface Model {
+  version: number; nodes: Map<string, GraphNode>; edges: Map<string, GraphEdge>; badges: Record<string, Badge>;
+}
+
+let held = 0;
+/** The version of the graph this canvas holds (sent up with every event, so Python sends changes only). */
+export const heldVersion = () => held;
+
+export function modelOf(props: Props, old?: Model): Model | "resync" {
+  if (props.graph) {
+    return { version: props.version, nodes: new Map(props.graph.nodes.map((n) => [n.id, n])),
+             edges: new Map(props.graph.edges.map((e) => [e.id, e])), badges: props.badges ?? {} };
+  }
+  if (old && props.version === old.version) return old;
+  if (!old || !props.changes || props.base !== old.version) return "resync";
+  const c = props.changes;
+  const nodes = new Map(old.nodes);
+  for (const id of c.removed_nodes) nodes.delete(id);
+  for (const n of c.nodes) nodes.set(n.id, n);
+  const edges = new Map(old.edges);
+  for (const id of c.removed_edges) edges.delete(id);
+  for (const e of c.edges) edges.set(e.id, e);
+  const badges = { ...old.badges, ...c.badges };
+  for (const id of c.removed_badges) delete badges[id];
+  return { version: props.version, nodes, edges, badges };
+}
+
+export function hold(model: Model): void {
+  held = model.version;
+}
+
+export type Handlers = { onBadge: (id: string) => void; onLabel: (id: string, label: string) => void };
+
+function sameBlock(old: BlockNodeType, n: GraphNode, badge: Badge | undefined, readOnly: boolean): boolean {
+  const d = old.data;
+  return old.position.x === n.x && old.position.y === n.y && d.label === n.label && d.kind === n.kind &&
+    d.readOnly === readOnly && d.badge?.count === badge?.count && d.badge?.severity === badge?.severity;
+}
+
+export function toNodes(graph: GraphNode[], badges: Record<string, Badge>, readOnly: boolean,
+                        old: BlockNodeType[], on: Handlers): BlockNodeType[] {
+  const before = new Map(old.map((n) => [n.id, n]));
+  return graph.map((n) => {
+    const prev = before.get(n.id);
+    const badge = badges[n.id];
+    if (prev && sameBlock(prev, n, badge, readOnly)) return prev;
+    return {
+      id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: prev?.selected ?? false,
+      ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
+      data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
+              badge, ...on, readOnly },
+    };
+  });
+}
+
+export const marker = (flow: Flow) => ({ type: MarkerType.ArrowClosed, color: FLOW_STYLE[flow].color, width: 18, height: 18 });
+
+export function toEdge(e: GraphEdge, selected: boolean): FlowEdgeType {
+  return ({
+    id: e.id, source: e.source, target: e.target, type: "flow", selected,
+    ariaLabel: `${e.flow} connection from ${e.source} to ${e.target}`,
+    markerEnd: marker(e.flow),
+    data: { flow: e.flow, fallback: e.fallback, label: e.label },
+  });
+}
+
+export function toEdges(graph: GraphEdge[], old: FlowEdgeType[]): FlowEdgeType[] {
+  const before = new Map(old.map((e) => [e.id, e]));
+  return graph.map((e) => {
+    const prev = before.get(e.id);
+    const d = prev?.data;
+    if (prev && d && prev.source === e.source && prev.target === e.target && d.flow === e.flow &&
+        d.fallback === e.fallback && d.label === e.label) return prev;
+    return toEdge(e, prev?.selected ?? false);
+  });
+}
+
+/** Whether a redraw shows another design (no block in common): the view is fitted to it again. */
+export function isAnotherDesign(old: { id: string }[], graph: GraphNode[]): boolean {
+  if (!graph.length) return false;
+  if (!old.length) return true;
+  const ids = new Set(old.map((n) => n.id));
+  return !graph.some((n) => ids.has(n.id));
+}
