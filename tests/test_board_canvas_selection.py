@@ -28,10 +28,12 @@ def test_a_click_on_the_canvas_and_a_finding_s_select_button_reach_the_canvas(
     assert at.session_state[BoardKey.SELECTED.value] == blocks[0]
     assert canvas_args(at)["selected"] == blocks[0]
 
+    # connected, the design has started: its error checklists open with their findings (mlsd.start)
+    send(at, {"type": "connect", "source": blocks[0], "target": blocks[1], "flow": "request"})
     panel(at, "Findings")
     buttons = [b for b in at.button if (b.key or "").startswith("board.find.sel.")]
     on_other = [b for b in buttons if blocks[1] in (b.help or "") + b.label + (b.key or "")]
-    assert buttons, "the two lonely blocks have findings with a Select button"
+    assert buttons, "the two connected blocks have findings with a Select button"
     (on_other or buttons)[0].click().run()
     ok(at)
     chosen = at.session_state[BoardKey.SELECTED.value]
