@@ -3,10 +3,10 @@ draws the example design picked, and shows hostile user text as text."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +20,6 @@ from mlsd.model import Design
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
 HOSTILE = "<script>alert(1)</script>"
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, designs_dir: Path | None = None) -> AppTest:
@@ -34,16 +33,16 @@ def run_app(monkeypatch: pytest.MonkeyPatch, designs_dir: Path | None = None) ->
     return at
 
 
-def dot_spec(at: AppTest) -> str:
-    charts = at.get("graphviz_chart")
-    assert len(charts) == 1
-    return str(charts[0].proto.spec)
+def canvas_of(at: AppTest) -> dict[str, Any]:
+    """What Python sent the one (read-only) whiteboard canvas on the page."""
+    [element] = at.get("component_instance")
+    args: dict[str, Any] = json.loads(element.proto.json_args)
+    assert args["read_only"] is True
+    return args
 
 
-def shown_in_dot(text: str, spec: str) -> bool:
-    """Whether a label is in the DOT, in any of the forms DOT allows for text (plain, quoted, HTML-like)."""
-    forms = {text, text.replace("\\", "\\\\").replace('"', '\\"'), html.escape(text), html.escape(text, quote=False)}
-    return any(form in spec for form in forms)
+def canvas_labels(at: AppTest) -> list[str]:
+    return [n["label"] for n in canvas_of(at)["graph"]["nodes"]]
 
 
 def write_design(folder: Path, data: dict[str, object], name: str = "design.json") -> Path:
@@ -80,9 +79,8 @@ def test_selecting_an_example_draws_its_blocks(monkeypatch: pytest.MonkeyPatch, 
     at.selectbox(key=Key.EXAMPLE.value).set_value(str(path)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert re.sub(r"\\(.)", r"\1", at.subheader[0].value) == " ".join(design.name.split())
-    spec = dot_spec(at)
-    missing = [c.title for c in design.components if not shown_in_dot(c.title, spec)]
-    assert missing == []
+    assert canvas_labels(at) == [c.title for c in design.components]
+    assert not at.get("graphviz_chart")  # the Board's own canvas, read-only: one picture everywhere
     blocks = next(m for m in at.metric if m.label == "Blocks")
     assert blocks.value == str(len(design.components))
 
@@ -97,7 +95,7 @@ def test_an_empty_designs_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch
     at = run_app(monkeypatch, tmp_path)
     assert len(at.selectbox) == 0
     assert any("No example designs yet" in i.value for i in at.info)
-    assert len(at.get("graphviz_chart")) == 0
+    assert len(at.get("component_instance")) == 0
     assert at.tabs  # the catalog is still there
 
 
@@ -107,7 +105,7 @@ def test_an_invalid_design_file_is_an_error_on_the_page(monkeypatch: pytest.Monk
     assert at.selectbox(key=Key.EXAMPLE.value).options == ["broken.json (cannot be opened)"]
     assert len(at.error) == 1
     assert "no\\_such\\_kind" in at.error[0].value  # the loader's problem line, shown (escaped) to the person
-    assert len(at.get("graphviz_chart")) == 0
+    assert len(at.get("component_instance")) == 0
 
 
 def test_hostile_text_is_shown_as_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -126,10 +124,8 @@ def test_hostile_text_is_shown_as_text(monkeypatch: pytest.MonkeyPatch, tmp_path
     texts = [el.value for el in [*at.markdown, *at.caption, *at.subheader, *at.title, *at.header, *at.error]]
     assert [t for t in texts if "<script>" in t] == [notes]
     # the notes are the author's Markdown, passed as is (the browser journey checks that they show as text)
-    # the diagram carries the label as text: outside quoted DOT strings no tag appears
-    spec = dot_spec(at)
-    assert shown_in_dot(HOSTILE, spec)
-    assert "<script" not in _QUOTED.sub('""', spec)
+    # the canvas gets the label as data (JSON), and its React code draws it as text
+    assert canvas_labels(at) == [HOSTILE]
     # the blocks table holds the label as data
     blocks = [df.value for df in at.dataframe if "Label" in df.value.columns]
     assert len(blocks) == 1 and list(blocks[0]["Label"]) == [HOSTILE]

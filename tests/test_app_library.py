@@ -331,12 +331,12 @@ def test_import_many_files_keeps_the_good_and_lists_the_bad(library: Store) -> N
     assert names == ["From JSON", "From YAML"]
     [error] = at.error
     text = unescape(error.value)
-    assert "Imported 2 design(s); 3 file(s) are not valid designs" in text
+    assert "Imported 2 designs; 3 files are not valid designs" in text
     for name in ("broken.json", "typo.json", "huge.json"):
         assert name in text
     assert "colour" in text and "malformed JSON" in text and "MB" in text
     assert "passwd" not in text  # a good file is not listed, whatever its name
-    assert any("Imported 2 design(s)" in t for t in toasts(at))
+    assert any("Imported 2 designs" in t for t in toasts(at))
     assert len(shown_ids(at)) == 2
 
 

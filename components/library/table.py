@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import (
     LibKey,
@@ -192,7 +192,7 @@ def _on_empty() -> None:
         failed("The trash was not emptied", exc)
         return
     first_page()
-    flash("success", f"Deleted {count} design(s) for good.")
+    flash("success", f"Deleted {plural(count, 'design')} for good.")
 
 
 # -- drawing ------------------------------------------------------------------------------------------------
@@ -357,7 +357,8 @@ def show_trash(result: DesignPage) -> None:
         return
     if state(LibKey.EMPTYING):
         with st.container(border=True):
-            st.warning(f"Delete all {result.total} design(s) in the trash for good, with all their revisions and "
+            what = "the 1 design" if result.total == 1 else f"all {result.total} designs"
+            st.warning(f"Delete {what} in the trash for good, with all their revisions and "
                        "share links? This cannot be undone.", icon=":material/warning:")
             with st.container(horizontal=True):
                 st.button("Delete all for good", key="lib.empty_ok", on_click=_on_empty, type="primary",
@@ -381,7 +382,7 @@ def show_trash(result: DesignPage) -> None:
                           icon=":material/delete_forever:", help="Remove it and all its revisions (asks first).")
             if state(LibKey.PURGING) == item.id:
                 with st.container(border=True):
-                    st.warning(f"Delete **{plain(item.name)}** and its {item.revisions} revision(s) for good? "
+                    st.warning(f"Delete **{plain(item.name)}** and its {plural(item.revisions, 'revision')} for good? "
                                "Its share links stop working. This cannot be undone.", icon=":material/warning:")
                     with st.container(horizontal=True):
                         st.button("Delete for good", key=f"lib.purge_ok.{item.id}", on_click=_on_purge,

@@ -124,10 +124,10 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
 
   const reportSelection = useCallback((ns: string[], es: string[]) => {
     const sig = JSON.stringify([ns, es]);
-    if (sig === lastSelection.current) return;
+    if (ro || sig === lastSelection.current) return;  // read-only: a selection is only a highlight, no rerun
     lastSelection.current = sig;
     emit({ type: "select", blocks: ns, connections: es });
-  }, [emit]);
+  }, [emit, ro]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
     window.clearTimeout(selectTimer.current);
@@ -220,7 +220,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
           onEdgeClick={onEdgeClick} onPaneClick={() => setMenu(null)}
           nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
           deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-          selectionKeyCode="Shift" selectionOnDrag panOnDrag={[1, 2]} panOnScroll snapToGrid snapGrid={GRID} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} minZoom={0.05} maxZoom={2}
+          selectionKeyCode="Shift" selectionOnDrag={!ro} panOnDrag={ro ? true : [1, 2]} panOnScroll snapToGrid snapGrid={GRID} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} minZoom={0.05} maxZoom={2}
           onlyRenderVisibleElements={nodes.length > 400} proOptions={{ hideAttribution: true }}
           isValidConnection={(c) => c.source !== c.target}>
           <Background gap={GRID[0]} color="#d0d4da" />
