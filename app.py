@@ -16,7 +16,14 @@ PAGES = [
 ]
 SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
 
+# Toasts at the bottom left, over the navigation's empty lower part and the page's margin: never over the Board's
+# toolbar (top) or its canvas (Streamlit puts them at the top right). Our own constant CSS, no user text.
+OVERLAYS_CSS = ("<style>[data-testid='stToastContainer'] { top: auto !important; right: auto !important; "
+                "bottom: 1rem !important; left: 1rem !important; } "
+                "[data-testid='stToast'] { width: 20rem !important; }</style>")
+
 st.set_page_config(page_title="MLSD Whiteboard", page_icon=":material/account_tree:", layout="wide")
+st.html(OVERLAYS_CSS)
 if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
     st.navigation([SHARED], position="hidden").run()
 else:

@@ -15,8 +15,9 @@ from components.board.findings import show_findings
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
 from components.board.owner import release_board
-from components.board.toolbar import show_empty_board, show_flash, show_toolbar
+from components.board.toolbar import close_side, show_empty_board, show_flash, show_toolbar, side_view
 from components.common.entry import through_app
+from components.library.versions import show_history_panel, show_share_side
 
 through_app()
 
@@ -25,7 +26,10 @@ PANEL_HEIGHT = 680  # the side panel scrolls within the canvas' height
 
 release_board()  # the practice page lends the board's state to a practice session; take this page's back
 bs.init()
+asked = (bs.selected(), st.session_state.get(bs.BoardKey.PANEL.value))
 apply_canvas_events()
+if bs.selected() not in (None, asked[0]) or st.session_state.get(bs.BoardKey.PANEL.value) != asked[1]:
+    close_side()  # a block picked or a badge clicked on the canvas: the panel shows it, not the versions
 show_toolbar()
 show_flash()
 design = bs.design()
@@ -39,7 +43,13 @@ canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
     show_canvas(review.report.findings, height=CANVAS_HEIGHT)
     show_canvas_help()
-if panel_col is not None:
+if panel_col is not None and side_view() is not None:
+    with panel_col:
+        if side_view() == "history":
+            show_history_panel(PANEL_HEIGHT - 90)
+        else:
+            show_share_side(PANEL_HEIGHT - 90)
+elif panel_col is not None:
     with panel_col:
         findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
         if findings_tab.open:

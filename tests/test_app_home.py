@@ -158,3 +158,19 @@ def test_notes_headings_do_not_outrank_the_page(monkeypatch: pytest.MonkeyPatch,
     at = run_app(monkeypatch, tmp_path)
     shown = [m.value.strip() for m in at.markdown if "Big title" in m.value]
     assert shown == ["### Big title\n\nText with a # sign.\n\n```\n# a comment in code\n```"]
+
+
+def test_new_blank_design_opens_an_empty_board(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(monkeypatch)
+    assert at.button(key="home.new").proto.type == "primary"
+    at.button(key="home.new").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    [canvas] = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert canvas["graph"]["nodes"] == [] and canvas["read_only"] is False  # the Board, with an empty design
+
+
+def test_the_landing_page_speaks_no_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for folder in (None, tmp_path):  # with the examples, and with none (the empty state)
+        at = run_app(monkeypatch, folder)
+        words = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.title, *at.header)]
+        assert [w for w in words if "python -m" in w or "mlsd/1" in w] == []

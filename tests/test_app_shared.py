@@ -150,6 +150,13 @@ def test_the_view_shows_the_load_ramp_and_the_single_failures(library: Store) ->
     assert not [b for b in at.button if b.key != "shared.copy"]  # read-only: no simulation to run
 
 
+def test_the_view_links_back_into_the_app(library: Store) -> None:
+    share = library.create_share(library.create(shared_design()).design_id)
+    at = open_link(share.token)
+    [link] = [e.proto for e in at.get("link_button")]
+    assert link.label == "Open MLSD Whiteboard" and link.url == "./"  # the app's home, from <app>/?share=TOKEN
+
+
 def test_the_view_cannot_change_the_design(library: Store) -> None:
     design_id = library.create(shared_design()).design_id
     share = library.create_share(design_id)

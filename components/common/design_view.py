@@ -19,7 +19,6 @@ from typing import Any
 import streamlit as st
 
 from components.common.markup import demote_headings, plain, plural
-from components.common.state import Key
 from components.whiteboard import draw
 from mlsd.catalog import KINDS
 from mlsd.edit import has_layout, move_blocks
@@ -41,18 +40,6 @@ REQUIREMENT_LABELS: dict[str, tuple[str, str]] = {
     "headroom": ("Capacity headroom above peak", ""),
     "budget_per_month": ("Budget", "USD/month"),
 }
-
-
-# Diagram zoom: "Fit" scales the diagram to the page width (an overview; a wide design's text gets small);
-# a percentage shows it at that share of its natural size, scrolling sideways when it is wider than the page.
-FIT = "Fit"
-ZOOMS: dict[str, float | None] = {FIT: None, "50%": 0.5, "75%": 0.75, "100%": 1.0}
-DIAGRAM_KEY = "design-diagram"  # Streamlit gives the container the CSS class st-key-<key>
-_ZOOM_CSS = (
-    "<style>.st-key-{key} {{ overflow-x: auto; }} "
-    ".st-key-{key} [data-testid='stGraphVizChart'] svg "
-    "{{ width: auto !important; height: auto !important; max-width: none !important; zoom: {zoom}; }}</style>"
-)
 
 
 @dataclass(frozen=True)
@@ -151,24 +138,6 @@ def show_figures(design: Design, figures: Figures) -> None:
         "info 1) and rounded down, so any open finding keeps it below 100. "
         f"{counts['info']} notes and {counts['waived']} accepted (waived) findings are not counted as problems.",
     )
-
-
-def show_diagram(dot: str) -> None:
-    """A Graphviz diagram with a zoom control (fit to width, or a share of its natural size)."""
-    choice = st.segmented_control(
-        "Diagram size",
-        list(ZOOMS),
-        default=FIT,
-        required=True,
-        key=Key.DIAGRAM_ZOOM.value,
-        help="Fit shows the whole design; a percentage shows the blocks' text at a readable size (scroll sideways). "
-        "The diagram's full-screen button appears when you hover over it.",
-    )
-    zoom = ZOOMS.get(choice or FIT)
-    if zoom is not None:  # our own constant CSS, no user text
-        st.html(_ZOOM_CSS.format(key=DIAGRAM_KEY, zoom=zoom))
-    with st.container(key=DIAGRAM_KEY):
-        st.graphviz_chart(dot, width="content")
 
 
 PICTURE_HEIGHT = 560

@@ -41,7 +41,7 @@ def show_catalog() -> None:
     total = sum(len(rows) for _, rows in tables)
     st.caption(
         f"{total} kinds of block in {len(tables)} categories. Each carries default numbers (latency, "
-        "throughput per replica, cost) that a block can override; `python -m mlsd catalog` prints the same list."
+        "throughput per replica, cost) that a block can override in the Board's inspector."
     )
     for tab, (_, rows) in zip(st.tabs([title for title, _ in tables]), tables, strict=True):
         with tab:

@@ -158,7 +158,12 @@ def show_compare(design_id: str, history: list[RevisionInfo]) -> None:
     focus = st.toggle("Only the changes and their neighbours", key=LibKey.DIFF_FOCUS.value, value=True,
                       help="Draw only the blocks that were added, removed or changed, and the blocks connected to "
                            "them: the diagrams stay readable on large designs. Off: the whole designs.")
-    result = compare(str(default_path()), design_id, old, new, bool(focus))
+    show_pair(design_id, old, new, bool(focus))
+
+
+def show_pair(design_id: str, old: int, new: int, focus: bool = True) -> None:
+    """Revisions ``old`` and ``new`` side by side with the changes coloured, then the list of changes."""
+    result = compare(str(default_path()), design_id, old, new, focus)
     diff = result.diff
     if diff.empty:
         st.success("These two revisions are identical.")

@@ -31,6 +31,7 @@ SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 NOT_FOUND = ("This share link does not exist or is no longer valid. Ask the person who shared it for a new link.")
 MAX_COST_ROWS = 10
+APP_HOME = "./"  # the app's home page, relative to a share link's address (``<app>/?share=TOKEN``)
 
 
 def _titles(design: Design) -> dict[str, str]:
@@ -189,6 +190,8 @@ def show_shared(token: str, shared: SharedDesign) -> None:
     copy_col.button("Copy to my library", key="shared.copy", on_click=_on_copy, args=(token,), type="primary",
                     icon=":material/library_add:", width="stretch",
                     help="Adds a copy of this revision to your library as a new design; the original stays as is.")
+    copy_col.link_button("Open MLSD Whiteboard", APP_HOME, icon=":material/home:", width="stretch", type="tertiary",
+                         help="The app itself: draw your own design, open your library, practise.")
     copied = state(LibKey.SHARED_COPY)
     if copied and copied[0] == token:
         st.success(f"Copied to your library as **{plain(copied[2])}**. [Open your library](./library) to edit it "

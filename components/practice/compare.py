@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.design_view import show_diagram
+from components.common.design_view import PICTURE_HEIGHT, show_picture
 from components.common.markup import demote_headings, plain, plural
 from mlsd.catalog import CATEGORIES, KINDS
 from mlsd.model import Design
 from mlsd.practice.compare import BlockMatch, Comparison, show
 from mlsd.practice.prompts import Prompt
-from mlsd.render import to_dot
 
 STATUS_TEXT = {"match": "✅ matches", "off": "⚠️ more than 2x off", "missing": "❌ not declared"}
 
@@ -98,14 +97,17 @@ def _latency_capacity(c: Comparison) -> None:
 
 
 def _diagrams(candidate: Design, reference: Design) -> None:
-    """Yours, then the reference with the Home page's zoom control (a reference has 20-30 blocks)."""
-    st.markdown("**Your design**")
-    if candidate.components:
-        st.graphviz_chart(to_dot(candidate), width="content")
-    else:
-        st.caption("Your design has no blocks.")
-    st.markdown(f"**Reference design** · {plain(reference.name)}")
-    show_diagram(to_dot(reference))
+    """Yours and the reference side by side, each on the Board's canvas, read-only (pan and zoom each)."""
+    mine, theirs = st.columns(2, gap="medium")
+    with mine:
+        st.markdown("**Your design**")
+        if candidate.components:
+            show_picture(candidate, key="practice.compare.mine", height=PICTURE_HEIGHT)
+        else:
+            st.caption("Your design has no blocks.")
+    with theirs:
+        st.markdown(f"**Reference design** · {plain(reference.name)}")
+        show_picture(reference, key="practice.compare.reference", height=PICTURE_HEIGHT)
 
 
 def show_comparison(candidate: Design, reference: Design, prompt: Prompt, c: Comparison) -> None:
