@@ -9,7 +9,8 @@ PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/board.py", title="Board", icon=":material/draw:", url_path="board"),
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
-    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    # a design's history opens from the Board's toolbar (a side panel) and the Library's rows, not from the menu
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history", visibility="hidden"),
     st.Page("pages/practice.py", title="Practice", icon=":material/timer:", url_path="practice"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"),
     st.Page("pages/rules.py", title="Rules", icon=":material/checklist:", url_path="rules"),

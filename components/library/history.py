@@ -113,8 +113,9 @@ def _show_revision(design_id: str, number: int) -> None:
 def show_picker() -> None:
     """No design chosen: search the library and pick one."""
     st.header("History", anchor=False)
-    st.info("Pick a design to see its revisions, compare two of them, and share it. The Library's **More → History "
-            "& diff** opens this page for a design.", icon=":material/history:")
+    st.info("Pick a design to see its revisions, compare two of them, and share it. On the Board, the toolbar's "
+            "**History** shows the revisions of the design you are drawing; the Library's **More → History & diff** "
+            "opens this page for any design.", icon=":material/history:")
     query = st.text_input("Find a design", key=PICKER_SEARCH, placeholder="Words in names, notes or block labels")
     try:
         found = store().list_designs(search=query.strip() or None, limit=PICKER_SIZE)

@@ -87,9 +87,9 @@ def show_board(canvas_height: int = 520) -> None:
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
         hint = st.container()  # always there, so that the canvas keeps its place (and its state) on the page
         if not design.components:
-            hint.info("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge, and "
-                    "connect them by dragging from a block's handle to another block. "
-                    "Declare the numbers you clarified under **Requirements**.", icon=":material/draw:")
+            hint.caption("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge "
+                         "onto the canvas, connect them by dragging from a block's handle to another block, and "
+                         "declare the numbers you clarified under **Requirements**.")
         show_canvas(review.report.findings, height=canvas_height)
         show_canvas_help()
         with st.expander("Design notes (saved with your design; they count for communication)"):

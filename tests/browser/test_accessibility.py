@@ -109,8 +109,8 @@ def test_library_and_a_read_only_revision_are_accessible(app: str, page: Any) ->
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Library", exact=True).click()
     page.locator("[class*='st-key-lib-row-']").first.wait_for()
     assert violations(page) == []
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="History", exact=True).click()
-    page.get_by_role("button", name=re.compile(re.escape(template.name))).first.click()
+    page.locator("[class*='st-key-lib-row-']").first.get_by_role("button", name="More").click()
+    page.get_by_text("History & diff", exact=True).click()
     page.locator(".st-key-hist-rev-1").get_by_role("button", name="View").click()
     page.frame_locator(CANVAS).locator(".mlsd-root.read-only .react-flow__node[data-id='kms']").wait_for()
     assert violations(page) == []
