@@ -55,11 +55,11 @@ def write_design(folder: Path, data: dict[str, object], name: str = "design.json
 def test_app_runs_and_shows_every_catalog_category(monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_app(monkeypatch)
     assert at.title[0].value == "MLSD Whiteboard"
-    tabs = {t.label: t for t in at.tabs}
+    pills = at.button_group(key="home.catalog")
     for category in CATEGORIES.values():
         kinds = kinds_in(category.id)
-        tab = tabs[f"{category.icon} {category.label} ({len(kinds)})"]
-        table = tab.table[0].value
+        pills.set_value(f"{category.icon} {category.label} ({len(kinds)})").run()
+        [table] = [t.value for t in at.table]
         assert list(table["Kind id"]) == [k.kind for k in kinds]
         assert list(table["What it is for"]) == [k.purpose for k in kinds]
 
@@ -96,7 +96,7 @@ def test_an_empty_designs_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch
     assert len(at.selectbox) == 0
     assert any("No example designs yet" in i.value for i in at.info)
     assert len(at.get("component_instance")) == 0
-    assert at.tabs  # the catalog is still there
+    assert at.button_group(key="home.catalog").value  # the catalog is still there
 
 
 def test_an_invalid_design_file_is_an_error_on_the_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

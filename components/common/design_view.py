@@ -179,7 +179,7 @@ def show_design(design: Design, figures: Figures, *, key: str = "design-view.can
     with right:
         st.markdown("**Notes**")
         if design.notes.strip():
-            with st.container(border=True, height=420):
+            with st.container(border=True):  # its full height: no note cut off in a scroll box
                 st.markdown(demote_headings(design.notes))
         else:
             st.caption("This design has no notes.")

@@ -30,10 +30,13 @@ def share_link(app_url: str | None, page_url_path: str, token: str) -> str:
     return f"{base}/{query}"
 
 
+LATEST = 0  # the "Link to" choice for the latest revision (not None, which a selectbox shows as clearable)
+
+
 def _on_create(design_id: str) -> None:
     pin = state(LibKey.SHARE_PIN)
     try:
-        share = store().create_share(design_id, revision=pin if isinstance(pin, int) else None)
+        share = store().create_share(design_id, revision=pin if isinstance(pin, int) and pin != LATEST else None)
     except StoreError as exc:
         failed("No link was created", exc)
         return
@@ -52,23 +55,27 @@ def _on_revoke(share_id: str) -> None:
     flash("success", "Revoked the link: it no longer opens the design.")
 
 
-def _target(pin: int | None, latest: int, narrow: bool = False) -> str:
+def _target(pin: int, latest: int, narrow: bool = False) -> str:
     if narrow:
-        return f"Latest revision (now {latest})" if pin is None else f"Revision {pin} only"
-    return f"Latest revision (now {latest}; follows new saves)" if pin is None else f"Revision {pin} only (pinned)"
+        return f"Latest revision (now {latest})" if pin == LATEST else f"Revision {pin} only"
+    return f"Latest revision (now {latest}; follows new saves)" if pin == LATEST else f"Revision {pin} only (pinned)"
 
 
 def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path: str, live: bool = True,
                      narrow: bool = False) -> None:
     """Create, list and revoke the design's read-only links (``live`` False: the design is in the trash;
     ``narrow``: laid out one control under the other, for the Board's side panel)."""
-    st.markdown("A share link shows this design **read-only** — the picture, findings with accepted risks, "
-                "numbers and notes — to anyone who has it. Nothing they do changes your design. Revoke a link to "
-                "stop it working.")
+    if narrow:
+        st.caption("Anyone with a link sees this design read-only and cannot change it. Revoke a link to stop it "
+                   "working.")
+    else:
+        st.markdown("A share link shows this design **read-only** — the picture, findings with accepted risks, "
+                    "numbers and notes — to anyone who has it. Nothing they do changes your design. Revoke a link "
+                    "to stop it working.")
     latest = history[-1].number if history else 1
-    options: list[int | None] = [None, *(r.number for r in reversed(history))]
+    options = [LATEST, *(r.number for r in reversed(history))]
     if state(LibKey.SHARE_PIN) not in options:
-        st.session_state[LibKey.SHARE_PIN.value] = None
+        st.session_state[LibKey.SHARE_PIN.value] = LATEST
     pick_col, button_col = (st.container(), st.container()) if narrow else st.columns([3, 1],
                                                                                       vertical_alignment="bottom")
     pick_col.selectbox("Link to", options, key=LibKey.SHARE_PIN.value, format_func=lambda p: _target(p, latest, narrow),

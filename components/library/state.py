@@ -50,7 +50,7 @@ class LibKey(StrEnum):
     DIFF_OLD = "hist.diff_old"  # revision numbers compared (selectboxes)
     DIFF_NEW = "hist.diff_new"
     DIFF_FOCUS = "hist.diff_focus"  # the diagrams show only the changes and their neighbours (a toggle)
-    SHARE_PIN = "share.pin"  # what a new share link points to: None (latest) or a revision number
+    SHARE_PIN = "share.pin"  # what a new share link points to: 0 (the latest) or a revision number
     SHARE_NEW = "share.new"  # (design id, token) of the link created last, shown until another is made
     SHARED_COPY = "shared.copied"  # (token, new design id, name) after "copy to my library"
 
