@@ -39,6 +39,7 @@ class LibKey(StrEnum):
     PAGE = "lib.page"  # the table's page number (see ``page_of`` / ``set_page`` / ``show_pages``)
     PAGE_SIZE = "lib.page_size"
     RENAMING = "lib.renaming"  # id of the design whose name is being edited, or None
+    PREVIEW = "lib.preview"  # id of the design previewed read-only under its row, or None
     TRASHED = "lib.trashed"  # (id, name) of the design just moved to the trash (offers undo)
     PURGING = "lib.purging"  # id of the trashed design whose permanent deletion awaits confirmation
     EMPTYING = "lib.emptying"  # True while "empty the trash" awaits confirmation

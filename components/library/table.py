@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.common.markup import plain, plural
 from components.common.store import store
+from components.library.preview import show_preview
 from components.library.state import (
     LibKey,
     failed,
@@ -38,8 +39,9 @@ ORDERS: dict[str, Order] = {
 }
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
-HISTORY, SHARE, RENAME, DUPLICATE, TRASH = "History & diff", "Share…", "Rename…", "Duplicate", "Move to trash"
-ROW_ACTIONS = (HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
+PREVIEW, HISTORY, SHARE = "Preview", "History & diff", "Share…"
+RENAME, DUPLICATE, TRASH = "Rename…", "Duplicate", "Move to trash"
+ROW_ACTIONS = (PREVIEW, HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
 WIDTHS = [2.7, 1.5, 1.2, 1.05, 0.75, 1.05, 0.8, 2.6]
 HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Checks passed", "")
 TRASH_WIDTHS = [3.4, 1.4, 1.4, 0.9, 3.2]
@@ -94,7 +96,9 @@ def _on_open(design_id: str) -> None:
 
 def _on_action(design_id: str, name: str, key: str) -> None:
     choice = st.session_state.get(key)
-    if choice == HISTORY:
+    if choice == PREVIEW:
+        st.session_state[LibKey.PREVIEW.value] = None if state(LibKey.PREVIEW) == design_id else design_id
+    elif choice == HISTORY:
         show_history(design_id)
     elif choice == SHARE:
         show_history(design_id, tab="Share")
@@ -299,9 +303,13 @@ def _row(item: DesignSummary) -> None:
                       help="Open the latest revision on the Board to edit it.")
             key = f"lib.act.{item.id}"
             st.menu_button("More", ROW_ACTIONS, key=key, on_click=_on_action, args=(item.id, item.name, key),
-                           icon=":material/more_vert:", help="History and diff, share, rename, duplicate, delete.")
+                           icon=":material/more_vert:",
+                           help="Preview, history and diff, share, rename, duplicate, delete.")
         if state(LibKey.RENAMING) == item.id:
             _rename_form(item)
+        if state(LibKey.PREVIEW) == item.id:
+            show_preview(item)
+
 
 
 def _rename_form(item: DesignSummary) -> None:

@@ -110,6 +110,17 @@ def test_save_change_diff_restore_share_and_open_read_only(
     settle(page)
     shot("library-2-search")
 
+    # a preview under the row: the Board's canvas, read-only
+    row.get_by_role("button", name="More").click()
+    page.get_by_text("Preview", exact=True).click()
+    preview = page.frame_locator(f".st-key-lib-preview-{design_id} {CANVAS}")
+    preview.locator(".mlsd-root.read-only .react-flow__node[data-id='gw']").wait_for()
+    assert preview.locator(".react-flow__node").count() == len(template.components)
+    settle(page)
+    shot("library-2b-preview")
+    page.get_by_role("button", name="Close preview").click()
+    page.locator(f".st-key-lib-preview-{design_id}").wait_for(state="detached")
+
     # History & diff from the row's menu
     row.get_by_role("button", name="More").click()
     page.get_by_text("History & diff", exact=True).click()
