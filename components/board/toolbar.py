@@ -19,7 +19,7 @@ import streamlit as st
 
 from components.board import state as bs
 from components.common.examples import list_examples, load_example
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from mlsd import edit
 from mlsd.io import DesignError
@@ -247,9 +247,10 @@ def _open_menu() -> None:
             st.caption("No saved design matches." if query else "The library is empty: Save puts the board's "
                                                                    "design there.")
         for item in page.items:
-            st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
+            st.button(f"{plain(item.name)} · {plural(item.revisions, 'revision')}", key=f"board.lib.open.{item.id}",
                       on_click=_on_open, args=(item.id,), width="stretch",
-                      help=f"{item.errors} errors, {item.warnings} warnings; last saved {item.updated_at[:16]} UTC.")
+                      help=f"{plural(item.errors, 'error')}, {plural(item.warnings, 'warning')}; last saved "
+                           f"{item.updated_at[:16].replace('T', ' ')} UTC.")
         if page.total > len(page.items):
             st.caption(f"{page.total - len(page.items)} more: search to narrow the list.")
 
