@@ -1,8 +1,9 @@
 """Board: draw an ML system from typed blocks and see it reviewed as you draw.
 
 Thin by design: it applies what happened on the canvas, then lays out a slim toolbar, the canvas across the page
-(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel, and
-the numbers below, all drawn by ``components/``; every edit is a function of ``mlsd.edit``.
+(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel (or,
+from the toolbar's History and Share, the design's revisions or its share links), and the numbers below, all
+drawn by ``components/``; every edit is a function of ``mlsd.edit``.
 """
 
 import streamlit as st

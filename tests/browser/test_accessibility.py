@@ -1,9 +1,9 @@
 """Accessibility in headless Chromium: axe-core finds no critical or serious violation on the Board (its main
 view with a design on the canvas, the History side panel, and the "Load & failures" view), the Library (the
 table, and a revision opened read-only on the canvas), Practice (the prompt list, and a running session with
-its clock, notes and canvas) and the Rules page; the Load view works from the keyboard alone (the tab opens with
-Enter, the simulation runs with Enter on its focused button). axe checks the page and, inside the canvas' frame,
-the canvas too (``axe.run`` descends into iframes where axe is loaded).
+its clock, notes and canvas), a shared link's read-only view and the Rules page; the Load view works from the
+keyboard alone (the tab opens with Enter, the simulation runs with Enter on its focused button). axe checks the
+page and, inside the canvas' frame, the canvas too (``axe.run`` descends into iframes where axe is loaded).
 
 axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its lockfile).
 """
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from mlsd.io import load_file
+from mlsd.store import open_store
 from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,7 @@ BLOCKING = ("critical", "serious")
 
 @pytest.fixture
 def app(tmp_path: Path, start_app: Any) -> Iterator[str]:
+    """The app with its own library at ``tmp_path / "library.db"``."""
     if not AXE.is_file():
         if os.environ.get("CI"):
             pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
@@ -124,4 +126,13 @@ def test_practice_list_and_a_running_session_are_accessible(app: str, page: Any)
     page.get_by_role("button", name="Start the clock").click()
     page.get_by_text(re.compile(r"Phase 1 of \d")).first.wait_for()
     page.frame_locator(CANVAS).get_by_role("searchbox", name="Search blocks").wait_for()
+    assert violations(page) == []
+
+
+def test_the_shared_view_is_accessible(app: str, page: Any, tmp_path: Path) -> None:
+    with open_store(tmp_path / "library.db") as store:
+        share = store.create_share(store.create(load_file(TEMPLATE)).design_id)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app}/?share={share.token}")
+    page.frame_locator(CANVAS).locator(".mlsd-root.read-only .react-flow__node[data-id='kms']").wait_for()
     assert violations(page) == []
