@@ -247,7 +247,7 @@ def _open_menu() -> None:
             st.caption("No saved design matches." if query else "The library is empty: Save puts the board's "
                                                                    "design there.")
         for item in page.items:
-            st.button(f"{plain(item.name)} · {plural(item.revisions, 'revision')}", key=f"board.lib.open.{item.id}",
+            st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
                       on_click=_on_open, args=(item.id,), width="stretch",
                       help=f"{plural(item.errors, 'error')}, {plural(item.warnings, 'warning')}; last saved "
                            f"{item.updated_at[:16].replace('T', ' ')} UTC.")

@@ -85,13 +85,13 @@ def show_board(canvas_height: int = 520) -> None:
             st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
                       icon=":material/account_tree:", disabled=len(design.components) < 2,
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
-        hint = st.container()  # always there, so that the canvas keeps its place (and its state) on the page
-        if not design.components:
-            hint.caption("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge "
-                         "onto the canvas, connect them by dragging from a block's handle to another block, and "
-                         "declare the numbers you clarified under **Requirements**.")
-        show_canvas(review.report.findings, height=canvas_height)
-        show_canvas_help()
+        show_canvas(review.report.findings, height=canvas_height)  # right under its buttons: in sight sooner
+        if design.components:
+            show_canvas_help()
+        else:
+            st.caption("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge "
+                       "onto the canvas, connect them by dragging from a block's handle to another block, and "
+                       "declare the numbers you clarified under **Requirements**.")
         with st.expander("Design notes (saved with your design; they count for communication)"):
             show_notes()
     with panel_col:

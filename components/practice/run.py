@@ -17,8 +17,8 @@ from mlsd.practice.prompts import Prompt
 from mlsd.practice.session import MAX_TOTAL_MINUTES, MIN_TOTAL_MINUTES, PracticeSession, current_phase
 
 NOTES_TABS_KEY = "practice.notes_tab"
-PROMPT_HEIGHT = 330  # the prompt and the questions scroll in this height, so that the board stays near
-NOTES_HEIGHT = 190
+PROMPT_HEIGHT = 280  # the prompt and the questions scroll in this height, so that the board stays near
+NOTES_HEIGHT = 150
 
 
 def tab_label(label: str) -> str:
