@@ -141,3 +141,12 @@ def test_history_follows_a_design_renamed_and_saved(monkeypatch: pytest.MonkeyPa
         store.save(design_id, edit.rename(design_of(at), "Renamed elsewhere"), base_revision=2)
     click(at, "board.btn.history")
     assert next(b.key for b in at.button if (b.key or "").startswith("board.rev.view.")) == "board.rev.view.3"
+
+
+def test_one_revision_reads_one_revision(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "video_recommendations")
+    click(at, "board.lib.save")
+    click(at, "board.btn.history")
+    text = side_texts(at)
+    assert "1 revision of" in text and "1 revisions" not in text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.practice.actions import on_finish, on_leave, on_note, on_pause, on_resume, on_total
 from components.practice.board import show_board
 from components.practice.clock import show_clock
@@ -68,7 +68,7 @@ def show_prompt(prompt: Prompt) -> None:
     st.markdown(f"#### {plain(prompt.title)}")
     st.caption(prompt_caption(prompt))
     st.markdown(f"> {plain(prompt.prompt)}")
-    st.markdown(f"**Ask the interviewer** :gray[· {len(prompt.clarifications)} questions]",
+    st.markdown(f"**Ask the interviewer** :gray[· {plural(len(prompt.clarifications), 'question')}]",
                 help="A strong answer starts by clarifying the goal and the numbers. Click a question to ask it; "
                 "the interviewer's answer appears below it.")
     for i, c in enumerate(prompt.clarifications):
