@@ -9,14 +9,22 @@ PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/board.py", title="Board", icon=":material/draw:", url_path="board"),
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
-    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    # a design's history opens from the Board's toolbar (a side panel) and the Library's rows, not from the menu
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history", visibility="hidden"),
     st.Page("pages/practice.py", title="Practice", icon=":material/timer:", url_path="practice"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"),
     st.Page("pages/rules.py", title="Rules", icon=":material/checklist:", url_path="rules"),
 ]
 SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
 
+# Toasts at the bottom left, over the navigation's empty lower part and the page's margin: never over the Board's
+# toolbar (top) or its canvas (Streamlit puts them at the top right). Our own constant CSS, no user text.
+OVERLAYS_CSS = ("<style>[data-testid='stToastContainer'] { top: auto !important; right: auto !important; "
+                "bottom: 1rem !important; left: 1rem !important; } "
+                "[data-testid='stToast'] { width: 20rem !important; }</style>")
+
 st.set_page_config(page_title="MLSD Whiteboard", page_icon=":material/account_tree:", layout="wide")
+st.html(OVERLAYS_CSS)
 if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
     st.navigation([SHARED], position="hidden").run()
 else:

@@ -1,8 +1,9 @@
 """Board: draw an ML system from typed blocks and see it reviewed as you draw.
 
 Thin by design: it applies what happened on the canvas, then lays out a slim toolbar, the canvas across the page
-(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel, and
-the numbers below, all drawn by ``components/``; every edit is a function of ``mlsd.edit``.
+(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel (or,
+from the toolbar's History and Share, the design's revisions or its share links), and the numbers below, all
+drawn by ``components/``; every edit is a function of ``mlsd.edit``.
 """
 
 import streamlit as st
@@ -18,8 +19,9 @@ from components.board.inspector import show_inspector, show_notes, show_requirem
 from components.board.load.view import show_board_load
 from components.board.owner import release_board
 from components.board.sizing import show_sizing
-from components.board.toolbar import show_empty_board, show_flash, show_toolbar
+from components.board.toolbar import close_side, show_empty_board, show_flash, show_toolbar, side_view
 from components.common.entry import through_app
+from components.library.versions import show_history_panel, show_share_side
 from mlsd.start import canvas_findings
 
 through_app()
@@ -29,7 +31,10 @@ PANEL_HEIGHT = 680  # the side panel scrolls within the canvas' height
 
 release_board()  # the practice page lends the board's state to a practice session; take this page's back
 bs.init()
+asked = (bs.selected(), st.session_state.get(bs.BoardKey.PANEL.value))
 apply_canvas_events()
+if bs.selected() not in (None, asked[0]) or st.session_state.get(bs.BoardKey.PANEL.value) != asked[1]:
+    close_side()  # a block picked or a badge clicked on the canvas: the panel shows it, not the versions
 show_toolbar()
 show_flash()
 design = bs.design()
@@ -43,7 +48,13 @@ canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
     show_canvas(canvas_findings(design, review.report.findings), height=CANVAS_HEIGHT)  # gentle start: mlsd.start
     show_canvas_help()
-if panel_col is not None:
+if panel_col is not None and side_view() is not None:
+    with panel_col:
+        if side_view() == "history":
+            show_history_panel(PANEL_HEIGHT - 90)
+        else:
+            show_share_side(PANEL_HEIGHT - 90)
+elif panel_col is not None:
     with panel_col:
         findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
         if findings_tab.open:

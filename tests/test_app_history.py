@@ -4,6 +4,7 @@ side with the changes coloured, and the share links of a design.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,8 +126,9 @@ def test_view_shows_an_old_revision_read_only(library: Store, two_revisions: str
     at = open_history(two_revisions)
     at.button(key="hist.view.1").click().run()
     ok(at)
-    dots = [g.proto.spec for g in at.get("graphviz_chart")]
-    assert len(dots) == 1 and 'id="block-inf"' in dots[0] and 'id="block-dash"' not in dots[0]
+    [canvas] = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    ids = [n["id"] for n in canvas["graph"]["nodes"]]
+    assert canvas["read_only"] is True and "inf" in ids and "dash" not in ids
     assert "Revision 1" in texts(at) and "(read-only)" in texts(at)
     assert not any(str(t.key).startswith("board.") for t in at.text_input)  # nothing to edit
 

@@ -3,10 +3,10 @@ draws the example design picked, and shows hostile user text as text."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +20,6 @@ from mlsd.model import Design
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
 HOSTILE = "<script>alert(1)</script>"
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, designs_dir: Path | None = None) -> AppTest:
@@ -34,16 +33,16 @@ def run_app(monkeypatch: pytest.MonkeyPatch, designs_dir: Path | None = None) ->
     return at
 
 
-def dot_spec(at: AppTest) -> str:
-    charts = at.get("graphviz_chart")
-    assert len(charts) == 1
-    return str(charts[0].proto.spec)
+def canvas_of(at: AppTest) -> dict[str, Any]:
+    """What Python sent the one (read-only) whiteboard canvas on the page."""
+    [element] = at.get("component_instance")
+    args: dict[str, Any] = json.loads(element.proto.json_args)
+    assert args["read_only"] is True
+    return args
 
 
-def shown_in_dot(text: str, spec: str) -> bool:
-    """Whether a label is in the DOT, in any of the forms DOT allows for text (plain, quoted, HTML-like)."""
-    forms = {text, text.replace("\\", "\\\\").replace('"', '\\"'), html.escape(text), html.escape(text, quote=False)}
-    return any(form in spec for form in forms)
+def canvas_labels(at: AppTest) -> list[str]:
+    return [n["label"] for n in canvas_of(at)["graph"]["nodes"]]
 
 
 def write_design(folder: Path, data: dict[str, object], name: str = "design.json") -> Path:
@@ -56,11 +55,11 @@ def write_design(folder: Path, data: dict[str, object], name: str = "design.json
 def test_app_runs_and_shows_every_catalog_category(monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_app(monkeypatch)
     assert at.title[0].value == "MLSD Whiteboard"
-    tabs = {t.label: t for t in at.tabs}
+    pills = at.button_group(key="home.catalog")
     for category in CATEGORIES.values():
         kinds = kinds_in(category.id)
-        tab = tabs[f"{category.icon} {category.label} ({len(kinds)})"]
-        table = tab.table[0].value
+        pills.set_value(f"{category.icon} {category.label} ({len(kinds)})").run()
+        [table] = [t.value for t in at.table]
         assert list(table["Kind id"]) == [k.kind for k in kinds]
         assert list(table["What it is for"]) == [k.purpose for k in kinds]
 
@@ -80,9 +79,8 @@ def test_selecting_an_example_draws_its_blocks(monkeypatch: pytest.MonkeyPatch, 
     at.selectbox(key=Key.EXAMPLE.value).set_value(str(path)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert re.sub(r"\\(.)", r"\1", at.subheader[0].value) == " ".join(design.name.split())
-    spec = dot_spec(at)
-    missing = [c.title for c in design.components if not shown_in_dot(c.title, spec)]
-    assert missing == []
+    assert canvas_labels(at) == [c.title for c in design.components]
+    assert not at.get("graphviz_chart")  # the Board's own canvas, read-only: one picture everywhere
     blocks = next(m for m in at.metric if m.label == "Blocks")
     assert blocks.value == str(len(design.components))
 
@@ -97,8 +95,8 @@ def test_an_empty_designs_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch
     at = run_app(monkeypatch, tmp_path)
     assert len(at.selectbox) == 0
     assert any("No example designs yet" in i.value for i in at.info)
-    assert len(at.get("graphviz_chart")) == 0
-    assert at.tabs  # the catalog is still there
+    assert len(at.get("component_instance")) == 0
+    assert at.button_group(key="home.catalog").value  # the catalog is still there
 
 
 def test_an_invalid_design_file_is_an_error_on_the_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -107,7 +105,7 @@ def test_an_invalid_design_file_is_an_error_on_the_page(monkeypatch: pytest.Monk
     assert at.selectbox(key=Key.EXAMPLE.value).options == ["broken.json (cannot be opened)"]
     assert len(at.error) == 1
     assert "no\\_such\\_kind" in at.error[0].value  # the loader's problem line, shown (escaped) to the person
-    assert len(at.get("graphviz_chart")) == 0
+    assert len(at.get("component_instance")) == 0
 
 
 def test_hostile_text_is_shown_as_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -126,10 +124,8 @@ def test_hostile_text_is_shown_as_text(monkeypatch: pytest.MonkeyPatch, tmp_path
     texts = [el.value for el in [*at.markdown, *at.caption, *at.subheader, *at.title, *at.header, *at.error]]
     assert [t for t in texts if "<script>" in t] == [notes]
     # the notes are the author's Markdown, passed as is (the browser journey checks that they show as text)
-    # the diagram carries the label as text: outside quoted DOT strings no tag appears
-    spec = dot_spec(at)
-    assert shown_in_dot(HOSTILE, spec)
-    assert "<script" not in _QUOTED.sub('""', spec)
+    # the canvas gets the label as data (JSON), and its React code draws it as text
+    assert canvas_labels(at) == [HOSTILE]
     # the blocks table holds the label as data
     blocks = [df.value for df in at.dataframe if "Label" in df.value.columns]
     assert len(blocks) == 1 and list(blocks[0]["Label"]) == [HOSTILE]
@@ -162,3 +158,19 @@ def test_notes_headings_do_not_outrank_the_page(monkeypatch: pytest.MonkeyPatch,
     at = run_app(monkeypatch, tmp_path)
     shown = [m.value.strip() for m in at.markdown if "Big title" in m.value]
     assert shown == ["### Big title\n\nText with a # sign.\n\n```\n# a comment in code\n```"]
+
+
+def test_new_blank_design_opens_an_empty_board(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(monkeypatch)
+    assert at.button(key="home.new").proto.type == "primary"
+    at.button(key="home.new").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    [canvas] = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert canvas["graph"]["nodes"] == [] and canvas["read_only"] is False  # the Board, with an empty design
+
+
+def test_the_landing_page_speaks_no_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for folder in (None, tmp_path):  # with the examples, and with none (the empty state)
+        at = run_app(monkeypatch, folder)
+        words = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.title, *at.header)]
+        assert [w for w in words if "python -m" in w or "mlsd/1" in w] == []

@@ -283,6 +283,28 @@ def test_open_puts_the_design_on_the_board(library: Store) -> None:
     assert any(b.key == "board.lib.save" for b in at.button)  # the Board page is showing
 
 
+def test_preview_draws_the_latest_revision_read_only_where_its_author_put_it(library: Store) -> None:
+    placed = small("Placed").model_dump()
+    for i, part in enumerate(placed["components"]):
+        part["position"] = {"x": 300.0 * i - 50.0, "y": 170.0 * (i % 2)}
+    design = Design.model_validate(placed)
+    design_id = library.create(design).design_id
+    other = library.create(small("Other")).design_id
+    at = open_library()
+    assert not at.get("component_instance")  # no canvas until a preview is asked for
+    menu(at, design_id, "Preview")
+    [canvas] = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert canvas["read_only"] is True and canvas["palette"] == []
+    assert {n["id"]: (n["x"], n["y"]) for n in canvas["graph"]["nodes"]} == {
+        c.id: (c.position.x, c.position.y) for c in design.components}
+    assert any("revision 1, read-only" in m.value for m in block(at, f"lib-preview-{design_id}").markdown)
+    menu(at, other, "Preview")  # one preview at a time: the other design's
+    assert [len(json.loads(c.proto.json_args)["graph"]["nodes"]) for c in at.get("component_instance")] == [
+        len(small("Other").components)]
+    at.button(key=f"lib.preview_close.{other}").click().run()
+    assert not at.get("component_instance")
+
+
 def test_history_action_opens_the_history_page(library: Store) -> None:
     design_id = library.create(small("With history")).design_id
     at = open_library()
@@ -331,12 +353,12 @@ def test_import_many_files_keeps_the_good_and_lists_the_bad(library: Store) -> N
     assert names == ["From JSON", "From YAML"]
     [error] = at.error
     text = unescape(error.value)
-    assert "Imported 2 design(s); 3 file(s) are not valid designs" in text
+    assert "Imported 2 designs; 3 files are not valid designs" in text
     for name in ("broken.json", "typo.json", "huge.json"):
         assert name in text
     assert "colour" in text and "malformed JSON" in text and "MB" in text
     assert "passwd" not in text  # a good file is not listed, whatever its name
-    assert any("Imported 2 design(s)" in t for t in toasts(at))
+    assert any("Imported 2 designs" in t for t in toasts(at))
     assert len(shown_ids(at)) == 2
 
 

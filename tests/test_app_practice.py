@@ -39,7 +39,6 @@ from mlsd.practice.session import (
     with_design,
     with_note,
 )
-from mlsd.render import to_dot
 from mlsd.store import open_store
 from tests.conftest import design_of
 
@@ -419,8 +418,10 @@ def test_finish_shows_the_comparison_with_the_reference(monkeypatch: pytest.Monk
     at, _, session = finished_session(monkeypatch, tmp_db)
     prompt = get_prompt(PROMPT)
     reference = load_file(ROOT / prompt.reference)
-    charts = [c.proto.spec for c in at.get("graphviz_chart")]
-    assert charts == [to_dot(session.design), to_dot(reference)]
+    canvases = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert [[n["id"] for n in c["graph"]["nodes"]] for c in canvases] == [
+        [b.id for b in session.design.components], [b.id for b in reference.components]]
+    assert all(c["read_only"] for c in canvases) and not at.get("graphviz_chart")  # the Board's canvas, read-only
     shown = texts(at)
     assert "Key blocks you have" in shown and "Key blocks you lack" in shown
     assert "✅ " in shown and "GBDT" in shown  # the candidate's model is one of the key blocks

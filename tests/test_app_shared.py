@@ -1,6 +1,7 @@
-"""The shared view driven by AppTest through app.py: a URL with ``?share=TOKEN`` shows the design read-only
-(diagram, findings with accepted risks and their reasons, numbers, notes) and "Copy to my library"; an unknown,
-revoked or trashed token shows one clear message and nothing else.
+"""The shared view driven by AppTest through app.py: a URL with ``?share=TOKEN`` shows the design read-only (the
+Board's canvas read-only, with the author's positions; findings with accepted risks and their reasons, numbers,
+notes), "Copy to my library" and a way into the app; an unknown, revoked or trashed token shows one clear message
+and nothing else.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -70,9 +72,16 @@ def page_text(at: AppTest) -> str:
     return "\n".join(unescape(p) for p in parts)
 
 
+def canvas_of(at: AppTest) -> dict[str, Any]:
+    """What Python sent the one whiteboard canvas on the page."""
+    [element] = at.get("component_instance")
+    args: dict[str, Any] = json.loads(element.proto.json_args)
+    return args
+
+
 def assert_only_the_not_found_message(at: AppTest, *secrets: str) -> None:
     assert [e.value for e in at.error] == [NOT_FOUND]
-    assert not at.markdown and not at.subheader and not at.button and not at.get("graphviz_chart")
+    assert not at.markdown and not at.subheader and not at.button and not at.get("component_instance")
     assert not at.metric and not at.dataframe and not at.sidebar.children
     for secret in secrets:
         assert secret not in page_text(at)
@@ -95,8 +104,11 @@ def test_a_valid_link_shows_the_design_findings_waiver_reasons_numbers_and_notes
         assert f"`{f.rule}`" in text
     counts = report.summary()
     assert f"**⛔ {counts['error']}** errors" in text and f"**✅ {counts['waived']}** accepted" in text
-    [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
-    assert 'id="block-inf"' in dot
+    canvas = canvas_of(at)
+    assert canvas["read_only"] is True and canvas["palette"] == []
+    assert [n["id"] for n in canvas["graph"]["nodes"]] == ["client", "gw", "inf"]
+    assert sum(b["count"] for b in canvas["badges"].values()) == sum(len(f.components) for f in report.active)
+    assert not at.get("graphviz_chart")  # one picture: the Board's canvas, not a Graphviz drawing
     analysis = report.context.analysis
     [paths] = [d.value for d in at.dataframe if "Declared p99 sum (ms)" in d.value.columns]
     assert list(paths["Declared p99 sum (ms)"]) == [round(p.p99_sum_ms, 1) for p in analysis.paths]
@@ -104,6 +116,22 @@ def test_a_valid_link_shows_the_design_findings_waiver_reasons_numbers_and_notes
     assert "We rank the **feed**." in text  # the notes, as Markdown
     assert "latest revision (1)" in text and "Read-only shared design" in text
     assert not at.sidebar.children  # no navigation to the rest of the library
+
+
+def test_the_canvas_shows_the_blocks_where_the_author_put_them(library: Store) -> None:
+    placed = shared_design().model_dump()
+    spots = {"client": (-40.0, 300.0), "gw": (500.0, 20.0), "inf": (260.0, 610.0)}
+    for block in placed["components"]:
+        block["position"] = dict(zip(("x", "y"), spots[block["id"]], strict=True))
+    share = library.create_share(library.create(Design.model_validate(placed)).design_id)
+    nodes = canvas_of(open_link(share.token))["graph"]["nodes"]
+    assert {n["id"]: (n["x"], n["y"]) for n in nodes} == spots
+
+
+def test_a_design_saved_without_positions_is_laid_out_not_stacked(library: Store) -> None:
+    share = library.create_share(library.create(shared_design()).design_id)
+    nodes = canvas_of(open_link(share.token))["graph"]["nodes"]
+    assert len({(n["x"], n["y"]) for n in nodes}) == 3
 
 
 def test_the_view_shows_the_load_ramp_and_the_single_failures(library: Store) -> None:
@@ -122,6 +150,13 @@ def test_the_view_shows_the_load_ramp_and_the_single_failures(library: Store) ->
     assert not [b for b in at.button if b.key != "shared.copy"]  # read-only: no simulation to run
 
 
+def test_the_view_links_back_into_the_app(library: Store) -> None:
+    share = library.create_share(library.create(shared_design()).design_id)
+    at = open_link(share.token)
+    [link] = [e.proto for e in at.get("link_button")]
+    assert link.label == "Open MLSD Whiteboard" and link.url == "./"  # the app's home, from <app>/?share=TOKEN
+
+
 def test_the_view_cannot_change_the_design(library: Store) -> None:
     design_id = library.create(shared_design()).design_id
     share = library.create_share(design_id)
@@ -136,8 +171,8 @@ def test_a_pinned_link_keeps_showing_its_revision(library: Store) -> None:
     share = library.create_share(design_id, revision=1)
     library.save(design_id, shared_design(label="New ranker"), base_revision=1)
     at = open_link(share.token)
-    [dot] = [g.proto.spec for g in at.get("graphviz_chart")]
-    assert "Old ranker" in dot and "New ranker" not in dot
+    labels = [n["label"] for n in canvas_of(at)["graph"]["nodes"]]
+    assert "Old ranker" in labels and "New ranker" not in labels
     assert "revision 1 (pinned)" in page_text(at)
 
 

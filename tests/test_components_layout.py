@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = ROOT / "components"
 # what each subpackage may import from ``components`` (besides itself)
 MAY_USE: dict[str, set[str]] = {
-    "common": set(),
     "whiteboard": set(),  # the canvas component: used by the pages that draw a design, uses none of them
+    "common": {"whiteboard"},  # a design shown read-only is drawn on the same canvas
     "home": {"common"},
     "board": {"common", "whiteboard"},
     "library": {"board", "common", "whiteboard"},

@@ -1,5 +1,9 @@
-"""The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, undo / redo, auto-layout, and
-the switch that shows or hides the side panel.
+"""The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, History and Share, undo / redo,
+auto-layout, and the switch that shows or hides the side panel.
+
+History and Share open the side panel on the design's versions or its share links (drawn by
+``components.library.versions``, which the Board page calls when ``side_view()`` names one); Close, or the same
+button again, brings the findings, inspector and requirements back.
 
 Designs are kept in the library (``mlsd.store``; its file is ``$MLSD_DB`` or the store's default). Saving names
 the revision the board's design is based on; when someone saved in between, the conflict is shown with two
@@ -15,7 +19,7 @@ import streamlit as st
 
 from components.board import state as bs
 from components.common.examples import list_examples, load_example
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from mlsd import edit
 from mlsd.io import DesignError
@@ -42,7 +46,8 @@ def _close(*popovers: str) -> None:
 # -- callbacks ----------------------------------------------------------------------------------------------
 
 
-def _on_new_blank() -> None:
+def new_blank() -> None:
+    """Put a blank design on the board (after asking, on the board, when its design has unsaved changes)."""
     _close(NEW_POP, OPEN_POP, SAVE_AS_POP)
     if bs.request_replace(bs.Pending(edit.new_design(), "a blank design")):
         bs.flash("success", "A blank design: drag blocks from the palette at the canvas' left edge.")
@@ -171,6 +176,23 @@ def on_redo() -> None:
 
 
 PANEL_TOGGLE = "board.btn.panel"
+SIDE_KEY = "board.side"  # what the side panel shows instead of its tabs: None, "history" or "share"
+SIDE_VIEWS = ("history", "share")
+
+
+def side_view() -> str | None:
+    """``"history"`` or ``"share"`` when the side panel shows the versions or the share links, else None."""
+    view = st.session_state.get(SIDE_KEY)
+    return view if view in SIDE_VIEWS and bs.panel_open() else None
+
+
+def close_side() -> None:
+    st.session_state[SIDE_KEY] = None
+
+
+def _on_side(view: str) -> None:
+    st.session_state[SIDE_KEY] = None if side_view() == view else view
+    st.session_state[bs.BoardKey.PANEL_OPEN.value] = True
 
 
 def _panel_key() -> str:
@@ -197,7 +219,7 @@ def _new_menu() -> None:
     if not box.open:
         return
     with box:
-        st.button("Blank design", key="board.lib.blank", on_click=_on_new_blank, icon=":material/draft:",
+        st.button("Blank design", key="board.lib.blank", on_click=new_blank, icon=":material/draft:",
                   help="An empty board.", width="stretch")
         examples = [e for e in list_examples() if not e.problems]
         if examples:
@@ -227,7 +249,8 @@ def _open_menu() -> None:
         for item in page.items:
             st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
                       on_click=_on_open, args=(item.id,), width="stretch",
-                      help=f"{item.errors} errors, {item.warnings} warnings; last saved {item.updated_at[:16]} UTC.")
+                      help=f"{plural(item.errors, 'error')}, {plural(item.warnings, 'warning')}; last saved "
+                           f"{item.updated_at[:16].replace('T', ' ')} UTC.")
         if page.total > len(page.items):
             st.caption(f"{page.total - len(page.items)} more: search to narrow the list.")
 
@@ -255,6 +278,13 @@ def show_toolbar() -> None:
                               help="Empty keeps the current name.")
                 st.button("Save as new design", key="board.lib.save_as_ok", on_click=_on_save_as, type="primary",
                           help="Creates a new design in the library; the one you opened stays as it was.")
+        side = side_view()
+        st.button("History", key="board.btn.history", on_click=_on_side, args=("history",),
+                  icon=":material/history:", type="primary" if side == "history" else "secondary",
+                  help="The saved revisions of this design beside the canvas: view, compare, restore.")
+        st.button("Share", key="board.btn.share", on_click=_on_side, args=("share",), icon=":material/share:",
+                  type="primary" if side == "share" else "secondary",
+                  help="Read-only links to this design, beside the canvas: create, copy, revoke.")
         st.button("Undo", key="board.btn.undo", on_click=on_undo, icon=":material/undo:",
                   disabled=not bs.can_undo(), help="Undo the last change")
         st.button("Redo", key="board.btn.redo", on_click=on_redo, icon=":material/redo:",

@@ -1,8 +1,14 @@
-"""One design shown read-only: its name, figures, requirements, diagram, blocks and notes.
+"""One design shown read-only: its name, figures, requirements, picture, blocks and notes.
+
+The picture is the Board's own whiteboard canvas (``components.whiteboard``) in its read-only mode, so a shared
+link, a revision in the history and an example on Home show the blocks where their author put them, with the
+same shapes, flows and findings badges as on the Board; it can be panned and zoomed, not edited. A design saved
+without positions (a hand-written file) is laid out by ``mlsd.render.auto_layout`` first, as the Board does.
 
 User text (name, description, labels, notes) is never passed with ``unsafe_allow_html``: names go through
 ``markup.plain``; notes are the author's Markdown and are rendered as Markdown, in which Streamlit shows raw
-HTML as text; labels reach the page only inside tables and the Graphviz diagram, which draw them as text.
+HTML as text; labels reach the page only inside tables, the canvas and the Graphviz diagram, which draw them
+as text.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from typing import Any
 
 import streamlit as st
 
-from components.common.markup import demote_headings, plain
-from components.common.state import Key
+from components.common.markup import demote_headings, plain, plural
+from components.whiteboard import draw
 from mlsd.catalog import KINDS
+from mlsd.edit import has_layout, move_blocks
 from mlsd.io import DesignError
 from mlsd.model import Design, Requirements
-from mlsd.render import to_dot
+from mlsd.render import auto_layout
 from mlsd.rules import Finding, check
 
 # How each requirement is named and measured on the page; a field missing here is shown by its name.
@@ -33,18 +40,6 @@ REQUIREMENT_LABELS: dict[str, tuple[str, str]] = {
     "headroom": ("Capacity headroom above peak", ""),
     "budget_per_month": ("Budget", "USD/month"),
 }
-
-
-# Diagram zoom: "Fit" scales the diagram to the page width (an overview; a wide design's text gets small);
-# a percentage shows it at that share of its natural size, scrolling sideways when it is wider than the page.
-FIT = "Fit"
-ZOOMS: dict[str, float | None] = {FIT: None, "50%": 0.5, "75%": 0.75, "100%": 1.0}
-DIAGRAM_KEY = "design-diagram"  # Streamlit gives the container the CSS class st-key-<key>
-_ZOOM_CSS = (
-    "<style>.st-key-{key} {{ overflow-x: auto; }} "
-    ".st-key-{key} [data-testid='stGraphVizChart'] svg "
-    "{{ width: auto !important; height: auto !important; max-width: none !important; zoom: {zoom}; }}</style>"
-)
 
 
 @dataclass(frozen=True)
@@ -78,11 +73,6 @@ def figures_of(design: Design) -> Figures:
         tiers_short=short,
         saturated=any(p.saturated for p in analysis.paths),
     )
-
-
-def plural(n: int, word: str) -> str:
-    """'1 error', '2 errors'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _number(value: float) -> str:
@@ -150,31 +140,29 @@ def show_figures(design: Design, figures: Figures) -> None:
     )
 
 
-def show_diagram(dot: str) -> None:
-    """A Graphviz diagram with a zoom control (fit to width, or a share of its natural size)."""
-    choice = st.segmented_control(
-        "Diagram size",
-        list(ZOOMS),
-        default=FIT,
-        required=True,
-        key=Key.DIAGRAM_ZOOM.value,
-        help="Fit shows the whole design; a percentage shows the blocks' text at a readable size (scroll sideways). "
-        "The diagram's full-screen button appears when you hover over it.",
-    )
-    zoom = ZOOMS.get(choice or FIT)
-    if zoom is not None:  # our own constant CSS, no user text
-        st.html(_ZOOM_CSS.format(key=DIAGRAM_KEY, zoom=zoom))
-    with st.container(key=DIAGRAM_KEY):
-        st.graphviz_chart(dot, width="content")
+PICTURE_HEIGHT = 560
 
 
-def show_design(design: Design, figures: Figures) -> None:
-    """Draw a design: heading, figures, requirements, diagram, blocks and notes."""
+def laid_out(design: Design) -> Design:
+    """``design`` with its author's positions, or laid out left to right when it was saved without any."""
+    return design if has_layout(design) else move_blocks(design, auto_layout(design))
+
+
+def show_picture(design: Design, findings: tuple[Finding, ...] | list[Finding] = (), *, key: str,
+                 height: int = PICTURE_HEIGHT) -> None:
+    """The design on the whiteboard canvas, read-only: the author's positions and shapes, findings badges."""
+    draw(laid_out(design), findings, key=key, read_only=True, height=height)
+    st.caption("Read-only: drag or scroll to move around; the + and − buttons zoom, the frame button shows the "
+               "whole design.")
+
+
+def show_design(design: Design, figures: Figures, *, key: str = "design-view.canvas") -> None:
+    """Draw a design: heading, figures, requirements, picture (the read-only canvas), blocks and notes."""
     st.subheader(plain(design.name))
     if design.description.strip():
         st.markdown(plain(design.description))
     show_figures(design, figures)
-    show_diagram(to_dot(design, list(figures.findings)))
+    show_picture(design, figures.findings, key=key)
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Requirements**")
@@ -191,7 +179,7 @@ def show_design(design: Design, figures: Figures) -> None:
     with right:
         st.markdown("**Notes**")
         if design.notes.strip():
-            with st.container(border=True, height=420):
+            with st.container(border=True):  # its full height: no note cut off in a scroll box
                 st.markdown(demote_headings(design.notes))
         else:
             st.caption("This design has no notes.")

@@ -37,6 +37,11 @@ def demote_headings(markdown: str, levels: int = 2) -> str:
     return "\n".join(out)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 error', '2 errors', '0 errors' (``many``: an irregular plural, e.g. 'were' for 'was')."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
 def small(markdown: str) -> str:
     """Markdown shown in small type at the page's full text contrast (``st.caption`` greys its text to about
     3.8:1 on white with the default theme, below the 4.5:1 we keep)."""

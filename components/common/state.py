@@ -16,7 +16,6 @@ class Key(StrEnum):
     """Named ``st.session_state`` keys."""
 
     EXAMPLE = "home.example"  # path of the example design picked on the home page (a selectbox key)
-    DIAGRAM_ZOOM = "design.diagram_zoom"  # how a design diagram is scaled: "Fit" or a percentage
 
 
 def get(key: Key, default: Any = None) -> Any:

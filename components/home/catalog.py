@@ -1,4 +1,5 @@
-"""The building-block catalog as a page section: one tab per category, one table row per kind."""
+"""The building-block catalog as a page section: a pill per category (they wrap, so none is cut off at any
+width, where ten tabs ran off the strip), and one table row per kind of the category picked."""
 
 from __future__ import annotations
 
@@ -35,14 +36,21 @@ def catalog_tables() -> list[tuple[str, list[dict[str, str]]]]:
     return tables
 
 
+CATALOG_KEY = "home.catalog"
+
+
 def show_catalog() -> None:
-    """Draw the catalog: a tab per category with each kind's label, id, tier, purpose and default props."""
+    """Draw the catalog: a pill per category, and the picked category's kinds (label, id, tier, purpose, props)."""
     tables = catalog_tables()
     total = sum(len(rows) for _, rows in tables)
     st.caption(
         f"{total} kinds of block in {len(tables)} categories. Each carries default numbers (latency, "
-        "throughput per replica, cost) that a block can override; `python -m mlsd catalog` prints the same list."
+        "throughput per replica, cost) that a block can override in the Board's inspector."
     )
-    for tab, (_, rows) in zip(st.tabs([title for title, _ in tables]), tables, strict=True):
-        with tab:
-            st.table(rows, hide_index=True)
+    if not tables:
+        return
+    titles = [title for title, _ in tables]
+    if st.session_state.get(CATALOG_KEY) not in titles:
+        st.session_state[CATALOG_KEY] = titles[0]
+    chosen = st.pills("Category", titles, key=CATALOG_KEY, required=True, label_visibility="collapsed")
+    st.table(dict(tables)[chosen or titles[0]], hide_index=True)

@@ -1,4 +1,7 @@
-"""The home page's opening: what MLSD Whiteboard is, for whom, and what it does."""
+"""The home page's opening: what MLSD Whiteboard is, for whom, what it does, and where to start.
+
+Words for people who draw designs: no command lines here (the README and ``python -m mlsd --help`` have them).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ TAGLINE = "Draw an ML system from typed building blocks and see at once where it
 
 
 def show_intro() -> None:
-    """Title, one-line pitch and the three things the product does."""
+    """Title, one-line pitch and the three things the product does (the page draws the calls to action)."""
     st.title(TITLE)
     st.markdown(f"#### {TAGLINE}")
     st.markdown(
@@ -29,5 +32,5 @@ def show_intro() -> None:
                    "the monthly cost are computed.")
     with keep, st.container(border=True):
         st.markdown("**:material/folder_open: Keep**")
-        st.caption("Designs are plain JSON files: validate them in CI with `python -m mlsd validate`, "
-                   "render them as DOT, SVG, Mermaid or a Markdown report.")
+        st.caption("Every save is kept as a revision you can compare and restore; share a read-only link, or "
+                   "export the design as a file, a picture or a Markdown report.")

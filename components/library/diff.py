@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, state
 from mlsd.diff import DesignDiff, ValueChange, diff_designs
@@ -109,7 +109,7 @@ def diff_sections(diff: DesignDiff, old: Design, new: Design) -> list[tuple[str,
     blocks += [f"✏️ **{plain(item.title)}**: " + "; ".join(_change(c) for c in item.changes)
                for item in diff.blocks_changed]
     if diff.blocks_moved:
-        blocks.append(f"↔️ {len(diff.blocks_moved)} block(s) moved on the canvas: "
+        blocks.append(f"↔️ {plural(len(diff.blocks_moved), 'block')} moved on the canvas: "
                       + ", ".join(plain(titles.get(b, b)) for b in diff.blocks_moved[:10])
                       + (" …" if len(diff.blocks_moved) > 10 else ""))
     connections = [f"➕ {ends(e.source, e.target)} ({e.flow}) added" for e in diff.connections_added]
@@ -158,7 +158,12 @@ def show_compare(design_id: str, history: list[RevisionInfo]) -> None:
     focus = st.toggle("Only the changes and their neighbours", key=LibKey.DIFF_FOCUS.value, value=True,
                       help="Draw only the blocks that were added, removed or changed, and the blocks connected to "
                            "them: the diagrams stay readable on large designs. Off: the whole designs.")
-    result = compare(str(default_path()), design_id, old, new, bool(focus))
+    show_pair(design_id, old, new, bool(focus))
+
+
+def show_pair(design_id: str, old: int, new: int, focus: bool = True) -> None:
+    """Revisions ``old`` and ``new`` side by side with the changes coloured, then the list of changes."""
+    result = compare(str(default_path()), design_id, old, new, focus)
     diff = result.diff
     if diff.empty:
         st.success("These two revisions are identical.")

@@ -19,7 +19,7 @@ from typing import Protocol
 import streamlit as st
 
 from components.board.exports import MAX_UPLOAD_MB, read_upload
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, failed, flash, set_page, state
 from mlsd.cli.library import export_filename
@@ -94,7 +94,7 @@ def _on_upload(key: str) -> None:
             failed("Nothing was imported", exc)
             return
         names = [d.name for _, d in parsed.designs]
-        flash("success", f"Imported {len(names)} design(s).")
+        flash("success", f"Imported {plural(len(names), 'design')}.")
     st.session_state[LibKey.IMPORTED.value] = (names, list(parsed.problems))
     st.session_state[LibKey.UPLOAD_GEN.value] = int(state(LibKey.UPLOAD_GEN, 0)) + 1  # an empty uploader
     set_page(LibKey.PAGE, 1)
@@ -132,8 +132,9 @@ def show_import_result() -> None:
     for file_name, found in problems:
         more = f" (and {len(found) - SHOWN_PROBLEMS} more problems)" if len(found) > SHOWN_PROBLEMS else ""
         lines.append(f"- **{plain(file_name)}**: " + "; ".join(plain(p) for p in found[:SHOWN_PROBLEMS]) + more)
-    head = f"Imported {len(names)} design(s); " if names else "Nothing was imported: "
-    st.error(head + f"{len(problems)} file(s) are not valid designs and were skipped:\n\n" + "\n".join(lines),
+    head = f"Imported {plural(len(names), 'design')}; " if names else "Nothing was imported: "
+    st.error(head + ("1 file is not a valid design and was skipped:\n\n" if len(problems) == 1 else
+                    f"{len(problems)} files are not valid designs and were skipped:\n\n") + "\n".join(lines),
              icon=":material/error:")
     st.button("Dismiss", key="lib.import_dismiss", on_click=_dismiss, type="tertiary")
 

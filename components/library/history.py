@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.readonly import show_readonly
 from components.library.state import LibKey, failed, flash, page_of, set_page, show_pages, state
@@ -50,7 +50,7 @@ def _on_pick(design_id: str) -> None:
 def show_header(summary: DesignSummary) -> None:
     """Name, description and the state of the design."""
     st.header(plain(summary.name), anchor=False)
-    facts = [f"{summary.revisions} revision(s)", f"last saved {summary.updated_at[:16].replace('T', ' ')} UTC"]
+    facts = [plural(summary.revisions, "revision"), f"last saved {summary.updated_at[:16].replace('T', ' ')} UTC"]
     if summary.tags:
         facts.append("tags: " + ", ".join(summary.tags))
     st.caption(plain(" · ".join(facts)))
@@ -107,14 +107,15 @@ def _show_revision(design_id: str, number: int) -> None:
         return
     with st.container(border=True):
         st.markdown(f"**Revision {number}** (read-only) · saved {revision.created_at[:16].replace('T', ' ')} UTC")
-        show_readonly(revision.design)
+        show_readonly(revision.design, key=f"hist.canvas.{design_id}.{number}")
 
 
 def show_picker() -> None:
     """No design chosen: search the library and pick one."""
     st.header("History", anchor=False)
-    st.info("Pick a design to see its revisions, compare two of them, and share it. The Library's **More → History "
-            "& diff** opens this page for a design.", icon=":material/history:")
+    st.info("Pick a design to see its revisions, compare two of them, and share it. On the Board, the toolbar's "
+            "**History** shows the revisions of the design you are drawing; the Library's **More → History & diff** "
+            "opens this page for any design.", icon=":material/history:")
     query = st.text_input("Find a design", key=PICKER_SEARCH, placeholder="Words in names, notes or block labels")
     try:
         found = store().list_designs(search=query.strip() or None, limit=PICKER_SIZE)
@@ -124,7 +125,7 @@ def show_picker() -> None:
     if not found.items:
         st.caption("No design matches." if query.strip() else "The library is empty: save a design on the Board.")
     for item in found.items:
-        st.button(f"{plain(item.name)} · {item.revisions} revision(s)", key=f"hist.pick.{item.id}",
+        st.button(f"{plain(item.name)} · {plural(item.revisions, 'revision')}", key=f"hist.pick.{item.id}",
                   on_click=_on_pick, args=(item.id,), icon=":material/history:")
     if found.total > len(found.items):
         st.caption(f"{found.total - len(found.items)} more: type words to narrow the list.")

@@ -1,12 +1,12 @@
 """A saved design shown read-only (a Streamlit UI piece): the shared view of a share link, and a revision opened on
 the history page.
 
-The design is drawn by ``components.common.design_view`` (figures, diagram, requirements, blocks, notes); this module
-adds what a reviewer needs besides: every finding with its fix, the accepted ones (waivers) with their reasons,
-the numbers (request paths' p99 against the SLA, capacity per tier, monthly cost), and the numbers under load
-(the p99 against load with its knee, and what every single failure does: ``components.board.load``). Nothing here
-writes to the library except "Copy to my library", which creates a new design. User text goes through
-``markup.plain`` or into tables, which show it as text.
+The design is drawn by ``components.common.design_view`` (figures, the read-only canvas, requirements, blocks,
+notes); this module adds what a reviewer needs besides: every finding with its fix, the accepted ones (waivers)
+with their reasons, the numbers (request paths' p99 against the SLA, capacity per tier, monthly cost), and the
+numbers under load (the p99 against load with its knee, and what every single failure does:
+``components.board.load``). Nothing here writes to the library except "Copy to my library", which creates a new
+design. User text goes through ``markup.plain`` or into tables, which show it as text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import streamlit as st
 
 from components.board.load.view import show_load_readonly
 from components.common.design_view import figures_of, show_design
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, failed, flash, state
 from mlsd.analysis import Analysis
@@ -31,6 +31,7 @@ SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 NOT_FOUND = ("This share link does not exist or is no longer valid. Ask the person who shared it for a new link.")
 MAX_COST_ROWS = 10
+APP_HOME = "./"  # the app's home page, relative to a share link's address (``<app>/?share=TOKEN``)
 
 
 def _titles(design: Design) -> dict[str, str]:
@@ -64,10 +65,11 @@ def finding_lines(report: Report) -> tuple[list[str], list[str]]:
 def show_findings(report: Report) -> None:
     """Counts, open findings and accepted findings (with the reason each was accepted)."""
     s = report.summary()
-    st.markdown(f"**⛔ {s['error']}** errors · **⚠️ {s['warning']}** warnings · **ℹ️ {s['info']}** info · "
+    st.markdown(f"**⛔ {s['error']}** {'error' if s['error'] == 1 else 'errors'} · **⚠️ {s['warning']}** "
+                f"{'warning' if s['warning'] == 1 else 'warnings'} · **ℹ️ {s['info']}** info · "
                 f"**✅ {s['waived']}** accepted")
     if s["rules_error"]:
-        st.error(f"{s['rules_error']} checklist rule(s) crashed on this design.")
+        st.error(f"{plural(s['rules_error'], 'checklist rule')} crashed on this design.")
     open_lines, accepted = finding_lines(report)
     if not open_lines:
         st.success("No open findings: every applicable checklist rule passes or is accepted.")
@@ -136,10 +138,11 @@ def show_numbers(design: Design, analysis: Analysis) -> None:
             st.caption(f"The {MAX_COST_ROWS} most expensive of {len(analysis.cost)} blocks with a cost.")
 
 
-def show_readonly(design: Design) -> None:
-    """A design with its figures, diagram, requirements, notes, findings and numbers; nothing can be edited."""
+def show_readonly(design: Design, key: str = "readonly.canvas") -> None:
+    """A design with its figures, picture (the read-only canvas, under ``key``), requirements, notes, findings
+    and numbers; nothing can be edited."""
     report = check(design)
-    show_design(design, figures_of(design))
+    show_design(design, figures_of(design), key=key)
     st.subheader("Findings", anchor=False)
     show_findings(report)
     st.subheader("Numbers", anchor=False)
@@ -187,8 +190,10 @@ def show_shared(token: str, shared: SharedDesign) -> None:
     copy_col.button("Copy to my library", key="shared.copy", on_click=_on_copy, args=(token,), type="primary",
                     icon=":material/library_add:", width="stretch",
                     help="Adds a copy of this revision to your library as a new design; the original stays as is.")
+    copy_col.link_button("Open MLSD Whiteboard", APP_HOME, icon=":material/home:", width="stretch", type="tertiary",
+                         help="The app itself: draw your own design, open your library, practise.")
     copied = state(LibKey.SHARED_COPY)
     if copied and copied[0] == token:
         st.success(f"Copied to your library as **{plain(copied[2])}**. [Open your library](./library) to edit it "
                    "on the Board.", icon=":material/check_circle:")
-    show_readonly(shared.design)
+    show_readonly(shared.design, key="shared.canvas")

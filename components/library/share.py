@@ -30,10 +30,13 @@ def share_link(app_url: str | None, page_url_path: str, token: str) -> str:
     return f"{base}/{query}"
 
 
+LATEST = 0  # the "Link to" choice for the latest revision (not None, which a selectbox shows as clearable)
+
+
 def _on_create(design_id: str) -> None:
     pin = state(LibKey.SHARE_PIN)
     try:
-        share = store().create_share(design_id, revision=pin if isinstance(pin, int) else None)
+        share = store().create_share(design_id, revision=pin if isinstance(pin, int) and pin != LATEST else None)
     except StoreError as exc:
         failed("No link was created", exc)
         return
@@ -52,25 +55,34 @@ def _on_revoke(share_id: str) -> None:
     flash("success", "Revoked the link: it no longer opens the design.")
 
 
-def _target(pin: int | None, latest: int) -> str:
-    return f"Latest revision (now {latest}; follows new saves)" if pin is None else f"Revision {pin} only (pinned)"
+def _target(pin: int, latest: int, narrow: bool = False) -> str:
+    if narrow:
+        return f"Latest revision (now {latest})" if pin == LATEST else f"Revision {pin} only"
+    return f"Latest revision (now {latest}; follows new saves)" if pin == LATEST else f"Revision {pin} only (pinned)"
 
 
-def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path: str, live: bool = True) -> None:
-    """Create, list and revoke the design's read-only links (``live`` False: the design is in the trash)."""
-    st.markdown("A share link shows this design **read-only** — diagram, findings with accepted risks, numbers "
-                "and notes — to anyone who has it. Nothing they do changes your design. Revoke a link to stop it "
-                "working.")
+def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path: str, live: bool = True,
+                     narrow: bool = False) -> None:
+    """Create, list and revoke the design's read-only links (``live`` False: the design is in the trash;
+    ``narrow``: laid out one control under the other, for the Board's side panel)."""
+    if narrow:
+        st.caption("Anyone with a link sees this design read-only and cannot change it. Revoke a link to stop it "
+                   "working.")
+    else:
+        st.markdown("A share link shows this design **read-only** — the picture, findings with accepted risks, "
+                    "numbers and notes — to anyone who has it. Nothing they do changes your design. Revoke a link "
+                    "to stop it working.")
     latest = history[-1].number if history else 1
-    options: list[int | None] = [None, *(r.number for r in reversed(history))]
+    options = [LATEST, *(r.number for r in reversed(history))]
     if state(LibKey.SHARE_PIN) not in options:
-        st.session_state[LibKey.SHARE_PIN.value] = None
-    pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    pick_col.selectbox("Link to", options, key=LibKey.SHARE_PIN.value, format_func=lambda p: _target(p, latest),
+        st.session_state[LibKey.SHARE_PIN.value] = LATEST
+    pick_col, button_col = (st.container(), st.container()) if narrow else st.columns([3, 1],
+                                                                                      vertical_alignment="bottom")
+    pick_col.selectbox("Link to", options, key=LibKey.SHARE_PIN.value, format_func=lambda p: _target(p, latest, narrow),
                        disabled=not live, help="The latest revision follows the design as it is saved again; a "
                                                "pinned revision always shows that revision.")
     button_col.button("Create link", key="share.create", on_click=_on_create, args=(design_id,), type="primary",
-                      icon=":material/add_link:", disabled=not live, width="stretch")
+                      icon=":material/add_link:", disabled=not live, width="content" if narrow else "stretch")
     if not live:
         st.caption("The design is in the trash: its links do not open it until you restore it.")
     app_url = st.context.url
@@ -88,7 +100,8 @@ def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path:
         st.caption("No active link: nobody can open this design from outside your library.")
     for link in links:
         with st.container(border=True, key=f"share-link-{link.id}"):
-            url_col, what_col, revoke_col = st.columns([5, 2, 1], vertical_alignment="center")
+            url_col, what_col, revoke_col = ((st.container(), st.container(), st.container()) if narrow else
+                                             st.columns([5, 2, 1], vertical_alignment="center"))
             url_col.code(share_link(app_url, page_url_path, link.token), language=None, wrap_lines=True)
             what_col.caption(("Latest revision" if link.revision is None else f"Revision {link.revision} (pinned)")
                              + f" · created {link.created_at[:16].replace('T', ' ')} UTC")

@@ -39,6 +39,7 @@ class LibKey(StrEnum):
     PAGE = "lib.page"  # the table's page number (see ``page_of`` / ``set_page`` / ``show_pages``)
     PAGE_SIZE = "lib.page_size"
     RENAMING = "lib.renaming"  # id of the design whose name is being edited, or None
+    PREVIEW = "lib.preview"  # id of the design previewed read-only under its row, or None
     TRASHED = "lib.trashed"  # (id, name) of the design just moved to the trash (offers undo)
     PURGING = "lib.purging"  # id of the trashed design whose permanent deletion awaits confirmation
     EMPTYING = "lib.emptying"  # True while "empty the trash" awaits confirmation
@@ -50,7 +51,7 @@ class LibKey(StrEnum):
     DIFF_OLD = "hist.diff_old"  # revision numbers compared (selectboxes)
     DIFF_NEW = "hist.diff_new"
     DIFF_FOCUS = "hist.diff_focus"  # the diagrams show only the changes and their neighbours (a toggle)
-    SHARE_PIN = "share.pin"  # what a new share link points to: None (latest) or a revision number
+    SHARE_PIN = "share.pin"  # what a new share link points to: 0 (the latest) or a revision number
     SHARE_NEW = "share.new"  # (design id, token) of the link created last, shown until another is made
     SHARED_COPY = "shared.copied"  # (token, new design id, name) after "copy to my library"
 

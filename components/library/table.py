@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.common.store import store
+from components.library.preview import show_preview
 from components.library.state import (
     LibKey,
     failed,
@@ -38,8 +39,9 @@ ORDERS: dict[str, Order] = {
 }
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
-HISTORY, SHARE, RENAME, DUPLICATE, TRASH = "History & diff", "Share…", "Rename…", "Duplicate", "Move to trash"
-ROW_ACTIONS = (HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
+PREVIEW, HISTORY, SHARE = "Preview", "History & diff", "Share…"
+RENAME, DUPLICATE, TRASH = "Rename…", "Duplicate", "Move to trash"
+ROW_ACTIONS = (PREVIEW, HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
 WIDTHS = [2.7, 1.5, 1.2, 1.05, 0.75, 1.05, 0.8, 2.6]
 HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Checks passed", "")
 TRASH_WIDTHS = [3.4, 1.4, 1.4, 0.9, 3.2]
@@ -94,7 +96,9 @@ def _on_open(design_id: str) -> None:
 
 def _on_action(design_id: str, name: str, key: str) -> None:
     choice = st.session_state.get(key)
-    if choice == HISTORY:
+    if choice == PREVIEW:
+        st.session_state[LibKey.PREVIEW.value] = None if state(LibKey.PREVIEW) == design_id else design_id
+    elif choice == HISTORY:
         show_history(design_id)
     elif choice == SHARE:
         show_history(design_id, tab="Share")
@@ -192,7 +196,7 @@ def _on_empty() -> None:
         failed("The trash was not emptied", exc)
         return
     first_page()
-    flash("success", f"Deleted {count} design(s) for good.")
+    flash("success", f"Deleted {plural(count, 'design')} for good.")
 
 
 # -- drawing ------------------------------------------------------------------------------------------------
@@ -299,9 +303,13 @@ def _row(item: DesignSummary) -> None:
                       help="Open the latest revision on the Board to edit it.")
             key = f"lib.act.{item.id}"
             st.menu_button("More", ROW_ACTIONS, key=key, on_click=_on_action, args=(item.id, item.name, key),
-                           icon=":material/more_vert:", help="History and diff, share, rename, duplicate, delete.")
+                           icon=":material/more_vert:",
+                           help="Preview, history and diff, share, rename, duplicate, delete.")
         if state(LibKey.RENAMING) == item.id:
             _rename_form(item)
+        if state(LibKey.PREVIEW) == item.id:
+            show_preview(item)
+
 
 
 def _rename_form(item: DesignSummary) -> None:
@@ -357,7 +365,8 @@ def show_trash(result: DesignPage) -> None:
         return
     if state(LibKey.EMPTYING):
         with st.container(border=True):
-            st.warning(f"Delete all {result.total} design(s) in the trash for good, with all their revisions and "
+            what = "the 1 design" if result.total == 1 else f"all {result.total} designs"
+            st.warning(f"Delete {what} in the trash for good, with all their revisions and "
                        "share links? This cannot be undone.", icon=":material/warning:")
             with st.container(horizontal=True):
                 st.button("Delete all for good", key="lib.empty_ok", on_click=_on_empty, type="primary",
@@ -381,7 +390,7 @@ def show_trash(result: DesignPage) -> None:
                           icon=":material/delete_forever:", help="Remove it and all its revisions (asks first).")
             if state(LibKey.PURGING) == item.id:
                 with st.container(border=True):
-                    st.warning(f"Delete **{plain(item.name)}** and its {item.revisions} revision(s) for good? "
+                    st.warning(f"Delete **{plain(item.name)}** and its {plural(item.revisions, 'revision')} for good? "
                                "Its share links stop working. This cannot be undone.", icon=":material/warning:")
                     with st.container(horizontal=True):
                         st.button("Delete for good", key=f"lib.purge_ok.{item.id}", on_click=_on_purge,

@@ -20,6 +20,7 @@ from components.board.toolbar import on_layout, on_redo, on_undo, show_flash
 from components.practice.state import PracticeKey, report_failure, save
 from mlsd.model import Design
 from mlsd.practice.session import PracticeSession, with_design
+from mlsd.start import canvas_findings
 from mlsd.store import StoreError
 
 
@@ -85,13 +86,14 @@ def show_board(canvas_height: int = 520) -> None:
             st.button("Auto-layout", key="practice.board.layout", on_click=on_layout,
                       icon=":material/account_tree:", disabled=len(design.components) < 2,
                       help="Arrange the blocks left to right along their connections (undo puts them back).")
-        hint = st.container()  # always there, so that the canvas keeps its place (and its state) on the page
-        if not design.components:
-            hint.info("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge, and "
-                    "connect them by dragging from a block's handle to another block. "
-                    "Declare the numbers you clarified under **Requirements**.", icon=":material/draw:")
-        show_canvas(review.report.findings, height=canvas_height)
-        show_canvas_help()
+        # right under its buttons, in sight sooner; structural colours once the design has started (mlsd.start)
+        show_canvas(canvas_findings(design, review.report.findings), height=canvas_height)
+        if design.components:
+            show_canvas_help()
+        else:
+            st.caption("Draw your answer here as you go: drag blocks from the palette at the canvas' left edge "
+                       "onto the canvas, connect them by dragging from a block's handle to another block, and "
+                       "declare the numbers you clarified under **Requirements**.")
         with st.expander("Design notes (saved with your design; they count for communication)"):
             show_notes()
     with panel_col:

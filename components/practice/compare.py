@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.design_view import show_diagram
-from components.common.markup import demote_headings, plain
+from components.common.design_view import PICTURE_HEIGHT, show_picture
+from components.common.markup import demote_headings, plain, plural
 from mlsd.catalog import CATEGORIES, KINDS
 from mlsd.model import Design
 from mlsd.practice.compare import BlockMatch, Comparison, show
 from mlsd.practice.prompts import Prompt
-from mlsd.render import to_dot
 
 STATUS_TEXT = {"match": "✅ matches", "off": "⚠️ more than 2x off", "missing": "❌ not declared"}
 
@@ -72,11 +71,11 @@ def _latency_capacity(c: Comparison) -> None:
                     f"against the {show('sla_p99_ms', lat.sla_ms)} SLA. Connect the client to your serving "
                     "blocks with **request** connections.")
     elif lat.saturated:
-        st.markdown(f"**Latency:** ❌ the slowest of {lat.paths} request path(s) is saturated at the prompt's peak: "
-                    "a tier on it cannot carry the load (see capacity below).")
+        st.markdown(f"**Latency:** ❌ the slowest of {plural(lat.paths, 'request path')} is saturated at the "
+                    "prompt's peak: a tier on it cannot carry the load (see capacity below).")
     else:
         verdict = "✅ within" if lat.within else "❌ over"
-        st.markdown(f"**Latency:** the slowest of {lat.paths} request path(s) has a p99 of "
+        st.markdown(f"**Latency:** the slowest of {plural(lat.paths, 'request path')} has a p99 of "
                     f"**{show('sla_p99_ms', lat.worst_p99_ms)}** at the prompt's peak (queueing included) — "
                     f"{verdict} the prompt's {show('sla_p99_ms', lat.sla_ms)} SLA.")
     if cap.peak_qps is None:
@@ -85,9 +84,11 @@ def _latency_capacity(c: Comparison) -> None:
         st.markdown(f"**Capacity:** ❔ no tier on a request path declares its throughput, so nothing to hold "
                     f"against the prompt's {show('peak_qps', cap.peak_qps)} peak.")
     elif cap.enough:
-        st.markdown(f"**Capacity:** ✅ all {cap.tiers} sized tier(s) carry the prompt's "
-                    f"{show('peak_qps', cap.peak_qps)} peak with {cap.headroom:.0%} headroom"
-                    + (f"; {cap.managed} managed service(s) scale on the provider's side." if cap.managed else "."))
+        tiers = "the one sized tier carries" if cap.tiers == 1 else f"all {cap.tiers} sized tiers carry"
+        managed = f"; {plural(cap.managed, 'managed service')} {'scales' if cap.managed == 1 else 'scale'} " \
+            "on the provider's side" if cap.managed else ""
+        st.markdown(f"**Capacity:** ✅ {tiers} the prompt's {show('peak_qps', cap.peak_qps)} peak with "
+                    f"{cap.headroom:.0%} headroom{managed}.")
     else:
         st.markdown(f"**Capacity:** ❌ too few replicas for the prompt's {show('peak_qps', cap.peak_qps)} peak "
                     f"(with {cap.headroom:.0%} headroom):")
@@ -96,14 +97,17 @@ def _latency_capacity(c: Comparison) -> None:
 
 
 def _diagrams(candidate: Design, reference: Design) -> None:
-    """Yours, then the reference with the Home page's zoom control (a reference has 20-30 blocks)."""
-    st.markdown("**Your design**")
-    if candidate.components:
-        st.graphviz_chart(to_dot(candidate), width="content")
-    else:
-        st.caption("Your design has no blocks.")
-    st.markdown(f"**Reference design** · {plain(reference.name)}")
-    show_diagram(to_dot(reference))
+    """Yours and the reference side by side, each on the Board's canvas, read-only (pan and zoom each)."""
+    mine, theirs = st.columns(2, gap="medium")
+    with mine:
+        st.markdown("**Your design**")
+        if candidate.components:
+            show_picture(candidate, key="practice.compare.mine", height=PICTURE_HEIGHT)
+        else:
+            st.caption("Your design has no blocks.")
+    with theirs:
+        st.markdown(f"**Reference design** · {plain(reference.name)}")
+        show_picture(reference, key="practice.compare.reference", height=PICTURE_HEIGHT)
 
 
 def show_comparison(candidate: Design, reference: Design, prompt: Prompt, c: Comparison) -> None:

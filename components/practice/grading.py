@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.practice.actions import grade_key, level_text, on_confirm, on_leave, on_level
 from components.practice.state import Loaded, clock
 from mlsd.practice.rubric import DIMENSION_BY_ID, LEVELS, DimensionGrade, level_name, total_score
@@ -53,7 +53,7 @@ def show_grading(loaded: Loaded) -> None:
     grades = list(session.grades)
     st.title("Grade your answer")
     st.markdown(f"**{plain(prompt.title)}** · {duration_line(session)} · "
-                f"{len(session.design.components)} blocks in your design")
+                f"{plural(len(session.design.components), 'block')} in your design")
     st.info("Each dimension is pre-filled from the checklists run on your design, the comparison with the "
             "reference design below, and your notes. Read the reasons, move a slider where you disagree (you know "
             "what you said), then confirm.", icon=":material/rule:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from components.practice.actions import on_finish, on_leave, on_note, on_pause, on_resume, on_total
 from components.practice.board import show_board
 from components.practice.clock import show_clock
@@ -17,7 +17,14 @@ from mlsd.practice.prompts import Prompt
 from mlsd.practice.session import MAX_TOTAL_MINUTES, MIN_TOTAL_MINUTES, PracticeSession, current_phase
 
 NOTES_TABS_KEY = "practice.notes_tab"
-PROMPT_HEIGHT = 400  # the prompt and the questions scroll in this height, so that the board stays near
+PROMPT_HEIGHT = 280  # the prompt and the questions scroll in this height, so that the board stays near
+NOTES_HEIGHT = 150
+
+
+def tab_label(label: str) -> str:
+    """A phase's tab title: its first words ("Framing & metrics" -> "Framing"), so that the six tabs fit the notes
+    column at 1440 px without a scroll arrow (the clock and the notes box's label carry the full name)."""
+    return label.split(" & ")[0]
 
 
 def ask_key(index: int) -> str:
@@ -61,7 +68,7 @@ def show_prompt(prompt: Prompt) -> None:
     st.markdown(f"#### {plain(prompt.title)}")
     st.caption(prompt_caption(prompt))
     st.markdown(f"> {plain(prompt.prompt)}")
-    st.markdown(f"**Ask the interviewer** :gray[· {len(prompt.clarifications)} questions]",
+    st.markdown(f"**Ask the interviewer** :gray[· {plural(len(prompt.clarifications), 'question')}]",
                 help="A strong answer starts by clarifying the goal and the numbers. Click a question to ask it; "
                 "the interviewer's answer appears below it.")
     for i, c in enumerate(prompt.clarifications):
@@ -74,16 +81,16 @@ def show_prompt(prompt: Prompt) -> None:
 def show_notes(sid: str, session: PracticeSession, prompt: Prompt) -> None:
     """One notes box per phase (the current phase's tab first shown), saved into the session as you type."""
     current, _ = current_phase(session, now())
-    labels = [p.label for p in PHASES]
+    labels = [tab_label(p.label) for p in PHASES]
     st.markdown("**Your notes**", help="What you would say in each phase. They are saved with the session and "
                 "count in the grading (numbers in the requirements notes, metrics in the framing notes, and "
                 "how much of each phase you covered).")
-    tabs = st.tabs(labels, key=NOTES_TABS_KEY, default=next(p.label for p in PHASES if p.id == current))
+    tabs = st.tabs(labels, key=NOTES_TABS_KEY, default=next(tab_label(p.label) for p in PHASES if p.id == current))
     for phase, tab in zip(PHASES, tabs, strict=True):
         with tab:
             widget = note_key(sid, phase.id)
             st.text_area(
-                f"Notes: {phase.label}", value=session.notes.get(phase.id, ""), key=widget, height=250,
+                f"Notes: {phase.label}", value=session.notes.get(phase.id, ""), key=widget, height=NOTES_HEIGHT,
                 on_change=on_note, args=(sid, phase.id, widget), max_chars=20_000,
                 placeholder=phase.goal, label_visibility="collapsed",
             )
@@ -99,7 +106,7 @@ def show_running(loaded: Loaded) -> None:
     show_clock(session, lambda: show_controls(sid, session))
     if session.paused:
         st.info("Paused. Your notes and design are kept; press **Resume** to go on.", icon=":material/pause:")
-    prompt_col, notes_col = st.columns([1, 1.25], gap="large")
+    prompt_col, notes_col = st.columns([1, 1.4], gap="large")
     with prompt_col, st.container(height=PROMPT_HEIGHT, border=False):
         show_prompt(prompt)
     with notes_col:

@@ -175,10 +175,10 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
 
   const reportSelection = useCallback((ns: string[], es: string[]) => {
     const sig = JSON.stringify([ns, es]);
-    if (sig === lastSelection.current) return;
+    if (ro || sig === lastSelection.current) return;  // read-only: a selection is only a highlight, no rerun
     lastSelection.current = sig;
     emit({ type: "select", blocks: ns, connections: es });
-  }, [emit]);
+  }, [emit, ro]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
     window.clearTimeout(selectTimer.current);
@@ -350,7 +350,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
             onEdgeClick={onEdgeClick} onPaneClick={() => { setMenu(null); focusCanvas(); }}
             nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
             deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-            selectionKeyCode="Shift" selectionOnDrag panOnDrag={[1, 2]} panOnScroll snapToGrid snapGrid={GRID}
+            selectionKeyCode="Shift" selectionOnDrag={!ro} panOnDrag={ro ? true : [1, 2]} panOnScroll snapToGrid snapGrid={GRID}
             fitView fitViewOptions={FIT} minZoom={0.05} maxZoom={2}
             onlyRenderVisibleElements={nodes.length > 200} proOptions={{ hideAttribution: true }}
             connectionLineType={prefs.orthogonal ? ConnectionLineType.SmoothStep : ConnectionLineType.Bezier}

@@ -1,6 +1,9 @@
-"""Accessibility in headless Chromium: axe-core finds no critical or serious violation on the Board's
-"Load & failures" view and on the Rules page, and the view works from the keyboard alone (the tab opens with
-Enter, the simulation runs with Enter on its focused button).
+"""Accessibility in headless Chromium: axe-core finds no critical or serious violation on the Board (its main
+view with a design on the canvas, the History side panel, and the "Load & failures" view), the Library (the
+table, and a revision opened read-only on the canvas), Practice (the prompt list, and a running session with
+its clock, notes and canvas), a shared link's read-only view and the Rules page; the Load view works from the
+keyboard alone (the tab opens with Enter, the simulation runs with Enter on its focused button). axe checks the
+page and, inside the canvas' frame, the canvas too (``axe.run`` descends into iframes where axe is loaded).
 
 axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its lockfile).
 """
@@ -8,6 +11,7 @@ axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its l
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,7 @@ from typing import Any
 import pytest
 
 from mlsd.io import load_file
+from mlsd.store import open_store
 from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
@@ -27,6 +32,7 @@ BLOCKING = ("critical", "serious")
 
 @pytest.fixture
 def app(tmp_path: Path, start_app: Any) -> Iterator[str]:
+    """The app with its own library at ``tmp_path / "library.db"``."""
     if not AXE.is_file():
         if os.environ.get("CI"):
             pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
@@ -40,6 +46,9 @@ def violations(page: Any) -> list[dict[str, Any]]:
     (``st.toast`` renders a role=alertdialog without an accessible name: Streamlit's own element, and it leaves
     by itself after a few seconds)."""
     page.locator("[data-testid='stToast']").first.wait_for(state="detached", timeout=20_000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)  # the run is over
+    for frame in page.frames[1:]:  # the canvas' frames: axe.run checks inside a frame where axe is loaded
+        frame.add_script_tag(path=str(AXE))
     page.add_script_tag(path=str(AXE))
     found: list[dict[str, Any]] = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -71,4 +80,59 @@ def test_rules_page_is_accessible(app: str, page: Any) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(app + "/rules")
     page.get_by_text("How the numbers are computed").first.wait_for()
+    assert violations(page) == []
+
+
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
+
+
+def test_board_main_view_and_history_panel_are_accessible(app: str, page: Any) -> None:
+    template = load_file(TEMPLATE)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_board(page, app)
+    page.get_by_role("button", name=template.name).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='kms']").wait_for()
+    assert violations(page) == []
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").first.wait_for()
+    page.get_by_role("button", name="History", exact=True).click()
+    page.locator(".st-key-board-rev-1").wait_for()
+    assert violations(page) == []
+
+
+def test_library_and_a_read_only_revision_are_accessible(app: str, page: Any) -> None:
+    template = load_file(TEMPLATE)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_board(page, app)
+    page.get_by_role("button", name=template.name).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='kms']").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").first.wait_for()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Library", exact=True).click()
+    page.locator("[class*='st-key-lib-row-']").first.wait_for()
+    assert violations(page) == []
+    page.locator("[class*='st-key-lib-row-']").first.get_by_role("button", name="More").click()
+    page.get_by_text("History & diff", exact=True).click()
+    page.locator(".st-key-hist-rev-1").get_by_role("button", name="View").click()
+    page.frame_locator(CANVAS).locator(".mlsd-root.read-only .react-flow__node[data-id='kms']").wait_for()
+    assert violations(page) == []
+
+
+def test_practice_list_and_a_running_session_are_accessible(app: str, page: Any) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app + "/practice")
+    page.get_by_text("Interview practice").first.wait_for()
+    assert violations(page) == []
+    page.get_by_role("button", name="Start the clock").click()
+    page.get_by_text(re.compile(r"Phase 1 of \d")).first.wait_for()
+    page.frame_locator(CANVAS).get_by_role("searchbox", name="Search blocks").wait_for()
+    assert violations(page) == []
+
+
+def test_the_shared_view_is_accessible(app: str, page: Any, tmp_path: Path) -> None:
+    with open_store(tmp_path / "library.db") as store:
+        share = store.create_share(store.create(load_file(TEMPLATE)).design_id)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app}/?share={share.token}")
+    page.frame_locator(CANVAS).locator(".mlsd-root.read-only .react-flow__node[data-id='kms']").wait_for()
     assert violations(page) == []

@@ -1,4 +1,5 @@
-"""Journey: a visitor opens the app, picks an example design and sees it drawn; hostile text stays text."""
+"""Journey: a visitor opens the app, picks an example design and sees it drawn on the Board's canvas (read-only),
+starts a new blank design from the call to action; hostile text stays text."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert(1)</script>"
-SVG = '[data-testid="stGraphVizChart"] svg'
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 
 
 def examples() -> list[Design]:
@@ -29,43 +30,43 @@ def choose_example(page: Any, name: str) -> None:
     page.get_by_role("option", name=name, exact=True).click()
 
 
-def zoom(page: Any, choice: str) -> None:
-    page.get_by_test_id("stButtonGroup").get_by_text(choice, exact=True).click()
-
-
 def test_open_the_app_and_see_an_example_drawn(page: Any, app_url: str, shot: Callable[..., Path]) -> None:
     designs = examples()
     assert len(designs) >= 2, "the journey picks an example other than the first; designs/ holds fewer"
     page.goto(app_url)
     page.get_by_role("heading", name="MLSD Whiteboard", level=1).wait_for()
-    page.locator(SVG).wait_for()  # the first example is drawn without any click
+    canvas = page.frame_locator(CANVAS)
+    first = designs[0].components[0].id
+    canvas.locator(f".react-flow__node[data-id='{first}']").wait_for()  # the first example, drawn without a click
+    assert page.get_by_role("button", name="New blank design").is_visible()  # the call to action, above the fold
     shot("home-open")
 
     target = min(designs[1:], key=lambda d: len(d.components))  # the smallest other one reads best
     choose_example(page, target.name)
     page.get_by_role("heading", name=target.name, exact=True).wait_for()
-    label = next(c.title for c in target.components if len(c.title) < 30)
-    node_text = page.locator(f"{SVG} text", has_text=label).first
-    node_text.wait_for(state="visible")
+    label = next(c for c in target.components if len(c.title) < 30)
+    node = canvas.locator(f".react-flow__node[data-id='{label.id}']")
+    node.wait_for()
+    # the Board's canvas, read-only: every block, where its author put it, no palette and no handles to draw with
+    assert canvas.locator(".react-flow__node").count() == len(target.components)
+    edges = canvas.locator(".react-flow__edge path.mlsd-edge")
+    edges.first.wait_for()  # drawn between the blocks' handles, which read-only hides but keeps
+    assert edges.count() == len(target.connections)
+    assert canvas.locator(".mlsd-root.read-only").count() == 1 and canvas.locator(".mlsd-palette").count() == 0
+    assert node.locator(".mlsd-block-label").inner_text() == label.title
+    font_px = node.locator(".mlsd-block-label").evaluate("e => e.getBoundingClientRect().height")
+    assert font_px >= 10, f"block labels are {font_px:.1f} px high when the design is fitted"
     page.evaluate("document.activeElement.blur()")
     shot("home-full", full=True)
 
-    # at 100% the diagram keeps its natural size: readable text, scrolling sideways when wider than the page
-    zoom(page, "100%")
-    page.wait_for_function(
-        f"document.querySelector('{SVG}').getBoundingClientRect().width > "
-        "document.querySelector('[data-testid=\"stMainBlockContainer\"]').clientWidth"
-    )
-    node_text.scroll_into_view_if_needed()
-    assert node_text.is_visible()
-    font_px = page.evaluate(f"document.querySelector('{SVG} text').getBoundingClientRect().height")
-    assert font_px >= 10, f"block labels are {font_px:.1f} px high at 100%"
-    shot("home-zoom")
-
-    zoom(page, "50%")
+    # a blank design from the call to action: the Board, empty, ready to draw on
     page.get_by_role("heading", name="MLSD Whiteboard", level=1).scroll_into_view_if_needed()
     page.evaluate("document.activeElement.blur()")
     shot("home", height=1400)  # the picture in the README: what the product is, an example and its numbers
+    page.get_by_role("button", name="New blank design").click()
+    page.get_by_text("An empty board").first.wait_for()
+    assert page.url.rstrip("/").endswith("/board")
+    assert canvas.locator(".react-flow__node").count() == 0
 
 
 @pytest.fixture
@@ -90,9 +91,10 @@ def test_hostile_text_shows_as_text(page: Any, hostile_url: str, shot: Callable[
 
     page.on("dialog", on_dialog)
     page.goto(hostile_url)
-    page.locator(SVG).wait_for()
+    label = page.frame_locator(CANVAS).locator(".react-flow__node[data-id='evil'] .mlsd-block-label")
+    label.wait_for()
     page.get_by_role("heading", name=f"Evil {HOSTILE}").wait_for()  # the name reads exactly as typed
-    assert page.locator(f"{SVG} text", has_text=HOSTILE).first.is_visible()
+    assert label.inner_text() == HOSTILE  # the label on the canvas, as text
     page.get_by_text("Notes with").wait_for()
     shot("hostile")
     assert page.evaluate("[...document.scripts].filter(s => s.text.includes('alert(')).length") == 0
@@ -111,5 +113,5 @@ def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_apps_navigation(
         page.get_by_text(heading).first.wait_for()
         nav = page.get_by_test_id("stSidebarNav")
         links = [link.inner_text().split("\n")[-1].strip() for link in nav.get_by_role("link").all()]
-        assert links == ["Home", "Board", "Library", "History", "Practice", "Progress", "Rules"]
+        assert links == ["Home", "Board", "Library", "Practice", "Progress", "Rules"]  # History: on the Board
         assert page.url.rstrip("/").endswith(f"/{path}")

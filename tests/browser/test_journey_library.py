@@ -3,8 +3,10 @@ restores the first revision, shares a read-only link, and opens it in a fresh br
 
 Save on the Board (a template, then a prop change that brings a finding), the Library (search), History (the
 diff side by side, restore), Share (create a link; the fresh context sees the design read-only with the accepted
-risk's reason; "Copy to my library"; the revoked link shows only a message). Screenshots go to
-test-artifacts/library-*.png.
+risk's reason on the Board's canvas, read-only; "Copy to my library"; the revoked link shows only a message).
+Then the same from the Board's toolbar: History opens the revisions beside the canvas (View draws one read-only),
+Share makes a link whose visitor sees the blocks where the author put them, and a way into the app. Screenshots
+go to test-artifacts/library-*.png and board-*.png.
 """
 
 from __future__ import annotations
@@ -108,6 +110,17 @@ def test_save_change_diff_restore_share_and_open_read_only(
     settle(page)
     shot("library-2-search")
 
+    # a preview under the row: the Board's canvas, read-only
+    row.get_by_role("button", name="More").click()
+    page.get_by_text("Preview", exact=True).click()
+    preview = page.frame_locator(f".st-key-lib-preview-{design_id} {CANVAS}")
+    preview.locator(".mlsd-root.read-only .react-flow__node[data-id='gw']").wait_for()
+    assert preview.locator(".react-flow__node").count() == len(template.components)
+    settle(page)
+    shot("library-2b-preview")
+    page.get_by_role("button", name="Close preview").click()
+    page.locator(f".st-key-lib-preview-{design_id}").wait_for(state="detached")
+
     # History & diff from the row's menu
     row.get_by_role("button", name="More").click()
     page.get_by_text("History & diff", exact=True).click()
@@ -160,13 +173,17 @@ def test_save_change_diff_restore_share_and_open_read_only(
         other.goto(link)
         other.get_by_text("Read-only shared design").wait_for()
         other.get_by_role("heading", name=template.name).first.wait_for()
-        other.locator(SVG).wait_for()
+        shared = other.frame_locator(CANVAS)
+        shared.locator(".react-flow__node[data-id='gw']").wait_for()  # the Board's canvas, read-only
+        assert shared.locator(".mlsd-root.read-only").count() == 1
+        assert shared.locator(".react-flow__node").count() == len(template.components)
         wait_text(other, "Accepted because:")
         wait_text(other, REASON[:40])
         assert other.get_by_test_id("stSidebarNav").count() == 0
         assert other.get_by_role("textbox").count() == 0 and other.get_by_role("spinbutton").count() == 0
         assert other.get_by_role("button", name=EDITS).count() == 0
         assert other.get_by_role("button", name="Copy to my library").count() == 1
+        assert other.get_by_role("link", name="Open MLSD Whiteboard").count() == 1  # a way into the app
         settle(other)
         ARTIFACTS.mkdir(exist_ok=True)
         other.screenshot(path=str(ARTIFACTS / "library-7-shared-view.png"))
@@ -182,7 +199,95 @@ def test_save_change_diff_restore_share_and_open_read_only(
         other.reload()
         wait_text(other, "does not exist or is no longer valid")
         settle(other)
-        assert other.locator(SVG).count() == 0 and other.get_by_role("heading").count() == 0
+        assert other.locator(CANVAS).count() == 0 and other.get_by_role("heading").count() == 0
         other.screenshot(path=str(ARTIFACTS / "library-8-revoked.png"))
+    finally:
+        visitor.close()
+
+
+def node_boxes(frame: Any) -> dict[str, tuple[float, float]]:
+    """Each block's place on a canvas relative to the first block, in units of that canvas's block width (so
+    that two canvases at different zooms compare)."""
+    boxes = frame.locator(".react-flow__node").evaluate_all(
+        "ns => ns.map(n => { const r = n.getBoundingClientRect(); return [n.dataset.id, r.x, r.y, r.width]; })")
+    ref = boxes[0]
+    return {i: ((x - ref[1]) / ref[3], (y - ref[2]) / ref[3]) for i, x, y, _ in boxes}
+
+
+def drag(page: Any, node: Any, dx: float, dy: float) -> None:
+    box = node.bounding_box()  # relative to the page's viewport, also inside the canvas' frame
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=8)
+    page.mouse.up()
+
+
+def same_places(a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]]) -> bool:
+    return a.keys() == b.keys() and all(abs(a[k][0] - b[k][0]) <= 0.15 and abs(a[k][1] - b[k][1]) <= 0.15 for k in a)
+
+
+def test_history_and_share_from_the_board_toolbar(
+    library_app: tuple[str, Path], page: Any, browser: Any, shot: Callable[..., Path]
+) -> None:
+    url, db = library_app
+    template = load_file(TEMPLATE)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_board(page, url)
+    page.get_by_role("button", name=template.name).first.click()
+    board = page.frame_locator(CANVAS)
+    board.locator(".react-flow__node[data-id='gw']").wait_for()
+    # move a block somewhere no auto-layout would put it and save, twice: revisions 1 and 2
+    for revision in (1, 2):
+        drag(page, board.locator(".react-flow__node[data-id='gw']"), 30, 90)
+        wait_text(page, re.compile("unsaved changes", re.I))
+        page.get_by_role("button", name="Save", exact=True).click()
+        wait_text(page, f"Saved · revision {revision}")
+    with open_store(db) as store:
+        assert [d.revisions for d in store.list_designs().items if d.name == template.name] == [2]
+
+    # History: the revisions beside the canvas, on the same page
+    page.get_by_role("button", name="History", exact=True).click()
+    page.locator(".st-key-board-rev-1").wait_for()
+    assert board.locator(".react-flow__node[data-id='gw']").is_visible()  # the canvas stays
+    settle(page)
+    shot("board-history-panel")
+    page.locator(".st-key-board-rev-1").get_by_role("button", name="View").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("read-only").first.wait_for()
+    viewed = page.frame_locator(f"[role='dialog'] {CANVAS}")
+    viewed.locator(".react-flow__node[data-id='gw']").wait_for()
+    assert viewed.locator(".mlsd-root.read-only").count() == 1
+    settle(page)
+    shot("board-history-view")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+
+    # Share: a link from the toolbar; the visitor sees the same picture, read-only
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_role("button", name="Create link").click()
+    wait_text(page, "New link")
+    link = page.get_by_test_id("stCode").first.inner_text().strip()
+    assert re.fullmatch(re.escape(url) + r"/\?share=[A-Za-z0-9_-]{43}", link), link
+    settle(page)
+    shot("board-share-panel")
+    drawn = node_boxes(board)
+    visitor = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        other = visitor.new_page()
+        other.set_default_timeout(30_000)
+        other.goto(link)
+        shared = other.frame_locator(CANVAS)
+        shared.locator(".react-flow__node[data-id='gw']").wait_for()
+        other.wait_for_timeout(1000)  # the canvas fits the design to its frame once drawn
+        assert same_places(node_boxes(shared), drawn)  # the same blocks, in the places the author put them
+        edges = shared.locator(".react-flow__edge path.mlsd-edge")
+        assert edges.count() == len(template.connections)  # every connection drawn, as on the Board
+        settle(other)
+        ARTIFACTS.mkdir(exist_ok=True)
+        other.screenshot(path=str(ARTIFACTS / "board-shared-view.png"))
+        with visitor.expect_page() as opened:  # the way back into the app (a new tab)
+            other.get_by_role("link", name="Open MLSD Whiteboard").click()
+        opened.value.get_by_role("heading", name="MLSD Whiteboard", level=1).wait_for()
     finally:
         visitor.close()

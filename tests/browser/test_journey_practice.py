@@ -117,6 +117,13 @@ def test_practise_a_prompt_grade_it_and_see_progress(practice_app: tuple[str, Pa
     add_block(page, "gradient", "gbdt")
     assert nodes(page).count() == 2
     eventually(lambda: sorted(c.kind for c in stored_session(db)[1].design.components) == ["api_gateway", "gbdt"])
+    # while drawing, the clock stays in sight: the canvas scrolled into view, the countdown is on screen with it
+    page.locator(CANVAS).scroll_into_view_if_needed()
+    clock = page.locator(".st-key-practice-clock")
+    view = page.viewport_size
+    for box in (clock.bounding_box(), page.locator(CANVAS).bounding_box()):
+        assert box is not None and box["y"] >= 0 and box["y"] < view["height"], box
+    shot("practice-3-drawing")
     shot("practice-3-drawn", full=True)
 
     # a reload brings the session back: the clock, the blocks, the notes
@@ -144,7 +151,9 @@ def test_practise_a_prompt_grade_it_and_see_progress(practice_app: tuple[str, Pa
     assert "Key blocks you lack" in body
     page.get_by_role("tab", name="Diagrams").click()
     page.wait_for_timeout(1500)
-    assert page.get_by_test_id("stGraphVizChart").count() == 2
+    assert page.locator(CANVAS).count() == 2  # yours and the reference, each on the Board's canvas, read-only
+    for i in range(2):
+        page.frame_locator(CANVAS).nth(i).locator(".mlsd-root.read-only .react-flow__node").first.wait_for()
     shot("practice-5-diagrams", full=True)
 
     # adjust one level, then confirm
