@@ -156,7 +156,10 @@ def explain_tier(analysis: Analysis, block: str) -> TierExplanation | None:
     if t.qps_per_replica is not None and t.capacity_qps is not None and not t.scales_with_load:
         declared = t.declared_qps_per_replica
         per = f"{num(t.qps_per_replica)} req/s per replica"
-        if declared is not None and t.qps_per_replica < declared and s is not None:
+        if s is not None and s.batch_ms > 0.0:
+            per += (f" (batch cost model: 1000 × {s.batch_size} / ({s.batch_overhead_ms or 0:g} + {s.batch_size} × "
+                    f"{num(s.work_ms or s.ms_per_item)}) ms per batch = {num(s.batch_ms)} ms)")
+        elif declared is not None and t.qps_per_replica < declared and s is not None:
             per += (f" (declared {num(declared)}, lowered by its work: {num(s.items)} items × {s.ms_per_item:g} ms = "
                     f"{num(s.work_ms)} ms of a replica per request → 1000 / {num(s.work_ms)})")
         lines.append(f"capacity: {t.replicas} replicas × {per} = {num(t.capacity_qps)} req/s"
