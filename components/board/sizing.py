@@ -92,12 +92,16 @@ def show_result(result: SizingResult, diff: list[str]) -> None:
         st.success("Every tier is already at its cheapest.", icon=":material/check_circle:")
     for block, old, new in result.hit_rates:
         st.caption(f"{plain(titles.get(block, block))}: hit rate {old:g} → {new:g} (its declared achievable hit rate)")
+    for block, old, new in result.batches:
+        st.caption(f"{plain(titles.get(block, block))}: batch size {old} → {new} (its batch cost model)")
+    for block, old, new in result.shards:
+        st.caption(f"{plain(titles.get(block, block))}: shards {old} → {new} (to hold its data in memory)")
     for s in result.shortfalls:
         st.warning(f"Cannot be met — {s.constraint}: {plain(s.message)}", icon=":material/warning:")
     if diff:
         with st.expander(f"Diff ({len(diff)} lines)"):
             st.code("\n".join(diff), language=None)
-    applied = result.changes and st.button("Apply", key=APPLY_KEY, type="primary", icon=":material/done:",
+    applied = result.changed and st.button("Apply", key=APPLY_KEY, type="primary", icon=":material/done:",
                                            help="Make the sized design the current one; Undo takes it back.")
     if applied and apply_sized(result):
         st.rerun()
