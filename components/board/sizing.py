@@ -63,7 +63,8 @@ def apply_sized(result: SizingResult) -> bool:
 def show_sizing(design: Design, review: Review) -> None:
     """The size half of the tab: the button, then the last result for this design."""
     st.markdown("**Size it: the cheapest replicas that hold**")
-    st.caption("Searches each tier's replicas for the cheapest configuration that meets the SLA at peak × "
+    st.caption("Searches each tier's replicas (and batch size, shards and cache hit rate where the design declares "
+               "how they behave) for the cheapest configuration that meets the SLA at peak × "
                f"{1 + design.requirements.headroom:g} with queueing, keeps every path alive after any single zone "
                "loss and fits the budget (the same models as the numbers). `python -m mlsd size` does the same.")
     if st.button("Size it", key=RUN_KEY, icon=":material/tune:", disabled=not design.components,

@@ -167,6 +167,9 @@ def explain_tier(analysis: Analysis, block: str) -> TierExplanation | None:
     if t.utilisation is not None:
         lines.append(f"utilisation: {num(t.peak_qps)} / {num(t.capacity_qps or 0)} = {t.utilisation:.1%}"
                      + (" — saturated: the queue grows without bound" if t.saturated else ""))
+    if t.headroom is not None and t.capacity_qps is not None:
+        lines.append(f"headroom: {num(t.capacity_qps)} / {num(t.peak_qps)} − 1 = {t.headroom:+.0%} (required "
+                     f"{headroom:.0%}: requirements.headroom)")
     if t.servers is not None and s is not None and t.queued:
         lines.append(f"servers: {t.replicas} replicas × {s.servers} in flight per replica (Little's law: "
                      f"{num(s.qps_per_replica or 0)} req/s × {s.mean_ms:,.3g} ms mean service, rounded) = {t.servers}")
