@@ -37,7 +37,8 @@ def show(page: Any, locator: Any) -> None:
     page.wait_for_timeout(700)
 
 
-def test_explain_a_number_size_apply_undo_then_fix_a_finding(explain_app: str, page: Any, shot: Callable[..., Path]) -> None:
+def test_explain_a_number_size_apply_undo_then_fix_a_finding(explain_app: str, page: Any,
+                                                             shot: Callable[..., Path]) -> None:
     template = load_file(TEMPLATE)
     page.set_viewport_size({"width": 1440, "height": 900})
     open_board(page, explain_app)
