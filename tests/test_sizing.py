@@ -199,6 +199,7 @@ def test_the_batch_cost_model_sets_a_replicas_throughput() -> None:
     for batch, per in ((1, 40.0), (16, 160.0)):
         tier = analyze(batched_tier(batch)).capacity["svc"]
         assert tier.qps_per_replica == pytest.approx(per)
+        assert "qps_per_replica" not in tier.kind_defaults  # the kind's figure is not used: not named as a source
         assert tier.light_p99_ms >= 20 + 5 * batch  # a request's service is the whole batch's
     lines = explain_tier(analyze(batched_tier(16)), "svc")
     assert lines is not None and any("batch cost model: 1000 × 16 / (20 + 16 × 5)" in x for x in lines.lines)

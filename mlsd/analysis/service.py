@@ -220,7 +220,8 @@ def service_of(kind: str, own: Props) -> Service:
     most = max(int(_num(own, defaults, "max_replicas", float(replicas))), replicas) if autoscaling else replicas
     mean_s = lognormal_mean(mu, sigma) / 1000.0 if p99 > 0.0 else 0.0
     servers = servers_per_replica(per, mean_s) if per is not None else 1
-    from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults)
+    from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults
+                      and not (n == "qps_per_replica" and batch_ms > 0.0))  # the batch model replaces it
     managed = _flag(own, defaults, "managed")
     up = _num(own, defaults, "scale_up_minutes", -1.0)
     ceiling = (declared_qps * replicas if managed and declared_qps > 0 and "qps_per_replica" in own
