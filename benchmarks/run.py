@@ -10,6 +10,9 @@ Measures, in this process and in this order (medians; nothing is asserted, misse
 - ``simulation_ms``: a ciw simulation of designs/video_recommendations.json to ±5% on each path's p99
   (``benchmarks.simulation_bench``, median of three seeds); target 15 s;
 - ``render_dot_ms``: ``to_dot`` on 1,000 blocks (``benchmarks.render_bench``);
+- ``size_ms``: ``size`` (the cheapest configuration that holds) on the 40-block design and on a synthetic
+  1,000-block one in two regions, progress shown on stderr (``benchmarks.size_bench``); targets 40 blocks <= 2 s,
+  1,000 blocks <= 20 s;
 - ``store_save_ms``, ``store_open_ms``, ``store_search_ms``: a library of ``--designs`` designs
   (``benchmarks.store_bench``; filling it takes about a minute); targets save <= 10 ms, search <= 50 ms;
 - ``board_rerun_ms``: an AppTest rerun of the board page holding a 100-block design, and ``hello_rerun_ms``: an
@@ -34,7 +37,15 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import board_bench, load_bench, render_bench, simulation_bench, store_bench, validate_bench
+from benchmarks import (
+    board_bench,
+    load_bench,
+    render_bench,
+    simulation_bench,
+    size_bench,
+    store_bench,
+    validate_bench,
+)
 
 TARGETS_MS: dict[str, float] = {
     "validate_ms.1000": 100.0,
@@ -42,6 +53,8 @@ TARGETS_MS: dict[str, float] = {
     "ramp_ms": 300.0,
     "what_if_ms": 1_000.0,
     "simulation_ms": 15_000.0,
+    "size_ms.40": 2_000.0,
+    "size_ms.1000": 20_000.0,
     "store_save_ms": 10.0,
     "store_open_ms": 10.0,
     "store_search_ms": 50.0,
@@ -58,6 +71,8 @@ LABELS = {
     "what_if_ms": "every single failure, 40 blocks",
     "simulation_ms": f"ciw simulation to ±5% on p99, {SIMULATED_BLOCKS} blocks",
     "render_dot_ms": "to_dot, 1,000 blocks",
+    "size_ms.40": "size (cheapest that holds), 40 blocks",
+    "size_ms.1000": "size, 1,000 blocks in 2 regions",
     "store_save_ms": "save a revision (checks included)",
     "store_open_ms": "open a design",
     "store_search_ms": "full-text search",
@@ -93,6 +108,10 @@ def measure(designs: int, quick: bool) -> dict[str, Any]:
     out["simulation_ms"] = 1000.0 * sorted(r["seconds"] for r in sim["runs"])[len(sim["runs"]) // 2]
     print("[render] to_dot at 1,000 blocks ...", flush=True)
     out["render_dot_ms"] = render_bench.measure((1_000,), repeat=5 if quick else 15)["to_dot_ms"]["1000"]
+    print("[size] the cheapest configuration that holds, at 40 and 1,000 blocks ...", flush=True)
+    sized = size_bench.measure(1 if quick else 3)
+    out["size_ms"] = {"40": sized["size_40_ms"], "1000": sized["size_1000_ms"]}
+    out["size_evaluations"] = {"40": sized["evaluations_40"], "1000": sized["evaluations_1000"]}
     print(f"[store] filling a library of {designs:,} designs, then timing it ...", flush=True)
     store, facts = store_bench.measure(designs, repeat=50 if quick else 200)
     out.update(store)

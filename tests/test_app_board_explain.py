@@ -47,3 +47,29 @@ def test_explain_popovers_size_apply_and_undo(monkeypatch: pytest.MonkeyPatch, t
     click(at, "board.btn.undo")  # one undoable step
     assert design_of(at) == before
     ok(at)
+
+
+def test_the_numbers_tab_has_a_popover_per_number_with_its_derivation(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "card_fraud_scoring")
+    bottom(at, "Numbers")
+    a = analyze(design_of(at))
+    pops = {p.proto.popover.label: p for p in at.get("popover")}
+    slowest = max(a.paths, key=lambda p: p.p99_sum_ms)
+    p99 = explain_path(a, slowest.entry).p99_ms
+    assert p99 is not None
+    path_pop = next(p for label, p in pops.items() if label.endswith(f": p99 {p99:,.0f} ms"))
+    assert any(f"**{p99:,.1f} ms**" in m.value for m in path_pop.markdown)  # the parts add up to the p99 shown
+    headroom = [label for label in pops if label.endswith("headroom")]
+    assert len(headroom) == len([t for t in a.capacity.values() if t.headroom is not None])
+    tier = min((t for t in a.capacity.values() if t.headroom is not None), key=lambda t: t.headroom or 0.0)
+    tier_pop = next(p for label, p in pops.items() if label.endswith(f"{tier.headroom:+.0%} headroom"))
+    shown = [m.value.replace("\\", "") for m in tier_pop.markdown]  # user text is escaped for Markdown
+    assert any(f"capacity: {tier.replicas} replicas" in m for m in shown)
+    assert any(m.startswith("- headroom: ") and m.endswith(f" − 1 = {tier.headroom:+.0%} (required 30%: "
+                                                            "requirements.headroom)") for m in shown)
+    budget = a.budget_per_month
+    cost_label = f"Cost: ${a.cost_per_month:,.0f}/month" + (f" of ${budget:,.0f} budget" if budget else "")
+    assert any(m.value.replace("\\", "").startswith(f"- total: ${a.cost_per_month:,.0f}/month")
+               for m in pops[cost_label].markdown)

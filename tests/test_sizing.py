@@ -11,6 +11,7 @@ import pytest
 
 from mlsd import edit
 from mlsd.analysis import analyze
+from mlsd.analysis.explain import explain_tier
 from mlsd.analysis.ramp import ramp
 from mlsd.analysis.simulation import simulate
 from mlsd.analysis.sizing import SizingResult, size
@@ -180,3 +181,68 @@ def test_an_autoscaling_tier_a_zone_loss_overloads_is_named_with_the_floor_that_
     assert (s.constraint, s.by, s.unit) == ("zone", 20.0, "replicas")
     assert "a floor of 22 replicas (now 2)" in s.message
     assert [t.binding for t in result.tiers] == ["kept"]  # its ceiling already reaches the peak
+
+
+def batched_tier(batch: int = 1, **extra: object) -> Design:
+    """A client calling a scoring tier with a batch cost model: a batch of b takes 20 ms + b × (100 items × 0.05
+    ms) = 20 + 5b ms of a replica, so a replica serves 1000·b / (20 + 5b) req/s (40 at b = 1, 160 at b = 16)."""
+    return design_of(
+        [{"id": "client", "kind": "client"},
+         {"id": "svc", "kind": "online_inference",
+          "props": {"p50_ms": 5, "p99_ms": 15, "items_scored": 100, "ms_per_item": 0.05, "batch_overhead_ms": 20,
+                    "batch_size": batch, "replicas": 40, "cost_per_hour": 1.0, **extra}}],
+        [{"id": "c1", "source": "client", "target": "svc", "flow": "request"}],
+        requirements={"sla_p99_ms": 300, "peak_qps": 1000})
+
+
+def test_the_batch_cost_model_sets_a_replicas_throughput() -> None:
+    for batch, per in ((1, 40.0), (16, 160.0)):
+        tier = analyze(batched_tier(batch)).capacity["svc"]
+        assert tier.qps_per_replica == pytest.approx(per)
+        assert "qps_per_replica" not in tier.kind_defaults  # the kind's figure is not used: not named as a source
+        assert tier.light_p99_ms >= 20 + 5 * batch  # a request's service is the whole batch's
+    lines = explain_tier(analyze(batched_tier(16)), "svc")
+    assert lines is not None and any("batch cost model: 1000 × 16 / (20 + 16 × 5)" in x for x in lines.lines)
+
+
+def test_a_larger_batch_is_cheaper_than_more_replicas(tmp_path: Path) -> None:
+    result, findings = sized_for(batched_tier(1))
+    assert findings == [] and result.batches == [("svc", 1, 16)]
+    svc = {t.block: t for t in result.tiers}["svc"]
+    # at b = 16 a replica serves 160 req/s: ceil(1,000 × 1.3 / 160) = 9; at b = 1 it serves 40: ceil(32.5) = 33
+    assert (svc.new, svc.binding) == (9, "capacity")
+    assert result.after.by_id()["svc"].props["batch_size"] == 16
+    assert breaks(result.after, "svc", "replicas", 8, "capacity")
+    unbatched = edit.set_prop(result.after, "svc", "batch_size", 1)
+    assert check(unbatched, [REGISTRY["CAP-1"]]).findings  # the same replicas at b = 1 are short
+    assert result.cost_after == pytest.approx(9 * 730.0) and result.cost_after < 33 * 730.0
+    # b = 32 would need 8 replicas, but its batch alone (20 + 160 ms, stretched to a p99 over 300 ms) breaks the SLA
+    at32 = analyze(edit.set_prop(result.after, "svc", "batch_size", 32))
+    assert at32.paths[0].light_p99_ms > 300
+    out = io.StringIO()
+    save_file(batched_tier(1), tmp_path / "batched.json")
+    main(["size", str(tmp_path / "batched.json")], out)
+    assert "batch_size 1 -> 16 (its batch cost model" in out.getvalue()
+
+
+def sharded_index(shards: int = 1) -> Design:
+    """A client calling a vector index of 100 GB on replicas with 32 GB each (so at least 4 shards)."""
+    return design_of(
+        [{"id": "client", "kind": "client"},
+         {"id": "index", "kind": "vector_index",
+          "props": {"storage_gb": 100, "memory_gb_per_replica": 32, "shards": shards, "replicas": 2}}],
+        [{"id": "c1", "source": "client", "target": "index", "flow": "request"}],
+        requirements={"sla_p99_ms": 200, "peak_qps": 1000})
+
+
+def test_shards_are_raised_to_hold_the_data_in_memory() -> None:
+    all_rules()
+    fits = REGISTRY["CAP-14"]
+    assert [f.components for f in check(sharded_index(), [fits]).findings] == [("index",)]
+    result = size(sharded_index())
+    assert result.shards == [("index", 1, 4)]  # ceil(100 / 32)
+    assert result.after.by_id()["index"].props["shards"] == 4
+    assert check(result.after, [fits]).findings == []
+    assert check(edit.set_prop(result.after, "index", "shards", 3), [fits]).findings
+    assert result.cost_after > result.cost_before  # four shards of replicas cost more than one: fitting is not free
+    assert size(sharded_index(6)).shards == []  # never lowered

@@ -1,6 +1,8 @@
 """The board's numbers as plotly charts (a Streamlit UI piece): latency, capacity, cost and checks passed.
 
-Figures are built by plain functions of the analysis (so tests can read them) and drawn by ``show_numbers``.
+Figures are built by plain functions of the analysis (so tests can read them) and drawn by ``show_numbers``, each
+number with a popover that shows its derivation (a path's p99, each tier's headroom, the monthly cost beside the
+budget; ``derivations``).
 Block labels are user text: plotly reads a few HTML tags in its text, so every label is HTML-escaped and shows
 exactly as typed.
 """
@@ -13,6 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.board.derivations import cost_popover, explained_paths, path_popovers, tier_popovers
 from components.board.state import Review
 from mlsd.analysis import Analysis, RequestPath
 from mlsd.model import Design
@@ -22,6 +25,7 @@ from mlsd.rules import CATEGORIES, Report
 MAX_BARS = 25
 MAX_PATHS = 3
 SLA_COLOR = "#d32f2f"
+POPOVER_KEY = "board.numbers.pop"
 
 
 def text(value: str, limit: int = 40) -> str:
@@ -79,14 +83,19 @@ def waterfall(design: Design, path: RequestPath) -> go.Figure:
                         f"(declared sum {path.p99_sum_ms:.0f} ms){over}")
 
 
+def headroom_tiers(analysis: Analysis) -> list[str]:
+    """The blocks the headroom chart shows: those with a headroom, the least first, at most ``MAX_BARS``."""
+    rows = sorted((t for t in analysis.capacity.values() if t.headroom is not None),
+                  key=lambda t: t.headroom if t.headroom is not None else 0.0)
+    return [t.block for t in rows[:MAX_BARS]]
+
+
 def headroom_chart(design: Design, analysis: Analysis) -> go.Figure | None:
     """Capacity headroom (capacity / peak - 1) per block on request paths, against the required headroom."""
     titles = _titles(design)
-    rows = [t for t in analysis.capacity.values() if t.headroom is not None]
+    rows = [analysis.capacity[b] for b in headroom_tiers(analysis)]
     if not rows:
         return None
-    rows.sort(key=lambda t: t.headroom if t.headroom is not None else 0.0)
-    rows = rows[:MAX_BARS]
     need = design.requirements.headroom
     shown = [min(t.headroom or 0.0, 10.0) * 100 for t in rows]
     colors = [SLA_COLOR if (t.headroom or 0.0) < need else "#43a047" for t in rows]
@@ -191,8 +200,13 @@ def show_numbers(design: Design, review: Review) -> None:
                    "**Load & failures** tab.")
         if design.requirements.sla_p99_ms is None:
             st.caption("Set a p99 SLA in Requirements to see it as a line on these charts.")
+        explained = {e.entry: e for e in explained_paths(review)}
+        titles = _titles(design)
         for key in paths:
             st.plotly_chart(figs[key], key=f"board.chart.{key}")
+            e = explained.get(key.removeprefix("path."))
+            if e is not None:
+                path_popovers([e], titles, POPOVER_KEY)
         if len(analysis.paths) > len(paths):
             st.caption(f"{len(analysis.paths) - len(paths)} more request paths (the slowest {len(paths)} are shown).")
     left, right = st.columns(2)
@@ -203,12 +217,15 @@ def show_numbers(design: Design, review: Review) -> None:
                        "qps_per_replica and replicas.")
         else:
             st.plotly_chart(fig, key="board.chart.headroom")
+            st.caption("Where each headroom comes from:")
+            tier_popovers(review, headroom_tiers(analysis), _titles(design), POPOVER_KEY, "headroom")
     with right:
         fig = figs["cost"]
         if fig is None:
             st.caption("Cost: give blocks cost_per_hour (with replicas) or storage_gb with cost_per_gb_month.")
         else:
             st.plotly_chart(fig, key="board.chart.cost")
+            cost_popover(review, _titles(design), POPOVER_KEY)
     fig = figs["radar"]
     if fig is None:
         st.caption("Checks passed by checklist appears when at least three checklists apply to the design.")

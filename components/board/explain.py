@@ -2,7 +2,8 @@
 
 A latency waterfall per request path (plotly: each hop's queueing wait, batch fill, service and fan-out laid end
 to end, adding up to the path's p99 at peak; ``mlsd.analysis.explain``), a popover per number (each path's p99,
-each tier's utilisation, the monthly cost) that shows its derivation, and the facts behind each finding (props,
+each tier's utilisation, the monthly cost; drawn by ``derivations``, as on the Numbers tab) that shows its
+derivation, and the facts behind each finding (props,
 computed figures, thresholds, why this severity; ``mlsd.rules.facts``). Figures and texts are built once per
 design (``Review.get``). Block labels are user text: escaped for plotly (``charts.text``) and Markdown (``plain``).
 """
@@ -13,9 +14,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.board.charts import SLA_COLOR, text, unique
+from components.board.derivations import cost_popover, explained_paths, path_popovers, tier_popovers
 from components.board.state import Review
 from components.common.markup import plain
-from mlsd.analysis.explain import PathExplanation, explain_cost, explain_paths, explain_tier
+from mlsd.analysis.explain import PathExplanation
 from mlsd.model import Design
 from mlsd.rules.facts import facts_text, finding_facts
 
@@ -25,11 +27,7 @@ LEGEND = {"orientation": "h", "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor":
 MAX_HOPS = 30  # hops drawn in a waterfall (the rest summed in one bar)
 MAX_TIERS = 24  # tier popovers shown
 MAX_FINDINGS = 200
-
-
-def short(title: str, limit: int = 26) -> str:
-    """A block title cut to ``limit`` characters for a button label."""
-    return title if len(title) <= limit else title[: limit - 1] + "…"
+KEY = "board.explain.pop"
 
 
 def path_waterfall(design: Design, e: PathExplanation) -> go.Figure:
@@ -62,17 +60,13 @@ def path_waterfall(design: Design, e: PathExplanation) -> go.Figure:
     return fig
 
 
-def _explained(design: Design, review: Review) -> list[PathExplanation]:
-    return review.get("explain.paths", lambda: explain_paths(review.analysis))
-
-
 def show_explain(design: Design, review: Review) -> None:
     """The explain half of the tab: waterfalls, a popover per number, the facts of each finding."""
     if not design.components:
         st.info("Explanations appear once the design has blocks.")
         return
     titles = {c.id: c.title for c in design.components}
-    paths = _explained(design, review)
+    paths = explained_paths(review)
     st.markdown("**Where the p99 goes, hop by hop**")
     live = [p for p in paths if p.p99_ms is not None]
     if not paths:
@@ -87,48 +81,22 @@ def show_explain(design: Design, review: Review) -> None:
                         key="board.explain.waterfall")
         st.caption(f"Averaged over the {chosen.samples} simulated requests around the p99 and scaled by "
                    f"{chosen.scale:.3f} to it. Network time is inside each block's declared latency.")
-    _number_popovers(design, review, paths, titles)
+    _number_popovers(review, paths, titles)
     _finding_facts(review, titles)
 
 
-def _number_popovers(design: Design, review: Review, paths: list[PathExplanation], titles: dict[str, str]) -> None:
+def _number_popovers(review: Review, paths: list[PathExplanation], titles: dict[str, str]) -> None:
     st.markdown("**Every number, explained** (click one)")
     a = review.analysis
     cols = st.columns(3)
     with cols[0]:
-        for p in paths:
-            label = f"p99 {p.p99_ms:,.0f} ms" if p.p99_ms is not None else "p99 saturated"
-            with st.popover(f"{short(titles.get(p.entry, p.entry))}: {label}", width="stretch",
-                            key=f"board.explain.pop.path.{p.entry}"):
-                if p.p99_ms is None:
-                    st.markdown(f"Saturated at {plain(', '.join(titles.get(b, b) for b in p.saturated))}.")
-                    continue
-                lines = ["| hop | on the way | wait | batch | service | fan-out | total (ms) |",
-                         "|---|---:|---:|---:|---:|---:|---:|"]
-                lines += [f"| {plain(titles.get(h.block, h.block))} | {h.counted:.0%} | {h.wait_ms:.2f} | "
-                          f"{h.batch_ms:.2f} | {h.service_ms:.2f} | {h.fanout_ms:.2f} | {h.total_ms:.2f} |"
-                          for h in p.hops if h.total_ms > 1e-6]
-                st.markdown("\n".join(lines))
-                parts = p.parts_ms()
-                st.markdown(f"= {parts['wait']:.1f} wait + {parts['batch']:.1f} batch + {parts['service']:.1f} "
-                            f"service + {parts['fanout']:.1f} fan-out = **{p.p99_ms:,.1f} ms** (network 0: inside "
-                            "each block's declared latency)")
+        path_popovers(paths, titles, KEY)
     with cols[1]:
-        tiers = [b for b, t in a.capacity.items() if t.queued][:MAX_TIERS]
-        for b in tiers:
-            t = a.capacity[b]
-            util = "saturated" if t.saturated else f"{t.utilisation or 0:.0%} busy"
-            with st.popover(f"{short(titles.get(b, b))}: {util}", width="stretch", key=f"board.explain.pop.tier.{b}"):
-                found = review.get(f"explain.tier.{b}", lambda b=b: explain_tier(a, b))
-                for line in found.lines if found is not None else ():
-                    st.markdown("- " + plain(line))
+        tier_popovers(review, [b for b, t in a.capacity.items() if t.queued][:MAX_TIERS], titles, KEY, "utilisation")
         if len([t for t in a.capacity.values() if t.queued]) > MAX_TIERS:
             st.caption(f"The first {MAX_TIERS} tiers are shown; `python -m mlsd explain` lists them all.")
-    with cols[2], st.popover(f"Cost: ${a.cost_per_month:,.0f}/month", width="stretch",
-                             key="board.explain.pop.cost"):
-        _, lines = explain_cost(a, None, titles)
-        for line in lines:
-            st.markdown("- " + plain(line))
+    with cols[2]:
+        cost_popover(review, titles, KEY)
 
 
 def _finding_facts(review: Review, titles: dict[str, str]) -> None:

@@ -63,7 +63,8 @@ def apply_sized(result: SizingResult) -> bool:
 def show_sizing(design: Design, review: Review) -> None:
     """The size half of the tab: the button, then the last result for this design."""
     st.markdown("**Size it: the cheapest replicas that hold**")
-    st.caption("Searches each tier's replicas for the cheapest configuration that meets the SLA at peak × "
+    st.caption("Searches each tier's replicas (and batch size, shards and cache hit rate where the design declares "
+               "how they behave) for the cheapest configuration that meets the SLA at peak × "
                f"{1 + design.requirements.headroom:g} with queueing, keeps every path alive after any single zone "
                "loss and fits the budget (the same models as the numbers). `python -m mlsd size` does the same.")
     if st.button("Size it", key=RUN_KEY, icon=":material/tune:", disabled=not design.components,
@@ -92,12 +93,16 @@ def show_result(result: SizingResult, diff: list[str]) -> None:
         st.success("Every tier is already at its cheapest.", icon=":material/check_circle:")
     for block, old, new in result.hit_rates:
         st.caption(f"{plain(titles.get(block, block))}: hit rate {old:g} → {new:g} (its declared achievable hit rate)")
+    for block, old, new in result.batches:
+        st.caption(f"{plain(titles.get(block, block))}: batch size {old} → {new} (its batch cost model)")
+    for block, old, new in result.shards:
+        st.caption(f"{plain(titles.get(block, block))}: shards {old} → {new} (to hold its data in memory)")
     for s in result.shortfalls:
         st.warning(f"Cannot be met — {s.constraint}: {plain(s.message)}", icon=":material/warning:")
     if diff:
         with st.expander(f"Diff ({len(diff)} lines)"):
             st.code("\n".join(diff), language=None)
-    applied = result.changes and st.button("Apply", key=APPLY_KEY, type="primary", icon=":material/done:",
+    applied = result.changed and st.button("Apply", key=APPLY_KEY, type="primary", icon=":material/done:",
                                            help="Make the sized design the current one; Undo takes it back.")
     if applied and apply_sized(result):
         st.rerun()

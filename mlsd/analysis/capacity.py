@@ -15,6 +15,11 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 - ``needed_replicas`` is what carries the peak with the headroom: ``ceil(peak × (1 + headroom) / qps)``.
 - ``saturation_load`` is the multiple of the peak at which the tier reaches 100% utilisation with all the
   replicas it can reach.
+- ``shards_to_fit``: a block that declares the memory one replica has for its data (``memory_gb_per_replica``)
+  and the data it holds (``storage_gb``; own or the kind's) needs ``ceil(storage_gb / memory_gb_per_replica)``
+  shards to hold it (each replica of a shard holds that shard's part: the usual in-memory index or
+  embedding-table layout). In this model every shard receives every request (scatter-gather), so shards add
+  no throughput: memory is the only thing that asks for more of them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import numpy as np
 
 from mlsd.analysis.queueing import ac_factor, erlang_c, wait_quantile
 from mlsd.analysis.service import HEDGE_EXTRA_LOAD, Service
+from mlsd.catalog import KINDS
+from mlsd.catalog.props import PropValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +152,18 @@ def saturation_load(s: Service, peak_rate: float) -> float | None:
         return None
     extra = 1.0 + HEDGE_EXTRA_LOAD if s.hedged else 1.0
     return s.reach_replicas * s.qps_per_replica / (peak_rate * extra)
+
+
+def shards_to_fit(kind: str, props: Mapping[str, PropValue]) -> int | None:
+    """The fewest shards that hold the block's data in its replicas' memory (None when it declares no
+    ``memory_gb_per_replica`` or no ``storage_gb``, own or its kind's)."""
+    defaults = KINDS[kind].props
+
+    def get(name: str) -> float | None:
+        value = props[name] if name in props else defaults.get(name)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    data, memory = get("storage_gb"), get("memory_gb_per_replica")
+    if data is None or memory is None or memory <= 0:
+        return None
+    return max(1, math.ceil(round(data / memory, 9)))

@@ -156,7 +156,10 @@ def explain_tier(analysis: Analysis, block: str) -> TierExplanation | None:
     if t.qps_per_replica is not None and t.capacity_qps is not None and not t.scales_with_load:
         declared = t.declared_qps_per_replica
         per = f"{num(t.qps_per_replica)} req/s per replica"
-        if declared is not None and t.qps_per_replica < declared and s is not None:
+        if s is not None and s.batch_ms > 0.0:
+            per += (f" (batch cost model: 1000 × {s.batch_size} / ({s.batch_overhead_ms or 0:g} + {s.batch_size} × "
+                    f"{num(s.work_ms or s.ms_per_item)}) ms per batch = {num(s.batch_ms)} ms)")
+        elif declared is not None and t.qps_per_replica < declared and s is not None:
             per += (f" (declared {num(declared)}, lowered by its work: {num(s.items)} items × {s.ms_per_item:g} ms = "
                     f"{num(s.work_ms)} ms of a replica per request → 1000 / {num(s.work_ms)})")
         lines.append(f"capacity: {t.replicas} replicas × {per} = {num(t.capacity_qps)} req/s"
@@ -164,6 +167,9 @@ def explain_tier(analysis: Analysis, block: str) -> TierExplanation | None:
     if t.utilisation is not None:
         lines.append(f"utilisation: {num(t.peak_qps)} / {num(t.capacity_qps or 0)} = {t.utilisation:.1%}"
                      + (" — saturated: the queue grows without bound" if t.saturated else ""))
+    if t.headroom is not None and t.capacity_qps is not None:
+        lines.append(f"headroom: {num(t.capacity_qps)} / {num(t.peak_qps)} − 1 = {t.headroom:+.0%} (required "
+                     f"{headroom:.0%}: requirements.headroom)")
     if t.servers is not None and s is not None and t.queued:
         lines.append(f"servers: {t.replicas} replicas × {s.servers} in flight per replica (Little's law: "
                      f"{num(s.qps_per_replica or 0)} req/s × {s.mean_ms:,.3g} ms mean service, rounded) = {t.servers}")

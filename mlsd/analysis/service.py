@@ -35,6 +35,15 @@ The user's word and what is computed from it:
   ``max_batch_wait_ms`` and at most the time ``batch_size − 1`` further requests take to arrive at the replica;
   arrivals are spread evenly over the fill window (NVIDIA Triton, dynamic batcher: max_batch_size and
   max_queue_delay; its default delay 0 batches only what is already queued).
+- Batch cost model (``batch_overhead_ms`` declared, own or the kind's): a batch of b requests takes
+  ``batch_overhead_ms + b × per-request work`` of a replica (the per-request work is ``items_scored ×
+  ms_per_item``, or ``ms_per_item`` when no items are declared), so a replica sustains ``1000 · b / (overhead +
+  b × work)`` requests/s and a request's service time is the whole batch's (at the peak a batch runs full). This
+  is the affine batch-latency model of Clipper (Crankshaw et al., NSDI 2017, §4.3 adaptive batching: latency
+  grows about linearly with batch size above a fixed per-batch cost) and what NVIDIA Triton's dynamic batcher
+  trades (larger batches, more throughput, a longer batch). With it, throughput follows ``batch_size`` (the
+  declared ``qps_per_replica``, a measurement at one batch size, is not used), which makes ``batch_size`` a knob
+  ``python -m mlsd size`` can turn. Servers per replica by Little's law then come to about ``b``.
 - Shards (``shards`` > 1): every request fans out to every shard and waits for the slowest (scatter-gather);
   ``replicas`` is per shard. ``hedged_requests`` sends a backup to another replica when a shard has not answered
   by its p95, which cuts the tail at about 5% more load (Dean & Barroso, The Tail at Scale, CACM 2013).
@@ -63,7 +72,7 @@ MISSING_P50_FRACTION = 1.0 / 3.0
 SERVICE_PROPS = frozenset({
     "p50_ms", "p99_ms", "calls", "hit_rate", "qps_per_replica", "replicas", "max_replicas", "autoscaling",
     "managed", "items_scored", "ms_per_item", "gpu", "batch_size", "max_batch_wait_ms", "shards",
-    "hedged_requests", "cost_per_hour", "fallback", "scale_up_minutes",
+    "hedged_requests", "cost_per_hour", "fallback", "scale_up_minutes", "batch_overhead_ms",
 })
 # props whose kind default the report names when a block relies on it
 SERVICE_NUMBERS = ("p99_ms", "p50_ms", "qps_per_replica", "replicas", "ms_per_item")
@@ -101,6 +110,8 @@ class Service:
     hedged: bool
     batch_size: int
     batch_wait_ms: float
+    batch_overhead_ms: float | None  # the batch cost model's fixed part (None: no batch cost model declared)
+    batch_ms: float  # replica time of one full batch under the batch cost model (0 without one)
     cost_per_hour: float
     fallback: bool  # a fallback answers when this block fails
     from_kind: tuple[str, ...]  # service numbers taken from the kind's defaults
@@ -185,23 +196,32 @@ def service_of(kind: str, own: Props) -> Service:
         same_hardware = gpu == (defaults.get("gpu") is True)
         per_item = kind_figure if kind_figure >= 0.0 and same_hardware else GENERIC_MS_PER_ITEM[gpu] if scoring else 0.0
     work = items * per_item if scoring or "ms_per_item" in own else 0.0
+    batch = max(int(_num(own, defaults, "batch_size", 1.0)), 1)
+    overhead = _num(own, defaults, "batch_overhead_ms", -1.0)
+    batch_ms = 0.0
+    if overhead >= 0.0:  # the batch cost model: a batch costs overhead + b × the work of one request
+        batch_ms = overhead + batch * (work if work > 0.0 else max(per_item, 0.0))
+    stretch = batch_ms if batch_ms > 0.0 else work
     scale = 1.0
-    if work > 0.0 and p99 > 0.0:
-        scale = max(1.0, work / lognormal_mean(mu, sigma))
+    if stretch > 0.0 and p99 > 0.0:
+        scale = max(1.0, stretch / lognormal_mean(mu, sigma))
         if scale > 1.0:
             p50, p99, mu = p50 * scale, p99 * scale, mu + math.log(scale)
 
     declared_qps = _num(own, defaults, "qps_per_replica")
     declared = declared_qps if declared_qps > 0.0 else None
     per = declared
-    if work > 0.0:
+    if batch_ms > 0.0:
+        per = 1000.0 * batch / batch_ms
+    elif work > 0.0:
         per = min(per, 1000.0 / work) if per is not None else 1000.0 / work
     replicas = max(int(_num(own, defaults, "replicas", 1.0)), 1)
     autoscaling = _flag(own, defaults, "autoscaling")
     most = max(int(_num(own, defaults, "max_replicas", float(replicas))), replicas) if autoscaling else replicas
     mean_s = lognormal_mean(mu, sigma) / 1000.0 if p99 > 0.0 else 0.0
     servers = servers_per_replica(per, mean_s) if per is not None else 1
-    from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults)
+    from_kind = tuple(n for n in SERVICE_NUMBERS if n not in own and n in defaults
+                      and not (n == "qps_per_replica" and batch_ms > 0.0))  # the batch model replaces it
     managed = _flag(own, defaults, "managed")
     up = _num(own, defaults, "scale_up_minutes", -1.0)
     ceiling = (declared_qps * replicas if managed and declared_qps > 0 and "qps_per_replica" in own
@@ -232,8 +252,10 @@ def service_of(kind: str, own: Props) -> Service:
         servers=servers,
         shards=max(int(_num(own, defaults, "shards", 1.0)), 1),
         hedged=_flag(own, defaults, "hedged_requests"),
-        batch_size=max(int(_num(own, defaults, "batch_size", 1.0)), 1),
+        batch_size=batch,
         batch_wait_ms=max(_num(own, defaults, "max_batch_wait_ms"), 0.0),
+        batch_overhead_ms=overhead if overhead >= 0.0 else None,
+        batch_ms=batch_ms,
         cost_per_hour=max(_num(own, defaults, "cost_per_hour"), 0.0),
         fallback=_flag(own, defaults, "fallback"),
         from_kind=from_kind,

@@ -112,7 +112,9 @@ LABELS: dict[str, str] = {
     "ms_per_item": "Scoring time",
     "batch_size": "Batch size",
     "max_batch_wait_ms": "Longest batch wait",
+    "batch_overhead_ms": "Time per batch",
     "shards": "Shards",
+    "memory_gb_per_replica": "Memory per replica",
     "regions": "Regions",
     "fallback": "Has a fallback",
     "managed": "Managed service",
@@ -208,8 +210,17 @@ PROP_SPECS: dict[str, PropSpec] = _specs(
         "max_queue_delay); 0 = batch only what is already queued.", 0, 60_000,
     ),
     PropSpec(
+        "batch_overhead_ms", F, "ms/batch", "Fixed replica time of one batch whatever its size (kernel launch, "
+        "weight reads): a batch of b requests takes this + b × the work of one request (items_scored × "
+        "ms_per_item), so python -m mlsd size may pick the batch size (Clipper, NSDI 2017).", 0, 60_000,
+    ),
+    PropSpec(
         "shards", INT, "shards", "Shards the block's data is split over; every request fans out to all of them and "
         "waits for the slowest (replicas are per shard).", 1, 100_000,
+    ),
+    PropSpec(
+        "memory_gb_per_replica", F, "GB", "Memory one replica has for the block's data (storage_gb): the data "
+        "needs at least ceil(storage_gb / this) shards, which python -m mlsd size raises shards to.", 0, 1e6,
     ),
     # reliability and placement
     PropSpec("regions", L, "", "Regions or zones the replicas run in (e.g. eu-west-1a)."),

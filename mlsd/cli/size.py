@@ -39,6 +39,8 @@ def sizing_data(result: SizingResult, diff_lines: list[str]) -> dict[str, Any]:
         "tiers": [vars(c) for c in result.tiers],
         "shortfalls": [vars(s) for s in result.shortfalls],
         "hit_rates": [{"block": b, "old": old, "new": new} for b, old, new in result.hit_rates],
+        "batch_sizes": [{"block": b, "old": old, "new": new} for b, old, new in result.batches],
+        "shards": [{"block": b, "old": old, "new": new} for b, old, new in result.shards],
         "diff": diff_lines,
         "evaluations": result.evaluations,
         "seconds": result.seconds,
@@ -53,7 +55,7 @@ def render_text(data: dict[str, Any], names: dict[str, str], out: TextIO) -> Non
     delta = data["cost_after"] - data["cost_before"]
     out.write(f"cost ${data['cost_before']:,.0f}/month -> ${data['cost_after']:,.0f}/month "
               f"({'+' if delta >= 0 else '-'}${abs(delta):,.0f})\n")
-    if data["changes"]:
+    if data["changes"] or data["hit_rates"] or data["batch_sizes"] or data["shards"]:
         out.write("\nChanges (one replica fewer would break what the bracket says)\n")
         for c in data["changes"]:
             out.write(f"  {names.get(c['block'], c['block'])}: {c['prop']} {c['old']} -> {c['new']} "
@@ -63,6 +65,12 @@ def render_text(data: dict[str, Any], names: dict[str, str], out: TextIO) -> Non
     for h in data["hit_rates"]:
         out.write(f"  {names.get(h['block'], h['block'])}: hit_rate {h['old']:g} -> {h['new']:g} (its declared "
                   "achievable_hit_rate)\n")
+    for h in data["batch_sizes"]:
+        out.write(f"  {names.get(h['block'], h['block'])}: batch_size {h['old']} -> {h['new']} (its batch cost "
+                  "model: fewer replicas hold the SLA)\n")
+    for h in data["shards"]:
+        out.write(f"  {names.get(h['block'], h['block'])}: shards {h['old']} -> {h['new']} (to hold storage_gb in "
+                  "memory_gb_per_replica)\n")
     if data["diff"]:
         out.write("\nDiff\n" + "".join(f"  {line}\n" for line in data["diff"]))
     if data["shortfalls"]:

@@ -1,5 +1,6 @@
 """How tiers grow with load: online inference autoscales (CAP-5), managed services within their declared limits
-(CAP-9), and the words CAP-1 uses for per-candidate store reads and for autoscaling that cannot be counted on.
+(CAP-9), data that fits in the memory of its shards (CAP-14), and the words CAP-1 uses for per-candidate store
+reads and for autoscaling that cannot be counted on.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mlsd.analysis import TierCapacity
+from mlsd.analysis.capacity import shards_to_fit
 from mlsd.analysis.service import MAX_SCALE_UP_MINUTES
 from mlsd.analysis.store_work import StoreRead
+from mlsd.catalog import KINDS
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.reliability import model_serving
@@ -157,4 +160,37 @@ def inference_autoscales(ctx: Context) -> list[Hit]:
             "and idle replicas are paid for off-peak.",
             components=(c.id,),
         ))
+    return hits
+
+
+@rule(
+    "CAP-14", "scalability", "error", "Data fits in the memory of its shards",
+    "Raise shards to at least storage_gb / memory_gb_per_replica (python -m mlsd size does), or give each "
+    "replica more memory.",
+)
+def data_fits_in_memory(ctx: Context) -> list[Hit]:
+    """A block that declares the memory of a replica (``memory_gb_per_replica``) and the data it holds
+    (``storage_gb``) has at least ``ceil(storage_gb / memory_gb_per_replica)`` shards
+    (``mlsd.analysis.capacity.shards_to_fit``): an in-memory index, embedding table or feature cache split over
+    fewer shards does not fit, and a replica that swaps or is killed for memory serves nothing.
+    Fix: raise shards, or use replicas with more memory.
+    Source: the sharded-index layout of large-scale retrieval (Dean & Barroso, The Tail at Scale, CACM 2013:
+    "data is partitioned across many machines"); Kubernetes memory limits (a container over its limit is
+    OOM-killed).
+    """
+    declared = [(c, need) for c in ctx.design.components
+                if (need := shards_to_fit(c.kind, c.props)) is not None]
+    if not declared:
+        raise NotApplicable("no block declares memory_gb_per_replica and storage_gb")
+    hits = []
+    for c, need in declared:
+        props = {**KINDS[c.kind].props, **c.props}
+        shards = props.get("shards", 1)
+        have = int(shards) if isinstance(shards, int | float) and not isinstance(shards, bool) else 1
+        if have < need:
+            hits.append(Hit(
+                f"{name(ctx, c.id)} holds {props.get('storage_gb')} GB in replicas of "
+                f"{props.get('memory_gb_per_replica')} GB each: it needs at least {need} shards, it has {have}.",
+                components=(c.id,),
+            ))
     return hits

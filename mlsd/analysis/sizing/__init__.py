@@ -3,12 +3,20 @@ fit the budget — or which of these cannot be met, and by how much.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
-The knobs are the design's own: the replicas of each self-run tier on a serving path (``replicas``; for a tier
-that autoscales in time, ``max_replicas``: what it can reach at the peak, its floor is what runs all month), and
-the hit rate of a cache that declares an ``achievable_hit_rate`` (the search is run with and without it raised,
-and the cheaper result kept: the model prices no cost for the larger cache, so that is the user's word). The
-constraints are judged by the analysis models themselves (``network.LoadModel`` with the tier's replicas
-replaced, ``latency`` for the p99, ``failures`` for zone losses), never by a second copy:
+The knobs are the design's own, each turned only where the design declares how it behaves (``knobs``): the
+replicas of each self-run tier on a serving path (``replicas``; for a tier that autoscales in time,
+``max_replicas``: what it can reach at the peak, its floor is what runs all month); the hit rate of a cache that
+declares an ``achievable_hit_rate`` (the model prices no cost for the larger cache, so that is the user's word);
+the ``batch_size`` of a tier with a batch cost model (``batch_overhead_ms``: a batch of b takes overhead + b × one
+request's work, so a larger batch raises a replica's throughput and lengthens its service time: the affine model
+of Clipper, Crankshaw et al., NSDI 2017, and the trade NVIDIA Triton's dynamic batcher makes), tried over powers
+of two from 1 to 256; and ``shards``, raised first to the fewest that hold a block's ``storage_gb`` in its
+``memory_gb_per_replica`` (CAP-14). The replica search below runs once per combination of hit rates (raised or
+not) and batch sizes (one batching tier at a time, the others as chosen so far), and the cheapest result is
+kept (fewest shortfalls first; on a tie the declared value).
+
+The constraints are judged by the analysis models themselves (``network.LoadModel`` with the tier's
+replicas replaced, ``latency`` for the p99, ``failures`` for zone losses), never by a second copy:
 - **capacity** (CAP-1): each tier carries the peak × (1 + ``requirements.headroom``): ``replicas ≥
   ceil(peak × (1 + headroom) / qps_per_replica)``; this is where the search starts (the M/G/c model is stable
   there and below);
@@ -33,11 +41,13 @@ tests check with the checklists and the analysis. What replicas cannot fix is re
 whose p99 is over the SLA even with no queueing (its light-load p99), a tier that runs only in the lost zone with
 nothing answering for it, a cost over the budget.
 
-Kept as declared, and why: ``shards`` (every shard receives every request in the model, so more shards only
-add fan-out and cost; the data's size decides them, which the model does not know), ``batch_size`` (the model
-charges a batch its fill wait and credits it no throughput, so changing it would be a latency gain the model
-cannot price), managed services (the
-provider sizes them; CAP-9 holds their declared ceiling).
+Kept as declared, and why: ``shards`` beyond what the data needs (every shard receives every request in the model,
+so more shards only add fan-out and cost: the model has no per-shard throughput limit, so memory is the only
+reason for more), ``batch_size`` without a batch cost model (``qps_per_replica`` is then a measurement at the
+declared batch size: the model charges a batch its fill wait and credits it no throughput, so changing it would
+be a gain the model cannot price), ``max_batch_wait_ms`` (it bounds the fill wait, which at the sized load is the
+time b − 1 requests take to arrive; lowering it batches less, which the model cannot price either), managed
+services (the provider sizes them; CAP-9 holds their declared ceiling).
 
 Checked against something outside this code (``tests/test_sizing.py``): a one-tier design sized for a 40 ms SLA
 at 1.3× its peak gets 15 replicas, and a ciw discrete-event simulation (``simulation``) of that tier gives a p99 of
@@ -50,20 +60,21 @@ import time
 
 from mlsd import edit
 from mlsd.analysis.network import Analysis, analyze
+from mlsd.analysis.sizing.knobs import batch_candidates, batch_tiers, with_achievable_hit_rates, with_fitting_shards
 from mlsd.analysis.sizing.result import Shortfall, SizingResult, TierChange
 from mlsd.analysis.sizing.search import Progress, Search
 from mlsd.analysis.sizing.steps import hopeless_paths, sla_steps, trim, zone_steps
-from mlsd.catalog import KINDS
 from mlsd.model import Design
 
 __all__ = ["Shortfall", "SizingResult", "TierChange", "size", "with_achievable_hit_rates"]
 
 
 def size(design: Design, analysis: Analysis | None = None, progress: Progress | None = None) -> SizingResult:
-    """The cheapest replicas per tier that hold (see the module docstring); ``progress(fraction, message)`` is
-    called as the search goes. When caches declare an ``achievable_hit_rate`` above their ``hit_rate``, the
-    search runs with the hit rates raised too, and the cheaper of the two results is kept (the one that meets
-    more constraints first)."""
+    """The cheapest configuration that holds (see the module docstring); ``progress(fraction, message)`` is called
+    as the search goes. Shards are first raised to hold each block's data; then the replica search runs on each
+    combination of the other knobs (hit rates raised to their achievable ones or not; each batching tier's batch
+    size, one tier at a time), and the cheapest result is kept (the one that meets more constraints first; on a
+    tie the declared value)."""
     started = time.perf_counter()
     a = analysis or analyze(design)
     if design.requirements.peak_qps is None:  # nothing to size against: say so, change nothing
@@ -71,36 +82,46 @@ def size(design: Design, analysis: Analysis | None = None, progress: Progress | 
                         "no load to size the tiers for")
         return SizingResult(design, design, [], [], a.cost_per_month, a.cost_per_month,
                             design.requirements.budget_per_month, 1.0 + design.requirements.headroom, [why])
-    raised, hits = with_achievable_hit_rates(design)
-    if not hits:
-        result = _search(design, design, a, progress)
-    else:
-        def half(offset: float) -> Progress | None:
-            return None if progress is None else lambda f, msg: progress(offset + f / 2, msg)
+    samples = a.model.samples if a.model is not None else 20_000
+    fitted, shards = with_fitting_shards(design)
+    a_fitted = a if fitted is design else analyze(fitted, samples=samples)
+    variants: list[tuple[Design, Analysis, list[tuple[str, float, float]]]] = [(fitted, a_fitted, [])]
+    raised, hits = with_achievable_hit_rates(fitted)
+    if hits:
+        variants.append((raised, analyze(raised, samples=samples), hits))
+    runs = [len(variants) * (1 + sum(len(batch_candidates(b)) - 1 for _, b in batch_tiers(a_fitted))), 0]
 
-        plain = _search(design, design, a, half(0.0))
-        samples = a.model.samples if a.model is not None else 20_000
-        cached = _search(design, raised, analyze(raised, samples=samples), half(0.5), a.cost_per_month)
-        cached.hit_rates = hits
-        result = min((plain, cached), key=lambda x: (len(x.shortfalls), x.cost_after))
-    result.seconds = time.perf_counter() - started
-    return result
+    def run(d: Design, ad: Analysis) -> SizingResult:
+        offset, share = runs[1] / runs[0], 1.0 / runs[0]
+        runs[1] += 1
+        part = None if progress is None else (lambda f, msg: progress(offset + f * share, msg))
+        return _search(design, d, ad, part, a.cost_per_month)
+
+    best: SizingResult | None = None
+    for d, ad, rates in variants:
+        result = run(d, ad)
+        result.hit_rates = rates
+        for block, declared in batch_tiers(ad):  # one batching tier at a time, the others as chosen so far
+            base = result.after_knobs or result.after
+            for b in batch_candidates(declared)[1:]:
+                tried = edit.set_prop(base, block, "batch_size", b)
+                other = run(tried, analyze(tried, samples=samples))
+                if _key(other) < _key(result):
+                    other.hit_rates = rates
+                    result = other
+        start = dict(batch_tiers(a_fitted))
+        now = dict(batch_tiers(analyze(result.after_knobs or result.after, samples=samples))) if start else {}
+        result.batches = [(blk, start[blk], b) for blk, b in now.items() if blk in start and b != start[blk]]
+        if best is None or _key(result) < _key(best):
+            best = result
+    assert best is not None
+    best.shards = shards
+    best.seconds = time.perf_counter() - started
+    return best
 
 
-def with_achievable_hit_rates(design: Design) -> tuple[Design, list[tuple[str, float, float]]]:
-    """The design with each cache's ``hit_rate`` raised to its declared ``achievable_hit_rate`` (through
-    ``mlsd.edit``), and the (cache, old, new) rates raised."""
-    out, hits = design, []
-    for c in design.components:
-        goal = c.props.get("achievable_hit_rate")
-        if isinstance(goal, bool) or not isinstance(goal, int | float):
-            continue
-        now = c.props.get("hit_rate", KINDS[c.kind].props.get("hit_rate", 0.0))
-        now = float(now) if isinstance(now, int | float) and not isinstance(now, bool) else 0.0
-        if goal > now:
-            out = edit.set_prop(out, c.id, "hit_rate", float(goal))
-            hits.append((c.id, now, float(goal)))
-    return out, hits
+def _key(result: SizingResult) -> tuple[int, float]:
+    return len(result.shortfalls), round(result.cost_after, 6)
 
 
 def _search(original: Design, design: Design, a: Analysis, progress: Progress | None,
@@ -150,4 +171,5 @@ def _search(original: Design, design: Design, a: Analysis, progress: Progress | 
                                     f"month, ${extra:,.0f} over the ${budget:,.0f} budget"))
     sr.say(1.0, "done")
     return SizingResult(original, after, [t for t in tiers if t.old != t.new], tiers, before_cost,
-                        sized.cost_per_month, budget, sr.load, shortfalls, evaluations=sr.evaluations)
+                        sized.cost_per_month, budget, sr.load, shortfalls, evaluations=sr.evaluations,
+                        after_knobs=design)

@@ -44,8 +44,16 @@ class SizingResult:
     load: float  # the multiple of the peak the SLA is judged at (1 + headroom)
     shortfalls: list[Shortfall] = field(default_factory=list)
     hit_rates: list[tuple[str, float, float]] = field(default_factory=list)  # (cache, hit_rate before, after)
+    batches: list[tuple[str, int, int]] = field(default_factory=list)  # (tier, batch_size before, after)
+    shards: list[tuple[str, int, int]] = field(default_factory=list)  # (block, shards before, after: to fit)
+    after_knobs: Design | None = None  # the design the replicas were sized on (its other knobs turned)
     evaluations: int = 0
     seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the sized design differs from the design (replicas or any other knob)."""
+        return bool(self.changes or self.hit_rates or self.batches or self.shards)
 
     @property
     def feasible(self) -> bool:
