@@ -171,5 +171,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def run() -> None:
-    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name."""
+    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name; a process of
+    its own, so it first tunes the interpreter for one short run (``mlsd.cli.process``)."""
+    from mlsd.cli.process import tune
+
+    tune()
     sys.exit(main())
