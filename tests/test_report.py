@@ -12,12 +12,12 @@ import pytest
 
 from mlsd import report as rep
 from mlsd.analysis import analysis_to_dict
-from mlsd.io import dumps
+from mlsd.io import dumps, load_file
 from mlsd.model import Design
 from mlsd.report import catalog, sarif
 from mlsd.rules import Hit, NotApplicable, Rule, all_rules, check, engine
 from mlsd.rules.context import Context
-from tests.conftest import design_of
+from tests.conftest import ROOT, design_of
 
 
 def _inference(ctx: Context) -> list[Hit]:
@@ -168,6 +168,15 @@ def test_json_findings_carry_what_differs_from_their_rule():
         "rule": "X-1", "severity": "error", "message": "m", "components": ["a"], "connections": [], "waived": True,
         "waiver_reason": "ok", "baselined": True}
     assert rep.finding_json(waived, {})["title"] == "T"  # a rule missing from the table: nothing is lost
+
+
+def test_analysis_without_detail_is_the_full_one_less_reachable_sets_and_cost_lines():
+    analysis = check(load_file(ROOT / "designs" / "video_recommendations.json")).context.analysis
+    full, lean = analysis_to_dict(analysis), analysis_to_dict(analysis, detail=False)
+    assert full["cost"] and "cost" not in lean
+    assert lean["paths"] == [{k: v for k, v in p.items() if k not in ("blocks", "connections")} for p in full["paths"]]
+    assert {k: v for k, v in full.items() if k not in ("paths", "cost")} == {
+        k: v for k, v in lean.items() if k != "paths"}
 
 
 def test_verbose_json_lists_each_paths_reachable_set(test_rules, small_design):

@@ -165,7 +165,6 @@ def _isatty(out: TextIO) -> bool:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-_REACHABLE = ("blocks", "connections")  # a path's reachable set: only with verbose
 _PER_RULE = ("title", "category", "fix")  # in ``rule_info`` once; on a finding only when it differs (see below)
 
 
@@ -208,9 +207,7 @@ def validation_dict(path: str, report: Report, verbose: bool = True, at_load: At
     generic fix) is in ``rule_info``, once per rule, and each finding names its rule (``finding_json``)."""
     from mlsd.analysis import analysis_to_dict
 
-    analysis = analysis_to_dict(report.context.analysis)
-    if not verbose:
-        analysis["paths"] = [{k: v for k, v in p.items() if k not in _REACHABLE} for p in analysis["paths"]]
+    analysis = analysis_to_dict(report.context.analysis, detail=verbose)
     summary = report.summary()
     info = rule_info([report] if at_load is None else [report, at_load.report])
     data = {
