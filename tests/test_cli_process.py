@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 PROBE = """
 import gc, json, os, sys
 from mlsd.cli import main, process
-process.tune()
+process.tune(sys.argv[1])
 import io
 code = main(sys.argv[1:], io.StringIO())
 print(json.dumps({"code": code, "gc": gc.isenabled(), "blas": os.environ.get("OPENBLAS_NUM_THREADS"),
@@ -34,6 +34,11 @@ def probe(*args: str, **env: str) -> dict[str, object]:
 def test_validate_runs_tuned_and_imports_neither_importlib_metadata_nor_numpy_ma():
     seen = probe("validate", "designs/video_recommendations.json", "--fail-on", "never")
     assert seen == {"code": 0, "gc": False, "blas": "1", "metadata": False, "numpy.ma": False}
+
+
+def test_only_validate_runs_without_the_garbage_collector():
+    seen = probe("render", "designs/video_recommendations.json", "--format", "mermaid")
+    assert seen["code"] == 0 and seen["gc"] is True and seen["metadata"] is False
 
 
 def test_a_set_environment_wins():

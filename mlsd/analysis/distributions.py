@@ -143,7 +143,7 @@ def row_quantiles(values: npt.ArrayLike, qs: tuple[float, ...]) -> FloatArray:
     Why not ``np.quantile`` itself: it calls ``np.unique``, whose first call imports ``numpy.ma`` (~15 ms of a
     ``validate`` run that needs nothing else from it). This is numpy's own computation: the order statistics
     either side of ``(n − 1)·q`` found by a partial sort, then numpy's ``_lerp`` (``a + (b − a)·γ``, or
-    ``b − (b − a)·(1 − γ)`` when ``γ ≥ 0.5``); a row holding NaN gives NaN. tests/test_distributions.py compares
+    ``b − (b − a)·(1 − γ)`` when ``γ ≥ 0.5``); a row holding NaN gives NaN. tests/test_row_quantiles.py compares
     it with ``np.quantile`` on random rows, with ties, infinities and NaN.
     """
     arr = np.array(values, dtype=np.float64)  # a copy: partitioned in place

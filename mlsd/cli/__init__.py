@@ -175,5 +175,5 @@ def run() -> None:
     its own, so it first tunes the interpreter for one short run (``mlsd.cli.process``)."""
     from mlsd.cli.process import tune
 
-    tune()
+    tune(sys.argv[1] if len(sys.argv) > 1 else None)
     sys.exit(main())

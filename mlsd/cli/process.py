@@ -4,9 +4,11 @@
 ``mlsd.cli.main``, which tests and other Python code call in their own interpreter, never calls it. Each step
 was measured on ``python -m mlsd validate`` (``python -m benchmarks.cli_bench``; figures in the README):
 
-- The cyclic garbage collector is off. A run builds its objects once and exits; nothing it builds needs the
-  collector to be freed in time, and the collector's passes over tens of thousands of blocks, connections and
-  findings were a fifth of a 10,000-block ``validate`` (peak memory measured unchanged, ~200 MB).
+- For ``validate``, the cyclic garbage collector is off. A run builds its objects once and exits; nothing it
+  builds needs the collector to be freed in time, and the collector's passes over tens of thousands of blocks,
+  connections and findings were a fifth of a 10,000-block ``validate`` (peak memory measured unchanged, ~200 MB
+  at 10,000 blocks). Other commands keep it (``analyze --simulate`` runs a discrete-event simulation for
+  seconds, whose garbage was not measured).
 - OpenBLAS, numpy's linear algebra library, starts one thread instead of a pool of one per CPU (unless
   ``OPENBLAS_NUM_THREADS`` is set): no command does linear algebra, and starting the pool cost ~30 ms of every
   run that imports numpy.
@@ -30,9 +32,10 @@ from collections.abc import Iterable
 PLUGIN_LOADER = "pydantic.plugin._loader"
 
 
-def tune() -> None:
-    """Tune this interpreter for one short command-line run (see the module docstring)."""
-    gc.disable()
+def tune(command: str | None = None) -> None:
+    """Tune this interpreter for one short command-line run of ``command`` (see the module docstring)."""
+    if command == "validate":
+        gc.disable()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     skip_pydantic_plugins()
 
