@@ -9,7 +9,9 @@ clients); there are about two connections per block. The same ``(n_blocks, seed)
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 # (kind, share of blocks) per role; shares within a role are relative
@@ -111,4 +113,40 @@ def synthetic_design(n_blocks: int, seed: int = 0) -> dict[str, Any]:
         "requirements": {"sla_p99_ms": 200, "peak_qps": 50_000, "headroom": 0.3},
         "components": blocks,
         "connections": edges,
+    }
+
+
+SOUND = Path(__file__).resolve().parent.parent / "designs" / "reference" / "video_recommendations.json"
+
+
+def tiled_reference_design(n_blocks: int, reference: Path = SOUND) -> dict[str, Any]:
+    """A large *sound* design: as many copies of a reference design (designs/reference/, with no finding) as fit
+    in ``n_blocks``, every id prefixed by its copy (``t3.``), the peak multiplied by the number of copies (the
+    entries share it equally, so each copy carries the reference's own peak). The opposite of
+    ``synthetic_design``, whose random wiring gives about two findings per block: here, as in a design under
+    review, the rules pass and the report is mostly numbers."""
+    ref = json.loads(reference.read_text(encoding="utf-8"))
+    copies = max(1, n_blocks // len(ref["components"]))
+    blocks: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    waivers: list[dict[str, Any]] = []
+    for k in range(copies):
+        prefix = f"t{k}."
+        for b in ref["components"]:
+            pos = b.get("position", {"x": 0.0, "y": 0.0})
+            blocks.append({**b, "id": prefix + b["id"], "position": {"x": pos["x"], "y": pos["y"] + 1_000.0 * k}})
+        for e in ref["connections"]:
+            edges.append({**e, "id": prefix + e["id"], "source": prefix + e["source"], "target": prefix + e["target"]})
+        for w in ref.get("waivers", []):
+            waivers.append({**w, "components": [prefix + c for c in w.get("components", [])]})
+    requirements = dict(ref.get("requirements", {}))
+    if requirements.get("peak_qps"):
+        requirements["peak_qps"] *= copies
+    return {
+        "format": "mlsd/1",
+        "name": f"{ref['name']} × {copies} ({len(blocks)} blocks)",
+        "requirements": requirements,
+        "components": blocks,
+        "connections": edges,
+        "waivers": waivers,
     }

@@ -250,3 +250,18 @@ def test_erlang_c_for_large_pools_matches_the_full_recursion(c: int, a: float) -
         b = a * b / (k + a * b)
     want = c * b / (c - a * (1 - b))
     assert erlang_c_one(c, a) == pytest.approx(want, rel=1e-9, abs=1e-30)  # below 1e-30 it is taken as 0
+
+
+def test_a_sharded_tiers_cdf_is_tabulated_once_per_set_of_numbers() -> None:
+    from types import SimpleNamespace
+
+    from mlsd.analysis.latency import shard_cdf
+
+    mu, sigma = lognormal_fit(12.0, 40.0)
+    a = SimpleNamespace(mu=mu, sigma=sigma, hedged=True)
+    b = SimpleNamespace(mu=mu, sigma=sigma, hedged=True)  # another block with the same numbers
+    grid, cdf = shard_cdf(a, 0.4, 0.05)  # type: ignore[arg-type]
+    assert shard_cdf(b, 0.4, 0.05)[1] is cdf  # type: ignore[arg-type]
+    assert shard_cdf(b, 0.4, 0.06)[1] is not cdf  # type: ignore[arg-type]
+    assert not cdf.flags.writeable and not grid.flags.writeable  # shared: nobody may change it
+    assert cdf[0] == 0.0 and np.all(np.diff(cdf) >= 0) and cdf[-1] > 0.999

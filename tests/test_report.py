@@ -12,12 +12,12 @@ import pytest
 
 from mlsd import report as rep
 from mlsd.analysis import analysis_to_dict
-from mlsd.io import dumps
+from mlsd.io import dumps, load_file
 from mlsd.model import Design
 from mlsd.report import catalog, sarif
 from mlsd.rules import Hit, NotApplicable, Rule, all_rules, check, engine
 from mlsd.rules.context import Context
-from tests.conftest import design_of
+from tests.conftest import ROOT, design_of
 
 
 def _inference(ctx: Context) -> list[Hit]:
@@ -135,9 +135,11 @@ def test_json_of_one_design(test_rules, small_design):
     assert {"design", "file", "findings", "summary", "score", "paths", "capacity", "cost_per_month"} <= set(data)
     assert data["design"] == "test design" and data["file"] == "designs/small.json"
     assert {f["rule"] for f in data["findings"]} == {"TST-1", "TST-2", "TST-3"}
+    assert data["rule_info"] == {  # once per rule with a finding: what its findings share
+        r.id: {"category": r.category, "severity": r.severity, "title": r.title, "fix": r.fix} for r in TEST_RULES[:3]}
     for f in data["findings"]:
-        assert set(f) == {"rule", "category", "severity", "title", "message", "fix", "components", "connections",
-                          "waived", "waiver_reason"}
+        own_fix = {"fix"} if f["rule"] == "TST-2" else set()  # TST-2's finding has a fix of its own
+        assert set(f) == {"rule", "severity", "message", "components", "connections", "waived"} | own_fix
     gw = next(f for f in data["findings"] if f["rule"] == "TST-2")
     assert gw["components"] == ["gw"] and gw["connections"] == ["c2"] and gw["fix"] == "remove it"
     assert data["summary"] == {"error": 1, "warning": 1, "info": 1, "waived": 0}
@@ -151,6 +153,30 @@ def test_json_of_one_design(test_rules, small_design):
     assert data["cost_per_month"] == pytest.approx(expected["cost_per_month"])
     assert data["paths"][0]["sla_ms"] == 200 and data["paths"][0]["critical"] == ["client", "gw", "inf"]
     assert "\n" not in text.rstrip("\n")  # compact: one line
+
+
+def test_json_findings_carry_what_differs_from_their_rule():
+    from mlsd.rules.engine import Finding
+
+    info = {"X-1": {"category": "sla", "severity": "error", "title": "T", "fix": "F"}}
+    crash = Finding("X-1", "sla", "error", "Rule X-1 could not run", "KeyError: 'a'", "report it")
+    assert rep.finding_json(crash, info) == {
+        "rule": "X-1", "severity": "error", "message": "KeyError: 'a'", "components": [], "connections": [],
+        "waived": False, "title": "Rule X-1 could not run", "fix": "report it"}
+    waived = Finding("X-1", "sla", "error", "T", "m", "F", ("a",), waived=True, waiver_reason="ok", baselined=True)
+    assert rep.finding_json(waived, info) == {
+        "rule": "X-1", "severity": "error", "message": "m", "components": ["a"], "connections": [], "waived": True,
+        "waiver_reason": "ok", "baselined": True}
+    assert rep.finding_json(waived, {})["title"] == "T"  # a rule missing from the table: nothing is lost
+
+
+def test_analysis_without_detail_is_the_full_one_less_reachable_sets_and_cost_lines():
+    analysis = check(load_file(ROOT / "designs" / "video_recommendations.json")).context.analysis
+    full, lean = analysis_to_dict(analysis), analysis_to_dict(analysis, detail=False)
+    assert full["cost"] and "cost" not in lean
+    assert lean["paths"] == [{k: v for k, v in p.items() if k not in ("blocks", "connections")} for p in full["paths"]]
+    assert {k: v for k, v in full.items() if k not in ("paths", "cost")} == {
+        k: v for k, v in lean.items() if k != "paths"}
 
 
 def test_verbose_json_lists_each_paths_reachable_set(test_rules, small_design):

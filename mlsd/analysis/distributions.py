@@ -134,3 +134,33 @@ def sojourn_quantile(q: float, mu: float, sigma: float, p_wait: float, theta: fl
         if hi - lo <= 1e-9 * hi:
             break
     return (lo + hi) / 2.0
+
+
+def row_quantiles(values: npt.ArrayLike, qs: tuple[float, ...]) -> FloatArray:
+    """``np.quantile(values, qs, axis=1)`` of a 2-D array (the default "linear" method), the same numbers to the
+    last bit, shaped ``(len(qs), rows)``.
+
+    Why not ``np.quantile`` itself: it calls ``np.unique``, whose first call imports ``numpy.ma`` (~15 ms of a
+    ``validate`` run that needs nothing else from it). This is numpy's own computation: the order statistics
+    either side of ``(n − 1)·q`` found by a partial sort, then numpy's ``_lerp`` (``a + (b − a)·γ``, or
+    ``b − (b − a)·(1 − γ)`` when ``γ ≥ 0.5``); a row holding NaN gives NaN. tests/test_row_quantiles.py compares
+    it with ``np.quantile`` on random rows, with ties, infinities and NaN.
+    """
+    arr = np.array(values, dtype=np.float64)  # a copy: partitioned in place
+    n = arr.shape[1]
+    spots: list[tuple[int, int, float]] = []
+    for q in qs:
+        virtual = (n - 1) * np.float64(q)
+        below = math.floor(virtual)
+        prev, nxt = (n - 1, n - 1) if virtual >= n - 1 else (below, below + 1)
+        spots.append((prev, nxt, float(virtual - (-1 if virtual >= n - 1 else below))))
+    arr.partition(sorted({0, n - 1, *(i for p, x, _ in spots for i in (p, x))}), axis=1)
+    out = np.empty((len(qs), arr.shape[0]), dtype=np.float64)
+    for row, (prev, nxt, gamma) in zip(out, spots, strict=True):
+        a, b = arr[:, prev], arr[:, nxt]
+        diff = b - a
+        row[:] = b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+    nan_rows = np.isnan(arr[:, -1])
+    if nan_rows.any():
+        out[:, nan_rows] = np.nan
+    return out

@@ -26,14 +26,29 @@ def plain(value: Any) -> Any:
     return value
 
 
-def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The analysis as plain JSON-ready data (non-finite numbers become null)."""
-    return {
+def _tier_row(tier: TierCapacity) -> dict[str, Any]:
+    """One tier as ``{field: plain(value)}`` in field order; read from the instance's dict, with a fast path for
+    the ints, bools, strings and None that most fields hold (``plain`` on each is a third of a 10,000-block
+    report's JSON)."""
+    values = vars(tier)
+    row = {}
+    for name in TIER_FIELDS:
+        value = values[name]
+        kind = type(value)
+        row[name] = value if kind is int or kind is bool or kind is str or value is None else plain(value)
+    return row
+
+
+def analysis_to_dict(analysis: Analysis, detail: bool = True) -> dict[str, Any]:
+    """The analysis as plain JSON-ready data (non-finite numbers become null). Without ``detail``, each path
+    leaves out the blocks and connections it can reach (its critical chain names it) and ``cost`` (every block's
+    cost line; ``cost_per_month`` is their total) is left out: what ``validate --format json`` writes unless
+    ``--verbose``."""
+    out = {
         "paths": [
             {
                 "entry": p.entry,
-                "blocks": list(p.blocks),
-                "connections": list(p.connections),
+                **({"blocks": list(p.blocks), "connections": list(p.connections)} if detail else {}),
                 "critical": list(p.critical),
                 "contributions": [{"block": b, "p99_ms": finite(ms)} for b, ms in p.contributions],
                 "p99_sum_ms": finite(p.p99_sum_ms),
@@ -52,8 +67,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             }
             for p in analysis.paths
         ],
-        "capacity": [{name: plain(getattr(t, name)) for name in TIER_FIELDS} for t in analysis.capacity.values()],
-        "cost": [{k: plain(v) for k, v in line_dict(line).items()} for line in analysis.cost],
+        "capacity": [_tier_row(t) for t in analysis.capacity.values()],
+        "cost": [{k: plain(v) for k, v in line_dict(line).items()} for line in analysis.cost] if detail else None,
         "batch": [
             {
                 "block": job.block,
@@ -76,3 +91,6 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "cycles": [list(c) for c in analysis.cycles],
         "sim_samples": analysis.sim_samples,
     }
+    if not detail:
+        del out["cost"]
+    return out

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mlsd.analysis.capacity import TierState
+from mlsd.analysis.distributions import row_quantiles
 from mlsd.analysis.paths import Graph
 from mlsd.analysis.service import HEDGE_QUANTILE, Service
 
@@ -311,7 +312,7 @@ class Sampler:
                 out[e] = [PathLatency(0.0, 0.0) for _ in range(k)]
                 continue
             with np.errstate(invalid="ignore"):  # a sum that overflowed to inf (a pathological DAG) has no quantile
-                q = np.quantile(t.astype(np.float64), [0.5, self.quantile], axis=1)
+                q = row_quantiles(t, (0.5, self.quantile))
             out[e] = [PathLatency(_finite_time(q[0, i]), _finite_time(q[1, i])) for i in range(k)]
         return out, own_p99
 

@@ -218,5 +218,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def run() -> None:
-    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name."""
+    """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name; a process of
+    its own, so it first tunes the interpreter for one short run (``mlsd.cli.process``)."""
+    from mlsd.cli.process import tune
+
+    tune(sys.argv[1] if len(sys.argv) > 1 else None)
     sys.exit(main())

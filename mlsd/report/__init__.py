@@ -5,6 +5,7 @@ in ``junit``; the numbers that open the text report in ``numbers``; the rule cat
 JSON and SARIF are written compact (no indentation; pipe through ``python -m json.tool`` to read them) and name
 each request path by its entry, critical chain and numbers: the blocks and connections a path can reach (its
 reachable set, the bulk of a large design's report) and the JSON's per-block cost lines only with ``verbose``.
+The JSON writes what a rule's findings share once, in ``rule_info`` (``finding_json`` says what a finding keeps).
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 """
@@ -164,24 +165,56 @@ def _isatty(out: TextIO) -> bool:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-_REACHABLE = ("blocks", "connections")  # a path's reachable set: only with verbose
+_PER_RULE = ("title", "category", "fix")  # in ``rule_info`` once; on a finding only when it differs (see below)
+
+
+def rule_info(reports: Sequence[Report]) -> dict[str, dict[str, str]]:
+    """What every finding of a rule shares, once per rule that has a finding in ``reports``: category, severity,
+    title and the generic fix (``python -m mlsd rules`` and docs/rules.md document each rule in full)."""
+    info: dict[str, dict[str, str]] = {}
+    for report in reports:
+        for res in report.results:
+            if res.findings and res.rule.id not in info:
+                r = res.rule
+                info[r.id] = {"category": r.category, "severity": r.severity, "title": r.title, "fix": r.fix}
+    return info
+
+
+def finding_json(f: Finding, info: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A finding in the JSON report: rule, severity, message, components, connections and waived always;
+    ``waiver_reason`` when waived, ``baselined`` when in the baseline; ``title``, ``category`` and ``fix`` only
+    when they are not its rule's in ``rule_info`` (a fix written for this finding, a rule that crashed)."""
+    out: dict[str, Any] = {"rule": f.rule, "severity": f.severity, "message": f.message,
+                           "components": list(f.components), "connections": list(f.connections),
+                           "waived": f.waived}
+    if f.waived:
+        out["waiver_reason"] = f.waiver_reason
+    if f.baselined:
+        out["baselined"] = True
+    shared = info.get(f.rule, {})
+    for key in _PER_RULE:
+        value = getattr(f, key)
+        if shared.get(key) != value:
+            out[key] = value
+    return out
 
 
 def validation_dict(path: str, report: Report, verbose: bool = True, at_load: AtLoad | None = None
                     ) -> dict[str, Any]:
     """One design's findings, counts, score and numbers as JSON-ready data (without ``verbose``, each path is
     named by its entry and critical chain, not by every block it can reach, and the per-block cost lines are
-    left out: ``cost_per_month`` is their total)."""
+    left out: ``cost_per_month`` is their total). What a rule's findings share (category, severity, title,
+    generic fix) is in ``rule_info``, once per rule, and each finding names its rule (``finding_json``)."""
     from mlsd.analysis import analysis_to_dict
 
-    analysis = analysis_to_dict(report.context.analysis)
-    if not verbose:
-        analysis["paths"] = [{k: v for k, v in p.items() if k not in _REACHABLE} for p in analysis["paths"]]
+    analysis = analysis_to_dict(report.context.analysis, detail=verbose)
     summary = report.summary()
+    info = rule_info([report] if at_load is None else [report, at_load.report])
     data = {
         "design": report.design.name,
         "file": path,
-        "findings": [f.to_dict() for f in report.findings],
+        "rule_info": info,
+        "findings": [finding_json(f, info) for f in report.findings],
         "summary": {key: summary[key] for key in (*SEVERITIES, "waived")},
         "rules": {key[len("rules_"):]: value for key, value in summary.items() if key.startswith("rules_")},
         "score": report.score(),
@@ -199,7 +232,7 @@ def validation_dict(path: str, report: Report, verbose: bool = True, at_load: At
         data["at_load"] = {
             "load": at_load.load,
             "peak_qps": at_load.peak_qps,
-            "findings": [f.to_dict() for f in at_load.new],
+            "findings": [finding_json(f, info) for f in at_load.new],
             "summary": {sev: sum(1 for f in at_load.report.active if f.severity == sev) for sev in SEVERITIES},
             "over_sla": [p.entry for p in at_load.report.context.analysis.paths if p.over_sla],
         }
@@ -316,9 +349,11 @@ __all__ = [
     "FORMATS",
     "AtLoad",
     "exceeds",
+    "finding_json",
     "gates",
     "new_at_load",
     "render_validation",
+    "rule_info",
     "validation_dict",
     "validation_text",
     "write_validation",
