@@ -25,9 +25,9 @@ from components.board.state import BoardKey
 from components.common.examples import ENV_DESIGNS_DIR
 from mlsd import edit
 from mlsd.catalog import KINDS
+from mlsd.formats.layout import auto_layout
 from mlsd.io import MAX_FILE_BYTES, dumps, load_file
 from mlsd.model import Design
-from mlsd.render import auto_layout
 from mlsd.rules import CATEGORIES, check
 from mlsd.store import open_store
 

@@ -22,6 +22,7 @@ from components.board.state import BoardKey
 from components.practice.actions import grade_key
 from components.practice.run import ask_key, note_key
 from components.practice.state import PracticeKey
+from mlsd.formats.dot import to_dot
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.practice.grading import prefill
@@ -39,7 +40,6 @@ from mlsd.practice.session import (
     with_design,
     with_note,
 )
-from mlsd.render import to_dot
 from mlsd.store import open_store
 from tests.conftest import design_of
 

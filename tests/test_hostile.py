@@ -34,7 +34,7 @@ from mlsd.catalog import KINDS, PROP_SPECS
 from mlsd.cli import main
 from mlsd.io import MAX_FILE_BYTES, DesignError, load_file, loads
 from mlsd.model import MAX_COMPONENTS
-from mlsd.render import display_text, one_line, truncate
+from mlsd.text import display_text, one_line, truncate
 from tests.conftest import ROOT
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -1,7 +1,7 @@
 """Import and export of the board's design (a Streamlit UI piece).
 
 Exports are download buttons whose files are made only when clicked (deferred downloads): JSON, YAML, Mermaid,
-DOT, a Markdown review report and an SVG picture (drawn by ``mlsd.render.to_svg`` from the saved positions,
+DOT, a Markdown review report and an SVG picture (drawn by ``mlsd.formats.svg.to_svg`` from the saved positions,
 no system binary needed). ``export_files`` builds the same files as plain text for tests and scripts.
 
 Import takes a .json/.yaml/.yml file: files over the loader's size limit are refused before parsing, problems
@@ -19,9 +19,13 @@ import streamlit as st
 from components.board import state as bs
 from components.common.markup import plain
 from mlsd.edit import has_layout, move_blocks
+from mlsd.formats.dot import to_dot
+from mlsd.formats.layout import auto_layout
+from mlsd.formats.markdown import to_markdown
+from mlsd.formats.mermaid import to_mermaid
+from mlsd.formats.svg import to_svg
 from mlsd.io import MAX_FILE_BYTES, DesignError, TextFormat, dumps, loads
 from mlsd.model import Design
-from mlsd.render import auto_layout, to_dot, to_markdown, to_mermaid, to_svg
 from mlsd.rules import Report
 
 UPLOAD_KEY = "board.import.file"

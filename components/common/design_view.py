@@ -15,9 +15,9 @@ import streamlit as st
 from components.common.markup import demote_headings, plain
 from components.common.state import Key
 from mlsd.catalog import KINDS
+from mlsd.formats.dot import to_dot
 from mlsd.io import DesignError
 from mlsd.model import Design, Requirements
-from mlsd.render import to_dot
 from mlsd.rules import Finding, check
 
 # How each requirement is named and measured on the page; a field missing here is shown by its name.

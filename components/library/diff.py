@@ -18,9 +18,9 @@ from components.common.markup import plain
 from components.common.store import store
 from components.library.state import LibKey, state
 from mlsd.diff import DesignDiff, ValueChange, diff_designs
-from mlsd.diff_render import diff_dots
+from mlsd.formats.diff_dot import diff_dots
+from mlsd.formats.style import kind_label
 from mlsd.model import Design
-from mlsd.render import kind_label
 from mlsd.rules import Finding
 from mlsd.store import RevisionInfo, default_path
 

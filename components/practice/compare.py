@@ -12,10 +12,10 @@ import streamlit as st
 from components.common.design_view import show_diagram
 from components.common.markup import demote_headings, plain
 from mlsd.catalog import CATEGORIES, KINDS
+from mlsd.formats.dot import to_dot
 from mlsd.model import Design
 from mlsd.practice.compare import BlockMatch, Comparison, show
 from mlsd.practice.prompts import Prompt
-from mlsd.render import to_dot
 
 STATUS_TEXT = {"match": "✅ matches", "off": "⚠️ more than 2x off", "missing": "❌ not declared"}
 

@@ -61,8 +61,8 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.formats import render
     from mlsd.io import load_file
-    from mlsd.render import render
 
     design = load_file(args.file)
     text = render(design, args.format)
