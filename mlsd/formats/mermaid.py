@@ -10,6 +10,7 @@ import json
 import re
 
 from mlsd.catalog import CATEGORIES, KINDS
+from mlsd.formats.draft import Draft
 from mlsd.formats.style import FLOW_COLORS, INK, MUTED, _category, kind_label
 from mlsd.model import Design
 from mlsd.text import display_text
@@ -143,3 +144,10 @@ def to_mermaid(design: Design) -> str:
 
 
 dump = to_mermaid
+
+
+def load(data: str | bytes, source: str = "") -> Draft:
+    """See ``mlsd.formats.mermaid_load.load``."""
+    from mlsd.formats.mermaid_load import load as read
+
+    return read(data, source)
