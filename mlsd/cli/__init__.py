@@ -1,7 +1,8 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|library``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|convert|rules|prompts|analyze|library``.
 
 One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
-``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts) live here.
+``library`` (the design store), ``convert`` (between file formats); the small design commands (catalog, schema,
+render, rules, prompts) live here.
 Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
 
 Exit codes: 0 = fine; 1 = findings at or above ``--fail-on``; 2 = bad input (one clear line per problem on
@@ -115,6 +116,7 @@ def _validate_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlsd.cli.analyze import add_analyze_parser
+    from mlsd.cli.convert import add_convert_parser
     from mlsd.cli.library import add_library_parser
     from mlsd.cli.validate import add_validate_parser
 
@@ -133,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=("dot", "svg", "mermaid", "markdown"), default="dot")
     p.set_defaults(func=_render)
+
+    add_convert_parser(sub)
 
     p = sub.add_parser("rules", help="list the checklist rules")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")

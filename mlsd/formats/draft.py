@@ -148,6 +148,11 @@ def resolve(block: DraftBlock) -> DraftBlock:
     return block
 
 
+def text_or(value: object, default: str) -> str:
+    """``value`` when it is text (from a file's own data), else ``default``."""
+    return value if isinstance(value, str) else default
+
+
 def finite(value: object, what: str, source: str) -> float:
     """A coordinate read from a file: a finite number, else DesignError naming the element."""
     try:

@@ -67,12 +67,12 @@ def _inflate(text: str, source: str, name: str) -> Node:
         raw = base64.b64decode(text.strip(), validate=True)
         inflater = zlib.decompressobj(-15)
         out = inflater.decompress(raw, MAX_INFLATED)
-        if inflater.unconsumed_tail:
-            raise DesignError([f"page {name!r}: the compressed page inflates beyond "
-                               f"{MAX_INFLATED // 2**20} MB; refused"], source)
     except (binascii.Error, zlib.error, ValueError):
         raise DesignError([f"page {name!r}: its content is neither a diagram nor a valid compressed page "
                            "(base64 of raw deflate)"], source) from None
+    if inflater.unconsumed_tail or len(out) >= MAX_INFLATED:
+        raise DesignError([f"page {name!r}: the compressed page inflates beyond {MAX_INFLATED // 2**20} MB; "
+                           "refused"], source)
     xml = urllib.parse.unquote(out.decode("utf-8", errors="replace"))
     return parse_xml(xml, source, f"page {name!r}")
 
@@ -115,9 +115,7 @@ def _cells(model: Node, source: str) -> list[Cell]:
         elif node.tag != "mxCell":
             continue
         ident = attrs.get("id") or cell.attrib.get("id", "")
-        if node is not cell:
-            attrs.setdefault("label", attrs.get("label", ""))
-        else:
+        if node is cell:
             attrs = {"value": cell.attrib.get("value", "")}
         geo = cell.find("mxGeometry")
         x = y = 0.0
@@ -143,10 +141,11 @@ def _prop(name: str, raw: str) -> object:
 
 def _block(cell: Cell, ids: Ids, draft: Draft) -> DraftBlock:
     attrs = cell.attrs
-    kind = attrs.get("mlsd_kind")
+    kind = attrs.get("mlsd_kind", "")
     label = cell.text()
     block = DraftBlock(ids.make(attrs.get("mlsd_id") or cell.id), label, element=cell.where())
     if kind in KINDS:
+        label = block.label = attrs.get("label", label)  # ours: plain text, kept exactly as written
         block.kind, block.how = kind, "data"
         if attrs.get("mlsd_default_label") == "1" and label == KINDS[kind].label:
             block.label = ""
@@ -211,7 +210,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
     for c in cells:
         if not c.edge:
             continue
-        label = c.text() or edge_labels.get(c.id, "")
+        label = c.attrs.get("label", "") if "mlsd_flow" in c.attrs else c.text() or edge_labels.get(c.id, "")
         if c.source not in block_ids or c.target not in block_ids or c.source == c.target:
             draft.skip(f"arrow {label[:60]!r} ({c.where()}): not joined to two blocks")
             continue

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from mlsd.catalog import KINDS
-from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve
+from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve, text_or
 from mlsd.io import DesignError, parse_text
 from mlsd.model import FLOWS
 
@@ -36,7 +36,7 @@ def _scene(data: str | bytes, source: str) -> tuple[list[dict[str, Any]], dict[s
         raise DesignError(['not an Excalidraw file: expected a JSON object with "type": "excalidraw"'], source)
     version = scene.get("version", VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version > VERSION or version < 1:
-        raise DesignError([f"Excalidraw file version {str(version)[:20]!r}: this app reads versions 1 to {VERSION}"],
+        raise DesignError([f"Excalidraw file version {str(version)[:20]}: this app reads versions 1 to {VERSION}"],
                           source)
     elements = scene.get("elements")
     if not isinstance(elements, list):
@@ -81,7 +81,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
         kind = e["type"]
         if kind in SHAPES:
             ours = _ours(e)
-            raw_id = ours.get("id") if isinstance(ours.get("id"), str) else e["id"]
+            raw_id = text_or(ours.get("id"), e["id"])
             text = labels.get(e["id"], "")
             block = DraftBlock(ids.make(raw_id), text if ours else text.strip(), element=_where(e))
             k = ours.get("kind")
@@ -108,7 +108,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
         for key in ("startBinding", "endBinding"):
             binding = e.get(key)
             ends.append(binding.get("elementId") if isinstance(binding, dict) else None)
-        label = labels.get(e["id"], "").strip()
+        label = labels.get(e["id"], "") if _ours(e) else labels.get(e["id"], "").strip()
         if ends[0] not in block_of or ends[1] not in block_of or ends[0] == ends[1]:
             draft.skip(f"{e['type']} {label[:60]!r} ({_where(e)}): not bound to two blocks")
             continue
@@ -117,7 +117,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
         if flow not in FLOWS:
             word = _FLOW_WORD.search(label)
             flow = word.group(1).lower() if word else "request"
-        raw_id = ours.get("id") if isinstance(ours.get("id"), str) else e["id"]
+        raw_id = text_or(ours.get("id"), e["id"])
         draft.edges.append(DraftEdge(conn_ids.make(raw_id, "e"), block_of[str(ends[0])], block_of[str(ends[1])],
                                      str(flow), label or None, ours.get("fallback") is True))
     for g, count in groups.items():

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from mlsd.catalog import KINDS
-from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve
+from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve, text_or
 from mlsd.formats.mermaid import DATA_MARK
 from mlsd.io import MAX_FILE_BYTES, DesignError
 from mlsd.model import FLOWS
@@ -53,7 +53,7 @@ class _Reader:
         self.source = source
         self.draft = Draft("mermaid", "Imported diagram")
         self.nodes: dict[str, DraftBlock] = {}
-        self.classes: dict[str, str] = {}
+        self.classes: dict[str, list[str]] = {}
         self.ids, self.conn_ids = Ids(), Ids()
         self.block_data: dict[str, dict[str, Any]] = {}
         self.pending: dict[str, Any] | None = None
@@ -80,7 +80,7 @@ class _Reader:
         block = self.nodes.get(ident)
         if block is None:
             data = self.block_data.get(ident, {})
-            raw_id = data.get("id") if isinstance(data.get("id"), str) else ident
+            raw_id = text_or(data.get("id"), ident)
             block = self.nodes[ident] = DraftBlock(self.ids.make(raw_id), ident, element=f"node {ident!r}")
             if data.get("kind") in KINDS:
                 block.kind, block.how = data["kind"], "data"
@@ -133,7 +133,7 @@ class _Reader:
             m = re.compile(r"[\w-]+").match(s, i + 3)
             if not m:
                 raise self.fail(f"node {ident!r}: a class name is expected after ':::'")
-            self.classes.setdefault(ident, m.group())
+            self.classes.setdefault(ident, []).append(m.group())
             i = m.end()
         return self.node(ident, text), i
 
@@ -150,6 +150,8 @@ class _Reader:
     def link(self, sources: list[str], targets: list[str], arrow: str, text: str) -> None:
         data, self.pending = self.pending or {}, None
         label = decode(text.strip().strip('"')) if text else ""
+        if data:  # ours: the label exactly as it was
+            label = text_or(data.get("label"), "")
         flow = data.get("flow")
         if flow not in FLOWS:
             word = _FLOW_WORD.search(label)
@@ -159,7 +161,7 @@ class _Reader:
                 if a == b:
                     self.draft.skip(f"line {self.line}: link from {a!r} to itself")
                     continue
-                raw_id = data.get("id") if isinstance(data.get("id"), str) else f"e{len(self.draft.edges) + 1}"
+                raw_id = text_or(data.get("id"), f"e{len(self.draft.edges) + 1}")
                 self.draft.edges.append(DraftEdge(self.conn_ids.make(raw_id, "e"), self.nodes[a].id,
                                                   self.nodes[b].id, str(flow), label or None,
                                                   data.get("fallback") is True))
@@ -175,7 +177,7 @@ class _Reader:
             if len(parts) < 2:
                 raise self.fail("'class' needs node ids and a class name")
             for ident in parts[0].split(","):
-                self.classes.setdefault(ident, parts[1].split(",")[0])
+                self.classes.setdefault(ident, []).extend(parts[1].split(","))
             return
         if word == "subgraph":
             self.draft.skip(f"line {self.line}: subgraph {rest[:60]!r}: its nodes are imported one by one")
@@ -205,9 +207,9 @@ class _Reader:
 
     def finish(self) -> Draft:
         for ident, block in self.nodes.items():
-            cls = self.classes.get(ident, "")
-            if block.how not in ("data",) and cls.startswith("kind_") and cls[5:] in KINDS:
-                block.kind, block.how = cls[5:], "class"
+            kinds = [c[5:] for c in self.classes.get(ident, ()) if c.startswith("kind_") and c[5:] in KINDS]
+            if block.how != "data" and kinds:
+                block.kind, block.how = kinds[0], "class"
             resolve(block)
         return self.draft
 
