@@ -5,7 +5,6 @@ silently."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -144,7 +143,8 @@ FOREIGN_DRAWIO = """<mxfile host="app.diagrams.net"><diagram id="p1" name="Archi
   <mxGeometry relative="1" as="geometry"/></mxCell>
 <mxCell id="e1l" value="stream of clicks" style="edgeLabel;" vertex="1" connectable="0" parent="e1">
   <mxGeometry relative="1" as="geometry"/></mxCell>
-<mxCell id="e2" value="lookup" edge="1" parent="1" source="b" target="c"><mxGeometry relative="1" as="geometry"/></mxCell>
+<mxCell id="e2" value="lookup" edge="1" parent="1" source="b" target="c">
+  <mxGeometry relative="1" as="geometry"/></mxCell>
 <mxCell id="e3" value="dangling" edge="1" parent="1" source="b"><mxGeometry relative="1" as="geometry"/></mxCell>
 </root></mxGraphModel></diagram><diagram id="p2" name="Second page"><mxGraphModel><root/></mxGraphModel></diagram>
 </mxfile>"""
