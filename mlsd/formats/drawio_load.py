@@ -1,12 +1,12 @@
-"""Reading draw.io files (``.drawio``/``.dio``, also ``.xml`` exports): our own back exactly, others by shape and text.
+"""Reading draw.io files (``.drawio``/``.dio``): our own back exactly, other people's by shape and text.
 
 A vertex becomes a block: its kind from our ``mlsd_kind`` data attribute when present, else guessed from its text
 (``mlsd.formats.keywords``), else left for the user to pick. An edge joining two blocks becomes a connection
-(flow from ``mlsd_flow``, else from a flow word in its label, else ``request``). Free text, images, groups and
-containers (their shapes are taken one by one, at their absolute position), arrows not joined at both ends,
-other pages and data attributes that are not props are listed in ``Draft.skipped``. Compressed pages (base64 of
-raw deflate of the URL-encoded XML, what draw.io writes by default) are inflated with a size bound. The XML is
-read by ``mlsd.formats.xml_safe`` (no DTD, no entities).
+(flow from ``mlsd_flow``, else a flow word in its label, else ``stream`` when dashed, else ``request``). Free
+text, images, groups and containers (their shapes are taken one by one, at their absolute position), arrows not
+joined at both ends, other pages and data attributes that are not props are listed in ``Draft.skipped``.
+Compressed pages (base64 of raw deflate of the URL-encoded XML, what draw.io writes by default) are inflated with
+a size bound. The XML is read by ``mlsd.formats.xml_safe`` (no DTD, no entities).
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
         flow = c.attrs.get("mlsd_flow", "")
         if flow not in FLOWS:
             word = _FLOW_WORD.search(label)
-            flow = word.group(1).lower() if word else "request"
+            flow = word.group(1).lower() if word else "stream" if "dashed=1" in c.style else "request"
         draft.edges.append(DraftEdge(conn_ids.make(c.attrs.get("mlsd_id") or c.id, "e"), block_ids[c.source],
                                      block_ids[c.target], flow, label or None, c.attrs.get("mlsd_fallback") == "1"))
     return draft

@@ -3,9 +3,10 @@
 Rectangles, ellipses and diamonds become blocks, labelled by their bound text (``containerId``); the kind comes
 from our ``customData.mlsd`` when present, else from the label (``mlsd.formats.keywords``), else the user picks.
 Arrows and lines bound at both ends to blocks become connections (flow from ``customData.mlsd.flow``, else a
-flow word in their label, else ``request``). Free text, images, free drawings, frames, embeds, groups and unbound
-arrows are listed in ``Draft.skipped``; deleted elements (``isDeleted``) are ignored, as Excalidraw does. The JSON
-goes through ``mlsd.io.parse_text`` (size, depth, NaN and malformed-JSON checks naming the line).
+flow word in their label, else ``stream`` when dashed or dotted, else ``request``). Free text, images, free
+drawings, frames, embeds, groups and unbound arrows are listed in ``Draft.skipped``; deleted elements
+(``isDeleted``) are ignored, as Excalidraw does. The JSON goes through ``mlsd.io.parse_text`` (size, depth, NaN
+and malformed-JSON checks naming the line).
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def load(data: str | bytes, source: str = "") -> Draft:
         flow = ours.get("flow")
         if flow not in FLOWS:
             word = _FLOW_WORD.search(label)
-            flow = word.group(1).lower() if word else "request"
+            flow = word.group(1).lower() if word else "stream" if e.get("strokeStyle") in ("dashed", "dotted") \
+                else "request"
         raw_id = text_or(ours.get("id"), e["id"])
         draft.edges.append(DraftEdge(conn_ids.make(raw_id, "e"), block_of[str(ends[0])], block_of[str(ends[1])],
                                      str(flow), label or None, ours.get("fallback") is True))

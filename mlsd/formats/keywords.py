@@ -21,6 +21,8 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
     ("embedding store", "embedding_store"), ("embeddings", "embedding_store"),
     ("feature pipeline", "feature_pipeline"), ("feature engineering", "feature_pipeline"),
     ("featurizer", "feature_pipeline"),
+    # training jobs before the models they train ("Train XGBoost")
+    ("training", "training_pipeline"), ("trainer", "training_pipeline"), ("train", "training_pipeline"),
     # models
     ("xgboost", "gbdt"), ("lightgbm", "gbdt"), ("catboost", "gbdt"), ("gbdt", "gbdt"), ("gbm", "gbdt"),
     ("gradient boost", "gbdt"), ("logistic regression", "logistic_regression"), ("two tower", "two_tower"),
@@ -59,8 +61,7 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
     ("label", "labeling"), ("annotat", "labeling"), ("hyperparameter", "hyperparameter_tuning"),
     ("tuning", "hyperparameter_tuning"), ("mlflow", "experiment_tracking"), ("experiment track", "experiment_tracking"),
     ("weights & biases", "experiment_tracking"), ("model registry", "model_registry"), ("registry", "model_registry"),
-    ("validation gate", "validation_gate"), ("evaluation", "validation_gate"), ("training", "training_pipeline"),
-    ("trainer", "training_pipeline"), ("train", "training_pipeline"),
+    ("validation gate", "validation_gate"), ("evaluation", "validation_gate"),
     # monitoring
     ("dashboard", "metrics_dashboard"), ("grafana", "metrics_dashboard"), ("prometheus", "metrics_dashboard"),
     ("metrics", "metrics_dashboard"), ("logging", "logging"), ("logs", "logging"), ("drift", "drift_detector"),
@@ -75,7 +76,8 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
     ("third-party", "third_party_api"), ("third party", "third_party_api"), ("external api", "third_party_api"),
     ("sensor", "sensor_logs"), ("iot", "sensor_logs"), ("telemetry", "sensor_logs"), ("clickstream", "user_events"),
     ("events", "user_events"), ("event", "user_events"), ("clicks", "user_events"), ("oltp", "transactional_db"),
-    ("transaction", "transactional_db"), ("client", "client"), ("user", "client"), ("mobile", "client"),
+    ("transaction", "transactional_db"), ("client", "client"), ("user", "client"), ("shopper", "client"),
+    ("customer", "client"), ("mobile", "client"),
     ("browser", "client"), ("web app", "client"), ("frontend", "client"), ("app", "client"),
 )
 
