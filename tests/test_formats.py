@@ -61,7 +61,7 @@ def test_drawio_vertices_carry_kind_props_and_category_style() -> None:
     design = hostile()
     text = dump(design, "drawio")
     assert "<!DOCTYPE" not in text and "html=1" not in text  # labels are plain text in draw.io
-    assert 'mlsd_kind="gbdt"' in text and 'replicas="3"' in text and 'regions=\'["eu", "us"]\'' in text
+    assert 'mlsd_kind="gbdt"' in text and 'replicas="3"' in text and 'regions="[&quot;eu&quot;, &quot;us&quot;]"' in text
     assert "fillColor=#fce4ec" in text  # models' colour
     assert "dashPattern=2 4" in text and "strokeWidth=2" in text  # batch dotted, request bold
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from xml.sax.saxutils import quoteattr as _quoteattr
 
 from mlsd.catalog import KINDS, color_of
 from mlsd.formats.draft import Draft
@@ -53,13 +52,19 @@ EDGE_STYLES: dict[str, str] = {
 }
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ATTR = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("\n"): "&#10;",
+         ord("\r"): "&#13;", ord("\t"): "&#9;"}
+_ATTR.update({c: chr(0x2400 + c) for c in range(0x20) if c not in (9, 10, 13)})  # XML 1.0 cannot hold them
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def quoteattr(value: str) -> str:
-    """An XML attribute value: quoted and escaped (line breaks as ``&#10;``); characters XML 1.0 cannot hold at
-    all (C0 controls, lone surrogates) become their visible symbol (U+2400 + code) or U+FFFD."""
-    return _quoteattr(_NOT_XML.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", value))
+    """An XML attribute value in double quotes, escaped in one pass (line breaks as ``&#10;``); characters XML
+    1.0 cannot hold at all become their visible symbol (C0 controls, U+2400 + code) or U+FFFD."""
+    text = value.translate(_ATTR)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("\ufffd", text)
+    return f'"{text}"'
 
 
 def prop_text(value: object) -> str:

@@ -120,7 +120,7 @@ def dump(design: Design) -> str:
         "type": "excalidraw", "version": 2, "source": "https://github.com/mlsd-whiteboard", "elements": elements,
         "appState": {"viewBackgroundColor": "#ffffff", "gridSize": None}, "files": {}, "mlsd": head,
     }
-    return json.dumps(scene, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(scene, ensure_ascii=False) + "\n"  # no indent: the C encoder (indenting is 10x slower)
 
 
 def load(data: str | bytes, source: str = "") -> Draft:
