@@ -61,7 +61,8 @@ def test_drawio_vertices_carry_kind_props_and_category_style() -> None:
     design = hostile()
     text = dump(design, "drawio")
     assert "<!DOCTYPE" not in text and "html=1" not in text  # labels are plain text in draw.io
-    assert 'mlsd_kind="gbdt"' in text and 'replicas="3"' in text and 'regions="[&quot;eu&quot;, &quot;us&quot;]"' in text
+    assert 'mlsd_kind="gbdt"' in text and 'replicas="3"' in text
+    assert 'regions="[&quot;eu&quot;, &quot;us&quot;]"' in text
     assert "fillColor=#fce4ec" in text  # models' colour
     assert "dashPattern=2 4" in text and "strokeWidth=2" in text  # batch dotted, request bold
 
@@ -228,3 +229,12 @@ def test_generic_kind_adds_no_finding_of_its_own_role() -> None:
     new = {(f.rule, f.components) for f in check(with_box).active if f.rule not in before}
     assert new == set(), new
 
+
+
+def test_docs_formats_md_holds_the_current_keyword_table() -> None:
+    from mlsd.formats.keywords import keywords_markdown
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    table = text.split("<!-- keywords:start -->\n", 1)[1].split("<!-- keywords:end -->", 1)[0]
+    assert table == keywords_markdown(), "regenerate: python -m mlsd.formats.keywords (docs/formats.md)"

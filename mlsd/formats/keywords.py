@@ -4,7 +4,7 @@ Checked in order, first match wins, so the specific phrases come before the gene
 store" before "feature store", "batch prediction" before "prediction"). A keyword matches at the start of a word
 of the label, case-insensitively; keywords of three letters or fewer ("S3", "DB", "LB") must be whole words.
 Before the table, a label equal to a kind's own label or id ("Online inference", "online_inference") is that kind.
-The table is documented in ``docs/formats.md`` (``python -m tests.test_formats_keywords --write`` rewrites it).
+The table is documented in ``docs/formats.md`` (``python -m mlsd.formats.keywords`` prints it; a test checks it).
 """
 
 from __future__ import annotations
@@ -111,3 +111,17 @@ def guess_kind(label: str) -> str | None:
         if pattern.search(text):
             return kind
     return None
+
+
+def keywords_markdown() -> str:
+    """The table as Markdown (docs/formats.md holds it between its markers)."""
+    rows: dict[str, list[str]] = {}
+    for word, kind in KEYWORDS:
+        rows.setdefault(kind, []).append(f"`{word}`")
+    lines = ["| Kind | Keywords (first match wins, in this order) |", "|---|---|"]
+    lines += [f"| `{kind}` ({KINDS[kind].label}) | {', '.join(words)} |" for kind, words in rows.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(keywords_markdown(), end="")
