@@ -159,11 +159,11 @@ def show_mapping(name: str, draft: Draft) -> None:
         pd.DataFrame(mapping_rows(draft), columns=["block", "text", "kind", "found"]), key=MAPPING_KEY,
         hide_index=True, disabled=["block", "text", "found"], width="stretch", num_rows="fixed",
         column_config={
-            "block": st.column_config.TextColumn("Block id"),
+            "block": st.column_config.TextColumn("Block id", width="small"),
             "text": st.column_config.TextColumn("Text in the file"),
             "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), format_func=_kind_name,
-                                                     required=True),
-            "found": st.column_config.TextColumn("Kind from"),
+                                                     required=True, width="medium"),
+            "found": st.column_config.TextColumn("Kind from", width="small"),
         })
     if draft.skipped:
         lines = "\n".join(f"- {plain(s)}" for s in draft.skipped[:30])
