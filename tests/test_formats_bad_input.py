@@ -117,3 +117,14 @@ def test_html_in_labels_stays_text(fmt: str) -> None:
 def test_bad_props_in_our_own_data_name_the_block() -> None:
     text = dump(design_of([{"id": "gw", "kind": "api_gateway", "props": {"replicas": 2}}]), "drawio")
     assert "block 'gw'" in problems(text.replace('replicas="2"', 'replicas="lots"'), "drawio")
+
+
+@pytest.mark.parametrize(("text", "fmt", "expected"), [
+    ("flowchart LR\n  %% mlsd " + "[" * 100_000 + "]" * 100_000, "mermaid", "nesting is deeper"),
+    ('flowchart LR\n  %% mlsd {"block":{"node":"a","id":"a","kind":"cache","x":NaN}}\n  a[x]', "mermaid",
+     "NaN is not allowed"),
+    ('<mxfile><diagram><mxGraphModel><root><object id="0" mlsd_design="' + "[" * 100_000
+     + '"><mxCell/></object></root></mxGraphModel></diagram></mxfile>', "drawio", "nesting is deeper"),
+])
+def test_json_kept_inside_other_files_has_the_loaders_limits(text: str, fmt: str, expected: str) -> None:
+    assert expected in problems(text, fmt)

@@ -18,7 +18,7 @@ from typing import Any
 
 from mlsd.catalog import KINDS
 from mlsd.formats.keywords import guess_kind
-from mlsd.io import DesignError, load_design
+from mlsd.io import DesignError, load_design, parse_text
 from mlsd.model import MAX_COMPONENTS, MAX_CONNECTIONS, MAX_LABEL, MAX_NAME, Design
 
 GENERIC = "generic"
@@ -146,6 +146,15 @@ def resolve(block: DraftBlock) -> DraftBlock:
         if guess is not None:
             block.kind, block.how = guess, "keyword"
     return block
+
+
+def json_data(text: str, what: str, source: str) -> Any:
+    """JSON kept inside another file (a draw.io attribute, a Mermaid comment) read with the design loader's
+    limits (no NaN, bounded depth); DesignError naming ``what`` otherwise."""
+    try:
+        return parse_text(text, "json", source)
+    except DesignError as exc:
+        raise DesignError([f"{what}: {p}" for p in exc.problems], source) from None
 
 
 def text_or(value: object, default: str) -> str:

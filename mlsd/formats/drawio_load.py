@@ -14,14 +14,13 @@ from __future__ import annotations
 import base64
 import binascii
 import html
-import json
 import re
 import urllib.parse
 import zlib
 from dataclasses import dataclass
 
 from mlsd.catalog import KINDS, PROP_SPECS
-from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve
+from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve
 from mlsd.formats.drawio import RESERVED
 from mlsd.formats.xml_safe import Node, parse_xml
 from mlsd.io import MAX_FILE_BYTES, DesignError
@@ -134,8 +133,8 @@ def _prop(name: str, raw: str) -> object:
     if spec.type in ("str", "enum"):
         return raw
     try:
-        return json.loads(raw)
-    except ValueError:
+        return json_data(raw, name, "")
+    except DesignError:
         return raw  # the model names the prop and what is wrong with it
 
 
@@ -173,10 +172,7 @@ def load(data: str | bytes, source: str = "") -> Draft:
     layers = {c.id for c in cells if c.parent in roots and not c.vertex and not c.edge}
     for c in cells:
         if c.id in roots and "mlsd_design" in c.attrs:
-            try:
-                fields = json.loads(c.attrs["mlsd_design"])
-            except ValueError:
-                fields = None
+            fields = json_data(c.attrs["mlsd_design"], f"{c.where()}: mlsd_design", source)
             if not isinstance(fields, dict):
                 raise DesignError([f"{c.where()}: mlsd_design is not a JSON object"], source)
             draft.fields = fields

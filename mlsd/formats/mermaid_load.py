@@ -14,12 +14,11 @@ Syntax reference: https://mermaid.js.org/syntax/flowchart.html
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
 from mlsd.catalog import KINDS
-from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, resolve, text_or
+from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve, text_or
 from mlsd.formats.mermaid import DATA_MARK
 from mlsd.io import MAX_FILE_BYTES, DesignError
 from mlsd.model import FLOWS
@@ -63,10 +62,7 @@ class _Reader:
         return DesignError([f"line {self.line}: {message}"], self.source)
 
     def data(self, text: str) -> None:
-        try:
-            record = json.loads(text, parse_constant=lambda name: None)
-        except ValueError:
-            raise self.fail("an '%% mlsd' data comment is not valid JSON") from None
+        record = json_data(text, f"line {self.line}: an '%% mlsd' data comment", self.source)
         if not isinstance(record, dict):
             raise self.fail("an '%% mlsd' data comment is not a JSON object")
         if isinstance(record.get("design"), dict):
