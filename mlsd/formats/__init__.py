@@ -7,8 +7,8 @@ one was resolved, and the elements that could not be taken (listed, never droppe
 makes the design once the user has picked kinds for the rest (``generic`` otherwise).
 
 ``REGISTRY`` names each format with its file extensions; ``dump``/``load`` dispatch by name and import a format's
-module only when it is used, so that the command line stays fast. ``render`` is the ``render`` command's entry
-(DOT, SVG and Markdown run the checklists to mark findings).
+module only when it is used, so that the command line stays fast (importing this package imports no model).
+``render`` is the ``render`` command's entry (DOT, SVG and Markdown run the checklists to mark findings).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import importlib
 from dataclasses import dataclass
 from pathlib import PurePath
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from mlsd.formats.draft import Draft
-from mlsd.io import DesignError
-from mlsd.model import Design
+if TYPE_CHECKING:  # importing this package stays light: the command line builds its parser from REGISTRY
+    from mlsd.formats.draft import Draft
+    from mlsd.model import Design
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def dump(design: Design, fmt: str) -> str:
 
 def load(data: str | bytes, fmt: str, source: str = "") -> Draft:
     """A file's content read in ``fmt`` as a Draft; DesignError (one line per problem) when it cannot be read."""
+    from mlsd.io import DesignError
+
     module = _module(fmt)
     if not REGISTRY[fmt].reads:
         raise DesignError([f"{REGISTRY[fmt].label} files cannot be imported; import one of: "
@@ -94,4 +97,4 @@ def render(design: Design, fmt: str) -> str:
     return dump(design, fmt)
 
 
-__all__ = ["FORMATS", "READABLE", "REGISTRY", "Draft", "Format", "dump", "format_of", "load", "render"]
+__all__ = ["FORMATS", "READABLE", "REGISTRY", "Format", "dump", "format_of", "load", "render"]
