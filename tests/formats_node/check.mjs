@@ -6,7 +6,10 @@
 // A file the tool rejects prints {"ok": false, "error": "..."} and exits 0: the Python tests assert on it.
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { JSDOM } from "jsdom";
+
+const require = createRequire(import.meta.url);
 
 const dom = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
 for (const name of ["window", "document", "navigator", "XMLSerializer", "DOMParser", "Node", "Element",
@@ -36,17 +39,13 @@ async function mermaidCheck(text) {
 
 function mx() {
   globalThis.mxBasePath = ".";
-  // eslint-disable-next-line no-undef
-  const factory = (await_import_cjs("mxgraph"));
+  const factory = require("mxgraph");  // a CommonJS factory of the whole library
   const m = factory({ mxLoadResources: false, mxLoadStylesheets: false, mxForceIncludes: false });
   // mxCodecRegistry makes objects from node names through window[name] (mxGeometry, mxPoint...), as in a page
   for (const [name, value] of Object.entries(m)) if (name.startsWith("mx")) dom.window[name] = value;
   return m;
 }
 
-import { createRequire } from "node:module";
-const require = createRequire(import.meta.url);
-function await_import_cjs(name) { return require(name); }
 
 function drawioCheck(text) {
   const m = mx();
