@@ -21,8 +21,12 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
+from mlsd.formats.dot import to_dot
+from mlsd.formats.layout import auto_layout
+from mlsd.formats.markdown import to_markdown
+from mlsd.formats.mermaid import to_mermaid
+from mlsd.formats.svg import to_svg
 from mlsd.model import Design
-from mlsd.render import auto_layout, to_dot, to_markdown, to_mermaid, to_svg
 from mlsd.rules import check
 
 SIZES = (1_000, 10_000)

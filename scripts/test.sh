@@ -46,6 +46,14 @@ else
   echo "npm is missing: the accessibility checks are skipped locally (and fail in CI)" >&2
 fi
 
+step "npm ci (Mermaid, mxGraph and Excalidraw: the diagram tools' own code that checks our exported files)"
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/formats_node --silent --no-audit --no-fund
+  npm run --prefix tests/formats_node --silent build
+else
+  echo "npm is missing: the checks by the diagram tools are skipped locally (and fail in CI)" >&2
+fi
+
 step "canvas bundle: npm ci and build from frontend/package-lock.json, then compare with the committed one"
 if command -v npm >/dev/null; then
   npm ci --prefix frontend --silent --no-audit --no-fund

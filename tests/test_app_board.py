@@ -25,9 +25,9 @@ from components.board.state import BoardKey
 from components.common.examples import ENV_DESIGNS_DIR
 from mlsd import edit
 from mlsd.catalog import KINDS
+from mlsd.formats.layout import auto_layout
 from mlsd.io import MAX_FILE_BYTES, dumps, load_file
 from mlsd.model import Design
-from mlsd.render import auto_layout
 from mlsd.rules import CATEGORIES, check
 from mlsd.store import open_store
 
@@ -619,19 +619,19 @@ def test_exports_hold_the_blocks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     d = edit.set_label(d, d.components[0].id, HOSTILE)
     report = check(d)
     files = export_files(d, report)
-    assert set(files) == {"json", "yaml", "mermaid", "dot", "markdown", "svg"}
+    assert set(files) == {"json", "yaml", "mermaid", "drawio", "excalidraw", "dot", "markdown", "svg"}
     texts = {fmt: f.build() for fmt, f in files.items()}
     assert Design.model_validate_json(texts["json"]) == d
     assert Design.model_validate(yaml.safe_load(texts["yaml"])) == d
     plain_titles = [c.title for c in d.components if re.fullmatch(r"[A-Za-z0-9 ,:/()-]+", c.title)]
     assert len(plain_titles) > 5
-    for fmt in ("mermaid", "dot", "markdown", "svg"):
+    for fmt in ("mermaid", "drawio", "excalidraw", "dot", "markdown", "svg"):
         missing = [t for t in plain_titles if t not in texts[fmt]]
         assert missing == [], fmt
     assert "<script>" not in texts["svg"] and "&lt;script&gt;" in texts["svg"]
     bottom(at, "Import / export")
     buttons = [b for b in at.get("download_button")]
-    assert len(buttons) == 6
+    assert len(buttons) == 8
 
 
 def test_graphviz_and_numbers_views(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.library.share import share_link
-from mlsd.diff_render import ADDED_COLOR
+from mlsd.formats.diff_dot import ADDED_COLOR
 from mlsd.model import Design
 from mlsd.rules import check
 from mlsd.store import ShareNotFound, Store, open_store

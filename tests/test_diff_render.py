@@ -1,4 +1,4 @@
-"""diff_render: a design's DOT with added, removed and changed blocks and connections coloured (tested on text)."""
+"""diff_dot: a design's DOT with added, removed and changed blocks and connections coloured (tested on text)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from mlsd.diff import diff_designs
-from mlsd.diff_render import (
+from mlsd.formats.diff_dot import (
     ADDED_COLOR,
     CHANGED_COLOR,
     DIM_FILL,
@@ -21,8 +21,8 @@ from mlsd.diff_render import (
     neighbourhood,
     to_dot_highlighted,
 )
+from mlsd.formats.dot import to_dot
 from mlsd.model import Design
-from mlsd.render import to_dot
 from tests.conftest import design_of
 
 HOSTILE = 'x"];\n  n0 [id="block-inf", color="#2e7d32"]; <b>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -15,22 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlsd.catalog import KINDS, color_of
+from mlsd.formats import FORMATS, render
+from mlsd.formats.dot import to_dot
+from mlsd.formats.layout import auto_layout
+from mlsd.formats.markdown import to_markdown
+from mlsd.formats.mermaid import to_mermaid
+from mlsd.formats.style import ERROR_COLOR, WARNING_COLOR
+from mlsd.formats.svg import to_svg
 from mlsd.model import Design
-from mlsd.render import (
-    ERROR_COLOR,
-    FORMATS,
-    WARNING_COLOR,
-    auto_layout,
-    display_text,
-    one_line,
-    render,
-    to_dot,
-    to_markdown,
-    to_mermaid,
-    to_svg,
-    truncate,
-)
 from mlsd.rules import Finding, check
+from mlsd.text import display_text, one_line, truncate
 from tests.conftest import design_of
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -277,7 +272,11 @@ def test_mermaid_labels_are_escaped_and_structure_matches():
         assert m.group(2) == arrows[e.flow]
         assert mermaid_decode(m.group(3)) == display_text(e.label or "")
     other = [line for line in lines[1:] if not _MERMAID_NODE.match(line) and not _MERMAID_EDGE.match(line)]
-    assert all(re.match(r"^  (classDef|class|linkStyle) [\w#:,. -]+$", line) for line in other), other
+    data = [line for line in other if line.startswith("  %% mlsd {")]
+    assert all(re.fullmatch(r"  %% mlsd \{[\x20-\x7e]*\}", line) and json.loads(line[len("  %% mlsd "):])
+               for line in data), data  # ASCII JSON in a comment: nothing Mermaid reads
+    rest = [line for line in other if line not in data]
+    assert all(re.match(r"^  (classDef|class|linkStyle) [\w#:,. -]+$", line) for line in rest), rest
 
 
 def test_mermaid_has_a_class_per_category_used(small_design):
@@ -525,7 +524,7 @@ def test_any_label_stays_literal_text_in_dot_mermaid_and_svg(label, edge):
     assert len(nodes) == 2 and len(edges) == 1
     assert "\n".join(html_label_text(nodes[0]["label"][1])[:-1]) == display_text(design.components[0].title)
     assert dot_unescape(edges[0]["label"][1]) == display_text(edge)
-    lines = to_mermaid(design).splitlines()
+    lines = [line for line in to_mermaid(design).splitlines() if not line.startswith("  %% mlsd ")]
     node = _MERMAID_NODE.match(lines[1])
     assert node and mermaid_decode(node.group(3)) == display_text(design.components[0].title) + "\nCache"
     arrow = _MERMAID_EDGE.match(lines[3])

@@ -22,9 +22,9 @@ from components.board.findings import focus_block
 from components.whiteboard import draw, pending_events
 from components.whiteboard.apply import Outcome, apply
 from mlsd import edit
+from mlsd.formats.layout import auto_layout
 from mlsd.io import DesignError
 from mlsd.model import Design
-from mlsd.render import auto_layout
 from mlsd.rules import Finding
 
 _WIDE_PAGE = ("<style>[data-testid='stMainBlockContainer'] "

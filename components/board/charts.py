@@ -18,8 +18,8 @@ import streamlit as st
 from components.board.derivations import cost_popover, explained_paths, path_popovers, tier_popovers
 from components.board.state import Review
 from mlsd.analysis import Analysis, RequestPath
+from mlsd.formats.dot import to_dot
 from mlsd.model import Design
-from mlsd.render import to_dot
 from mlsd.rules import CATEGORIES, Report
 
 MAX_BARS = 25

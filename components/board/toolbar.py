@@ -22,9 +22,9 @@ from components.common.examples import list_examples, load_example
 from components.common.markup import plain, plural
 from components.common.store import store
 from mlsd import edit
+from mlsd.formats.layout import auto_layout
 from mlsd.io import DesignError
 from mlsd.model import Design
-from mlsd.render import auto_layout
 from mlsd.store import ConflictError, StoreError
 from mlsd.store_records import CheckSummary
 

@@ -3,7 +3,7 @@
 The picture is the Board's own whiteboard canvas (``components.whiteboard``) in its read-only mode, so a shared
 link, a revision in the history and an example on Home show the blocks where their author put them, with the
 same shapes, flows and findings badges as on the Board; it can be panned and zoomed, not edited. A design saved
-without positions (a hand-written file) is laid out by ``mlsd.render.auto_layout`` first, as the Board does.
+without positions (a hand-written file) is laid out by ``mlsd.formats.layout.auto_layout`` first, as the Board does.
 
 User text (name, description, labels, notes) is never passed with ``unsafe_allow_html``: names go through
 ``markup.plain``; notes are the author's Markdown and are rendered as Markdown, in which Streamlit shows raw
@@ -22,9 +22,9 @@ from components.common.markup import demote_headings, plain, plural
 from components.whiteboard import draw
 from mlsd.catalog import KINDS
 from mlsd.edit import has_layout, move_blocks
+from mlsd.formats.layout import auto_layout
 from mlsd.io import DesignError
 from mlsd.model import Design, Requirements
-from mlsd.render import auto_layout
 from mlsd.rules import Finding, check
 
 # How each requirement is named and measured on the page; a field missing here is shown by its name.

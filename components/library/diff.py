@@ -3,7 +3,7 @@ then the changes listed — blocks, connections and props added, removed or chan
 findings introduced or resolved.
 
 Revisions never change once saved, so a comparison is computed once per (library, design, revision pair) and
-kept (``st.cache_resource``; the result is read-only). Diagrams come from ``mlsd.diff_render``; user text in the
+kept (``st.cache_resource``; the result is read-only). Diagrams come from ``mlsd.formats.diff_dot``; user text in the
 lists goes through ``markup.plain``.
 """
 
@@ -18,9 +18,9 @@ from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, state
 from mlsd.diff import DesignDiff, ValueChange, diff_designs
-from mlsd.diff_render import diff_dots
+from mlsd.formats.diff_dot import diff_dots
+from mlsd.formats.style import kind_label
 from mlsd.model import Design
-from mlsd.render import kind_label
 from mlsd.rules import Finding
 from mlsd.store import RevisionInfo, default_path
 

@@ -1,10 +1,12 @@
 """Import many design files into the library and export the whole library as a zip (a Streamlit UI piece).
 
-Import: each uploaded .json/.yaml/.yml file is checked on its own (size before parsing, then the loader); the
-valid ones are imported together, the others are listed with their problems. A file's name is only shown, never
-used as a path or a design name: names come from the files' content. Export: one JSON file per design (the
-latest revision), named ``<slug>-<id>.json`` as ``python -m mlsd library export`` names them; the zip is built
-only when the button is clicked.
+Import: each uploaded file (a design as .json/.yaml, or a Mermaid, draw.io or Excalidraw diagram) is checked on
+its own (size before parsing, then its reader, ``mlsd.formats``); the valid ones are imported together, the others
+are listed with their problems. A diagram drawn elsewhere takes the kinds its data, classes or keywords give; the
+blocks none resolved become generic boxes and are listed, with the elements not imported, after the import.
+A file's name is only shown, never used as a path or a design name: names come from the files' content.
+Export: one JSON file per design (the latest revision), named ``<slug>-<id>.json`` as ``python -m mlsd library
+export`` names them; the zip is built only when the button is clicked.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Protocol
 
 import streamlit as st
 
-from components.board.exports import MAX_UPLOAD_MB, read_upload
+from components.board.imports import MAX_UPLOAD_MB, READ_SUFFIXES, laid_out, read_draft
 from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, failed, flash, set_page, state
@@ -43,16 +45,19 @@ class Upload(Protocol):
 
 @dataclass(frozen=True)
 class ParsedUploads:
-    """Valid designs (with the file each came from) and the files that are not valid designs."""
+    """Valid designs (with the file each came from), the files that are not valid designs, and notes on the
+    diagrams imported (blocks made generic, elements not imported)."""
 
     designs: tuple[tuple[str, Design], ...]
     problems: tuple[tuple[str, tuple[str, ...]], ...]
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def parse_uploads(files: Iterable[Upload]) -> ParsedUploads:
     """Check every file on its own: too big (refused before reading), not a design, or a design."""
     good: list[tuple[str, Design]] = []
     bad: list[tuple[str, tuple[str, ...]]] = []
+    notes: list[tuple[str, tuple[str, ...]]] = []
     for i, upload in enumerate(files):
         name = str(upload.name)
         if i >= MAX_FILES:
@@ -62,10 +67,16 @@ def parse_uploads(files: Iterable[Upload]) -> ParsedUploads:
             bad.append((name, (f"file is {upload.size / 1e6:.1f} MB; designs are limited to {MAX_UPLOAD_MB} MB",)))
             continue
         try:
-            good.append((name, read_upload(name, upload.getvalue())))
+            draft = read_draft(name, upload.getvalue())
+            good.append((name, laid_out(draft.build(source=name))))
         except DesignError as exc:
             bad.append((name, tuple(exc.problems)))
-    return ParsedUploads(tuple(good), tuple(bad))
+            continue
+        lines = [f"{b.element} {b.label[:40]!r} made a generic box" for b in draft.unresolved()]
+        lines += [f"not imported: {s}" for s in draft.skipped]
+        if lines:
+            notes.append((name, tuple(lines)))
+    return ParsedUploads(tuple(good), tuple(bad), tuple(notes))
 
 
 def export_zip(library: Store) -> bytes:
@@ -95,7 +106,7 @@ def _on_upload(key: str) -> None:
             return
         names = [d.name for _, d in parsed.designs]
         flash("success", f"Imported {plural(len(names), 'design')}.")
-    st.session_state[LibKey.IMPORTED.value] = (names, list(parsed.problems))
+    st.session_state[LibKey.IMPORTED.value] = (names, list(parsed.problems), list(parsed.notes))
     st.session_state[LibKey.UPLOAD_GEN.value] = int(state(LibKey.UPLOAD_GEN, 0)) + 1  # an empty uploader
     set_page(LibKey.PAGE, 1)
 
@@ -107,16 +118,18 @@ def _dismiss() -> None:
 def show_import() -> None:
     """The "Import" button: a popover with a multi-file uploader."""
     box = st.popover("Import", icon=":material/upload_file:", key=IMPORT_POP, on_change="rerun",
-                     help="Add design files (.json, .yaml, .yml) to the library; each becomes a new design.")
+                     help="Add design files (.json, .yaml) or diagrams (Mermaid .mmd, draw.io .drawio, Excalidraw "
+                          ".excalidraw) to the library; each becomes a new design.")
     if not box.open:
         return
     with box:
         key = uploader_key()
         st.file_uploader(
-            "Design files (.json, .yaml, .yml)", type=["json", "yaml", "yml"], accept_multiple_files=True,
+            "Design files or diagrams", type=READ_SUFFIXES, accept_multiple_files=True,
             key=key, on_change=_on_upload, args=(key,), max_upload_size=MAX_UPLOAD_MB,
-            help=f"Up to {MAX_FILES} files of at most {MAX_UPLOAD_MB} MB each, in the mlsd/1 format "
-                 "(`python -m mlsd schema`). Valid files are imported; files with problems are listed.",
+            help=f"Up to {MAX_FILES} files of at most {MAX_UPLOAD_MB} MB each: designs in the mlsd/1 format "
+                 "(`python -m mlsd schema`), Mermaid flowcharts, draw.io or Excalidraw files. Valid files are "
+                 "imported (boxes of no known kind as generic boxes); files with problems are listed.",
         )
 
 
@@ -125,8 +138,18 @@ def show_import_result() -> None:
     outcome = state(LibKey.IMPORTED)
     if not outcome:
         return
-    names, problems = outcome
+    names, problems, *rest = outcome
+    notes = rest[0] if rest else []
+    if notes:
+        lines = []
+        for file_name, found in notes:
+            more = f" (and {len(found) - SHOWN_PROBLEMS} more)" if len(found) > SHOWN_PROBLEMS else ""
+            lines.append(f"- **{plain(file_name)}**: " + "; ".join(plain(p) for p in found[:SHOWN_PROBLEMS]) + more)
+        st.info("Imported from diagrams drawn elsewhere; open them on the Board to pick kinds:\n\n"
+                + "\n".join(lines), icon=":material/info:")
     if not problems:
+        if notes:
+            st.button("Dismiss", key="lib.import_dismiss_notes", on_click=_dismiss, type="tertiary")
         return
     lines = []
     for file_name, found in problems:

@@ -19,8 +19,8 @@ from components.progress.data import (
     score_figure,
     weakest_dimension,
 )
+from mlsd.formats.dot import to_dot
 from mlsd.practice.rubric import DIMENSION_BY_ID, level_name
-from mlsd.render import to_dot
 
 PRACTICE_PAGE = "pages/practice.py"
 PRACTICE_URL = "practice"  # the practice page's url_path in app.py

@@ -15,6 +15,7 @@ from mlsd.catalog import (
     features,
     models,
     monitoring,
+    other,
     privacy,
     processing,
     serving,
@@ -37,10 +38,11 @@ CATEGORIES: dict[str, Category] = {
         Category("serving", "Serving", "#f3e5f5", "🚀"),
         Category("monitoring", "Monitoring", "#fff3e0", "📈"),
         Category("privacy", "Privacy & security", "#ffebee", "🔒"),
+        Category("other", "Other", "#f5f5f5", "⬜"),
     )
 }
 
-_MODULES = (clients, data_sources, storage, processing, features, training, models, serving, monitoring, privacy)
+_MODULES = (clients, data_sources, storage, processing, features, training, models, serving, monitoring, privacy, other)
 
 
 def _build() -> dict[str, Kind]:

@@ -1,8 +1,10 @@
-"""The command line: ``python -m mlsd catalog|schema|validate|render|rules|prompts|analyze|explain|size|library``.
+"""The command line: ``python -m mlsd catalog|schema|validate|render|convert|rules|prompts|analyze|explain|size|
+library|mcp``.
 
 One module per command group: ``validate`` (the checklists as a linter), ``analyze`` (numbers under load),
-``explain`` (where each number comes from), ``size`` (the cheapest configuration that holds), ``library`` (the
-design store); the small design commands (catalog, schema, render, rules, prompts) live here.
+``explain`` (where each number comes from), ``size`` (the cheapest configuration that holds), ``convert`` (between
+file formats), ``library`` (the design store); the small design commands (catalog, schema, render, rules, prompts)
+live here.
 Each module imports what its command needs when it runs, so ``--help`` and ``--version`` stay fast.
 
 ``mcp`` serves the tools of ``mlsd.cli.mcp.tools`` to AI assistants (``mlsd.cli.mcp.server``; the SDK loads only there).
@@ -64,8 +66,8 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:
+    from mlsd.formats import render
     from mlsd.io import load_file
-    from mlsd.render import render
 
     design = load_file(args.file)
     text = render(design, args.format)
@@ -147,6 +149,7 @@ def _validate_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlsd.cli.analyze import add_analyze_parser
+    from mlsd.cli.convert import add_convert_parser
     from mlsd.cli.explain import add_explain_parser
     from mlsd.cli.library import add_library_parser
     from mlsd.cli.size import add_size_parser
@@ -167,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=("dot", "svg", "mermaid", "markdown"), default="dot")
     p.set_defaults(func=_render)
+
+    add_convert_parser(sub)
 
     p = sub.add_parser("rules", help="list the checklist rules (or, with --show-config, the effective settings)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")

@@ -87,6 +87,7 @@ CATEGORY_DIMENSION: dict[str, DimensionId] = {
     "serving": "serving",
     "monitoring": "deployment",
     "privacy": "data",
+    "other": "communication",  # a generic box (mlsd.catalog.other): an unnamed part of the drawing
 }
 KIND_DIMENSION: dict[str, DimensionId] = {
     "labeling": "data",

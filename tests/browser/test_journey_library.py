@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mlsd.diff_render import ADDED_COLOR, CHANGED_COLOR
+from mlsd.formats.diff_dot import ADDED_COLOR, CHANGED_COLOR
 from mlsd.io import load_file
 from mlsd.store import open_store
 from tests.browser.conftest import ARTIFACTS, open_board

@@ -2,7 +2,7 @@
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
-``to_dot_highlighted`` draws a design exactly as ``mlsd.render.to_dot`` does, then colours what changed: added
+``to_dot_highlighted`` draws a design exactly as ``mlsd.formats.dot.to_dot`` does, then colours what changed: added
 green, removed red (dashed), changed amber, and (by default) greys out everything else so that the changes stand
 out. It works on ``to_dot``'s text: every node line carries ``id="block-<id>"`` and every edge line
 ``id="conn-<id>"``; a later value of the same attribute wins in Graphviz, so the highlight is appended to each
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from mlsd.diff import DesignDiff
+from mlsd.formats.dot import dot_string, to_dot
 from mlsd.model import Design
-from mlsd.render import dot_string, to_dot
 
 ChangeKind = Literal["added", "removed", "changed"]
 
