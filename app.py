@@ -17,10 +17,11 @@ PAGES = [
 ]
 SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
 
-# Toasts at the bottom left, over the navigation's empty lower part and the page's margin: never over the Board's
-# toolbar (top) or its canvas (Streamlit puts them at the top right). Our own constant CSS, no user text.
-OVERLAYS_CSS = ("<style>[data-testid='stToastContainer'] { top: auto !important; right: auto !important; "
-                "bottom: 1rem !important; left: 1rem !important; } "
+# The navigation is a bar along the top, so the Board's canvas gets the page's whole width (a sidebar took ~290 px).
+# Toasts at the bottom right, over the lower part of the Board's side panel: never over its toolbar (top) or its
+# canvas (Streamlit puts them at the top right, over the toolbar's end). Our own constant CSS, no user text.
+OVERLAYS_CSS = ("<style>[data-testid='stToastContainer'] { top: auto !important; left: auto !important; "
+                "bottom: 1rem !important; right: 1rem !important; } "
                 "[data-testid='stToast'] { width: 20rem !important; }</style>")
 
 st.set_page_config(page_title="MLSD Whiteboard", page_icon=":material/account_tree:", layout="wide")
@@ -28,4 +29,4 @@ st.html(OVERLAYS_CSS)
 if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
     st.navigation([SHARED], position="hidden").run()
 else:
-    st.navigation(PAGES).run()
+    st.navigation(PAGES, position="top").run()

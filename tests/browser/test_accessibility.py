@@ -108,7 +108,7 @@ def test_library_and_a_read_only_revision_are_accessible(app: str, page: Any) ->
     page.frame_locator(CANVAS).locator(".react-flow__node[data-id='kms']").wait_for()
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved · revision 1").first.wait_for()
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Library", exact=True).click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Library", exact=True).click()
     page.locator("[class*='st-key-lib-row-']").first.wait_for()
     assert violations(page) == []
     page.locator("[class*='st-key-lib-row-']").first.get_by_role("button", name="More").click()

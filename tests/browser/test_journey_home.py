@@ -111,7 +111,7 @@ def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_apps_navigation(
     with start_app(tmp_path) as url:
         page.goto(f"{url}/{path}")
         page.get_by_text(heading).first.wait_for()
-        nav = page.get_by_test_id("stSidebarNav")
+        nav = page.get_by_test_id("stTopNav")
         links = [link.inner_text().split("\n")[-1].strip() for link in nav.get_by_role("link").all()]
         assert links == ["Home", "Board", "Library", "Practice", "Progress", "Rules"]  # History: on the Board
         assert page.url.rstrip("/").endswith(f"/{path}")

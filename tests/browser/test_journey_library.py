@@ -57,7 +57,7 @@ def wait_text(page: Any, text: str | re.Pattern[str]) -> None:
 
 
 def nav(page: Any, name: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name=name, exact=True).click()
 
 
 def test_save_change_diff_restore_share_and_open_read_only(
@@ -179,7 +179,7 @@ def test_save_change_diff_restore_share_and_open_read_only(
         assert shared.locator(".react-flow__node").count() == len(template.components)
         wait_text(other, "Accepted because:")
         wait_text(other, REASON[:40])
-        assert other.get_by_test_id("stSidebarNav").count() == 0
+        assert other.get_by_test_id("stTopNav").count() == 0
         assert other.get_by_role("textbox").count() == 0 and other.get_by_role("spinbutton").count() == 0
         assert other.get_by_role("button", name=EDITS).count() == 0
         assert other.get_by_role("button", name="Copy to my library").count() == 1
