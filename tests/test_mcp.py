@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio
-import pytest
-
-pytest.importorskip("mcp")
-
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
@@ -27,7 +24,10 @@ def _session(calls):
             await session.initialize()
             return await calls(session)
 
-    return anyio.run(main)
+    # A thread of its own: in the full suite the browser journeys' session-scoped Playwright (sync API) keeps an
+    # asyncio loop running in the main thread, where anyio.run refuses to start a second one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, main).result()
 
 
 def _data(result):
