@@ -105,6 +105,7 @@ def test_a_finding_shows_its_props_figures_thresholds_and_why_its_severity() -> 
     assert facts.figures["tier svc"]["needed_replicas"] == 13
     assert facts.thresholds["requirements.headroom"] == 0.3
     assert facts.severity_why.startswith("error: the design does not hold as drawn")
+    assert "Why: a tier short of capacity at peak queues without bound" in facts.severity_why  # CAP-1's docstring
     assert "Why: a ranking path that blows its budget at peak" in severity_why("LAT-1")
     assert "to_dict" in dir(finding) and "facts" not in finding.to_dict()  # the report contract is unchanged
     lines = facts_text(facts)

@@ -45,9 +45,10 @@ def batch_window(ctx: Context) -> list[Hit]:
     pipeline's ``retrain_every_hours``, the job's ``freshness_minutes``, or the ``retrain_every_hours`` of the
     model whose release triggers it (a re-embed must finish before the next encoder ships). The message names
     the hours needed, the window, where the window comes from and the workers that would fit.
-    Why error: a run longer than its period never catches up; each run starts later than the last, the data it
+    Why: a run longer than its period never catches up; each run starts later than the last, the data it
     writes grows ever staler, and a model release waits for a backfill that cannot finish (150B images at
     64 × 1,000-3,000 images/s take 9-27 days against weekly encoder releases).
+
     When a careful design trips it: a job whose runs are incremental but declares the full corpus; declare
     ``items_per_run`` as what one run processes.
     Source: Huyen, Designing ML Systems ch. 7 (batch prediction must finish before its results are needed) and
@@ -96,9 +97,10 @@ def people_capacity(ctx: Context) -> list[Hit]:
     once, not summed). Routed share: the block's own ``routed_share``, else the largest declared by a block
     that feeds it directly (the model routing its review band), else 1 (everything, which the message says).
     The message names both numbers and the routed share and capacity that would fit.
-    Why warning, not error: an overflowing review queue does not take the product down (unreviewed items keep
+    Why: not an error, because an overflowing review queue does not take the product down (unreviewed items keep
     the model's automatic decision), but the labels, appeals and audits the design counts on never arrive, and
     the backlog grows by the difference every day.
+
     When a careful design trips it: reviews prioritised by expected harm with the rest auto-actioned; declare
     the prioritised share as ``routed_share``.
     Source: Huyen, Designing ML Systems ch. 4 (hand labels are slow and expensive: size the labelling budget);

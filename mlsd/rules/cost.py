@@ -66,6 +66,9 @@ def gpu_priced(ctx: Context) -> list[Hit]:
     understated. A price of 0 means the block is billed elsewhere (a model artifact served by a batch job) and
     is not flagged; a GPU block without a price of its own is already costed at the GPU floor.
     One finding names every such block.
+    Why: a declared price may be a real reserved or negotiated rate, so the design is not wrong; but a GPU
+    priced below any on-demand GPU is more often a CPU price copied over, and then the cost check understates
+    what is usually the largest line of the bill.
     Source: AWS EC2 on-demand pricing (G4dn, G5, P4d, P5); AWS Well-Architected ML Lens, cost optimisation
     pillar (know the cost of the accelerators you choose).
     """

@@ -152,7 +152,10 @@ def entries_declare_share(ctx: Context) -> list[Hit]:
     entries and the rate each was given. An asynchronous consumer whose producers carry no known rate (no
     request load, no items_per_day) and that declares no traffic_share is given the whole peak, which is also
     named. Category: latency, because the split decides each path's peak, which LAT-1 judges; it sizes the
-    tiers CAP-1 judges too. A warning: the numbers may be right by chance.
+    tiers CAP-1 judges too.
+    Why: the split silently decides how much capacity each path gets, so a wrong guess under-sizes the busier
+    path while every capacity and latency check passes on made-up numbers. A warning: the numbers may be right
+    by chance.
     Fix: declare traffic_share per entry.
     Source: Google SRE book ch. 1 (demand forecasting per traffic source); Xu & Aminian, ML System Design
     Interview ch. 1 (back-of-the-envelope QPS per use case).
@@ -257,6 +260,9 @@ def timeouts_fit_budget(ctx: Context) -> list[Hit]:
     from declared p99s, which are estimates: a timeout up to 10% of the SLA over its budget is accepted (a
     gateway at 190 ms under a 200 ms SLA is careful, one at 15,000 ms is not).
     One finding per path, naming every hop over its budget.
+    Why: the path holds while its dependencies are healthy; the timeout decides how it fails when one is slow:
+    at the deadline with a fallback or an error, or long after the user left, once its callers' threads and
+    connections have piled up.
     Fix: lower each timeout to its budget, or propagate the remaining deadline with the request.
     Source: Google SRE book ch. 22 (deadline propagation); gRPC deadlines guide; Dean & Barroso, The Tail at
     Scale (CACM 2013).

@@ -74,6 +74,9 @@ def pii_encrypted_at_rest(ctx: Context) -> list[Hit]:
     forever); it holds personal data when it is marked ``pii``. A stolen disk, snapshot or
     backup of an unencrypted store is a data breach. A store passes with ``encrypted_at_rest`` or a connection
     to a ``kms`` block.
+    Why: encryption at rest turns a leaked disk or backup into unreadable bytes (GDPR Art. 34(3)(a) spares
+    notifying the people affected when encryption made the data unintelligible), and with managed keys it costs
+    next to nothing: no trade-off justifies skipping it.
     Fix: encrypt the store.
     Source: GDPR Art. 32(1)(a) (encryption of personal data); AWS Well-Architected ML Lens, Security pillar.
     """
@@ -99,6 +102,8 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
     ``encrypted_in_transit`` on that block encrypts them all, so they are reported together at that block
     (the block with the most of them first; ties in design order), listing its connections. A connection
     that shares no such block is reported on its own, at its source and target.
+    Why: TLS is the baseline for personal data on any network (GDPR Art. 32 names encryption) and cheap to turn
+    on at one end, so a connection without it is a defect with no trade-off to weigh, not a risk to accept.
     Fix: turn on TLS at one end.
     Source: GDPR Art. 32(1)(a); AWS Well-Architected, Security pillar (encrypt data in transit).
     """
@@ -285,6 +290,9 @@ def labeling_gets_anonymised_data(ctx: Context) -> list[Hit]:
     job is to judge the person's own data (fraud analysts confirming an alert, trust & safety reviewing a
     reported post) need it: a labeling block that declares ``pii_purpose`` is accepted, and its access
     control and audit trail are SEC-10's.
+    Why: annotators, often an outside vendor, see every item routed to labeling; user data reaching them
+    unanonymised goes beyond the purpose it was collected for. A warning, not an error as in SEC-4: nobody
+    marked this data personal, and it may not be.
     Fix: anonymise what labelers see, or declare the reviewers' purpose and controls.
     Source: AWS Well-Architected ML Lens, Security pillar (protect sensitive data); GDPR Art. 5(1)(c).
     """

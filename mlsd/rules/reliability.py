@@ -53,6 +53,9 @@ def no_single_point_of_failure(ctx: Context) -> list[Hit]:
     machine, zone or deploy fails. Managed services (``managed: true``) are redundant on the provider's side;
     a block with ``fallback: true``, or whose caller has a fallback connection (``Connection.fallback``), has an
     answer when it fails; clients and shadow deployments are not tiers a request waits on.
+    Why: one replica on the request path makes every crash, host failure or deploy of that block an outage of
+    everything behind the entry; the path's availability is capped at one machine's, which no serving SLA
+    allows.
     Fix: 2+ replicas in different zones, a managed service, or a fallback.
     Source: AWS Well-Architected, Reliability pillar (no single points of failure); Google SRE book.
     """
@@ -109,6 +112,9 @@ def serving_has_fallback(ctx: Context) -> list[Hit]:
     sits next to it on the request path (called by it, calling it, or called by the same caller), or when its
     caller has a fallback connection (``fallback: true`` on the connection: called only when its other calls
     fail) to another block.
+    Why: the path works while the model does, and some products rightly fail closed (a payment held rather than
+    approved by default), which they should say; but most would rather show a slightly worse answer than an
+    error page.
     Fix: declare or draw the fallback.
     Source: Huyen, Designing ML Systems (fallbacks for failed predictions); AWS Well-Architected ML Lens.
     """
@@ -240,6 +246,8 @@ def calls_have_timeouts(ctx: Context) -> list[Hit]:
     miss path) and calls made by clients, load balancers and CDNs (proxies with their own timeouts) are not
     counted; a block passes with ``timeout_ms`` > 0. Whether that timeout fits the SLA budget left to the hop is
     LAT-8's check, and whether the fallback it falls back to answers in time, LAT-9's.
+    Why: with healthy dependencies nothing changes; the timeout decides how the path fails: without one, the
+    first slow dependency becomes an outage of its callers.
     Fix: set timeout_ms.
     Source: Google SRE book, ch. 22 (addressing cascading failures: deadlines); Dean & Barroso, The Tail at Scale.
     """

@@ -118,6 +118,9 @@ def peak_capacity(ctx: Context) -> list[Hit]:
     ``mlsd.analysis.service``); a model given more work per request than the SLA is LAT-5's finding, not
     repeated here, and so is a tier only asynchronous paths reach that is at or above 100% of its capacity
     (LAT-6: its queue grows without bound).
+    Why: a tier short of capacity at peak queues without bound: latency climbs past any SLA and requests time
+    out, so the design does not carry its stated load as drawn. The headroom is part of the requirement,
+    because spikes, lost replicas and rolling deploys happen at peak too.
     Fix: run at least the number of replicas the message gives, state a fast enough scale-up, or cut the calls
     reaching the tier (multi-get, local cache).
     Source: Google SRE book, ch. 1 (demand forecasting and capacity planning); AWS Well-Architected ML Lens;
@@ -173,6 +176,9 @@ def survives_one_loss(ctx: Context) -> list[Hit]:
     utilisation (on a design with more than 300 blocks on request paths, all of them, so that the rule stays
     fast). Single-replica tiers are REL-1's finding,
     tiers short of capacity even with all replicas CAP-1's; managed services are not sized here.
+    Why: replicas crash and deploys take them out one at a time, so a tier that carries the peak only at full
+    strength overloads, or pushes a path over its SLA, the first time that happens at peak. A warning, not an
+    error: the design holds while every replica is up, and a non-critical path may accept the risk.
     Fix: add a replica (N+1), or two (N+2).
     Source: Google SRE book, ch. 1 (N+2 provisioning) and ch. 22 (addressing cascading failures).
     """
@@ -229,6 +235,9 @@ def load_balancer_in_front(ctx: Context) -> list[Hit]:
     gateway or a CDN in front does. Calls between services (service discovery, client-side balancing), stores
     and caches (their client libraries route to shards and replicas), managed services, stateful tiers (CAP-4)
     and the front doors themselves (gateway, load balancer, CDN) are not flagged.
+    Why: without a front door the replicas drawn add neither capacity nor availability: a dead replica keeps
+    receiving its share of requests, and load follows whichever addresses clients were given. A load balancer
+    is standard and cheap, so there is no trade-off to weigh.
     Fix: add a load balancer or gateway in front.
     Source: donnemartin/system-design-primer (load balancer); AWS Well-Architected, Reliability pillar.
     """
@@ -284,6 +293,8 @@ def stateful_has_shared_store(ctx: Context) -> list[Hit]:
     connected to a shared store (storage or features blocks, a cache, a message queue), or is fed by a batch
     or stream flow from which a new replica rebuilds it (an index built by a pipeline, a stream processor
     replaying its log). Managed services are not flagged.
+    Why: the tier works until a replica dies or is replaced, and some state is cheap to lose (a warm cache);
+    but state that only one replica holds turns every deploy and scale-in into lost sessions or a cold rebuild.
     Fix: externalise the state, or give the replicas a replayable feed.
     Source: donnemartin/system-design-primer (horizontal scaling: stateless web servers, shared state).
     """
@@ -320,6 +331,9 @@ def over_provisioned(ctx: Context) -> list[Hit]:
     Over-provisioning is the most common waste in serving cost; the message gives the monthly cost of the
     replicas beyond what is needed (``cost_per_hour`` × 730 h). An autoscaling tier is judged on its floor
     (``replicas``). Managed services are not sized here.
+    Why: replicas beyond the peak's need plus a spare cost money, not reliability: the design holds, it only
+    costs more than it must (the message prices the excess). Info, because spare capacity may be deliberate (a
+    launch, regional failover, a known spike).
     Fix: lower replicas, or autoscale.
     Source: AWS Well-Architected ML Lens, cost optimisation pillar (right-size endpoints).
     """
@@ -365,6 +379,8 @@ def scale_declared(ctx: Context) -> list[Hit]:
     serving block, or a client, gateway, load balancer or online inference block; a pure batch design
     (scoring jobs, pipelines) needs only its data volume. Everything missing is one finding (one cause: the
     requirements were not filled in), which lists each missing number.
+    Why: nothing is drawn wrong, but every check that reads these numbers is skipped, so a design without them
+    passes by default and its report claims more than was checked.
     Fix: set requirements.sla_p99_ms, requirements.peak_qps and requirements.data_volume_gb.
     Source: Xu & Aminian, ML System Design Interview, ch. 1 (clarifying requirements); alirezadir MLSD step 1.
     """

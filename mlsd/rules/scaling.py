@@ -101,6 +101,8 @@ def managed_within_limits(ctx: Context) -> list[Hit]:
     quota): requests over it are throttled. The load is the peak reaching the block, per-candidate reads
     included (see ``mlsd.analysis.store_work``), plus ``requirements.headroom`` for spikes, as CAP-1 asks of
     self-run tiers. Undeclared limits (the kind's defaults) are not judged.
+    Why: a throttled request is an error, not a slow answer, so at peak the design fails requests as drawn;
+    that the provider could scale further does not help until someone raises the limit.
     Fix: raise the declared capacity or quota, use on-demand capacity, or cut the calls reaching it.
     Source: AWS DynamoDB Developer Guide (provisioned capacity mode and throttling); Google SRE book, ch. 1
     (capacity planning).
@@ -141,6 +143,8 @@ def inference_autoscales(ctx: Context) -> list[Hit]:
     by an online_inference block is part of that service). Traffic varies by hour and spikes with events; a
     fixed-size inference tier is either over-provisioned most of the day or short at the peak. Managed
     endpoints are not flagged.
+    Why: CAP-1 already holds the fixed size to the declared peak, so autoscaling changes the bill and the
+    margin for an unforecast spike, not whether the design holds.
     Fix: set ``autoscaling: true`` and ``max_replicas``.
     Source: AWS Well-Architected ML Lens (performance and cost: autoscale endpoints); Huyen, Designing ML Systems.
     """
@@ -173,6 +177,8 @@ def data_fits_in_memory(ctx: Context) -> list[Hit]:
     (``storage_gb``) has at least ``ceil(storage_gb / memory_gb_per_replica)`` shards
     (``mlsd.analysis.capacity.shards_to_fit``): an in-memory index, embedding table or feature cache split over
     fewer shards does not fit, and a replica that swaps or is killed for memory serves nothing.
+    Why: the numbers drawn contradict each other: the data cannot be loaded into the shards drawn, so the tier
+    thrashes or does not start rather than running slow, and no load assumption rescues it.
     Fix: raise shards, or use replicas with more memory.
     Source: the sharded-index layout of large-scale retrieval (Dean & Barroso, The Tail at Scale, CACM 2013:
     "data is partitioned across many machines"); Kubernetes memory limits (a container over its limit is

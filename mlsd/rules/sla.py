@@ -207,6 +207,8 @@ def missing_latency(ctx: Context) -> list[Hit]:
     A block without one counts as 0 ms in the path's latency, so the SLA check (LAT-1) silently passes on an
     incomplete budget. Batch-tier blocks on a request path are reported by LAT-3 instead; clients are not
     counted.
+    Why: the path's p99 is only as complete as the blocks that declare one, so a pass from LAT-1 says nothing
+    about the unpriced hops. A warning: the block may well be fast; the review cannot tell.
     Fix: give the block a ``p99_ms``.
     Source: Xu & Aminian, ML System Design Interview (serving latency budget); Google SRE book (SLOs).
     """
@@ -248,6 +250,9 @@ def batch_on_request_path(ctx: Context) -> list[Hit]:
     putting one on the request path breaks the SLA and couples serving to a system that is allowed to be down.
     The entry of a path may be a batch job itself (a batch scorer calling a model service): such paths are not
     serving paths and are not checked. Object storage called only by a CDN (an origin fetch) is allowed.
+    Why: no setting fixes it: the call sits inside every request, so the path misses its p99 whenever the batch
+    system is busy or down, which its own service level allows; only a change of design (precompute, or go
+    asynchronous) does.
     Fix: precompute into an online store, or turn the call into an asynchronous flow.
     Source: Huyen, Designing ML Systems (batch vs online prediction); Rules of ML #29-#32 (serving features).
     """
@@ -283,6 +288,9 @@ def fan_out_tail(ctx: Context) -> list[Hit]:
     With k parallel calls, the request waits for the slowest: if each target is slower than its p99 one time in
     a hundred, 1 - 0.99^k of requests meet a straggler (11 calls: 10%; 100 calls: 63%). A timeout
     (``timeout_ms`` > 0) or hedged requests (``hedged_requests``) cut that tail.
+    Why: at wide fan-out the callees' rare slow answers become the request's common case, so the path's p99 is
+    set by stragglers that no block's own p99 shows. A warning: the callees' tails may be tight enough, but
+    nothing in the design bounds them.
     Fix: set a timeout and degrade gracefully, or hedge.
     Source: Dean & Barroso, The Tail at Scale (CACM 2013): hedged and tied requests.
     """
@@ -339,6 +347,10 @@ def ranking_funnel(ctx: Context) -> list[Hit]:
     check. (3) Work, not just the user's own numbers agreeing: a heavy model whose items_scored × ms_per_item
     (its own, else its kind's, see ``mlsd.analysis.service``) exceeds the SLA fails, whatever latency it
     declares: an idle replica could not answer one request in time.
+    Why: scoring cost grows with the items scored, so a heavy model handed the corpus, or more candidates than
+    the stage before it returns, spends more time per request than the SLA allows however many replicas run. A
+    warning because items_scored and ms_per_item are the author's estimates, easily corrected when they are
+    stale.
     Fix: add candidate generation; shrink items_scored stage to stage.
     Source: Covington et al., Deep Neural Networks for YouTube Recommendations (2016); Xu & Aminian, ch. 6.
     """
