@@ -17,13 +17,13 @@ import json
 import re
 
 from mlsd.catalog import KINDS, color_of
-from mlsd.formats.draft import Draft
+from mlsd.formats.drawio_load import RESERVED
+from mlsd.formats.drawio_load import load as load  # the reader, re-exported: each format module has dump and load
 from mlsd.formats.style import FLOW_COLORS, INK, MUTED
 from mlsd.model import Design
 
 BLOCK_W = 180.0  # the Board's block size (mlsd.edit.BLOCK_W/BLOCK_H)
 BLOCK_H = 70.0
-RESERVED = frozenset({"label", "id", "placeholders", "tooltip", "link"})  # draw.io's own object attributes
 
 # Graphviz shape of a kind -> the draw.io style of its vertex (shape family)
 SHAPES: dict[str, str] = {
@@ -127,11 +127,4 @@ def dump(design: Design) -> str:
         ]
     out += ["      </root>", "    </mxGraphModel>", "  </diagram>", "</mxfile>"]
     return "\n".join(out) + "\n"
-
-
-def load(data: str | bytes, source: str = "") -> Draft:
-    """See ``mlsd.formats.drawio_load.load``."""
-    from mlsd.formats.drawio_load import load as read
-
-    return read(data, source)
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from mlsd.catalog import KINDS, PROP_SPECS
 from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve
-from mlsd.formats.drawio import RESERVED
 from mlsd.formats.xml_safe import Node, parse_xml
 from mlsd.io import MAX_FILE_BYTES, DesignError
 from mlsd.model import FLOWS
@@ -30,6 +29,8 @@ MAX_INFLATED = MAX_FILE_BYTES
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>|</div>|</p>", re.I)
 _FLOW_WORD = re.compile(r"\b(stream|batch|feedback)", re.I)
+
+RESERVED = frozenset({"label", "id", "placeholders", "tooltip", "link"})  # draw.io's own object attributes
 
 
 @dataclass

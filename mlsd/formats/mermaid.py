@@ -10,7 +10,8 @@ import json
 import re
 
 from mlsd.catalog import CATEGORIES, KINDS
-from mlsd.formats.draft import Draft
+from mlsd.formats.mermaid_load import DATA_MARK
+from mlsd.formats.mermaid_load import load as load  # the reader, re-exported: each format module has dump and load
 from mlsd.formats.style import FLOW_COLORS, INK, MUTED, _category, kind_label
 from mlsd.model import Design
 from mlsd.text import display_text
@@ -79,7 +80,6 @@ _MERMAID_LINK_STYLES: dict[str, str] = {
 
 
 _JSON_HTML = re.compile("[<>&`]")  # escaped inside JSON strings too, so that no tag shows even in a report
-DATA_MARK = "%% mlsd "  # a comment line carrying one record of the design's data (see ``mermaid_load``)
 
 
 def _data_line(record: dict[str, object]) -> str:
@@ -144,10 +144,3 @@ def to_mermaid(design: Design) -> str:
 
 
 dump = to_mermaid
-
-
-def load(data: str | bytes, source: str = "") -> Draft:
-    """See ``mlsd.formats.mermaid_load.load``."""
-    from mlsd.formats.mermaid_load import load as read
-
-    return read(data, source)

@@ -19,7 +19,6 @@ from typing import Any
 
 from mlsd.catalog import KINDS
 from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve, text_or
-from mlsd.formats.mermaid import DATA_MARK
 from mlsd.io import MAX_FILE_BYTES, DesignError
 from mlsd.model import FLOWS
 
@@ -37,6 +36,8 @@ _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _FLOW_WORD = re.compile(r"\b(stream|batch|feedback)", re.I)
 _KIND_LABELS = {k.label: k.kind for k in KINDS.values()}
+
+DATA_MARK = "%% mlsd "  # a comment line carrying one record of the design's data (written by ``mermaid.dump``)
 
 
 def decode(text: str) -> str:
