@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.rules import check
 
     if args.fix or args.diff:
-        from mlsd.fixes.cli import run_fixes
+        from mlsd.cli.fix import run_fixes
 
         try:
             code = run_fixes(args, out)
