@@ -183,9 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --show-config: the design file or folder to find the config from (default: .)")
     p.set_defaults(func=_rules)
 
-    p = sub.add_parser("mcp", help="serve validate, analyze, what-if and fix to AI assistants (MCP, stdio)",
-                       description="Run a Model Context Protocol server on stdin/stdout: tools validate, analyze, "
-                       "what_if and fix on a design file path or design JSON text.")
+    p = sub.add_parser("mcp", help="serve validate, analyze, what-if, explain, size and fix to AI assistants (MCP, "
+                       "stdio)", description="Run a Model Context Protocol server on stdin/stdout: tools validate, "
+                       "analyze, what_if, explain, size and fix on a design file path or design JSON text.")
     p.set_defaults(func=_mcp)
 
     p = sub.add_parser("prompts", help="list the interview-practice prompts")
