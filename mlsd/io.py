@@ -230,7 +230,11 @@ def dumps(design: Design, fmt: TextFormat = "json") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     import yaml
 
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    # LibYAML's emitter when PyYAML was built with it (the wheels are), as the loader does: the same safe
+    # representer, several times faster than the pure-Python one on a 1,000-block design.
+    dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+    return text
 
 
 def save_file(design: Design, path: str | Path) -> None:
