@@ -65,11 +65,12 @@ def test_the_numbers_tab_has_a_popover_per_number_with_its_derivation(monkeypatc
     assert len(headroom) == len([t for t in a.capacity.values() if t.headroom is not None])
     tier = min((t for t in a.capacity.values() if t.headroom is not None), key=lambda t: t.headroom or 0.0)
     tier_pop = next(p for label, p in pops.items() if label.endswith(f"{tier.headroom:+.0%} headroom"))
-    shown = [m.value.replace("\\", "") for m in tier_pop.markdown]  # user text is escaped for Markdown
+    # one Markdown element per popover, a line per formula; user text is escaped for Markdown
+    shown = [line for m in tier_pop.markdown for line in m.value.replace("\\", "").splitlines()]
     assert any(f"capacity: {tier.replicas} replicas" in m for m in shown)
     assert any(m.startswith("- headroom: ") and m.endswith(f" − 1 = {tier.headroom:+.0%} (required 30%: "
                                                             "requirements.headroom)") for m in shown)
     budget = a.budget_per_month
     cost_label = f"Cost: ${a.cost_per_month:,.0f}/month" + (f" of ${budget:,.0f} budget" if budget else "")
-    assert any(m.value.replace("\\", "").startswith(f"- total: ${a.cost_per_month:,.0f}/month")
-               for m in pops[cost_label].markdown)
+    assert any(line.startswith(f"- total: ${a.cost_per_month:,.0f}/month")
+               for m in pops[cost_label].markdown for line in m.value.replace("\\", "").splitlines())

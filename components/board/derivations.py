@@ -9,6 +9,7 @@ Markdown (``plain``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import streamlit as st
 
@@ -51,16 +52,21 @@ def show_path(p: PathExplanation, titles: dict[str, str]) -> None:
 
 def show_tier(review: Review, block: str) -> None:
     """A tier's arrival rate, capacity, utilisation, servers, wait and needed replicas, one formula each."""
-    found = review.get(f"explain.tier.{block}", lambda: explain_tier(review.analysis, block))
-    for line in found.lines if found is not None else ():
-        st.markdown("- " + plain(line))
+    text = review.get(f"explain.tier.text.{block}", lambda: _bullets(
+        review.get(f"explain.tier.{block}", lambda: explain_tier(review.analysis, block))))
+    if text:
+        st.markdown(text)  # one element per popover: a rerun draws every popover's content, open or not
 
 
 def show_cost(review: Review, titles: dict[str, str]) -> None:
     """The monthly cost line by line, its total and the budget."""
-    _, lines = explain_cost(review.analysis, None, titles)
-    for line in lines:
-        st.markdown("- " + plain(line))
+    text = review.get("explain.cost.text", lambda: "\n".join(
+        "- " + plain(line) for line in explain_cost(review.analysis, None, titles)[1]))
+    st.markdown(text)
+
+
+def _bullets(found: Any) -> str:
+    return "\n".join("- " + plain(line) for line in found.lines) if found is not None else ""
 
 
 def path_popovers(paths: Iterable[PathExplanation], titles: dict[str, str], key: str) -> None:
