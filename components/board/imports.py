@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from components.board import state as bs
-from components.common.markup import plain
+from components.common.markup import plain, plural
 from mlsd.catalog import KINDS
 from mlsd.edit import has_layout, move_blocks
 from mlsd.formats import REGISTRY, load
@@ -153,8 +153,9 @@ def show_mapping(name: str, draft: Draft) -> None:
 
     unresolved = len(draft.unresolved())
     st.markdown(f"**{plain(name)}**: {len(draft.blocks)} blocks, {len(draft.edges)} connections. "
-                + (f"{unresolved} block(s) have no known kind yet: pick one, or keep *Generic box*. "
-                   if unresolved else "Check the kinds found, then create the design. "))
+                + (f"{plural(unresolved, 'block')} {'has' if unresolved == 1 else 'have'} no known kind yet: pick "
+                   "one in the Kind column, or keep *Generic box*. " if unresolved
+                   else "Check the kinds found, then create the design. "))
     edited = st.data_editor(
         pd.DataFrame(mapping_rows(draft), columns=["block", "text", "kind", "found"]), key=MAPPING_KEY,
         hide_index=True, disabled=["block", "text", "found"], width="stretch", num_rows="fixed",
@@ -165,13 +166,17 @@ def show_mapping(name: str, draft: Draft) -> None:
                                                      required=True, width="medium"),
             "found": st.column_config.TextColumn("Kind from", width="small"),
         })
+    kinds = chosen_kinds(draft, edited)
+    generic = sum(kind == GENERIC for kind in kinds.values())
+    st.caption(f"{plural(generic, 'block')} will be {'a Generic box' if generic == 1 else 'Generic boxes'}."
+               if generic else "Every block has a kind.")
     if draft.skipped:
         lines = "\n".join(f"- {plain(s)}" for s in draft.skipped[:30])
         more = f"\n- … and {len(draft.skipped) - 30} more" if len(draft.skipped) > 30 else ""
         st.warning(f"Not imported ({len(draft.skipped)}):\n\n{lines}{more}", icon=":material/info:")
     left, right = st.columns(2)
     left.button("Create design", key="board.import.create", type="primary", icon=":material/check:",
-                on_click=_create, args=(name, draft, chosen_kinds(draft, edited)), width="stretch")
+                on_click=_create, args=(name, draft, kinds), width="stretch")
     right.button("Cancel", key="board.import.cancel", on_click=_cancel, width="stretch")
 
 

@@ -38,7 +38,8 @@ def test_paste_mermaid_map_an_unknown_box_and_get_a_checked_design(app_url: str,
     page.get_by_text("Paste Mermaid").click()
     page.get_by_role("textbox", name="Mermaid flowchart").fill(MERMAID)
     page.get_by_role("button", name="Import Mermaid").click()
-    page.get_by_text("1 block(s) have no known kind yet").wait_for()
+    page.get_by_text("1 block has no known kind yet").wait_for()
+    page.get_by_text("1 block will be a Generic box.").wait_for()
     grid = page.locator("[data-testid='stDataFrame']")
     grid.wait_for()
     page.wait_for_timeout(800)
@@ -51,7 +52,7 @@ def test_paste_mermaid_map_an_unknown_box_and_get_a_checked_design(app_url: str,
     page.mouse.dblclick(x, box["y"] + 35 + 35 * 2 + 17)
     page.keyboard.type("Cache (cache)")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(800)
+    page.get_by_text("Every block has a kind.").wait_for()  # the pick reached Python before Create is pressed
     shot("import-mapped")
     page.get_by_role("button", name="Create design").click()
     node(page, "W").wait_for()
