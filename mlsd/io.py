@@ -64,18 +64,30 @@ def parse_text(text: str | bytes, fmt: TextFormat | None = None, source: str = "
     return _parse(text, fmt, source)[0]
 
 
+def within_limit(data: str | bytes, source: str, what: str) -> str | bytes:
+    """``data`` unchanged, or DesignError when it is over ``MAX_FILE_BYTES`` ("file is 51.0 MB; {what} are limited
+    to 20 MB"): every reader checks the size before it parses anything."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DesignError([f"file is {len(data) / 1e6:.1f} MB; {what} are limited to {MAX_FILE_BYTES // 2**20} MB"],
+                          source)
+    return data
+
+
+def utf8_text(data: bytes, source: str) -> str:
+    """The bytes as UTF-8 text (a byte-order mark dropped), or DesignError naming the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DesignError([f"file is not UTF-8 text (byte {exc.start})"], source) from None
+
+
 def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any, bool]:
     """``parse_text``, and whether the text itself shows that the data holds no lone surrogate and no integer
     too large for a float (JSON text without a surrogate, a ``\\uD8..``-``\\uDF..`` escape or an integer of
     more than ``LONG_INT_DIGITS`` digits): then ``load_design``'s walk over every value can be skipped."""
-    if len(text) > MAX_FILE_BYTES:
-        raise DesignError([f"file is {len(text) / 1e6:.1f} MB; designs are limited to {MAX_FILE_BYTES // 2**20} MB"],
-                          source)
+    text = within_limit(text, source, "designs")
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DesignError([f"file is not UTF-8 text (byte {exc.start})"], source) from None
+        text = utf8_text(text, source)
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     # PyYAML is imported only for YAML text: validating JSON never pays for it

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from mlsd.catalog import KINDS, PROP_SPECS
 from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve
 from mlsd.formats.xml_safe import Node, parse_xml
-from mlsd.io import MAX_FILE_BYTES, DesignError
+from mlsd.io import MAX_FILE_BYTES, DesignError, within_limit
 from mlsd.model import FLOWS
 
 MAX_INFLATED = MAX_FILE_BYTES
@@ -162,9 +162,7 @@ def _block(cell: Cell, ids: Ids, draft: Draft) -> DraftBlock:
 
 def load(data: str | bytes, source: str = "") -> Draft:
     """A draw.io file as a Draft (see the module); DesignError naming the line or cell when it cannot be read."""
-    if len(data) > MAX_FILE_BYTES:
-        raise DesignError([f"file is {len(data) / 1e6:.1f} MB; imports are limited to {MAX_FILE_BYTES // 2**20} MB"],
-                          source)
+    data = within_limit(data, source, "imports")
     draft = Draft("drawio", "Imported diagram")
     model = _model(parse_xml(data, source, "draw.io XML"), draft, source)
     cells = _cells(model, source)

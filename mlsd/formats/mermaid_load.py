@@ -19,7 +19,7 @@ from typing import Any
 
 from mlsd.catalog import KINDS
 from mlsd.formats.draft import Draft, DraftBlock, DraftEdge, Ids, finite, json_data, resolve, text_or
-from mlsd.io import MAX_FILE_BYTES, DesignError
+from mlsd.io import DesignError, utf8_text, within_limit
 from mlsd.model import FLOWS
 
 _ID = re.compile(r"[A-Za-z0-9_\u00c0-\uffff](?:[A-Za-z0-9_\u00c0-\uffff]|[.-](?=[A-Za-z0-9_]))*")
@@ -213,14 +213,9 @@ class _Reader:
 
 def load(data: str | bytes, source: str = "") -> Draft:
     """A Mermaid flowchart as a Draft (see the module); DesignError naming the line when it cannot be read."""
-    if len(data) > MAX_FILE_BYTES:
-        raise DesignError([f"file is {len(data) / 1e6:.1f} MB; imports are limited to {MAX_FILE_BYTES // 2**20} MB"],
-                          source)
+    data = within_limit(data, source, "imports")
     if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DesignError([f"file is not UTF-8 text (byte {exc.start})"], source) from None
+        data = utf8_text(data, source)
     reader = _Reader(source)
     lines = data.replace("\r\n", "\n").split("\n")
     started = False
