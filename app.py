@@ -5,6 +5,8 @@ Run with ``streamlit run app.py``. Each page is one line in ``PAGES``; the page 
 
 import streamlit as st
 
+from components.common.account import needs_sign_in, show_account, show_sign_in_needed
+
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/board.py", title="Board", icon=":material/draw:", url_path="board"),
@@ -29,4 +31,9 @@ st.html(OVERLAYS_CSS)
 if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
     st.navigation([SHARED], position="hidden").run()
 else:
-    st.navigation(PAGES, position="top").run()
+    page = st.navigation(PAGES, position="top")
+    show_account()  # who is signed in, with Sign out, or Sign in: only when sign-in is configured ([auth] secrets)
+    if needs_sign_in(page):
+        show_sign_in_needed(page.title)
+    else:
+        page.run()

@@ -64,8 +64,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextlib.contextmanager
-def serve_app(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port with the library at ``tmp/library.db``; yield its URL."""
+def serve_app(tmp: Path, env: dict[str, str] | None = None, args: list[str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port with the library at ``tmp/library.db``; yield its URL.
+
+    ``args`` are more ``streamlit run`` options (e.g. ``--secrets.files PATH`` for sign-in)."""
     port = _free_port()
     log = tmp / f"streamlit-{port}.log"
     full_env = {**os.environ, "MLSD_DB": str(tmp / "library.db"), **(env or {})}
@@ -76,6 +78,7 @@ def serve_app(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str]:
         "--server.address", "127.0.0.1",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        *(args or []),
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
@@ -100,7 +103,7 @@ def _no_stale_failure_shots() -> None:
 
 
 @pytest.fixture(scope="session")
-def start_app() -> Callable[[Path, dict[str, str] | None], contextlib.AbstractContextManager[str]]:
+def start_app() -> Callable[..., contextlib.AbstractContextManager[str]]:
     """``serve_app`` itself, for a test that needs the app with its own environment (e.g. MLSD_DESIGNS_DIR)."""
     return serve_app
 
