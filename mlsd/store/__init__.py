@@ -2,9 +2,10 @@
 
 ``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
-raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions`` over a handle
-(``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
-migration runner); ``schema`` (the versioned migrations).
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions``, ``workspaces`` over a
+handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
+migration runner); ``schema`` (the versioned migrations); ``access.UserStore`` (the store as one signed-in person
+may use it: roles checked, their revisions signed).
 
 Conventions for whoever extends it:
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mlsd.store.access import LOCAL_ACTOR, Actor, UserStore, actor_for
 from mlsd.store.core import Store
 from mlsd.store.dialect import fts_query
 from mlsd.store.handle import now
@@ -39,6 +41,7 @@ from mlsd.store.records import (
     DesignSummary,
     JsonObject,
     NotFound,
+    PermissionDenied,
     PracticeSessionRecord,
     Revision,
     RevisionInfo,
@@ -49,27 +52,38 @@ from mlsd.store.records import (
     summarize,
 )
 from mlsd.store.sqlite import ENV_VAR
+from mlsd.store.workspaces import LOCAL_WORKSPACE, ROLES, Member, Role, Workspace
 
 APP_NAME = "mlsd-whiteboard"
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 __all__ = [
+    "LOCAL_ACTOR",
+    "LOCAL_WORKSPACE",
+    "ROLES",
+    "Actor",
     "CheckSummary",
     "ConflictError",
     "DesignPage",
     "DesignSummary",
     "JsonObject",
     "LibraryStore",
+    "Member",
     "NotFound",
     "Order",
+    "PermissionDenied",
     "PracticeSessionRecord",
     "Revision",
     "RevisionInfo",
+    "Role",
     "Share",
     "ShareNotFound",
     "SharedDesign",
     "Store",
     "StoreError",
+    "UserStore",
+    "Workspace",
+    "actor_for",
     "default_path",
     "fts_query",
     "now",

@@ -20,12 +20,14 @@ from mlsd.store.records import (
     CheckSummary,
     ConflictError,
     DesignSummary,
+    NotFound,
     Revision,
     RevisionInfo,
     StoreError,
     revision_from_row,
     summary_from_row,
 )
+from mlsd.store.workspaces import LOCAL_WORKSPACE
 
 
 class DesignsMixin(StoreBase):
@@ -48,32 +50,41 @@ class DesignsMixin(StoreBase):
         )
         return RevisionInfo(design_id, number, stamp, message, author, d.name, c)
 
-    def _insert_new(self, tx: Tx, prep: Prepared, message: str, author: str | None) -> RevisionInfo:
+    def _insert_new(self, tx: Tx, prep: Prepared, message: str, author: str | None, workspace: str
+                    ) -> RevisionInfo:
         design_id = new_id()
         stamp = now()
         tx.execute(
-            "INSERT INTO designs (id, name, created_at, updated_at, latest_revision) VALUES (?, ?, ?, ?, 1)",
-            (design_id, prep.design.name, stamp, stamp),
+            "INSERT INTO designs (id, name, created_at, updated_at, latest_revision, workspace_id) "
+            "VALUES (?, ?, ?, ?, 1, ?)",
+            (design_id, prep.design.name, stamp, stamp, workspace),
         )
         return self._append(tx, design_id, 1, prep, message, author, stamp)
 
+    def _check_workspace(self, tx: Tx, workspace: str) -> None:
+        if not isinstance(workspace, str) or tx.fetchone("SELECT 1 FROM workspaces WHERE id = ?",
+                                                         (workspace,)) is None:
+            raise NotFound(f"no workspace with id {workspace!r}")
+
     def create(self, design: Design, *, message: str = "created", author: str | None = None,
-               checks: CheckSummary | None = None) -> RevisionInfo:
-        """Add a new design (revision 1). Also how 'save as a copy' is done after a conflict."""
+               checks: CheckSummary | None = None, workspace: str = LOCAL_WORKSPACE) -> RevisionInfo:
+        """Add a new design (revision 1) to ``workspace``. Also how 'save as a copy' is done after a conflict."""
         message = text_arg(message, "message", MAX_MESSAGE) or ""
         author = text_arg(author, "author", MAX_AUTHOR)
         prep = prepare(design, checks)
         with self.db.transaction() as tx:
-            return self._insert_new(tx, prep, message, author)
+            self._check_workspace(tx, workspace)
+            return self._insert_new(tx, prep, message, author, workspace)
 
-    def import_designs(self, designs: Iterable[Design], *, message: str = "imported", author: str | None = None
-                       ) -> list[RevisionInfo]:
+    def import_designs(self, designs: Iterable[Design], *, message: str = "imported", author: str | None = None,
+                       workspace: str = LOCAL_WORKSPACE) -> list[RevisionInfo]:
         """Add many designs in one transaction (all or none); each becomes a new design, nothing is replaced."""
         message = text_arg(message, "message", MAX_MESSAGE) or ""
         author = text_arg(author, "author", MAX_AUTHOR)
         prepared = [prepare(d, None) for d in designs]
         with self.db.transaction() as tx:
-            return [self._insert_new(tx, p, message, author) for p in prepared]
+            self._check_workspace(tx, workspace)
+            return [self._insert_new(tx, p, message, author, workspace) for p in prepared]
 
     def save(self, design_id: str, design: Design, *, base_revision: int, message: str = "",
              author: str | None = None, checks: CheckSummary | None = None) -> RevisionInfo:
@@ -126,14 +137,18 @@ class DesignsMixin(StoreBase):
 
     def duplicate(self, design_id: str, *, revision: int | None = None, name: str | None = None,
                   author: str | None = None) -> RevisionInfo:
-        """A new design from a revision (the latest by default), named ``name`` or '<name> (copy)'."""
+        """A new design from a revision (the latest by default), named ``name`` or '<name> (copy)', in the same
+        workspace."""
         with self.db.transaction(write=False) as tx:
             self._design_row(tx, design_id)
             source = self._load(tx, design_id, revision)
+            row = tx.fetchone("SELECT workspace_id FROM designs WHERE id = ?", (design_id,))
+            workspace = str(row[0]) if row else LOCAL_WORKSPACE
         data = source.design.model_dump(mode="json")
         data["name"] = name if name is not None else copy_name(source.design.name)
         design = load_design(data, source="new name")
-        return self.create(design, message=f"duplicated from {design_id} revision {source.number}", author=author)
+        return self.create(design, message=f"duplicated from {design_id} revision {source.number}", author=author,
+                           workspace=workspace)
 
     def get(self, design_id: str) -> DesignSummary:
         """The library row of one design (also when it is in the trash)."""

@@ -8,7 +8,7 @@ failure), ``NotFound`` (no such design, revision, share or session), ``ConflictE
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from mlsd.store.records import (
     Share,
     SharedDesign,
 )
+from mlsd.store.workspaces import Member, Role, Workspace
 
 
 class LibraryStore(Protocol):
@@ -44,12 +45,12 @@ class LibraryStore(Protocol):
     # -- designs and revisions (mlsd.store.designs)
 
     def create(self, design: Design, *, message: str = "created", author: str | None = None,
-               checks: CheckSummary | None = None) -> RevisionInfo:
-        """Add a new design (revision 1)."""
+               checks: CheckSummary | None = None, workspace: str = "local") -> RevisionInfo:
+        """Add a new design (revision 1) to ``workspace``."""
         ...
 
-    def import_designs(self, designs: Iterable[Design], *, message: str = "imported", author: str | None = None
-                       ) -> list[RevisionInfo]:
+    def import_designs(self, designs: Iterable[Design], *, message: str = "imported", author: str | None = None,
+                       workspace: str = "local") -> list[RevisionInfo]:
         """Add many designs in one transaction (all or none)."""
         ...
 
@@ -88,15 +89,17 @@ class LibraryStore(Protocol):
     # -- the library table and the trash (mlsd.store.library)
 
     def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
-                     offset: int = 0, order: Order | None = None, trash: bool = False) -> DesignPage:
-        """A page of designs (or of the trash) and the total."""
+                     offset: int = 0, order: Order | None = None, trash: bool = False,
+                     workspaces: Collection[str] | None = None) -> DesignPage:
+        """A page of designs (or of the trash; of ``workspaces``, None: all) and the total."""
         ...
 
-    def tags(self) -> list[tuple[str, int]]:
+    def tags(self, *, workspaces: Collection[str] | None = None) -> list[tuple[str, int]]:
         """Every tag outside the trash with its count, most used first."""
         ...
 
-    def export_designs(self, *, batch: int = 200) -> Iterator[tuple[DesignSummary, Design]]:
+    def export_designs(self, *, batch: int = 200, workspaces: Collection[str] | None = None
+                       ) -> Iterator[tuple[DesignSummary, Design]]:
         """Every design outside the trash with its latest revision, oldest first."""
         ...
 
@@ -112,7 +115,7 @@ class LibraryStore(Protocol):
         """Delete a trashed design for good (``confirm=True``)."""
         ...
 
-    def empty_trash(self, *, confirm: bool = False) -> int:
+    def empty_trash(self, *, confirm: bool = False, workspaces: Collection[str] | None = None) -> int:
         """Purge every trashed design (``confirm=True``); how many."""
         ...
 
@@ -156,4 +159,42 @@ class LibraryStore(Protocol):
 
     def delete_session(self, session_id: str) -> None:
         """Delete a practice session."""
+        ...
+
+    # -- workspaces and members (mlsd.store.workspaces; who may call what: mlsd.store.access)
+
+    def create_workspace(self, name: str, *, owner: str) -> Workspace:
+        """A new workspace with ``owner`` as its owner."""
+        ...
+
+    def claim_local(self, person: str) -> bool:
+        """``person`` becomes owner of the Local workspace when it has no member yet."""
+        ...
+
+    def workspace(self, workspace_id: str) -> Workspace:
+        """One workspace."""
+        ...
+
+    def memberships(self, person: str) -> list[tuple[Workspace, Role]]:
+        """The workspaces a person belongs to, with their role."""
+        ...
+
+    def members(self, workspace_id: str) -> list[Member]:
+        """A workspace's members, owners first."""
+        ...
+
+    def role_of(self, workspace_id: str, person: str) -> Role | None:
+        """A person's role in a workspace, or None."""
+        ...
+
+    def set_member(self, workspace_id: str, person: str, role: str) -> Member:
+        """Add a member or change their role (a workspace keeps an owner)."""
+        ...
+
+    def remove_member(self, workspace_id: str, person: str) -> None:
+        """Take a member out (a workspace keeps an owner)."""
+        ...
+
+    def workspaces_of(self, design_ids: Iterable[str]) -> dict[str, str]:
+        """The workspace of each design given."""
         ...

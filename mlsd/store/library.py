@@ -6,7 +6,7 @@ on SQLite, tsvector and ``jsonb_array_elements_text`` on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Literal
 
 from mlsd.io import loads
@@ -27,15 +27,27 @@ _ORDERS: dict[str, str] = {
 }
 
 
+def in_workspaces(workspaces: Collection[str] | None) -> tuple[str, list[Any]]:
+    """A predicate "design ``d`` is in one of ``workspaces``" with its parameters (always true for None; always
+    false for none at all)."""
+    if workspaces is None:
+        return "1 = 1", []
+    ids = sorted(set(workspaces))
+    if not ids:
+        return "1 = 0", []
+    return f"d.workspace_id IN ({', '.join('?' * len(ids))})", list(ids)
+
+
 class LibraryMixin(StoreBase):
     """Listing designs, tags and exports; the trash."""
 
     def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
-                     offset: int = 0, order: Order | None = None, trash: bool = False) -> DesignPage:
+                     offset: int = 0, order: Order | None = None, trash: bool = False,
+                     workspaces: Collection[str] | None = None) -> DesignPage:
         """A page of designs (or of the trash), newest first unless ``order`` says otherwise, and the total.
 
         ``search`` matches names, notes and block labels as plain words (each a prefix, all required);
-        ``tag`` keeps designs carrying that tag.
+        ``tag`` keeps designs carrying that tag; ``workspaces`` (None: all) keeps the designs in those.
         """
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit
                                   <= MAX_PAGE):
@@ -54,6 +66,9 @@ class LibraryMixin(StoreBase):
             source = f"designs d JOIN ({subquery}) s ON s.pk = d.pk"
             params += search_params
         where = ["d.deleted_at IS NOT NULL" if trash else "d.deleted_at IS NULL"]
+        member_of, member_params = in_workspaces(workspaces)
+        where.append(member_of)
+        params += member_params
         if tag:
             where.append(dialect.tag_match)
             params.append(tag)
@@ -71,22 +86,31 @@ class LibraryMixin(StoreBase):
             )
         return DesignPage(tuple(summary_from_row(r) for r in rows), total, limit, offset)
 
-    def tags(self) -> list[tuple[str, int]]:
-        """Every tag on a design outside the trash, with how many designs carry it, most used first."""
+    def tags(self, *, workspaces: Collection[str] | None = None) -> list[tuple[str, int]]:
+        """Every tag on a design outside the trash (in ``workspaces``; None: all), with how many designs carry it,
+        most used first."""
+        member_of, params = in_workspaces(workspaces)
+        outside_trash = "WHERE d.deleted_at IS NULL"
+        sql = self.db.dialect.tag_counts
+        if outside_trash not in sql:  # both dialects' tag_counts filter this way; a new one must too
+            raise StoreError("the dialect's tag_counts must filter with 'WHERE d.deleted_at IS NULL'")
         with self.db.read() as tx:
-            rows = tx.fetchall(self.db.dialect.tag_counts)
+            rows = tx.fetchall(sql.replace(outside_trash, f"{outside_trash} AND {member_of}", 1), params)
         return [(str(r[0]), int(r[1])) for r in rows]
 
-    def export_designs(self, *, batch: int = 200) -> Iterator[tuple[DesignSummary, Design]]:
-        """Every design outside the trash with its latest revision, oldest first (read in batches)."""
+    def export_designs(self, *, batch: int = 200, workspaces: Collection[str] | None = None
+                       ) -> Iterator[tuple[DesignSummary, Design]]:
+        """Every design outside the trash (in ``workspaces``; None: all) with its latest revision, oldest first
+        (read in batches)."""
+        member_of, member_params = in_workspaces(workspaces)
         last = 0
         while True:
             with self.db.transaction(write=False) as tx:
                 rows = tx.fetchall(
                     f"SELECT d.pk, {SUMMARY_COLUMNS}, r.body FROM designs d JOIN revisions r "
                     "ON r.design_id = d.id AND r.number = d.latest_revision "
-                    "WHERE d.deleted_at IS NULL AND d.pk > ? ORDER BY d.pk LIMIT ?",
-                    (last, batch),
+                    f"WHERE d.deleted_at IS NULL AND {member_of} AND d.pk > ? ORDER BY d.pk LIMIT ?",
+                    (*member_params, last, batch),
                 )
             if not rows:
                 return
@@ -122,11 +146,13 @@ class LibraryMixin(StoreBase):
             tx.execute("UPDATE practice_sessions SET design_revision = NULL WHERE design_id = ?", (design_id,))
             tx.execute("DELETE FROM designs WHERE id = ?", (design_id,))
 
-    def empty_trash(self, *, confirm: bool = False) -> int:
-        """Purge every design in the trash; returns how many. Needs ``confirm=True``."""
+    def empty_trash(self, *, confirm: bool = False, workspaces: Collection[str] | None = None) -> int:
+        """Purge every design in the trash (of ``workspaces``; None: all); returns how many. Needs
+        ``confirm=True``."""
         if confirm is not True:
             raise StoreError("emptying the trash cannot be undone; pass confirm=True")
+        member_of, params = in_workspaces(workspaces)
+        trashed = f"SELECT d.id FROM designs d WHERE d.deleted_at IS NOT NULL AND {member_of}"
         with self.db.transaction() as tx:
-            tx.execute("UPDATE practice_sessions SET design_revision = NULL WHERE design_id IN "
-                       "(SELECT id FROM designs WHERE deleted_at IS NOT NULL)")
-            return tx.execute("DELETE FROM designs WHERE deleted_at IS NOT NULL")
+            tx.execute(f"UPDATE practice_sessions SET design_revision = NULL WHERE design_id IN ({trashed})", params)
+            return tx.execute(f"DELETE FROM designs WHERE id IN ({trashed})", params)

@@ -45,6 +45,11 @@ class ConflictError(StoreError):
         )
 
 
+class PermissionDenied(StoreError):
+    """The acting person may not do this: a viewer's change, or a read by someone outside the design's workspace
+    (``mlsd.store.access``)."""
+
+
 # ----------------------------------------------------------------------------------------------- records
 
 

@@ -244,11 +244,44 @@ _V1_POSTGRES = (
     """,
 )
 
+# Workspaces and their members (sign-in, issue 14): every design belongs to one workspace; a member is a person
+# (their e-mail, lower-cased, or the provider's subject when it gives no e-mail) with one role. The designs made
+# before this migration go to the workspace 'local' ("Local"), which is also where every design goes when the app
+# runs without sign-in. ``designs.workspace_id`` has no REFERENCES clause: SQLite cannot add a column with a
+# foreign key and a non-NULL default to an existing table, so the store checks it (workspaces are never deleted).
+_LOCAL_WORKSPACE = "INSERT INTO workspaces (id, name, created_at) VALUES ('local', 'Local', {stamp})"
+_V2_TABLES = (
+    """
+    CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE members (
+        workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+        person TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, person)
+    )
+    """,
+    "CREATE INDEX members_person ON members (person)",
+    "ALTER TABLE designs ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'local'",
+    "CREATE INDEX designs_workspace ON designs (workspace_id, deleted_at, updated_at)",
+)
+_V2 = (*_V2_TABLES, _LOCAL_WORKSPACE.format(stamp="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"))
+_V2_POSTGRES = (*_V2_TABLES, _LOCAL_WORKSPACE.format(
+    stamp="""to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""))
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
+    Migration(2, "workspaces, members, the workspace of each design", _V2, _V2_POSTGRES),
 )
 
-OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations"})
+OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations", "workspaces",
+                        "members"})
 
 
 def _check_sequence(migrations: tuple[Migration, ...]) -> None:
