@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. Each page is one line in ``PAGES``; the page 
 import streamlit as st
 
 from components.common.account import needs_sign_in, show_account, show_sign_in_needed
+from components.common.identity import auth_configured
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -17,6 +18,8 @@ PAGES = [
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"),
     st.Page("pages/rules.py", title="Rules", icon=":material/checklist:", url_path="rules"),
 ]
+# With sign-in only: who belongs to which workspace, with which role (without it there is one user, who owns all).
+WORKSPACE = st.Page("pages/workspace.py", title="Workspace", icon=":material/group:", url_path="workspace")
 SHARED = st.Page("pages/shared.py", title="Shared design", icon=":material/share:", url_path="shared")
 
 # The navigation is a bar along the top, so the Board's canvas gets the page's whole width (a sidebar took ~290 px).
@@ -31,7 +34,7 @@ st.html(OVERLAYS_CSS)
 if "share" in st.query_params:  # a read-only share link (?share=TOKEN) shows the shared design and nothing else
     st.navigation([SHARED], position="hidden").run()
 else:
-    page = st.navigation(PAGES, position="top")
+    page = st.navigation([*PAGES, WORKSPACE] if auth_configured() else PAGES, position="top")
     show_account()  # who is signed in, with Sign out, or Sign in: only when sign-in is configured ([auth] secrets)
     if needs_sign_in(page):
         show_sign_in_needed(page.title)

@@ -9,7 +9,8 @@ these modules read the domain and draw it.
 - ``board``: the Board page (its state, canvas, toolbar, palette, inspector, findings, numbers, ``load``);
 - ``library``: the Library, History and shared pages (table, files, history, diff, share links, read-only view);
 - ``practice``: the Practice page (picker, clock, the candidate's board, grading, comparison);
-- ``progress``: the Progress page (scores over time).
+- ``progress``: the Progress page (scores over time);
+- ``workspace``: the Workspace page (with sign-in: workspaces, members, roles).
 
 Imports point one way, down: ``progress`` uses ``practice``; ``practice`` and ``library`` use ``board``; every package
 may use ``common``, which uses none of the others, and ``board`` uses only ``common``.

@@ -21,7 +21,9 @@ from components.board.owner import release_board
 from components.board.sizing import show_sizing
 from components.board.toolbar import close_side, show_empty_board, show_flash, show_toolbar, side_view
 from components.common.entry import through_app
+from components.common.store import viewer_note
 from components.library.versions import show_history_panel, show_share_side
+from components.library.viewer import show_viewer_board
 from mlsd.start import canvas_findings
 
 through_app()
@@ -31,6 +33,9 @@ PANEL_HEIGHT = 680  # the side panel scrolls within the canvas' height
 
 release_board()  # the practice page lends the board's state to a practice session; take this page's back
 bs.init()
+if (doc := bs.doc()) is not None and (note := viewer_note(doc.design_id)) is not None:
+    show_viewer_board(note)  # a viewer of the design's workspace (sign-in): read-only, nothing to save
+    st.stop()
 asked = (bs.selected(), st.session_state.get(bs.BoardKey.PANEL.value))
 apply_canvas_events()
 if bs.selected() not in (None, asked[0]) or st.session_state.get(bs.BoardKey.PANEL.value) != asked[1]:

@@ -21,6 +21,7 @@ MAY_USE: dict[str, set[str]] = {
     "library": {"board", "common", "whiteboard"},
     "practice": {"board", "common", "whiteboard"},
     "progress": {"practice", "common"},
+    "workspace": {"common"},  # with sign-in: workspaces, members, roles
 }
 
 

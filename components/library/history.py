@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain, plural
-from components.common.store import store
+from components.common.store import may_edit, store
 from components.library.readonly import show_readonly
 from components.library.state import LibKey, failed, flash, page_of, set_page, show_pages, state
 from mlsd.store import DesignSummary, RevisionInfo, StoreError
@@ -72,6 +72,7 @@ def show_revisions(design_id: str, history: list[RevisionInfo], live: bool) -> N
         if text:
             col.markdown(f"**{text}**")
     viewing = state(LibKey.HIST_VIEW)
+    editable = may_edit(design_id)
     for info in newest_first[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
         n = info.number
         with st.container(key=f"hist-rev-{n}"):
@@ -91,8 +92,9 @@ def show_revisions(design_id: str, history: list[RevisionInfo], live: bool) -> N
                           icon=":material/compare:", disabled=n == 1,
                           help="Compare it with the revision before it.")
                 st.button("Restore", key=f"hist.restore.{n}", on_click=_on_restore, args=(design_id, n),
-                          icon=":material/restore:", disabled=n == latest or not live,
-                          help="Save this revision again as the newest one (the revisions after it stay).")
+                          icon=":material/restore:", disabled=n == latest or not live or not editable,
+                          help="Save this revision again as the newest one (the revisions after it stay)."
+                          if editable else "Only the design's editors and owners can restore a revision.")
             if viewing == n:
                 _show_revision(design_id, n)
     if pages > 1:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from components.common.store import store
+from components.common.store import may_edit, store
 from components.library.state import LibKey, failed, flash, state
 from mlsd.store import RevisionInfo, StoreError
 
@@ -45,9 +45,9 @@ def _on_create(design_id: str) -> None:
     flash("success", f"Created a read-only link to {what}.")
 
 
-def _on_revoke(share_id: str) -> None:
+def _on_revoke(share_id: str, design_id: str) -> None:
     try:
-        store().revoke_share(share_id)
+        store().revoke_share(share_id, design_id=design_id)
     except StoreError as exc:
         failed("Not revoked", exc)
         return
@@ -72,6 +72,9 @@ def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path:
         st.markdown("A share link shows this design **read-only** — the picture, findings with accepted risks, "
                     "numbers and notes — to anyone who has it. Nothing they do changes your design. Revoke a link "
                     "to stop it working.")
+    editable = may_edit(design_id)
+    if not editable:
+        st.caption("Only the design's editors and owners can create and revoke links.")
     latest = history[-1].number if history else 1
     options = [LATEST, *(r.number for r in reversed(history))]
     if state(LibKey.SHARE_PIN) not in options:
@@ -82,7 +85,8 @@ def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path:
                        disabled=not live, help="The latest revision follows the design as it is saved again; a "
                                                "pinned revision always shows that revision.")
     button_col.button("Create link", key="share.create", on_click=_on_create, args=(design_id,), type="primary",
-                      icon=":material/add_link:", disabled=not live, width="content" if narrow else "stretch")
+                      icon=":material/add_link:", disabled=not live or not editable,
+                      width="content" if narrow else "stretch")
     if not live:
         st.caption("The design is in the trash: its links do not open it until you restore it.")
     app_url = st.context.url
@@ -105,5 +109,6 @@ def show_share_panel(design_id: str, history: list[RevisionInfo], page_url_path:
             url_col.code(share_link(app_url, page_url_path, link.token), language=None, wrap_lines=True)
             what_col.caption(("Latest revision" if link.revision is None else f"Revision {link.revision} (pinned)")
                              + f" · created {link.created_at[:16].replace('T', ' ')} UTC")
-            revoke_col.button("Revoke", key=f"share.revoke.{link.id}", on_click=_on_revoke, args=(link.id,),
-                              icon=":material/link_off:", help="The link stops working at once.")
+            revoke_col.button("Revoke", key=f"share.revoke.{link.id}", on_click=_on_revoke,
+                              args=(link.id, design_id), icon=":material/link_off:", disabled=not editable,
+                              help="The link stops working at once.")

@@ -28,6 +28,7 @@ from components.library.state import (
 )
 from mlsd.io import DesignError
 from mlsd.store import DesignPage, DesignSummary, Order, StoreError
+from mlsd.store.workspaces import at_least
 
 VIEWS = ("Designs", "Trash")
 ORDERS: dict[str, Order] = {
@@ -42,6 +43,7 @@ DEFAULT_PAGE_SIZE = 25
 PREVIEW, HISTORY, SHARE = "Preview", "History & diff", "Share…"
 RENAME, DUPLICATE, TRASH = "Rename…", "Duplicate", "Move to trash"
 ROW_ACTIONS = (PREVIEW, HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
+VIEWER_ACTIONS = (PREVIEW, HISTORY)  # what a viewer of the design's workspace may do (sign-in: mlsd.store.access)
 WIDTHS = [2.7, 1.5, 1.2, 1.05, 0.75, 1.05, 0.8, 2.6]
 HEADERS = ("Name", "Tags", "Updated (UTC)", "Revisions", "Errors", "Warnings", "Checks passed", "")
 TRASH_WIDTHS = [3.4, 1.4, 1.4, 0.9, 3.2]
@@ -288,7 +290,7 @@ def _name_cell(item: DesignSummary) -> str:
     return text
 
 
-def _row(item: DesignSummary) -> None:
+def _row(item: DesignSummary, editable: bool = True) -> None:
     with st.container(key=f"lib-row-{item.id}"):
         cols = st.columns(WIDTHS, vertical_alignment="center")
         cols[0].markdown(_name_cell(item))
@@ -302,9 +304,10 @@ def _row(item: DesignSummary) -> None:
             st.button("Open", key=f"lib.open.{item.id}", on_click=_on_open, args=(item.id,), icon=":material/draw:",
                       help="Open the latest revision on the Board to edit it.")
             key = f"lib.act.{item.id}"
-            st.menu_button("More", ROW_ACTIONS, key=key, on_click=_on_action, args=(item.id, item.name, key),
-                           icon=":material/more_vert:",
-                           help="Preview, history and diff, share, rename, duplicate, delete.")
+            st.menu_button("More", ROW_ACTIONS if editable else VIEWER_ACTIONS, key=key, on_click=_on_action,
+                           args=(item.id, item.name, key), icon=":material/more_vert:",
+                           help="Preview, history and diff, share, rename, duplicate, delete." if editable else
+                           "Preview, history and diff (you are a viewer of this design's workspace).")
         if state(LibKey.RENAMING) == item.id:
             _rename_form(item)
         if state(LibKey.PREVIEW) == item.id:
@@ -345,8 +348,9 @@ def show_designs(result: DesignPage, filters: Filters) -> None:
             show_empty_library()
         return
     _header(WIDTHS, HEADERS)
+    roles = store().roles_for(item.id for item in result.items)
     for item in result.items:
-        _row(item)
+        _row(item, at_least(roles.get(item.id), "editor"))
     show_pager(result)
 
 
@@ -376,7 +380,9 @@ def show_trash(result: DesignPage) -> None:
         st.button("Empty the trash…", key="lib.empty", on_click=_on_ask_empty, icon=":material/delete_forever:",
                   help="Delete every design in the trash for good (asks first).")
     _header(TRASH_WIDTHS, TRASH_HEADERS)
+    roles = store().roles_for(item.id for item in result.items)
     for item in result.items:
+        editable = at_least(roles.get(item.id), "editor")
         with st.container(key=f"lib-trash-{item.id}"):
             cols = st.columns(TRASH_WIDTHS, vertical_alignment="center")
             cols[0].markdown(_name_cell(item))
@@ -385,9 +391,11 @@ def show_trash(result: DesignPage) -> None:
             cols[3].markdown(str(item.revisions))
             with cols[4], st.container(horizontal=True, gap="small"):
                 st.button("Restore", key=f"lib.restore.{item.id}", on_click=_on_restore, args=(item.id, item.name),
-                          icon=":material/restore_from_trash:", help="Put it back in the library.")
+                          icon=":material/restore_from_trash:", help="Put it back in the library.",
+                          disabled=not editable)
                 st.button("Delete for good…", key=f"lib.purge.{item.id}", on_click=_on_ask_purge, args=(item.id,),
-                          icon=":material/delete_forever:", help="Remove it and all its revisions (asks first).")
+                          icon=":material/delete_forever:", help="Remove it and all its revisions (asks first).",
+                          disabled=not editable)
             if state(LibKey.PURGING) == item.id:
                 with st.container(border=True):
                     st.warning(f"Delete **{plain(item.name)}** and its {plural(item.revisions, 'revision')} for good? "
