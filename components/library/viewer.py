@@ -13,7 +13,6 @@ import streamlit as st
 
 from components.board import state as bs
 from components.board.toolbar import new_blank, show_flash
-from components.common.markup import plain
 from components.common.store import store
 from components.library.readonly import show_readonly
 from mlsd.edit import rename
@@ -38,7 +37,6 @@ def show_viewer_board(note: str) -> None:
     """The read-only Board: why it is read-only, a way out, and the design."""
     show_flash()
     design = bs.design()
-    st.header(plain(design.name), anchor=False)
     st.info(note, icon=":material/visibility:")
     with st.container(horizontal=True, gap="small"):
         st.button("New blank design", key="board.viewer.new", on_click=new_blank, icon=":material/add_box:",

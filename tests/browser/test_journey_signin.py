@@ -1,7 +1,12 @@
-"""Journey: sign-in against a local OpenID Connect provider (``oidc-provider-mock``, see ``tests/browser/oidc.py``).
+"""Journeys: sign-in against a local OpenID Connect provider (``oidc-provider-mock``, see ``tests/browser/oidc.py``).
 
-A visitor who is not signed in sees Home with "Sign in" at the top; the Board asks for sign-in instead of opening;
-after signing in on the provider's page the app names the person and opens the Board; Sign out forgets them.
+1. A visitor who is not signed in sees Home with "Sign in" at the top; the Board asks for sign-in instead of
+   opening; after signing in on the provider's page the app names the person and opens the Board; Sign out
+   forgets them.
+2. Three people, each in a browser of their own: Ada (the first to sign in, so owner of the Local workspace)
+   saves a design and adds Grace as a viewer on the Workspace page; Grace finds it in the Library and sees it
+   read-only on the Board (no Save, a line saying why); Alan, a member of nothing of Ada's, sees an empty library.
+
 Screenshots go to test-artifacts/signin-*.png.
 """
 
@@ -13,16 +18,35 @@ from typing import Any
 
 import pytest
 
+from mlsd.store import open_store
 from tests.browser.conftest import FIRST_RENDER_TIMEOUT_MS
 from tests.browser.oidc import serve_signin_app, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
 
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
+TEMPLATE = "News feed ranking"
+
+
 @pytest.fixture
 def signin_app(tmp_path: Path, chromium_path: Path) -> Iterator[str]:
     with serve_signin_app(tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def signin_library(tmp_path: Path, chromium_path: Path) -> Iterator[tuple[str, Path]]:
+    with serve_signin_app(tmp_path) as url:
+        yield url, tmp_path / "library.db"
+
+
+def settle(page: Any) -> None:
+    """Wait until the script run is over (the app's 'Running' indicator is gone); no tooltip in the picture."""
+    page.wait_for_timeout(400)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(600)
 
 
 def nav(page: Any, name: str) -> None:
@@ -47,3 +71,75 @@ def test_sign_in_opens_the_board_and_sign_out_forgets(signin_app: str, page: Any
     sign_out(page)
     nav(page, "Board")
     page.get_by_text("Sign in to open the Board").wait_for()
+
+
+def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
+    signin_library: tuple[str, Path], page: Any, browser: Any, shot: Callable[..., Path]
+) -> None:
+    url, db = signin_library
+
+    # Ada signs in first (owner of the Local workspace), saves a design from a template
+    sign_in(page, url, "ada@example.com")
+    nav(page, "Board")
+    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+    page.get_by_role("button", name=TEMPLATE).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").wait_for()
+
+    # ... and adds Grace as a viewer of the workspace
+    nav(page, "Workspace")
+    page.get_by_role("heading", name="Members").wait_for()
+    email = page.get_by_role("textbox", name="E-mail")
+    email.fill("grace@example.com")
+    email.press("Tab")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_test_id("stMainBlockContainer").get_by_text("grace@example.com", exact=True).wait_for()
+    settle(page)
+    shot("signin-owner-workspace")
+    with open_store(db) as store:
+        [design] = store.list_designs().items
+        assert store.role_of("local", "grace@example.com") == "viewer"
+        assert store.history(design.id)[0].author == "Ada Lovelace <ada@example.com>"
+
+    # Grace, in a browser of her own, finds it in the Library and sees it read-only on the Board
+    grace_context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    grace = grace_context.new_page()
+    grace.set_default_timeout(30_000)
+    try:
+        sign_in(grace, url, "grace@example.com")
+        nav(grace, "Library")
+        row = grace.locator(f".st-key-lib-row-{design.id}")
+        row.wait_for()
+        row.get_by_role("button", name="Open").click()
+        grace.get_by_text("You are a viewer in the workspace “Local”").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+        grace.get_by_role("heading", name=TEMPLATE).wait_for()
+        assert grace.get_by_role("button", name="Save", exact=True).count() == 0
+        settle(grace)
+        shot_of(grace, "signin-viewer-board")
+    finally:
+        grace_context.close()
+    with open_store(db) as store:
+        assert len(store.history(design.id)) == 1  # nothing saved by the viewer
+
+    # Alan, a member of nothing of Ada's, sees an empty library
+    alan_context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    alan = alan_context.new_page()
+    alan.set_default_timeout(30_000)
+    try:
+        sign_in(alan, url, "alan@example.com")
+        nav(alan, "Library")
+        alan.get_by_text("The library is empty").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+        assert alan.get_by_text(TEMPLATE).count() == 0
+        settle(alan)
+        shot_of(alan, "signin-stranger-library")
+    finally:
+        alan_context.close()
+
+
+def shot_of(page: Any, name: str) -> None:
+    """A screenshot of another browser's page (the ``shot`` fixture takes the test's own page)."""
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
