@@ -13,7 +13,7 @@ from components.library.diff import show_compare
 from components.library.history import TABS, show_header, show_picker, show_revisions
 from components.library.share import show_share_panel
 from components.library.state import LIBRARY_PAGE, LibKey, follow_go, open_on_board, show_flash
-from mlsd.store import NotFound, StoreError
+from mlsd.store import NotFound, PermissionDenied, StoreError
 
 through_app()
 
@@ -29,6 +29,9 @@ try:
 except NotFound:
     st.error("There is no such design in the library (it may have been deleted for good).", icon=":material/help:")
     st.page_link(LIBRARY_PAGE, label="Back to the library", icon=":material/arrow_back:")
+    st.stop()
+except PermissionDenied as exc:  # with sign-in: a design of a workspace this person does not belong to
+    st.error(f"You cannot open this design: {plain(str(exc))}.", icon=":material/lock:")
     st.stop()
 except StoreError as exc:
     st.error(f"The library cannot be read: {plain(str(exc))}", icon=":material/database:")

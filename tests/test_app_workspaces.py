@@ -147,3 +147,16 @@ def test_without_sign_in_there_is_no_workspace_page_and_revisions_say_local(monk
         assert store.history(saved.id)[0].author == "local"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/workspace.py")  # not in the menu without sign-in
+
+
+def test_a_non_members_history_link_says_they_cannot_open_it(library: tuple[Store, str]) -> None:
+    _, design_id = library
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = ALAN
+    at.query_params["design"] = design_id
+    at.run()
+    at.switch_page("pages/history.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error if e.value.startswith("You cannot open this design")]
+    assert not [b for b in at.button if b.key == "hist.open"]

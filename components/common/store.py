@@ -54,7 +54,7 @@ def store() -> UserStore:
 def may_edit(design_id: str | None) -> bool:
     """True when the person may change this design (editor or owner of its workspace; always without sign-in).
     ``None`` (a design not saved yet) is theirs to save."""
-    if design_id is None:
+    if design_id is None or not identity.auth_configured():
         return True
     try:
         return at_least(store().role_for(design_id), "editor")
@@ -64,6 +64,8 @@ def may_edit(design_id: str | None) -> bool:
 
 def viewer_note(design_id: str) -> str | None:
     """Why this person may look at the design but not change it, or None when they may change it."""
+    if not identity.auth_configured():
+        return None  # the local user owns everything: no query on every rerun of the Board
     view = store()
     try:
         workspace = view.workspace_of(design_id)
