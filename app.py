@@ -1,6 +1,8 @@
 """MLSD Whiteboard: the Streamlit entry point. It sets the page config and wires the pages, nothing else.
 
-Run with ``streamlit run app.py``. Each page is one line in ``PAGES``; the page scripts live in ``pages/``.
+Run with ``streamlit run app.py``. Each page is one line in ``PAGES``; the page scripts live in ``pages/``. With
+sign-in configured (``[auth]`` in ``.streamlit/secrets.toml``: ``components.common.identity``) it also draws who is
+signed in at the top, adds the Workspace page, and shows a sign-in prompt instead of any page but Home.
 """
 
 import streamlit as st

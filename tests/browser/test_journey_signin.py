@@ -113,7 +113,7 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         row.wait_for()
         row.get_by_role("button", name="Open").click()
         grace.get_by_text("You are a viewer in the workspace “Local”").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
-        grace.get_by_role("heading", name=TEMPLATE).wait_for()
+        grace.get_by_role("heading", name=TEMPLATE).first.wait_for()
         assert grace.get_by_role("button", name="Save", exact=True).count() == 0
         settle(grace)
         shot_of(grace, "signin-viewer-board")
