@@ -113,8 +113,9 @@ def save_merging(design_id: str, base: int, design: Design) -> None:
         except StoreError as exc:
             bs.flash("error", f"Not saved: {exc}")
             return
-        _saved(merge.design, design_id, info.number,
-               f"Someone saved {state.by()} meanwhile: {said}. Saved as revision {info.number}.")
+        notes = "".join(f" Note: {note}." for note in merge.overridden)
+        said = f"Merged {plural(len(merge.from_theirs), 'change')} from {state.by()} with yours"
+        _saved(merge.design, design_id, info.number, f"{said}; saved as revision {info.number}.{notes}")
         return
     bs.flash("error", "Not saved: the design kept changing in the library while merging; save again.")
 
@@ -167,10 +168,12 @@ def show_merge_panel(height: int) -> None:
         return
     merge = current_merge(state)
     st.markdown(f"#### Merge with {plain(state.by())}")
-    st.caption(f"Someone saved {plain(state.by())} after your revision {state.base}. Merged by themselves: "
+    n = len(merge.conflicts)
+    st.caption(f"Someone saved {plain(state.by())} after your revision {state.base}. Merged already: "
                f"{plural(len(merge.from_theirs), 'change')} of theirs and {plural(len(merge.from_mine), 'change')} "
-               f"of yours. Pick a side for each of the {plural(len(merge.conflicts), 'conflict')} below.")
-    with st.container(height=height, border=False):
+               f"of yours. " + ("Pick a side for the conflict below." if n == 1 else
+                                f"Pick a side for each of the {n} conflicts below." if n else ""))
+    with st.container(height=height if n > 2 else "content", border=False):
         for conflict in merge.conflicts:
             with st.container(border=True):
                 st.markdown(f"**{plain(conflict.anchor)}**")
