@@ -31,7 +31,9 @@ from mlsd.store import (
     fts_query,
     open_store,
 )
-from mlsd.store_schema import LATEST_VERSION, MIGRATIONS, Migration, migrate
+from mlsd.store.dialect import ts_query
+from mlsd.store.schema import LATEST_VERSION, MIGRATIONS, Migration
+from mlsd.store.sqlite import migrate
 from tests.conftest import design_of
 
 FORK = multiprocessing.get_context("fork")
@@ -64,10 +66,10 @@ def store(tmp_db: Path):
 
 
 def test_wal_foreign_keys_and_recorded_schema_version(store: Store, tmp_db: Path) -> None:
-    assert store.db.journal_mode == "wal"
-    assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.schema_version == LATEST_VERSION
-    rows = store._conn.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    rows = store.db.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
     assert rows == [(m.version, m.name) for m in MIGRATIONS]
     assert {"designs", "revisions", "shares", "practice_sessions"} <= set(sqlite_utils.Database(tmp_db).table_names())
 
@@ -77,18 +79,18 @@ def test_opening_twice_is_idempotent(tmp_db: Path) -> None:
         design_id = first.create(make_design()).design_id
     with Store(tmp_db) as second, Store(tmp_db) as third:
         assert second.schema_version == third.schema_version == LATEST_VERSION
-        assert migrate(second._conn) == []
-        count = second._conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+        assert migrate(second.db.conn) == []
+        count = second.db.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
         assert count == len(MIGRATIONS)
         assert third.open(design_id).number == 1
 
 
 def test_a_new_migration_runs_once_and_is_recorded(store: Store) -> None:
     extra = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "test table", ("CREATE TABLE test_extra (x INTEGER)",)))
-    assert migrate(store._conn, extra) == [LATEST_VERSION + 1]
-    assert migrate(store._conn, extra) == []
+    assert migrate(store.db.conn, extra) == [LATEST_VERSION + 1]
+    assert migrate(store.db.conn, extra) == []
     assert store.schema_version == LATEST_VERSION + 1
-    names = [r[0] for r in store._conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+    names = [r[0] for r in store.db.conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
     assert names[-1] == "test table"
 
 
@@ -213,10 +215,10 @@ def test_a_design_that_would_not_load_back_is_refused(store: Store) -> None:
 def test_revisions_are_append_only_in_the_schema(store: Store) -> None:
     design_id = store.create(make_design()).design_id
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        store._conn.execute("UPDATE revisions SET message = 'x' WHERE design_id = ?", (design_id,))
+        store.db.conn.execute("UPDATE revisions SET message = 'x' WHERE design_id = ?", (design_id,))
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        store._conn.execute("DELETE FROM revisions WHERE design_id = ?", (design_id,))
-    store._conn.rollback()
+        store.db.conn.execute("DELETE FROM revisions WHERE design_id = ?", (design_id,))
+    store.db.conn.rollback()
     assert store.history(design_id)[0].message == "created"
 
 
@@ -418,8 +420,8 @@ def test_soft_delete_restore_and_hard_delete(store: Store) -> None:
     store.purge(gone, confirm=True)
     with pytest.raises(NotFound):
         store.open(gone)
-    assert store._conn.execute("SELECT count(*) FROM revisions WHERE design_id = ?", (gone,)).fetchone()[0] == 0
-    assert store._conn.execute("SELECT count(*) FROM shares WHERE design_id = ?", (gone,)).fetchone()[0] == 0
+    assert store.db.conn.execute("SELECT count(*) FROM revisions WHERE design_id = ?", (gone,)).fetchone()[0] == 0
+    assert store.db.conn.execute("SELECT count(*) FROM shares WHERE design_id = ?", (gone,)).fetchone()[0] == 0
     record = store.get_session(session.id)
     assert record.design_id is None and record.design_revision is None
     assert store.list_designs(trash=True).total == 0
@@ -536,6 +538,17 @@ def test_any_search_text_runs(library: Store, text: str) -> None:
 def test_fts_query_quotes_every_token() -> None:
     assert fts_query('say "hi" NEAR(x) OR *') == '"say"* """hi"""* "NEAR(x)"* "OR"*'
     assert fts_query("  *  ") is None
+
+
+def test_postgres_tsquery_quotes_every_token() -> None:
+    assert ts_query("it's a\\b & x") == "'it''s':* & 'a\\\\b':* & 'x':*"
+    assert ts_query("  &  ") is None
+
+
+def test_a_postgresql_url_is_refused_until_its_backend_exists() -> None:
+    for url in ("postgresql://me@db/lib", "POSTGRES://db/lib"):
+        with pytest.raises(StoreError, match="PostgreSQL backend not installed"):
+            open_store(url)
 
 
 def test_pagination_tags_and_order(library: Store) -> None:

@@ -28,7 +28,7 @@ from mlsd.formats.layout import auto_layout
 from mlsd.io import DesignError
 from mlsd.model import Design
 from mlsd.store import ConflictError, StoreError
-from mlsd.store_records import CheckSummary
+from mlsd.store.records import CheckSummary
 
 OPEN_SEARCH_KEY = "board.lib.search"
 SAVE_AS_KEY = "board.lib.save_as"

@@ -1,26 +1,30 @@
 """The library database schema and its versioned migrations.
 
-Each migration has a version (1, 2, 3, ...) and a name, and runs once, inside one ``BEGIN IMMEDIATE``
-transaction that also records it in the ``schema_migrations`` table and in ``PRAGMA user_version``. Opening a
-database runs whatever is pending, so opening it twice (or from two processes at once) is harmless: the second
+Each migration has a version (1, 2, 3, ...), a name, and statements for each backend (``sqlite``, ``postgres``),
+and runs once, inside one transaction (``BEGIN IMMEDIATE`` on SQLite) that also records it in the
+``schema_migrations`` table (and in ``PRAGMA user_version`` on SQLite; ``mlsd.store.sqlite.migrate`` runs them).
+Opening a database runs whatever is pending, so opening it twice (or from two processes at once) is harmless: the second
 opener finds the version already recorded. A database whose version is newer than this code knows is refused.
 Never edit a migration once released; append a new one.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
 class Migration:
-    """One schema step: its version, a short name, and the SQL statements it runs."""
+    """One schema step: its version, a short name, and the statements it runs on each backend.
+
+    ``sqlite`` is run by ``mlsd.store.sqlite.migrate``; ``postgres`` by the PostgreSQL backend. Both describe the
+    same tables, columns and constraints (the store's logic is shared); released ``sqlite`` statements never change.
+    """
 
     version: int
     name: str
-    statements: tuple[str, ...]
+    sqlite: tuple[str, ...]
+    postgres: tuple[str, ...] = ()
 
 
 _V1 = (
@@ -134,7 +138,115 @@ _V1 = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "designs, revisions, shares, practice sessions, search", _V1),)
+# The same schema on PostgreSQL: an identity pk, the search index as a tsvector column on designs (GIN) kept by a
+# trigger on new revisions instead of an FTS5 table, and plpgsql triggers that refuse changes to revisions.
+# Tried by hand with psql on PostgreSQL 15 (search, append-only, purge cascade); the backend's tests will run them.
+_V1_POSTGRES = (
+    """
+    CREATE TABLE designs (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,
+        latest_revision INTEGER NOT NULL CHECK (latest_revision >= 1),
+        errors INTEGER NOT NULL DEFAULT 0,
+        warnings INTEGER NOT NULL DEFAULT 0,
+        infos INTEGER NOT NULL DEFAULT 0,
+        score INTEGER,
+        search TSVECTOR NOT NULL DEFAULT ''::tsvector
+    )
+    """,
+    "CREATE INDEX designs_updated ON designs (deleted_at, updated_at)",
+    "CREATE INDEX designs_search ON designs USING GIN (search)",
+    """
+    CREATE TABLE revisions (
+        design_id TEXT NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        created_at TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        author TEXT,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        errors INTEGER NOT NULL DEFAULT 0,
+        warnings INTEGER NOT NULL DEFAULT 0,
+        infos INTEGER NOT NULL DEFAULT 0,
+        waived INTEGER NOT NULL DEFAULT 0,
+        score INTEGER,
+        checks TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (design_id, number)
+    )
+    """,
+    # Updates are refused; a delete only together with its design (the cascade runs after the design is gone).
+    """
+    CREATE FUNCTION revisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM designs WHERE id = OLD.design_id) THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'revisions are append-only';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER revisions_append_only BEFORE UPDATE OR DELETE ON revisions
+    FOR EACH ROW EXECUTE FUNCTION revisions_append_only()
+    """,
+    """
+    CREATE TABLE shares (
+        id TEXT PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        design_id TEXT NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+        revision INTEGER,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    )
+    """,
+    "CREATE INDEX shares_design ON shares (design_id)",
+    """
+    CREATE TABLE practice_sessions (
+        id TEXT PRIMARY KEY,
+        prompt_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        state TEXT NOT NULL DEFAULT '{}',
+        design_id TEXT REFERENCES designs (id) ON DELETE SET NULL,
+        design_revision INTEGER,
+        rubric TEXT,
+        scores TEXT
+    )
+    """,
+    "CREATE INDEX practice_sessions_prompt ON practice_sessions (prompt_id, started_at)",
+    "CREATE INDEX practice_sessions_design ON practice_sessions (design_id)",
+    # Every new revision (always the latest) replaces its design's search vector: name, notes, labels.
+    """
+    CREATE FUNCTION revisions_search() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        body JSONB := NEW.body::jsonb;
+    BEGIN
+        UPDATE designs SET search = to_tsvector('simple',
+            NEW.name || E'\\n' || coalesce(body ->> 'notes', '') || E'\\n' ||
+            coalesce((SELECT string_agg(c ->> 'label', E'\\n')
+                      FROM jsonb_array_elements(coalesce(body -> 'components', '[]'::jsonb)) c), '') || E'\\n' ||
+            coalesce((SELECT string_agg(c ->> 'label', E'\\n')
+                      FROM jsonb_array_elements(coalesce(body -> 'connections', '[]'::jsonb)) c), ''))
+        WHERE id = NEW.design_id;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER revisions_search AFTER INSERT ON revisions
+    FOR EACH ROW EXECUTE FUNCTION revisions_search()
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
+)
 
 OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations"})
 
@@ -154,60 +266,3 @@ LATEST_VERSION = MIGRATIONS[-1].version
 
 class SchemaError(Exception):
     """The database's schema cannot be used by this version of the code."""
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    """The schema version recorded in the database (0 for a new, empty database)."""
-    row = conn.execute("PRAGMA user_version").fetchone()
-    return int(row[0])
-
-
-def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
-    """Apply the pending migrations, each in its own IMMEDIATE transaction; return the versions applied."""
-    latest = migrations[-1].version
-    applied: list[int] = []
-    for migration in migrations:
-        if schema_version(conn) >= migration.version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            current = schema_version(conn)  # another process may have migrated while we waited for the lock
-            if current > latest:
-                raise SchemaError(f"schema version {current} is newer than this program knows ({latest})")
-            if current >= migration.version:
-                conn.execute("ROLLBACK")
-                continue
-            if current == 0:
-                _refuse_foreign_tables(conn)
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-            for statement in migration.statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="microseconds")),
-            )
-            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        applied.append(migration.version)
-    current = schema_version(conn)
-    if current > latest:
-        raise SchemaError(f"schema version {current} is newer than this program knows ({latest}); update mlsd")
-    return applied
-
-
-def _refuse_foreign_tables(conn: sqlite3.Connection) -> None:
-    """A new library goes into an empty database, never into one that holds someone else's tables."""
-    rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall()
-    foreign = sorted(str(r[0]) for r in rows if str(r[0]) not in OUR_TABLES)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
-        raise SchemaError(f"it is a SQLite database of something else (tables: {shown}), not a design library")

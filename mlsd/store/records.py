@@ -1,4 +1,4 @@
-"""The library's records and errors: what ``mlsd.store.Store`` returns and raises (re-exported there)."""
+"""The library's records and errors: what ``mlsd.store.Store`` returns and raises (re-exported by ``mlsd.store``)."""
 
 from __future__ import annotations
 

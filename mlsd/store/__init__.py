@@ -1,0 +1,96 @@
+"""The design library: designs with append-only revisions, a trash, read-only share links, practice sessions.
+
+``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
+``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions`` over a handle
+(``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
+migration runner); ``schema`` (the versioned migrations).
+
+Conventions for whoever extends it:
+
+* A new table or column: append a ``Migration(version, name, sqlite=(...), postgres=(...))`` to
+  ``schema.MIGRATIONS`` with both dialects' statements describing the same columns (text ids made by
+  ``handle.new_id()``, ISO text timestamps from ``handle.now()``, JSON as text); add the table to
+  ``schema.OUR_TABLES``. Never edit a released migration.
+* A new store method: write it once, in a mixin over ``StoreBase`` (a new module for a new idea, added to
+  ``core.Store``'s bases and to ``interface.LibraryStore``), with ``?`` placeholders and standard SQL through
+  ``with self.db.transaction() as tx`` (writes) / ``transaction(write=False)`` (consistent reads) / ``read()``,
+  ``tx.execute`` (returns the rowcount), ``tx.fetchone``, ``tx.fetchall``. No ``lastrowid``; no SQLite-only
+  functions (``json_each``, ``ifnull``, ``COLLATE NOCASE``, ``INSERT OR ...``) and no ``? IS NULL`` parameters
+  (PostgreSQL cannot type them): add a field to ``dialect.Dialect`` for anything that differs. A compare-and-append
+  write reads its design with ``self._live_row(tx, design_id, lock=True)`` (or ``_design_row(..., lock=True)``),
+  which appends ``dialect.lock_design`` (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already locks).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mlsd.store.core import Store
+from mlsd.store.dialect import fts_query
+from mlsd.store.handle import now
+from mlsd.store.interface import LibraryStore
+from mlsd.store.library import Order
+from mlsd.store.records import (
+    CheckSummary,
+    ConflictError,
+    DesignPage,
+    DesignSummary,
+    JsonObject,
+    NotFound,
+    PracticeSessionRecord,
+    Revision,
+    RevisionInfo,
+    Share,
+    SharedDesign,
+    ShareNotFound,
+    StoreError,
+    summarize,
+)
+from mlsd.store.sqlite import ENV_VAR
+
+APP_NAME = "mlsd-whiteboard"
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+__all__ = [
+    "CheckSummary",
+    "ConflictError",
+    "DesignPage",
+    "DesignSummary",
+    "JsonObject",
+    "LibraryStore",
+    "NotFound",
+    "Order",
+    "PracticeSessionRecord",
+    "Revision",
+    "RevisionInfo",
+    "Share",
+    "ShareNotFound",
+    "SharedDesign",
+    "Store",
+    "StoreError",
+    "default_path",
+    "fts_query",
+    "now",
+    "open_store",
+    "summarize",
+]
+
+
+def default_path() -> Path:
+    """``$MLSD_DB`` when set, else ``library.db`` in the user data directory."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "library.db"
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """Open (creating when needed) the library at ``path`` (a file path or a database URL), or ``default_path()``."""
+    target = default_path() if path is None else path
+    if str(target).strip().lower().startswith(URL_SCHEMES):
+        raise StoreError("PostgreSQL backend not installed yet")
+    return Store(target)

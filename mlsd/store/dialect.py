@@ -1,0 +1,100 @@
+"""What differs between the SQL of the two backends, as data: the store's logic is written once around these hooks.
+
+Each backend's handle (``mlsd.store.handle.Db``) carries one ``Dialect``. The logic modules (``designs``,
+``library``, ``shares``, ``sessions``) use only ``?`` placeholders and standard SQL, and take from the dialect:
+
+* ``search(text)``: a subquery ``(pk, rank)`` of the designs matching a user's search text (lower rank = better),
+  with its parameters, or None when the text has nothing searchable. SQLite: the FTS5 table ``design_search``;
+  PostgreSQL: the ``designs.search`` tsvector column (GIN index).
+* ``lock_design``: appended to the ``SELECT ... FROM designs WHERE id = ?`` that starts a compare-and-append
+  save, so that two saves of one design queue up. SQLite: "" (``BEGIN IMMEDIATE`` already holds the write lock);
+  PostgreSQL: `` FOR UPDATE``.
+* ``tag_match`` / ``tag_counts``: a predicate "the design ``d`` carries tag ?" and the tag counting query
+  (tags are a JSON array in text, read with ``json_each`` on SQLite and ``jsonb_array_elements_text`` on PostgreSQL).
+* ``name_order``: case-insensitive order by name; ``no_limit``: the LIMIT parameter meaning "all rows".
+* ``true``/``false``: boolean literals, should a table need them (SQLite stores 1/0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SearchHook = Callable[[str], "tuple[str, list[Any]] | None"]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL fragments one backend needs that standard SQL does not give (see the module docstring)."""
+
+    name: str
+    search: SearchHook
+    lock_design: str
+    tag_match: str
+    tag_counts: str
+    name_order: str
+    no_limit: int | None
+    true: str = "TRUE"
+    false: str = "FALSE"
+
+
+def _plain_tokens(text: str) -> list[str]:
+    plain = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)  # FTS5 stops a string at NUL
+    return [token for token in plain.split() if any(ch.isalnum() for ch in token)]
+
+
+def fts_query(text: str) -> str | None:
+    """A user's search text as an FTS5 query of plain words: every token quoted, prefix-matched, all required.
+
+    FTS syntax (``"``, ``*``, ``OR``, ``NEAR(``, ``-``, ``:``) and SQL in the text are only words; tokens with no
+    letter or digit are dropped. None when nothing searchable is left.
+    """
+    phrases = ['"' + token.replace('"', '""') + '"*' for token in _plain_tokens(text)]
+    return " ".join(phrases) if phrases else None
+
+
+def ts_query(text: str) -> str | None:
+    """The same for PostgreSQL's ``to_tsquery('simple', ...)``: every token a quoted prefix lexeme, all ANDed."""
+    lexemes = ["'" + token.replace("\\", "\\\\").replace("'", "''") + "':*" for token in _plain_tokens(text)]
+    return " & ".join(lexemes) if lexemes else None
+
+
+def _sqlite_search(text: str) -> tuple[str, list[Any]] | None:
+    match = fts_query(text)
+    if match is None:
+        return None
+    return "SELECT rowid AS pk, rank FROM design_search WHERE design_search MATCH ?", [match]
+
+
+def _postgres_search(text: str) -> tuple[str, list[Any]] | None:
+    match = ts_query(text)
+    if match is None:
+        return None
+    return ("SELECT pk, -ts_rank(search, to_tsquery('simple', ?)) AS rank FROM designs "
+            "WHERE search @@ to_tsquery('simple', ?)", [match, match])
+
+
+SQLITE = Dialect(
+    name="sqlite",
+    search=_sqlite_search,
+    lock_design="",
+    tag_match="EXISTS (SELECT 1 FROM json_each(d.tags) WHERE json_each.value = ?)",
+    tag_counts=("SELECT j.value, count(*) FROM designs d, json_each(d.tags) j WHERE d.deleted_at IS NULL "
+                "GROUP BY j.value ORDER BY count(*) DESC, j.value"),
+    name_order="d.name COLLATE NOCASE ASC, d.pk ASC",
+    no_limit=-1,
+    true="1",
+    false="0",
+)
+
+POSTGRES = Dialect(
+    name="postgres",
+    search=_postgres_search,
+    lock_design=" FOR UPDATE",
+    tag_match="EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) j(value) WHERE j.value = ?)",
+    tag_counts=("SELECT j.value, count(*) FROM designs d, jsonb_array_elements_text(d.tags::jsonb) j(value) "
+                "WHERE d.deleted_at IS NULL GROUP BY j.value ORDER BY count(*) DESC, j.value"),
+    name_order="lower(d.name) ASC, d.pk ASC",
+    no_limit=None,
+)

@@ -1,0 +1,159 @@
+"""The store interface: every method pages, components and the CLI call, whichever backend holds the library.
+
+``mlsd.store.Store`` implements it over any ``mlsd.store.handle.Db`` (SQLite file or PostgreSQL server); code
+that only needs the library may annotate with ``LibraryStore``. Errors: ``StoreError`` (bad argument, database
+failure), ``NotFound`` (no such design, revision, share or session), ``ConflictError`` (a save from an old base),
+``ShareNotFound`` (unknown, revoked or trashed link) — all from ``mlsd.store.records``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from mlsd.model import Design
+from mlsd.store.library import Order
+from mlsd.store.records import (
+    CheckSummary,
+    DesignPage,
+    DesignSummary,
+    JsonObject,
+    PracticeSessionRecord,
+    Revision,
+    RevisionInfo,
+    Share,
+    SharedDesign,
+)
+
+
+class LibraryStore(Protocol):
+    """Designs with append-only revisions, a trash, read-only share links, practice sessions."""
+
+    path: Path | None  # the SQLite file, None for a server database
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection(s)."""
+        ...
+
+    # -- designs and revisions (mlsd.store.designs)
+
+    def create(self, design: Design, *, message: str = "created", author: str | None = None,
+               checks: CheckSummary | None = None) -> RevisionInfo:
+        """Add a new design (revision 1)."""
+        ...
+
+    def import_designs(self, designs: Iterable[Design], *, message: str = "imported", author: str | None = None
+                       ) -> list[RevisionInfo]:
+        """Add many designs in one transaction (all or none)."""
+        ...
+
+    def save(self, design_id: str, design: Design, *, base_revision: int, message: str = "",
+             author: str | None = None, checks: CheckSummary | None = None) -> RevisionInfo:
+        """Append a revision made from ``base_revision``; ConflictError when the design has moved on since."""
+        ...
+
+    def rename(self, design_id: str, name: str, *, base_revision: int | None = None, author: str | None = None
+               ) -> RevisionInfo:
+        """A new revision with a new name."""
+        ...
+
+    def restore_revision(self, design_id: str, number: int, *, base_revision: int | None = None,
+                         author: str | None = None) -> RevisionInfo:
+        """Make an old revision the latest again, as a new revision."""
+        ...
+
+    def duplicate(self, design_id: str, *, revision: int | None = None, name: str | None = None,
+                  author: str | None = None) -> RevisionInfo:
+        """A new design from a revision of another."""
+        ...
+
+    def get(self, design_id: str) -> DesignSummary:
+        """The library row of one design (also when it is in the trash)."""
+        ...
+
+    def open(self, design_id: str, revision: int | None = None) -> Revision:
+        """A revision with its content: the latest, or ``revision``."""
+        ...
+
+    def history(self, design_id: str) -> list[RevisionInfo]:
+        """Every revision of a design, oldest first."""
+        ...
+
+    # -- the library table and the trash (mlsd.store.library)
+
+    def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
+                     offset: int = 0, order: Order | None = None, trash: bool = False) -> DesignPage:
+        """A page of designs (or of the trash) and the total."""
+        ...
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag outside the trash with its count, most used first."""
+        ...
+
+    def export_designs(self, *, batch: int = 200) -> Iterator[tuple[DesignSummary, Design]]:
+        """Every design outside the trash with its latest revision, oldest first."""
+        ...
+
+    def delete(self, design_id: str) -> None:
+        """Move a design to the trash."""
+        ...
+
+    def restore(self, design_id: str) -> None:
+        """Bring a design back from the trash."""
+        ...
+
+    def purge(self, design_id: str, *, confirm: bool = False) -> None:
+        """Delete a trashed design for good (``confirm=True``)."""
+        ...
+
+    def empty_trash(self, *, confirm: bool = False) -> int:
+        """Purge every trashed design (``confirm=True``); how many."""
+        ...
+
+    # -- share links (mlsd.store.shares)
+
+    def create_share(self, design_id: str, *, revision: int | None = None) -> Share:
+        """A new read-only link to the latest revision, or to ``revision`` pinned."""
+        ...
+
+    def list_shares(self, design_id: str, *, include_revoked: bool = False) -> list[Share]:
+        """The share links of a design, oldest first."""
+        ...
+
+    def revoke_share(self, share_id: str) -> None:
+        """Stop a share link working (by its id)."""
+        ...
+
+    def open_share(self, token: str) -> SharedDesign:
+        """The revision a token points to, read-only."""
+        ...
+
+    # -- practice sessions (mlsd.store.sessions)
+
+    def start_session(self, prompt_id: str, *, state: JsonObject | None = None) -> PracticeSessionRecord:
+        """Record the start of a practice session."""
+        ...
+
+    def update_session(self, session_id: str, *, state: JsonObject | None = None, design_id: str | None = None,
+                       design_revision: int | None = None, rubric: JsonObject | None = None,
+                       scores: JsonObject | None = None, finished: bool = False) -> PracticeSessionRecord:
+        """Change what is given; ``finished=True`` stamps the finish time."""
+        ...
+
+    def get_session(self, session_id: str) -> PracticeSessionRecord:
+        """One practice session."""
+        ...
+
+    def list_sessions(self, *, prompt_id: str | None = None) -> list[PracticeSessionRecord]:
+        """Practice sessions, oldest first."""
+        ...
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete a practice session."""
+        ...

@@ -1,0 +1,132 @@
+"""The library table and the trash: paged, searched, tagged and ordered lists; export; delete, restore, purge.
+
+Search and tag filtering come from the dialect (``search``, ``tag_match``, ``tag_counts``): FTS5 and ``json_each``
+on SQLite, tsvector and ``jsonb_array_elements_text`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from mlsd.io import loads
+from mlsd.model import Design
+from mlsd.store.base import StoreBase
+from mlsd.store.handle import now
+from mlsd.store.records import SUMMARY_COLUMNS, DesignPage, DesignSummary, StoreError, summary_from_row
+
+MAX_PAGE = 1_000
+Order = Literal["updated", "created", "name", "score", "errors", "relevance"]
+_ORDERS: dict[str, str] = {
+    "updated": "d.updated_at DESC, d.pk DESC",
+    "created": "d.created_at DESC, d.pk DESC",
+    "name": "",  # the dialect's name_order (case-insensitive)
+    "score": "d.score IS NULL, d.score DESC, d.updated_at DESC, d.pk DESC",
+    "errors": "d.errors DESC, d.warnings DESC, d.updated_at DESC, d.pk DESC",
+    "relevance": "s.rank, d.updated_at DESC, d.pk DESC",
+}
+
+
+class LibraryMixin(StoreBase):
+    """Listing designs, tags and exports; the trash."""
+
+    def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
+                     offset: int = 0, order: Order | None = None, trash: bool = False) -> DesignPage:
+        """A page of designs (or of the trash), newest first unless ``order`` says otherwise, and the total.
+
+        ``search`` matches names, notes and block labels as plain words (each a prefix, all required);
+        ``tag`` keeps designs carrying that tag.
+        """
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit
+                                  <= MAX_PAGE):
+            raise StoreError(f"limit must be between 1 and {MAX_PAGE}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise StoreError("offset must be 0 or more")
+        dialect = self.db.dialect
+        match = dialect.search(search) if search else None
+        chosen = order or ("relevance" if match else "updated")
+        if chosen not in _ORDERS or (chosen == "relevance" and not match):
+            raise StoreError(f"order must be one of {', '.join(o for o in _ORDERS if match or o != 'relevance')}")
+        params: list[Any] = []
+        source = "designs d"
+        if match:
+            subquery, search_params = match
+            source = f"designs d JOIN ({subquery}) s ON s.pk = d.pk"
+            params += search_params
+        where = ["d.deleted_at IS NOT NULL" if trash else "d.deleted_at IS NULL"]
+        if tag:
+            where.append(dialect.tag_match)
+            params.append(tag)
+        clause = f"FROM {source} WHERE {' AND '.join(where)}"
+        if trash and order is None:
+            order_sql = "d.deleted_at DESC, d.pk DESC"
+        else:
+            order_sql = dialect.name_order if chosen == "name" else _ORDERS[chosen]
+        with self.db.transaction(write=False) as tx:
+            count = tx.fetchone(f"SELECT count(*) {clause}", params)
+            total = int(count[0]) if count else 0
+            rows = tx.fetchall(
+                f"SELECT {SUMMARY_COLUMNS} {clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",
+                [*params, dialect.no_limit if limit is None else limit, offset],
+            )
+        return DesignPage(tuple(summary_from_row(r) for r in rows), total, limit, offset)
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag on a design outside the trash, with how many designs carry it, most used first."""
+        with self.db.read() as tx:
+            rows = tx.fetchall(self.db.dialect.tag_counts)
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def export_designs(self, *, batch: int = 200) -> Iterator[tuple[DesignSummary, Design]]:
+        """Every design outside the trash with its latest revision, oldest first (read in batches)."""
+        last = 0
+        while True:
+            with self.db.transaction(write=False) as tx:
+                rows = tx.fetchall(
+                    f"SELECT d.pk, {SUMMARY_COLUMNS}, r.body FROM designs d JOIN revisions r "
+                    "ON r.design_id = d.id AND r.number = d.latest_revision "
+                    "WHERE d.deleted_at IS NULL AND d.pk > ? ORDER BY d.pk LIMIT ?",
+                    (last, batch),
+                )
+            if not rows:
+                return
+            for row in rows:
+                summary = summary_from_row(row[1:13])
+                yield summary, loads(row[13], "json", source=f"design {summary.id} revision {summary.revisions}")
+            last = int(rows[-1][0])
+
+    # -- trash
+
+    def delete(self, design_id: str) -> None:
+        """Move a design to the trash (restorable)."""
+        with self.db.transaction() as tx:
+            self._live_row(tx, design_id, lock=True)
+            tx.execute("UPDATE designs SET deleted_at = ? WHERE id = ?", (now(), design_id))
+
+    def restore(self, design_id: str) -> None:
+        """Bring a design back from the trash."""
+        with self.db.transaction() as tx:
+            _, deleted_at, name = self._design_row(tx, design_id, lock=True)
+            if deleted_at is None:
+                raise StoreError(f"design {design_id} ({name}) is not in the trash")
+            tx.execute("UPDATE designs SET deleted_at = NULL WHERE id = ?", (design_id,))
+
+    def purge(self, design_id: str, *, confirm: bool = False) -> None:
+        """Delete a trashed design for good, with all its revisions and share links. Needs ``confirm=True``."""
+        if confirm is not True:
+            raise StoreError("deleting a design for good cannot be undone; pass confirm=True")
+        with self.db.transaction() as tx:
+            _, deleted_at, name = self._design_row(tx, design_id, lock=True)
+            if deleted_at is None:
+                raise StoreError(f"design {design_id} ({name}) is not in the trash; move it to the trash first")
+            tx.execute("UPDATE practice_sessions SET design_revision = NULL WHERE design_id = ?", (design_id,))
+            tx.execute("DELETE FROM designs WHERE id = ?", (design_id,))
+
+    def empty_trash(self, *, confirm: bool = False) -> int:
+        """Purge every design in the trash; returns how many. Needs ``confirm=True``."""
+        if confirm is not True:
+            raise StoreError("emptying the trash cannot be undone; pass confirm=True")
+        with self.db.transaction() as tx:
+            tx.execute("UPDATE practice_sessions SET design_revision = NULL WHERE design_id IN "
+                       "(SELECT id FROM designs WHERE deleted_at IS NOT NULL)")
+            return tx.execute("DELETE FROM designs WHERE deleted_at IS NOT NULL")
