@@ -2,8 +2,8 @@
 
 ``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
-raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions`` over a handle
-(``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions``, ``presence`` over a
+handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
 migration runner); ``schema`` (the versioned migrations).
 
 Conventions for whoever extends it:
@@ -40,6 +40,7 @@ from mlsd.store.records import (
     JsonObject,
     NotFound,
     PracticeSessionRecord,
+    Presence,
     Revision,
     RevisionInfo,
     Share,
@@ -63,6 +64,7 @@ __all__ = [
     "NotFound",
     "Order",
     "PracticeSessionRecord",
+    "Presence",
     "Revision",
     "RevisionInfo",
     "Share",

@@ -244,11 +244,28 @@ _V1_POSTGRES = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
+# Who has a design open (issue 14): one row per browser session and design, stamped at each heartbeat; a row not
+# stamped for a while is stale (``mlsd.store.presence``). Plain SQL, the same on both backends.
+_V2_PRESENCE = (
+    """
+    CREATE TABLE presence (
+        design_id TEXT NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+        session_id TEXT NOT NULL,
+        who TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (design_id, session_id)
+    )
+    """,
+    "CREATE INDEX presence_seen ON presence (design_id, seen_at)",
+    "CREATE INDEX presence_session ON presence (session_id)",
 )
 
-OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations"})
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
+    Migration(2, "presence: who has a design open", _V2_PRESENCE, _V2_PRESENCE),
+)
+
+OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "presence", "schema_migrations"})
 
 
 def _check_sequence(migrations: tuple[Migration, ...]) -> None:
