@@ -1,5 +1,6 @@
 """The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, History and Share, undo / redo,
-auto-layout, and the switch that shows or hides the side panel.
+auto-layout, the switch that shows or hides the side panel, and who else has the design open
+(``components.board.presence``).
 
 History and Share open the side panel on the design's versions or its share links (drawn by
 ``components.library.versions``, which the Board page calls when ``side_view()`` names one); Close, or the same
@@ -20,6 +21,7 @@ import streamlit as st
 
 from components.board import state as bs
 from components.board.merging import CONFLICT_KEY, pending_merge, save_merging
+from components.board.presence import show_presence
 from components.common.examples import list_examples, load_example
 from components.common.markup import plain, plural
 from components.common.store import store
@@ -296,6 +298,7 @@ def show_toolbar() -> None:
         st.toggle("Side panel", key=_panel_key(), on_change=_on_panel,
                   help="Show or hide the findings, inspector and requirements beside the canvas.")
         _status(dirty, doc)
+        show_presence()
     for problem in bs.error_of(NAME_KEY):
         st.error(plain(problem))
     _pending()

@@ -1,9 +1,10 @@
 """Journey: two people edit one design in two browsers and both save; nothing is lost.
 
-Ana (page A) saves a template; Ben (page B) opens it from the library. Each changes a different block's replicas
-and both save: Ben's save meets Ana's revision, merges, and the saved revision holds both changes. Then both
-change the same block's replicas to different values: the second save shows the conflict side by side in the
-side panel, Save waits for a pick, and the pick is what gets saved. Screenshots go to test-artifacts/merge-*.png.
+Ana (page A) saves a template; Ben (page B) opens it from the library, and each sees the other in the toolbar.
+Each changes a different block's replicas and both save: Ben's save meets Ana's revision, merges, and the saved
+revision holds both changes. Then both change the same block's replicas to different values: the second save
+shows the conflict side by side in the side panel, Save waits for a pick, and the pick is what gets saved.
+Screenshots go to test-artifacts/merge-*.png.
 """
 
 from __future__ import annotations
@@ -101,6 +102,11 @@ def test_two_people_save_one_design_and_lose_nothing(merge_app: tuple[str, Path]
     ben.get_by_role("button", name="Open", exact=True).click()
     ben.get_by_role("button", name=re.compile(re.escape(TEMPLATE.name) + r" · rev 1")).click()
     wait_text(ben, "Saved · revision 1")
+    # each sees the other in the toolbar (the heartbeat fragment reruns by itself every few seconds)
+    wait_text(ana, re.compile(r"Guest \w{4} is editing"))
+    wait_text(ben, re.compile(r"Guest \w{4} is editing"))
+    settle(ana)
+    shot("merge-0-presence")
 
     # different blocks: both saves go through, the second one merged
     set_replicas(ana, "gw", 5)
