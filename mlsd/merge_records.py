@@ -1,7 +1,7 @@
 """What a three-way merge of designs returns (``mlsd.merge``), and the plain-data form of a design it works on.
 
 Here "component" means a placed block of a design. A ``Merge`` holds the changes taken from each side, the
-``Conflict`` s left for the person to pick (each with its base, mine and theirs values as text, shown side by side
+conflicts left for the person to pick (``Conflict``: base, mine and theirs values as text, shown side by side
 by the Board), and the ``Draft``: the merged design as plain data keyed for merging, conflicts holding theirs'
 value until picked.
 """
