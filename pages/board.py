@@ -17,9 +17,17 @@ from components.board.findings import show_findings
 from components.board.fixes import show_fixes
 from components.board.inspector import show_inspector, show_notes, show_requirements
 from components.board.load.view import show_board_load
+from components.board.merging import pending_merge, show_merge_panel
 from components.board.owner import release_board
 from components.board.sizing import show_sizing
-from components.board.toolbar import close_side, show_empty_board, show_flash, show_toolbar, side_view
+from components.board.toolbar import (
+    close_side,
+    show_conflict_exits,
+    show_empty_board,
+    show_flash,
+    show_toolbar,
+    side_view,
+)
 from components.common.entry import through_app
 from components.common.store import viewer_note
 from components.library.versions import show_history_panel, show_share_side
@@ -53,7 +61,11 @@ canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
     show_canvas(canvas_findings(design, review.report.findings), height=CANVAS_HEIGHT)  # gentle start: mlsd.start
     show_canvas_help()
-if panel_col is not None and side_view() is not None:
+if panel_col is not None and pending_merge() is not None:  # a save met someone else's: pick per conflict
+    with panel_col:
+        show_merge_panel(PANEL_HEIGHT - 150)
+        show_conflict_exits()
+elif panel_col is not None and side_view() is not None:
     with panel_col:
         if side_view() == "history":
             show_history_panel(PANEL_HEIGHT - 90)

@@ -527,13 +527,14 @@ def test_a_save_conflict_offers_a_copy(monkeypatch: pytest.MonkeyPatch, tmp_path
         design_id = store.list_designs().items[0].id
         store.save(design_id, edit.rename(d, "Changed elsewhere"), base_revision=1)
     add(at, "cache")
+    at.text_input(key=name_key(at)).set_value("Mine").run()  # renamed on both sides: a true conflict
     click(at, "board.lib.save")
-    assert any("someone saved this design in the meantime" in e.value for e in at.error)
+    assert any("Merge with revision 2" in m.value for m in at.markdown)
     click(at, "board.lib.conflict.copy")
     with open_store(tmp_path / "library.db") as store:
         names = sorted(i.name for i in store.list_designs().items)
-    assert names == sorted(["Changed elsewhere", f"{d.name} (copy)"])
-    assert design_of(at).name == f"{d.name} (copy)"
+    assert names == sorted(["Changed elsewhere", "Mine (copy)"])
+    assert design_of(at).name == "Mine (copy)"
     assert at.session_state[BoardKey.DIRTY.value] is False
 
 
@@ -728,9 +729,10 @@ def test_a_save_conflict_can_load_their_version(monkeypatch: pytest.MonkeyPatch,
         design_id = store.list_designs().items[0].id
         store.save(design_id, edit.rename(d, "Theirs"), base_revision=1)
     add(at, "cache")
+    at.text_input(key=name_key(at)).set_value("Mine").run()
     click(at, "board.lib.save")
     click(at, "board.lib.conflict.reload")
-    assert design_of(at).name == d.name  # not yet: these changes are unsaved, so the board asks first
+    assert design_of(at).name == "Mine"  # not yet: these changes are unsaved, so the board asks first
     assert any("unsaved changes" in w.value for w in at.warning)
     click(at, "board.lib.pending.ok")
     assert design_of(at).name == "Theirs"

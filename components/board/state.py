@@ -311,6 +311,12 @@ def mark_saved(library_doc: LibraryDoc) -> None:
     ss[BoardKey.DIRTY.value] = False
 
 
+def mark_based_on(library_doc: LibraryDoc) -> None:
+    """The design, still unsaved, is now based on ``library_doc``'s revision (after merging with it)."""
+    init()
+    _ss()[BoardKey.DOC.value] = library_doc
+
+
 def flash(level: FlashLevel, text: str) -> None:
     """A message shown once at the top of the next run (or of this one, if not drawn yet)."""
     init()

@@ -1,13 +1,15 @@
 """The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, History and Share, undo / redo,
-auto-layout, and the switch that shows or hides the side panel.
+auto-layout, the switch that shows or hides the side panel, and who else has the design open
+(``components.board.presence``).
 
 History and Share open the side panel on the design's versions or its share links (drawn by
 ``components.library.versions``, which the Board page calls when ``side_view()`` names one); Close, or the same
 button again, brings the findings, inspector and requirements back.
 
 Designs are kept in the library (``mlsd.store``; its file is ``$MLSD_DB`` or the store's default). Saving names
-the revision the board's design is based on; when someone saved in between, the conflict is shown with two
-ways out: save these changes as a copy, or reload their version (after confirming that these changes go).
+the revision the board's design is based on; when someone saved in between, the board merges with what they saved
+(``components.board.merging``: clean merges are saved at once, conflicts are picked in the side panel, beside two
+other ways out drawn here: save these changes as a copy, or load their version).
 Anything that would replace a design with unsaved changes asks first (``components.board.state.request_replace``).
 """
 
@@ -18,6 +20,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.board import state as bs
+from components.board.merging import CONFLICT_KEY, pending_merge, save_merging
+from components.board.presence import show_presence
 from components.common.examples import list_examples, load_example
 from components.common.markup import plain, plural
 from components.common.store import store
@@ -28,7 +32,6 @@ from mlsd.model import Design
 from mlsd.store import ConflictError, StoreError
 from mlsd.store.records import CheckSummary
 
-CONFLICT_KEY = "board.lib.conflict"
 OPEN_SEARCH_KEY = "board.lib.search"
 SAVE_AS_KEY = "board.lib.save_as"
 NAME_KEY = "board.lib.name"
@@ -93,8 +96,8 @@ def _on_save() -> None:
         else:
             info = store().save(doc.design_id, design, base_revision=doc.revision, message="saved from the board",
                                 checks=_checks())
-    except ConflictError as exc:
-        st.session_state[CONFLICT_KEY] = (exc.design_id, exc.latest_revision)
+    except ConflictError as exc:  # someone saved in between: merge with what they saved
+        save_merging(exc.design_id, exc.base_revision, design)
         return
     except (StoreError, DesignError) as exc:
         bs.flash("error", f"Not saved: {exc}")
@@ -143,10 +146,10 @@ def _copy_name(name: str) -> str:
 
 
 def _on_reload_theirs() -> None:
-    conflict = st.session_state.get(CONFLICT_KEY)
-    if conflict:
+    state = pending_merge()
+    if state is not None:
         st.session_state[CONFLICT_KEY] = None
-        _on_open(conflict[0])
+        _on_open(state.design_id)
 
 
 def name_key() -> str:
@@ -295,9 +298,9 @@ def show_toolbar() -> None:
         st.toggle("Side panel", key=_panel_key(), on_change=_on_panel,
                   help="Show or hide the findings, inspector and requirements beside the canvas.")
         _status(dirty, doc)
+        show_presence()
     for problem in bs.error_of(NAME_KEY):
         st.error(plain(problem))
-    _conflict()
     _pending()
 
 
@@ -311,19 +314,15 @@ def _status(dirty: bool, doc: bs.LibraryDoc | None) -> None:
     st.caption(("🟠 " if dirty else "🟢 " if doc else "⚪ ") + text)
 
 
-def _conflict() -> None:
-    conflict = st.session_state.get(CONFLICT_KEY)
-    if not conflict:
+def show_conflict_exits() -> None:
+    """Under the conflict picker, the two other ways out: keep mine as a new design, or load theirs."""
+    if pending_merge() is None:
         return
-    _, latest = conflict
-    st.error(f"Not saved: someone saved this design in the meantime (it is now at revision {latest}). "
-             "Keep your changes as a copy, or load their version (your changes are dropped).",
-             icon=":material/sync_problem:")
-    left, right, _ = st.columns([1, 1, 3])
-    left.button("Save mine as a copy", key="board.lib.conflict.copy", on_click=_on_copy_after_conflict,
-                type="primary", help="Your design is saved as a new design; theirs stays as it is.")
-    right.button("Load their version", key="board.lib.conflict.reload", on_click=_on_reload_theirs,
-                 help="Open the latest revision; you are asked before your changes go.")
+    with st.container(horizontal=True):
+        st.button("Save mine as a copy", key="board.lib.conflict.copy", on_click=_on_copy_after_conflict,
+                  help="Your design is saved as a new design; theirs stays as it is.")
+        st.button("Load their version", key="board.lib.conflict.reload", on_click=_on_reload_theirs,
+                  help="Open the latest revision; you are asked before your changes go.")
 
 
 def _pending() -> None:

@@ -2,10 +2,10 @@
 
 ``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
-raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions``, ``workspaces`` over a
-handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
-migration runner); ``schema`` (the versioned migrations); ``access.UserStore`` (the store as one signed-in person
-may use it: roles checked, their revisions signed).
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions``, ``workspaces``,
+``presence`` over a handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the
+SQLite handle and its migration runner); ``schema`` (the versioned migrations); ``access.UserStore`` (the store
+as one signed-in person may use it: roles checked, their revisions signed).
 
 Conventions for whoever extends it:
 
@@ -43,6 +43,7 @@ from mlsd.store.records import (
     NotFound,
     PermissionDenied,
     PracticeSessionRecord,
+    Presence,
     Revision,
     RevisionInfo,
     Share,
@@ -73,6 +74,7 @@ __all__ = [
     "Order",
     "PermissionDenied",
     "PracticeSessionRecord",
+    "Presence",
     "Revision",
     "RevisionInfo",
     "Role",

@@ -30,6 +30,7 @@ from mlsd.store.records import (
     NotFound,
     PermissionDenied,
     PracticeSessionRecord,
+    Presence,
     Revision,
     RevisionInfo,
     Share,
@@ -283,6 +284,20 @@ class UserStore:
     def open_share(self, token: str) -> SharedDesign:
         """Anyone with a link may open it: the token is the permission."""
         return self.store.open_share(token)
+
+    # -- presence (who has a design open: anyone who may read it)
+
+    def touch_presence(self, design_id: str, who: str, session_id: str) -> None:
+        self._need_design(design_id, "viewer")
+        self.store.touch_presence(design_id, who, session_id)
+
+    def leave_presence(self, session_id: str) -> None:
+        self.store.leave_presence(session_id)
+
+    def present(self, design_id: str, exclude_session: str | None = None, *,
+                stale_after_s: float = 20.0) -> list[Presence]:
+        self._need_design(design_id, "viewer")
+        return self.store.present(design_id, exclude_session, stale_after_s=stale_after_s)
 
     # -- practice sessions (not checked: see the module docstring)
 

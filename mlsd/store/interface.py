@@ -20,6 +20,7 @@ from mlsd.store.records import (
     DesignSummary,
     JsonObject,
     PracticeSessionRecord,
+    Presence,
     Revision,
     RevisionInfo,
     Share,
@@ -197,4 +198,19 @@ class LibraryStore(Protocol):
 
     def workspaces_of(self, design_ids: Iterable[str]) -> dict[str, str]:
         """The workspace of each design given."""
+        ...
+
+    # -- presence (mlsd.store.presence)
+
+    def touch_presence(self, design_id: str, who: str, session_id: str) -> None:
+        """Record that a session (shown as ``who``) has the design open now."""
+        ...
+
+    def leave_presence(self, session_id: str) -> None:
+        """Forget every design a session had open."""
+        ...
+
+    def present(self, design_id: str, exclude_session: str | None = None, *,
+                stale_after_s: float = 20.0) -> list[Presence]:
+        """The other sessions that had the design open lately."""
         ...

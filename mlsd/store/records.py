@@ -166,6 +166,15 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Presence:
+    """One other session that has a design open: how it is named, its id, and its last heartbeat (ISO UTC)."""
+
+    who: str
+    session_id: str
+    seen_at: str
+
+
+@dataclass(frozen=True)
 class SharedDesign:
     """What a share token opens: one revision of a design, read-only."""
 

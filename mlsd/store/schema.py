@@ -275,13 +275,30 @@ _V2 = (*_V2_TABLES, _LOCAL_WORKSPACE.format(stamp="strftime('%Y-%m-%dT%H:%M:%fZ'
 _V2_POSTGRES = (*_V2_TABLES, _LOCAL_WORKSPACE.format(
     stamp="""to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""))
 
+# Who has a design open (issue 14): one row per browser session and design, stamped at each heartbeat; a row not
+# stamped for a while is stale (``mlsd.store.presence``). Plain SQL, the same on both backends.
+_V3_PRESENCE = (
+    """
+    CREATE TABLE presence (
+        design_id TEXT NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+        session_id TEXT NOT NULL,
+        who TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (design_id, session_id)
+    )
+    """,
+    "CREATE INDEX presence_seen ON presence (design_id, seen_at)",
+    "CREATE INDEX presence_session ON presence (session_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
     Migration(2, "workspaces, members, the workspace of each design", _V2, _V2_POSTGRES),
+    Migration(3, "presence: who has a design open", _V3_PRESENCE, _V3_PRESENCE),
 )
 
 OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations", "workspaces",
-                        "members"})
+                        "members", "presence"})
 
 
 def _check_sequence(migrations: tuple[Migration, ...]) -> None:
