@@ -2,7 +2,8 @@
 
 ``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
-raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions`` over a handle
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``comments`` (review threads),
+``sessions``, ``audit`` (the append-only audit log; ``record_audit`` for other modules' changes) over a handle
 (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
 migration runner); ``schema`` (the versioned migrations).
 
@@ -27,13 +28,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mlsd.store.audit import record_audit
+from mlsd.store.comments import MAX_COMMENT, clean_body
 from mlsd.store.core import Store
 from mlsd.store.dialect import fts_query
 from mlsd.store.handle import now
 from mlsd.store.interface import LibraryStore
 from mlsd.store.library import Order
 from mlsd.store.records import (
+    AuditEntry,
     CheckSummary,
+    Comment,
+    CommentThread,
     ConflictError,
     DesignPage,
     DesignSummary,
@@ -44,7 +50,9 @@ from mlsd.store.records import (
     RevisionInfo,
     Share,
     SharedDesign,
+    ShareExpired,
     ShareNotFound,
+    ShareRevoked,
     StoreError,
     summarize,
 )
@@ -54,7 +62,11 @@ APP_NAME = "mlsd-whiteboard"
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 __all__ = [
+    "MAX_COMMENT",
+    "AuditEntry",
     "CheckSummary",
+    "Comment",
+    "CommentThread",
     "ConflictError",
     "DesignPage",
     "DesignSummary",
@@ -66,14 +78,18 @@ __all__ = [
     "Revision",
     "RevisionInfo",
     "Share",
+    "ShareExpired",
     "ShareNotFound",
+    "ShareRevoked",
     "SharedDesign",
     "Store",
     "StoreError",
+    "clean_body",
     "default_path",
     "fts_query",
     "now",
     "open_store",
+    "record_audit",
     "summarize",
 ]
 
