@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.common.author import current_author
 from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.preview import show_preview
@@ -115,7 +116,7 @@ def _on_action(design_id: str, name: str, key: str) -> None:
         flash("success", f"Duplicated as {info.name!r}.")
     elif choice == TRASH:
         try:
-            store().delete(design_id)
+            store().delete(design_id, author=current_author())
         except StoreError as exc:
             failed("Not moved to the trash", exc)
             return
@@ -149,7 +150,7 @@ def _on_undo_trash() -> None:
     if not trashed:
         return
     try:
-        store().restore(trashed[0])
+        store().restore(trashed[0], author=current_author())
     except StoreError as exc:
         failed("Not restored", exc)
         return
@@ -158,7 +159,7 @@ def _on_undo_trash() -> None:
 
 def _on_restore(design_id: str, name: str) -> None:
     try:
-        store().restore(design_id)
+        store().restore(design_id, author=current_author())
     except StoreError as exc:
         failed("Not restored", exc)
         return
@@ -172,7 +173,7 @@ def _on_ask_purge(design_id: str) -> None:
 def _on_purge(design_id: str, name: str) -> None:
     st.session_state[LibKey.PURGING.value] = None
     try:
-        store().purge(design_id, confirm=True)
+        store().purge(design_id, confirm=True, author=current_author())
     except StoreError as exc:
         failed("Not deleted", exc)
         return
@@ -191,7 +192,7 @@ def _on_ask_empty() -> None:
 def _on_empty() -> None:
     st.session_state[LibKey.EMPTYING.value] = False
     try:
-        count = store().empty_trash(confirm=True)
+        count = store().empty_trash(confirm=True, author=current_author())
     except StoreError as exc:
         failed("The trash was not emptied", exc)
         return
