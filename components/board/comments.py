@@ -117,7 +117,7 @@ def _follow_selection(options: dict[str, str]) -> None:
 
 def _show_new(design_id: str, revision: int, options: dict[str, str]) -> None:
     _follow_selection(options)
-    with st.container(border=True, key="board-comments-new"):
+    with st.container(border=True, key="board-comments-form"):
         st.selectbox("Comment on", list(options), key=ANCHOR_KEY, format_func=lambda k: options.get(k, k),
                      help="Select a block or connection on the canvas to pick it here; findings are listed too.")
         st.text_area("New comment", key=NEW_KEY, height=80, max_chars=MAX_COMMENT,
