@@ -248,7 +248,8 @@ _V1_POSTGRES = (
 # A thread is anchored on a block, a connection or a finding (``rule@blocks``, ``mlsd.rules.Finding.id``) of one
 # design and keeps the revision it was made on; its comments are replies in order. Resolving stamps the thread.
 # The audit log is append-only (triggers refuse UPDATE and DELETE) and has no foreign key: a purged design's
-# entries stay. Booleans are INTEGER 0/1 on both backends (the logic compares with 1).
+# entries stay. Booleans are INTEGER 0/1 on both backends. The PostgreSQL statements were tried with psql on
+# PostgreSQL 15 (the logic's inserts and selects, the anchor check, append-only refusals, purge cascade).
 _V2_TABLES = (
     """
     CREATE TABLE comment_threads (
