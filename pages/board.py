@@ -1,8 +1,8 @@
 """Board: draw an ML system from typed blocks and see it reviewed as you draw.
 
 Thin by design: it applies what happened on the canvas, then lays out a slim toolbar, the canvas across the page
-(its palette of blocks at its edge) with the findings / inspector / requirements in a collapsible side panel (or,
-from the toolbar's History and Share, the design's revisions or its share links), and the numbers below, all
+(its palette of blocks at its edge) with the findings / inspector / requirements / comments in a collapsible side
+panel (or, from the toolbar's History and Share, the design's revisions or its share links), and the numbers below, all
 drawn by ``components/``; every edit is a function of ``mlsd.edit``.
 """
 
@@ -11,6 +11,7 @@ import streamlit as st
 from components.board import state as bs
 from components.board.canvas import apply_canvas_events, show_canvas, show_canvas_help
 from components.board.charts import show_graphviz, show_numbers
+from components.board.comments import comment_badges, show_comments
 from components.board.explain import show_explain
 from components.board.exports import show_exports, show_import
 from components.board.findings import show_findings
@@ -59,7 +60,8 @@ with st.container():  # always there, so that the canvas below keeps its place (
 columns = st.columns([3.2, 1.3] if bs.panel_open() else [1])  # the canvas stays the first column either way
 canvas_col, panel_col = columns[0], (columns[1] if len(columns) > 1 else None)
 with canvas_col:
-    show_canvas(canvas_findings(design, review.report.findings), height=CANVAS_HEIGHT)  # gentle start: mlsd.start
+    show_canvas(canvas_findings(design, review.report.findings), height=CANVAS_HEIGHT,  # gentle start: mlsd.start
+                comments=comment_badges(design, review.report))
     show_canvas_help()
 if panel_col is not None and pending_merge() is not None:  # a save met someone else's: pick per conflict
     with panel_col:
@@ -73,7 +75,8 @@ elif panel_col is not None and side_view() is not None:
             show_share_side(PANEL_HEIGHT - 90)
 elif panel_col is not None:
     with panel_col:
-        findings_tab, inspector_tab, requirements_tab = st.tabs(bs.PANELS, key=bs.BoardKey.PANEL, on_change="rerun")
+        findings_tab, inspector_tab, requirements_tab, comments_tab = st.tabs(bs.BOARD_PANELS, key=bs.BoardKey.PANEL,
+                                                                              on_change="rerun")
         if findings_tab.open:
             with findings_tab, st.container(height=PANEL_HEIGHT, border=False):
                 show_fixes(review)
@@ -84,6 +87,9 @@ elif panel_col is not None:
         if requirements_tab.open:
             with requirements_tab, st.container(height=PANEL_HEIGHT, border=False):
                 show_requirements()
+        if comments_tab.open:
+            with comments_tab, st.container(height=PANEL_HEIGHT, border=False):
+                show_comments(design, review.report)
 
 numbers_tab, load_tab, explain_tab, graph_tab, files_tab, notes_tab = st.tabs(
     ["Numbers", "Load & failures", "Explain & size", "Graphviz view", "Import / export", "Notes"], key="board.bottom",

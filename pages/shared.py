@@ -1,5 +1,6 @@
 """Shared design: what a read-only share link (``?share=TOKEN``) opens — the design, its findings with accepted
-risks, numbers and notes, and "Copy to my library". An unknown or revoked token shows one message and nothing else.
+risks, numbers and notes, the review comments when the link shows them, and "Copy to my library". A link that does
+not open shows one message and nothing else: expired, revoked, or (unknown, design in the trash) no longer valid.
 """
 
 import streamlit as st
@@ -17,8 +18,8 @@ token = st.query_params.get("share", "")
 show_flash()
 try:
     shared = store().open_share(token)
-except ShareNotFound:
-    show_not_found()
+except ShareNotFound as exc:  # ShareExpired and ShareRevoked say which
+    show_not_found(exc)
     st.stop()
 except StoreError as exc:
     st.error(f"The shared design cannot be read now: {plain(str(exc))}", icon=":material/database:")

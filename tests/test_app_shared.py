@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.board.load.tables import what_if_summary
-from components.library.readonly import NOT_FOUND
+from components.library.readonly import EXPIRED, NOT_FOUND, REVOKED
 from mlsd.analysis import analyze
 from mlsd.analysis.failures import what_if
 from mlsd.model import Design
@@ -79,8 +80,8 @@ def canvas_of(at: AppTest) -> dict[str, Any]:
     return args
 
 
-def assert_only_the_not_found_message(at: AppTest, *secrets: str) -> None:
-    assert [e.value for e in at.error] == [NOT_FOUND]
+def assert_only_the_not_found_message(at: AppTest, *secrets: str, message: str = NOT_FOUND) -> None:
+    assert [e.value for e in at.error] == [message]
     assert not at.markdown and not at.subheader and not at.button and not at.get("component_instance")
     assert not at.metric and not at.dataframe and not at.sidebar.children
     for secret in secrets:
@@ -203,11 +204,22 @@ def test_an_unknown_token_shows_one_message_and_nothing_else(library: Store) -> 
         assert_only_the_not_found_message(at, "Ranking")
 
 
-def test_a_revoked_token_shows_the_same_message(library: Store) -> None:
+def test_a_revoked_link_says_it_was_revoked_and_nothing_else(library: Store) -> None:
     design_id = library.create(shared_design()).design_id
     share = library.create_share(design_id)
     library.revoke_share(share.id)
-    assert_only_the_not_found_message(open_link(share.token), "Ranking", "Ranker")
+    assert_only_the_not_found_message(open_link(share.token), "Ranking", "Ranker", message=REVOKED)
+
+
+def test_an_expired_link_says_it_has_expired_and_nothing_else(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    share = library.create_share(design_id, ttl=timedelta(days=1))
+    assert "Ranking" in page_text(open_link(share.token))
+    with library.db.transaction() as tx:  # a day later
+        tx.execute("UPDATE shares SET expires_at = ? WHERE id = ?", ("2000-01-01T00:00:00.000000Z", share.id))
+    at = open_link(share.token)
+    assert_only_the_not_found_message(at, "Ranking", "Ranker", message=EXPIRED)
+    assert "This link has expired" in EXPIRED
 
 
 def test_a_link_to_a_trashed_design_stops_working(library: Store) -> None:
@@ -226,4 +238,35 @@ def test_a_link_revoked_while_open_cannot_be_copied(library: Store) -> None:
     library.revoke_share(share.id)
     at.button(key="shared.copy").click().run()
     assert library.list_designs().total == 1
-    assert_only_the_not_found_message(at, "Ranking")
+    assert_only_the_not_found_message(at, "Ranking", message=REVOKED)
+
+
+# -- review comments ------------------------------------------------------------------------------------------
+
+
+def test_a_link_that_shows_comments_lists_the_threads_as_text_with_badges_on_the_canvas(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    hostile = "<img src=x onerror=alert(1)> **not bold** [link](https://evil.example)"
+    thread = library.create_thread(design_id, "block", "gw", hostile, author="ana")
+    library.reply(thread.id, "Second line\nthird line", author="bo")
+    done = library.create_thread(design_id, "connection", "c2", "Resolved one")
+    library.resolve_thread(done.id, author="ana")
+    at = open_link(library.create_share(design_id, show_comments=True).token)
+    assert "Review comments" in [h.value for h in at.subheader]
+    text = page_text(at)
+    assert hostile in text and "Second line" in text and "Resolved one" in text
+    assert "1 open thread, 1 resolved" in text
+    shown = [m.value for m in at.markdown if "img src" in m.value]
+    assert shown and all("\\<img" in v for v in shown)  # escaped: Markdown shows it as text, never as HTML
+    badges = canvas_of(at)["badges"]
+    assert badges["gw"]["comments"] == 1 and "c2" not in badges  # resolved threads carry no badge
+    assert not [b for b in at.button if (b.key or "").startswith("board.comments.")]  # nothing to write with
+
+
+def test_a_link_without_show_comments_shows_none(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    library.create_thread(design_id, "block", "gw", "Private remark")
+    at = open_link(library.create_share(design_id).token)
+    assert "Review comments" not in [h.value for h in at.subheader]
+    assert "Private remark" not in page_text(at)
+    assert all("comments" not in b for b in canvas_of(at)["badges"].values())

@@ -116,3 +116,20 @@ def test_a_refused_event_in_a_batch_changes_nothing_and_is_acknowledged() -> Non
 def test_a_malformed_value_yields_no_event_and_keeps_the_ack(raw: object) -> None:
     batch = read_batch(raw, "s-9")
     assert batch.events == () and batch.ack == "s-9" and len(batch.errors) == 1
+
+
+def test_a_comments_badge_click_is_an_event_and_comment_counts_ride_on_the_badges() -> None:
+    from components.whiteboard.protocol import Comments, badges, parse_event
+
+    assert parse_event({"type": "comments", "block": "c2", "id": "e1"}) == Comments(type="comments", block="c2",
+                                                                                      id="e1")
+    with pytest.raises(ProtocolError):
+        parse_event({"type": "comments", "block": "<b>"})
+
+    class F:
+        components = ("gw",)
+        severity = "warning"
+        waived = False
+
+    assert badges([F()], {"gw": 2, "c2": 1, "gone": 0}) == {
+        "gw": {"count": 1, "severity": "warning", "comments": 2}, "c2": {"count": 0, "severity": "info", "comments": 1}}

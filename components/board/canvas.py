@@ -7,13 +7,14 @@ handled once, see ``components.whiteboard.protocol``) is applied through ``compo
 committed to the board's one history (``components.board.state``), so undo/redo, save and the checks see every
 canvas edit. Undo, redo and auto-layout asked from the canvas drive that same history; a selection on the canvas
 selects in the inspector, and one made in the inspector or from a finding is selected (and scrolled to) on the
-canvas; a click on a block's findings badge opens that block's findings. ``show_canvas`` then draws the edited
+canvas; a click on a block's findings badge opens that block's findings, on a comments badge its review
+comments. ``show_canvas`` then draws the edited
 design with its findings badges: the canvas redraws from what Python sends, nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -75,6 +76,9 @@ def _answer(outcome: Outcome) -> None:
             bs.select(outcome.blocks[0])
             focus_block(outcome.blocks[0])
             bs.show_panel("Findings")
+        case "comments":
+            bs.select(outcome.blocks[0])
+            bs.show_panel("Comments")
 
 
 def apply_canvas_events() -> None:
@@ -96,11 +100,12 @@ def apply_canvas_events() -> None:
             bs.select(outcome.created[0])
 
 
-def show_canvas(findings: Iterable[Finding], height: int = 640) -> None:
-    """Draw the board's design on the canvas, with a findings badge on each block that has open findings; the block
-    or connection selected in the inspector or from a finding is selected on the canvas and brought into view."""
+def show_canvas(findings: Iterable[Finding], height: int = 640, comments: Mapping[str, int] | None = None) -> None:
+    """Draw the board's design on the canvas, with a findings badge on each block that has open findings and a
+    comments badge on each block or connection with open review threads (``comments``); the block or connection
+    selected in the inspector or from a finding is selected on the canvas and brought into view."""
     st.html(_WIDE_PAGE)
-    draw(bs.design(), findings, key=CANVAS_KEY, height=height, selected=bs.selected())
+    draw(bs.design(), findings, key=CANVAS_KEY, height=height, selected=bs.selected(), comments=comments)
 
 
 def show_canvas_help() -> None:

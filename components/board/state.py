@@ -348,11 +348,12 @@ def clear_error(widget: str) -> None:
 
 
 PANELS = ("Findings", "Inspector", "Requirements")
+BOARD_PANELS = (*PANELS, "Comments")  # the Board page's side panel; the practice board has PANELS only
 
 
 def show_panel(name: str) -> None:
     """Make ``name`` the active tab of the side panel on the next render (and open the panel)."""
-    if name in PANELS:
+    if name in BOARD_PANELS:
         _ss()[BoardKey.PANEL.value] = name
         _ss()[BoardKey.PANEL_OPEN.value] = True
 

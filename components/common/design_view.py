@@ -13,6 +13,7 @@ as text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,20 +150,23 @@ def laid_out(design: Design) -> Design:
 
 
 def show_picture(design: Design, findings: tuple[Finding, ...] | list[Finding] = (), *, key: str,
-                 height: int = PICTURE_HEIGHT) -> None:
-    """The design on the whiteboard canvas, read-only: the author's positions and shapes, findings badges."""
-    draw(laid_out(design), findings, key=key, read_only=True, height=height)
+                 height: int = PICTURE_HEIGHT, comments: Mapping[str, int] | None = None) -> None:
+    """The design on the whiteboard canvas, read-only: the author's positions and shapes, findings badges (and
+    comments badges: open review threads per block or connection)."""
+    draw(laid_out(design), findings, key=key, read_only=True, height=height, comments=comments)
     st.caption("Read-only: drag or scroll to move around; the + and − buttons zoom, the frame button shows the "
                "whole design.")
 
 
-def show_design(design: Design, figures: Figures, *, key: str = "design-view.canvas") -> None:
-    """Draw a design: heading, figures, requirements, picture (the read-only canvas), blocks and notes."""
+def show_design(design: Design, figures: Figures, *, key: str = "design-view.canvas",
+                comments: Mapping[str, int] | None = None) -> None:
+    """Draw a design: heading, figures, requirements, picture (the read-only canvas, with ``comments`` badges),
+    blocks and notes."""
     st.subheader(plain(design.name))
     if design.description.strip():
         st.markdown(plain(design.description))
     show_figures(design, figures)
-    show_picture(design, figures.findings, key=key)
+    show_picture(design, figures.findings, key=key, comments=comments)
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Requirements**")

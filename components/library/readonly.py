@@ -5,7 +5,10 @@ The design is drawn by ``components.common.design_view`` (figures, the read-only
 notes); this module adds what a reviewer needs besides: every finding with its fix, the accepted ones (waivers)
 with their reasons, the numbers (request paths' p99 against the SLA, capacity per tier, monthly cost), and the
 numbers under load (the p99 against load with its knee, and what every single failure does:
-``components.board.load``). Nothing here writes to the library except "Copy to my library", which creates a new
+``components.board.load``); on a link made with "show comments", the review threads (read-only, placed on the
+shared revision by ``mlsd.comments``, with badges on the canvas).
+
+Nothing here writes to the library except "Copy to my library", which creates a new
 design. User text goes through ``markup.plain`` or into tables, which show it as text.
 """
 
@@ -16,20 +19,24 @@ from typing import Any
 import streamlit as st
 
 from components.board.load.view import show_load_readonly
+from components.common.comment_view import show_threads_readonly
 from components.common.design_view import figures_of, show_design
 from components.common.markup import plain, plural
 from components.common.store import store
 from components.library.state import LibKey, failed, flash, state
 from mlsd.analysis import Analysis
+from mlsd.comments import PlacedThread, badge_counts, place
 from mlsd.edit import rename
 from mlsd.io import DesignError
 from mlsd.model import MAX_NAME, Design
 from mlsd.rules import CATEGORIES, Report, check
-from mlsd.store import SharedDesign, ShareNotFound, StoreError
+from mlsd.store import SharedDesign, ShareExpired, ShareNotFound, ShareRevoked, StoreError
 
 SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 NOT_FOUND = ("This share link does not exist or is no longer valid. Ask the person who shared it for a new link.")
+EXPIRED = "This link has expired. Ask the person who shared it for a new link."
+REVOKED = "This link was revoked by the person who shared it. Ask them for a new link if you still need it."
 MAX_COST_ROWS = 10
 APP_HOME = "./"  # the app's home page, relative to a share link's address (``<app>/?share=TOKEN``)
 
@@ -138,11 +145,18 @@ def show_numbers(design: Design, analysis: Analysis) -> None:
             st.caption(f"The {MAX_COST_ROWS} most expensive of {len(analysis.cost)} blocks with a cost.")
 
 
-def show_readonly(design: Design, key: str = "readonly.canvas") -> None:
+def show_readonly(design: Design, key: str = "readonly.canvas", threads: list[PlacedThread] | None = None) -> None:
     """A design with its figures, picture (the read-only canvas, under ``key``), requirements, notes, findings
-    and numbers; nothing can be edited."""
+    and numbers, and the review ``threads`` when given; nothing can be edited."""
     report = check(design)
-    show_design(design, figures_of(design), key=key)
+    show_design(design, figures_of(design), key=key,
+                comments=badge_counts(threads) if threads is not None else None)
+    if threads is not None:
+        st.subheader("Review comments", anchor=False)
+        open_count = sum(1 for t in threads if t.open)
+        st.caption(f"{plural(open_count, 'open thread')}, {len(threads) - open_count} resolved, on the shared "
+                   "revision. Read-only: comments are written on the Board by people who can edit the design.")
+        show_threads_readonly(threads)
     st.subheader("Findings", anchor=False)
     show_findings(report)
     st.subheader("Numbers", anchor=False)
@@ -176,9 +190,27 @@ def _on_copy(token: str) -> None:
     flash("success", f"Copied to your library as {design.name!r}.")
 
 
-def show_not_found() -> None:
-    """The one thing an unknown or revoked link shows."""
-    st.error(NOT_FOUND, icon=":material/link_off:")
+def show_not_found(exc: ShareNotFound | None = None) -> None:
+    """The one thing a link that does not open shows: expired, revoked, or (unknown, trashed) no longer valid."""
+    if isinstance(exc, ShareExpired):
+        st.error(EXPIRED, icon=":material/timer_off:")
+    elif isinstance(exc, ShareRevoked):
+        st.error(REVOKED, icon=":material/link_off:")
+    else:
+        st.error(NOT_FOUND, icon=":material/link_off:")
+
+
+def shared_threads(token: str, shared: SharedDesign) -> list[PlacedThread] | None:
+    """The review threads a link made with "show comments" shows, placed on its revision; None otherwise."""
+    if not shared.show_comments:
+        return None
+    try:
+        threads = store().share_threads(token)
+    except StoreError as exc:
+        st.warning(f"The review comments cannot be shown: {plain(str(exc))}", icon=":material/comments_disabled:")
+        return None
+    raised = {f.id: f.title for f in check(shared.design).active}
+    return place(threads, shared.design, shared.revision, raised)
 
 
 def show_shared(token: str, shared: SharedDesign) -> None:
@@ -196,4 +228,4 @@ def show_shared(token: str, shared: SharedDesign) -> None:
     if copied and copied[0] == token:
         st.success(f"Copied to your library as **{plain(copied[2])}**. [Open your library](./library) to edit it "
                    "on the Board.", icon=":material/check_circle:")
-    show_readonly(shared.design, key="shared.canvas")
+    show_readonly(shared.design, key="shared.canvas", threads=shared_threads(token, shared))

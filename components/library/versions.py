@@ -6,7 +6,9 @@ the three things the History page does with one: View (read-only, on the same ca
 (the diff with the revision before it, in a dialog: ``components.library.diff``) and Restore (saved again as the
 newest revision, which the board then opens; it asks first when the board has unsaved changes). Share creates,
 lists and revokes read-only links (``components.library.share``). A design not saved yet has no history and
-cannot be shared: the panel says so. Data comes from ``mlsd.store``; user text goes through ``markup.plain``.
+cannot be shared: the panel says so. Under the revisions, "Activity" lists the design's audit log (who changed
+what and when: ``components.library.activity``). Data comes from ``mlsd.store``; user text goes through
+``markup.plain``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from components.board.toolbar import CONFLICT_KEY, close_side
 from components.common.design_view import figures_of, show_design
 from components.common.markup import plain, plural
 from components.common.store import store
+from components.library.activity import show_activity
 from components.library.diff import show_pair
 from components.library.share import show_share_panel
 from components.library.state import HISTORY_PAGE
@@ -145,6 +148,8 @@ def show_history_panel(height: int) -> None:
                       on_click=_on_more, icon=":material/expand_more:", type="tertiary")
         st.page_link(HISTORY_PAGE, label="Compare any two revisions", icon=":material/compare_arrows:",
                      query_params={"design": doc.design_id})
+        st.markdown("**:material/manage_history: Activity**")
+        show_activity(store(), doc.design_id)
 
 
 def show_share_side(height: int) -> None:

@@ -17,7 +17,7 @@ each id once and sends the last one back as ``ack``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +68,15 @@ def pending_events(key: str) -> list[Event]:
 
 
 def draw(design: Design, findings: Iterable[Any] = (), *, key: str, read_only: bool = False,
-         height: int = 640, selected: str | None = None) -> None:
+         height: int = 640, selected: str | None = None, comments: Mapping[str, int] | None = None) -> None:
     """Draw ``design`` (and its findings badges) on the canvas; ``pending_events`` reads what the user did.
-    ``selected``: a block or connection chosen outside the canvas, which the canvas selects and brings into view."""
+    ``selected``: a block or connection chosen outside the canvas, which the canvas selects and brings into view;
+    ``comments``: open review threads per block or connection id (a comments badge on each)."""
     ack: str = st.session_state.get(_ack_key(key), "")
     props: dict[str, Any]
     props, sent = props_and_sent(design, findings, read_only=read_only, ack=ack, height=height, selected=selected,
                                  sent=st.session_state.get(_sent_key(key)),
-                                 deltas=bool(st.session_state.get(_deltas_key(key)))
+                                 comments=comments, deltas=bool(st.session_state.get(_deltas_key(key)))
                                  and not st.session_state.pop(_full_key(key), False))
     st.session_state[_sent_key(key)] = sent
     _canvas(key=key, default=None, **props)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from components.whiteboard.protocol import (
     Add,
     AutoLayout,
+    Comments,
     Connect,
     Duplicate,
     Event,
@@ -37,7 +38,7 @@ class Outcome:
 
     design: Design
     created: tuple[str, ...] = ()
-    request: str | None = None  # "undo", "redo", "auto_layout", "findings", "select"
+    request: str | None = None  # "undo", "redo", "auto_layout", "findings", "comments", "select"
     blocks: tuple[str, ...] = ()  # the blocks the request is about
 
     @property
@@ -107,6 +108,8 @@ def apply(design: Design, event: Event) -> Outcome:
             return Outcome(design, request="select", blocks=tuple(blocks))
         case Findings(block=block_id):
             return Outcome(design, request="findings", blocks=(block_id,))
+        case Comments(block=item):
+            return Outcome(design, request="comments", blocks=(item,))
         case Undo():
             return Outcome(design, request="undo")
         case Redo():

@@ -130,6 +130,13 @@ class Findings(_Event):
     block: Identifier
 
 
+class Comments(_Event):
+    """A block's or connection's comments badge was clicked: show its review comments."""
+
+    type: Literal["comments"]
+    block: Identifier  # the block's or the connection's id
+
+
 class Resync(_Event):
     """The canvas could not apply the changes it was sent (it holds another version): send the whole graph."""
 
@@ -153,12 +160,12 @@ class AutoLayout(_Event):
 
 
 Event = Annotated[
-    Move | Add | Duplicate | Remove | Connect | SetFlow | SetFallback | SetLabel | Select | Findings | Undo | Redo
-    | AutoLayout | Resync,
+    Move | Add | Duplicate | Remove | Connect | SetFlow | SetFallback | SetLabel | Select | Findings | Comments | Undo
+    | Redo | AutoLayout | Resync,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = ("move", "add", "duplicate", "remove", "connect", "set_flow", "set_fallback", "set_label", "select",
-               "findings", "undo", "redo", "auto_layout", "resync")
+               "findings", "comments", "undo", "redo", "auto_layout", "resync")
 _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
@@ -220,8 +227,9 @@ def read_batch(raw: object, ack: str) -> Batch:
 # -- props going down ---------------------------------------------------------------------------------------
 
 
-def badges(findings: Iterable[Any]) -> dict[str, dict[str, object]]:
-    """Per block: how many unwaived findings name it and the worst severity among them.
+def badges(findings: Iterable[Any], comments: Mapping[str, int] | None = None) -> dict[str, dict[str, object]]:
+    """Per block: how many unwaived findings name it and the worst severity among them; per block or connection
+    with open review threads, ``comments``: how many (``mlsd.comments.badge_counts``).
 
     ``findings`` are ``mlsd.rules.Finding``-like objects (``components``, ``severity``, ``waived``).
     """
@@ -234,6 +242,9 @@ def badges(findings: Iterable[Any]) -> dict[str, dict[str, object]]:
             entry["count"] = int(str(entry["count"])) + 1
             if SEVERITY_ORDER.index(f.severity) < SEVERITY_ORDER.index(str(entry["severity"])):
                 entry["severity"] = f.severity
+    for item, count in (comments or {}).items():
+        if count > 0:
+            out.setdefault(item, {"count": 0, "severity": "info"})["comments"] = int(count)
     return out
 
 
@@ -265,21 +276,21 @@ def graph(design: Design) -> dict[str, list[dict[str, object]]]:
 
 def build_props(design: Design, findings: Iterable[Any] = (), *, read_only: bool = False, ack: str = "",
                 height: int = 640, selected: str | None = None, sent: Sent | None = None,
-                deltas: bool = False) -> dict[str, object]:
+                deltas: bool = False, comments: Mapping[str, int] | None = None) -> dict[str, object]:
     """Everything the canvas needs to draw ``design``; the same input gives the same props.
 
     ``selected`` is the block or connection selected on the Python side (the inspector, a finding): when it
     changes, the canvas selects it too and scrolls it into view. ``sent`` and ``deltas``: see ``props_and_sent``."""
     return props_and_sent(design, findings, read_only=read_only, ack=ack, height=height, selected=selected,
-                          sent=sent, deltas=deltas)[0]
+                          sent=sent, deltas=deltas, comments=comments)[0]
 
 
 def props_and_sent(design: Design, findings: Iterable[Any] = (), *, read_only: bool = False, ack: str = "",
                    height: int = 640, selected: str | None = None, sent: Sent | None = None,
-                   deltas: bool = False) -> tuple[dict[str, object], Sent]:
+                   deltas: bool = False, comments: Mapping[str, int] | None = None) -> tuple[dict[str, object], Sent]:
     """``build_props`` and what it sends of the graph: the whole graph, or (``deltas``: the canvas applies changes)
     only the changes since ``sent`` (``components.whiteboard.delta``)."""
-    carried, now = graph_props(graph(design), badges(findings), sent, deltas)
+    carried, now = graph_props(graph(design), badges(findings, comments), sent, deltas)
     if "graph" in carried:  # the palette never changes: it goes with the whole graph, and the canvas keeps it
         carried["palette"] = [] if read_only else palette()
     return {
@@ -293,7 +304,7 @@ def props_and_sent(design: Design, findings: Iterable[Any] = (), *, read_only: b
 
 
 __all__ = [
-    "EVENT_TYPES", "Add", "AutoLayout", "Batch", "Connect", "Duplicate", "Event", "Findings", "Move", "ProtocolError",
-    "Redo", "Remove", "Resync", "Select", "SetFallback", "SetFlow", "SetLabel", "Undo", "badges", "build_props",
-    "graph", "palette", "parse_event", "props_and_sent", "read_batch",
+    "EVENT_TYPES", "Add", "AutoLayout", "Batch", "Comments", "Connect", "Duplicate", "Event", "Findings", "Move",
+    "ProtocolError", "Redo", "Remove", "Resync", "Select", "SetFallback", "SetFlow", "SetLabel", "Undo", "badges",
+    "build_props", "graph", "palette", "parse_event", "props_and_sent", "read_batch",
 ]

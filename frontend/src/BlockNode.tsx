@@ -1,4 +1,5 @@
-// A block: its label once, the kind as an icon and a small caption, the category colour, and a findings badge.
+// A block: its label once, the kind as an icon and a small caption, the category colour, a findings badge and a
+// comments badge (open review threads).
 import React, { memo, useState } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { CategoryIcon } from "./icons";
@@ -6,7 +7,7 @@ import type { Badge } from "./types";
 
 export type BlockData = {
   label: string; caption: string; category: string; color: string; kind: string;
-  badge?: Badge; onBadge?: (id: string) => void; onLabel?: (id: string, label: string) => void; readOnly: boolean;
+  badge?: Badge; onBadge?: (id: string) => void; onComments?: (id: string) => void; onLabel?: (id: string, label: string) => void; readOnly: boolean;
 };
 export type BlockNodeType = Node<BlockData, "block">;
 
@@ -46,6 +47,14 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
                 title={`${badge.count} ${plural} (worst: ${WORDS[badge.severity]})`}
                 onClick={(e) => { e.stopPropagation(); data.onBadge?.(id); }}>
           {badge.severity === "error" ? "!" : badge.severity === "warning" ? "▲" : "i"} {badge.count}
+        </button>
+      )}
+      {badge && (badge.comments ?? 0) > 0 && (
+        <button type="button" className="mlsd-comments nodrag" data-testid={`comments-${id}`}
+                aria-label={`${badge.comments} open comment thread${badge.comments === 1 ? "" : "s"}. Show them`}
+                title={`${badge.comments} open comment thread${badge.comments === 1 ? "" : "s"}`}
+                onClick={(e) => { e.stopPropagation(); data.onComments?.(id); }}>
+          💬 {badge.comments}
         </button>
       )}
       <Handle type="source" position={Position.Right} className="mlsd-handle" isConnectable={!data.readOnly} />

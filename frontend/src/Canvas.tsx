@@ -6,7 +6,7 @@ import {
 } from "@xyflow/react";
 import { actionFor, byId, shortcutText, type ActionContext } from "./actions";
 import { BlockNode, type BlockNodeType } from "./BlockNode";
-import { FlowEdge, OrthogonalContext, type FlowEdgeType } from "./FlowEdge";
+import { CommentsContext, FlowEdge, OrthogonalContext, type FlowEdgeType } from "./FlowEdge";
 import { EdgeMenu, type MenuState } from "./EdgeMenu";
 import { DRAG_TYPE, Palette } from "./Palette";
 import { usePrefs } from "./prefs";
@@ -49,10 +49,11 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const [prefs, setPrefs, suggestPrefs] = usePrefs({ palette: model.current.nodes.size < LARGE, orthogonal: false });
   const on = useMemo<Handlers>(() => ({
     onBadge: (id) => emit({ type: "findings", block: id }),
+    onComments: (id) => emit({ type: "comments", block: id }),
     onLabel: (id, label) => emit({ type: "set_label", block: id, label }),
   }), [emit]);
   const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(graphNodes(), model.current.badges, ro, [], on));
-  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(graphEdges(), []));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(graphEdges(), [], model.current.badges));
   const [menu, setMenu] = useState<MenuState | null>(null);
   const copied = useRef<string[]>([]);
   const lastSelection = useRef("[[],[]]");
@@ -80,7 +81,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
     const gNodes = graphNodes();
     const gEdges = graphEdges();
     setNodes((old) => toNodes(gNodes, next.badges, ro, old, on));
-    setEdges((old) => toEdges(gEdges, old));
+    setEdges((old) => toEdges(gEdges, old, next.badges));
     const drawn = pendingConnect.current;
     const known = new Set(flow.getEdges().map((e) => e.id));
     const fresh = drawn && gEdges.find((e) => !known.has(e.id) && e.source === drawn.source && e.target === drawn.target);
@@ -335,7 +336,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
            aria-label="Design canvas: Tab reaches the blocks and connections"
            data-blocks={nodes.length} data-ack={props.ack} data-orthogonal={prefs.orthogonal}
            onDragOver={(e) => { if (!ro) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
-        <OrthogonalContext.Provider value={prefs.orthogonal}>
+        <OrthogonalContext.Provider value={prefs.orthogonal}><CommentsContext.Provider value={on.onComments}>
           <ReactFlow<BlockNodeType, FlowEdgeType>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
             onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onDelete={onDelete} onConnect={onConnect} onConnectEnd={onConnectEnd}
@@ -375,7 +376,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
             <MiniMap pannable zoomable ariaLabel="Mini map of the design" style={{ width: 150, height: 96 }}
                      nodeColor={(n) => (n.data as { color: string }).color} nodeStrokeColor="#5f6368" />
           </ReactFlow>
-        </OrthogonalContext.Provider>
+        </CommentsContext.Provider></OrthogonalContext.Provider>
         {menu && <EdgeMenu menu={menu} onFlow={setFlow} onFallback={setFallback} onClose={() => setMenu(null)} />}
       </div>
     </div>

@@ -37,12 +37,15 @@ export function hold(model: Model): void {
   held = model.version;
 }
 
-export type Handlers = { onBadge: (id: string) => void; onLabel: (id: string, label: string) => void };
+export type Handlers = {
+  onBadge: (id: string) => void; onComments: (id: string) => void; onLabel: (id: string, label: string) => void;
+};
 
 function sameBlock(old: BlockNodeType, n: GraphNode, badge: Badge | undefined, readOnly: boolean): boolean {
   const d = old.data;
   return old.position.x === n.x && old.position.y === n.y && d.label === n.label && d.kind === n.kind &&
-    d.readOnly === readOnly && d.badge?.count === badge?.count && d.badge?.severity === badge?.severity;
+    d.readOnly === readOnly && d.badge?.count === badge?.count && d.badge?.severity === badge?.severity &&
+    d.badge?.comments === badge?.comments;
 }
 
 export function toNodes(graph: GraphNode[], badges: Record<string, Badge>, readOnly: boolean,
@@ -63,23 +66,24 @@ export function toNodes(graph: GraphNode[], badges: Record<string, Badge>, readO
 
 export const marker = (flow: Flow) => ({ type: MarkerType.ArrowClosed, color: FLOW_STYLE[flow].color, width: 18, height: 18 });
 
-export function toEdge(e: GraphEdge, selected: boolean): FlowEdgeType {
+export function toEdge(e: GraphEdge, selected: boolean, comments = 0): FlowEdgeType {
   return ({
     id: e.id, source: e.source, target: e.target, type: "flow", selected,
     ariaLabel: `${e.flow} connection from ${e.source} to ${e.target}`,
     markerEnd: marker(e.flow),
-    data: { flow: e.flow, fallback: e.fallback, label: e.label },
+    data: { flow: e.flow, fallback: e.fallback, label: e.label, comments },
   });
 }
 
-export function toEdges(graph: GraphEdge[], old: FlowEdgeType[]): FlowEdgeType[] {
+export function toEdges(graph: GraphEdge[], old: FlowEdgeType[], badges: Record<string, Badge> = {}): FlowEdgeType[] {
   const before = new Map(old.map((e) => [e.id, e]));
   return graph.map((e) => {
     const prev = before.get(e.id);
     const d = prev?.data;
+    const comments = badges[e.id]?.comments ?? 0;
     if (prev && d && prev.source === e.source && prev.target === e.target && d.flow === e.flow &&
-        d.fallback === e.fallback && d.label === e.label) return prev;
-    return toEdge(e, prev?.selected ?? false);
+        d.fallback === e.fallback && d.label === e.label && d.comments === comments) return prev;
+    return toEdge(e, prev?.selected ?? false, comments);
   });
 }
 

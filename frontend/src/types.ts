@@ -5,7 +5,8 @@ export interface GraphNode {
   id: string; kind: string; label: string; caption: string; category: string; color: string; x: number; y: number;
 }
 export interface GraphEdge { id: string; source: string; target: string; flow: Flow; fallback: boolean; label: string }
-export interface Badge { count: number; severity: "error" | "warning" | "info" }
+/** Findings on a block (count, worst severity) and open review threads on a block or connection (comments). */
+export interface Badge { count: number; severity: "error" | "warning" | "info"; comments?: number }
 export interface Tile { kind: string; label: string; category: string; category_label: string; color: string; purpose: string }
 export interface Changes {
   nodes: GraphNode[]; removed_nodes: string[]; edges: GraphEdge[]; removed_edges: string[];

@@ -2,10 +2,11 @@
 
 ``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
-raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions``, ``workspaces``,
-``presence`` over a handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the
-SQLite handle and its migration runner); ``schema`` (the versioned migrations); ``access.UserStore`` (the store
-as one signed-in person may use it: roles checked, their revisions signed).
+raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``comments`` (review threads),
+``sessions``, ``workspaces``, ``presence``, ``audit`` (the append-only audit log; ``record_audit`` for other
+modules' changes) over a handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite``
+(the SQLite handle and its migration runner); ``schema`` (the versioned migrations); ``access.UserStore`` (the
+store as one signed-in person may use it: roles checked, their revisions signed).
 
 Conventions for whoever extends it:
 
@@ -29,13 +30,18 @@ import os
 from pathlib import Path
 
 from mlsd.store.access import LOCAL_ACTOR, Actor, UserStore, actor_for
+from mlsd.store.audit import record_audit
+from mlsd.store.comments import MAX_COMMENT, clean_body
 from mlsd.store.core import Store
 from mlsd.store.dialect import fts_query
 from mlsd.store.handle import now
 from mlsd.store.interface import LibraryStore
 from mlsd.store.library import Order
 from mlsd.store.records import (
+    AuditEntry,
     CheckSummary,
+    Comment,
+    CommentThread,
     ConflictError,
     DesignPage,
     DesignSummary,
@@ -48,7 +54,9 @@ from mlsd.store.records import (
     RevisionInfo,
     Share,
     SharedDesign,
+    ShareExpired,
     ShareNotFound,
+    ShareRevoked,
     StoreError,
     summarize,
 )
@@ -61,9 +69,13 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 __all__ = [
     "LOCAL_ACTOR",
     "LOCAL_WORKSPACE",
+    "MAX_COMMENT",
     "ROLES",
     "Actor",
+    "AuditEntry",
     "CheckSummary",
+    "Comment",
+    "CommentThread",
     "ConflictError",
     "DesignPage",
     "DesignSummary",
@@ -79,17 +91,21 @@ __all__ = [
     "RevisionInfo",
     "Role",
     "Share",
+    "ShareExpired",
     "ShareNotFound",
+    "ShareRevoked",
     "SharedDesign",
     "Store",
     "StoreError",
     "UserStore",
     "Workspace",
     "actor_for",
+    "clean_body",
     "default_path",
     "fts_query",
     "now",
     "open_store",
+    "record_audit",
     "summarize",
 ]
 

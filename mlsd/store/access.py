@@ -2,10 +2,11 @@
 
 ``UserStore(store, actor)`` has the library methods the app calls, each checked against the actor's role in the
 workspace of the design concerned (``mlsd.store.workspaces``): a viewer may read, an editor also change (save,
-rename, restore, duplicate, trash, share links), an owner also manage members. A change a role does not allow, and
-any read of a design outside the actor's workspaces, raise ``PermissionDenied`` and write nothing. Lists, tags,
-exports and the trash show only the actor's workspaces. Every revision written through it records the actor as
-its author.
+rename, restore, duplicate, trash, share links, review comments), an owner also manage members. A change a role does
+not allow, and any read of a design outside the actor's workspaces, raise ``PermissionDenied`` and write nothing.
+Lists, tags, exports and the trash show only the actor's workspaces. Every revision written through it records the
+actor as its author, and every change it makes is in the audit log under the actor's name (membership changes under
+the workspace, listed with each of its designs' activity).
 
 ``LOCAL_ACTOR`` is the one user of an app without sign-in: owner of everything, author "local", sees every
 design (the app as it was before workspaces). ``actor=None`` is a visitor who has not signed in: they may open
@@ -23,7 +24,10 @@ from mlsd.model import Design
 from mlsd.store.interface import LibraryStore
 from mlsd.store.library import Order
 from mlsd.store.records import (
+    AuditEntry,
     CheckSummary,
+    Comment,
+    CommentThread,
     DesignPage,
     DesignSummary,
     JsonObject,
@@ -168,7 +172,7 @@ class UserStore:
     def create_workspace(self, name: str) -> Workspace:
         if self.actor is None or self.actor.local:
             raise PermissionDenied("workspaces are for signed-in people")
-        workspace = self.store.create_workspace(name, owner=self.actor.person)
+        workspace = self.store.create_workspace(name, owner=self.actor.person, actor=self._author())
         self._roles = None
         return workspace
 
@@ -178,13 +182,13 @@ class UserStore:
 
     def set_member(self, workspace_id: str, person: str, role: str) -> Member:
         self._need(workspace_id, "owner")
-        member = self.store.set_member(workspace_id, person, role)
+        member = self.store.set_member(workspace_id, person, role, actor=self._author())
         self._roles = None
         return member
 
     def remove_member(self, workspace_id: str, person: str) -> None:
         self._need(workspace_id, "owner")
-        self.store.remove_member(workspace_id, person)
+        self.store.remove_member(workspace_id, person, actor=self._author())
         self._roles = None
 
     # -- designs: writes (editor)
@@ -219,33 +223,33 @@ class UserStore:
 
     def delete(self, design_id: str) -> None:
         self._need_design(design_id, "editor")
-        self.store.delete(design_id)
+        self.store.delete(design_id, author=self._author())
 
     def restore(self, design_id: str) -> None:
         self._need_design(design_id, "editor")
-        self.store.restore(design_id)
+        self.store.restore(design_id, author=self._author())
 
     def purge(self, design_id: str, *, confirm: bool = False) -> None:
         self._need_design(design_id, "editor")
-        self.store.purge(design_id, confirm=confirm)
+        self.store.purge(design_id, confirm=confirm, author=self._author())
 
     def empty_trash(self, *, confirm: bool = False) -> int:
         """Purge the trash of the workspaces the actor may edit (all of it for the local actor)."""
         if self.actor is not None and self.actor.local:
-            return self.store.empty_trash(confirm=confirm)
+            return self.store.empty_trash(confirm=confirm, author=self._author())
         editable = [w.id for w, role in self.memberships() if at_least(role, "editor")]
-        return self.store.empty_trash(confirm=confirm, workspaces=editable)
+        return self.store.empty_trash(confirm=confirm, author=self._author(), workspaces=editable)
 
     def create_share(self, design_id: str, **options: Any) -> Share:
         self._need_design(design_id, "editor")
-        return self.store.create_share(design_id, **options)
+        return self.store.create_share(design_id, **{**options, "author": self._author()})
 
     def revoke_share(self, share_id: str, *, design_id: str) -> None:
         """Revoke a link of ``design_id`` (the design is named so that the role can be checked)."""
         self._need_design(design_id, "editor")
         if share_id not in {s.id for s in self.store.list_shares(design_id, include_revoked=True)}:
             raise NotFound(f"design {design_id} has no share link with id {share_id!r}")
-        self.store.revoke_share(share_id)
+        self.store.revoke_share(share_id, author=self._author())
 
     def _author(self) -> str:
         if self.actor is None:
@@ -284,6 +288,40 @@ class UserStore:
     def open_share(self, token: str) -> SharedDesign:
         """Anyone with a link may open it: the token is the permission."""
         return self.store.open_share(token)
+
+    # -- review comments (anyone who may read a design reads its threads; commenting is a change: editors)
+
+    def create_thread(self, design_id: str, anchor_kind: str, anchor: str, body: str, *,
+                      revision: int | None = None) -> CommentThread:
+        self._need_design(design_id, "editor")
+        return self.store.create_thread(design_id, anchor_kind, anchor, body, revision=revision,
+                                        author=self._author())
+
+    def reply(self, thread_id: str, body: str) -> Comment:
+        self._need_design(self.store.thread_design(thread_id), "editor")
+        return self.store.reply(thread_id, body, author=self._author())
+
+    def resolve_thread(self, thread_id: str) -> CommentThread:
+        self._need_design(self.store.thread_design(thread_id), "editor")
+        return self.store.resolve_thread(thread_id, author=self._author())
+
+    def reopen_thread(self, thread_id: str) -> CommentThread:
+        self._need_design(self.store.thread_design(thread_id), "editor")
+        return self.store.reopen_thread(thread_id)
+
+    def threads(self, design_id: str) -> list[CommentThread]:
+        self._need_design(design_id, "viewer")
+        return self.store.threads(design_id)
+
+    def share_threads(self, token: str) -> list[CommentThread]:
+        """As ``open_share``: the token is the permission."""
+        return self.store.share_threads(token)
+
+    # -- the audit log (a design's activity, with its workspace's membership changes)
+
+    def audit(self, design_id: str, *, limit: int = 200) -> list[AuditEntry]:
+        self._need_design(design_id, "viewer")
+        return self.store.audit(design_id, workspace=self.workspace_of(design_id), limit=limit)
 
     # -- presence (who has a design open: anyone who may read it)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from mlsd.io import load_design
 from mlsd.model import Design
+from mlsd.store.audit import record_audit
 from mlsd.store.base import MAX_AUTHOR, MAX_MESSAGE, Prepared, StoreBase, copy_name, prepare, text_arg
 from mlsd.store.handle import Tx, new_id, now
 from mlsd.store.records import (
@@ -50,8 +51,8 @@ class DesignsMixin(StoreBase):
         )
         return RevisionInfo(design_id, number, stamp, message, author, d.name, c)
 
-    def _insert_new(self, tx: Tx, prep: Prepared, message: str, author: str | None, workspace: str
-                    ) -> RevisionInfo:
+    def _insert_new(self, tx: Tx, prep: Prepared, message: str, author: str | None, workspace: str,
+                    action: str = "design.create") -> RevisionInfo:
         design_id = new_id()
         stamp = now()
         tx.execute(
@@ -59,7 +60,9 @@ class DesignsMixin(StoreBase):
             "VALUES (?, ?, ?, ?, 1, ?)",
             (design_id, prep.design.name, stamp, stamp, workspace),
         )
-        return self._append(tx, design_id, 1, prep, message, author, stamp)
+        info = self._append(tx, design_id, 1, prep, message, author, stamp)
+        record_audit(tx, action, actor=author, design_id=design_id, detail=_detail(prep.design.name, message))
+        return info
 
     def _check_workspace(self, tx: Tx, workspace: str) -> None:
         if not isinstance(workspace, str) or tx.fetchone("SELECT 1 FROM workspaces WHERE id = ?",
@@ -84,7 +87,7 @@ class DesignsMixin(StoreBase):
         prepared = [prepare(d, None) for d in designs]
         with self.db.transaction() as tx:
             self._check_workspace(tx, workspace)
-            return [self._insert_new(tx, p, message, author, workspace) for p in prepared]
+            return [self._insert_new(tx, p, message, author, workspace, "design.import") for p in prepared]
 
     def save(self, design_id: str, design: Design, *, base_revision: int, message: str = "",
              author: str | None = None, checks: CheckSummary | None = None) -> RevisionInfo:
@@ -92,6 +95,11 @@ class DesignsMixin(StoreBase):
 
         ``checks``: the checklist summary, when the caller already ran the checks on this design.
         """
+        return self._save(design_id, design, base_revision, message, author, checks, "design.save")
+
+    def _save(self, design_id: str, design: Design, base_revision: int, message: str, author: str | None,
+              checks: CheckSummary | None, action: str) -> RevisionInfo:
+        """``save``, recorded in the audit log as ``action``."""
         message = text_arg(message, "message", MAX_MESSAGE) or ""
         author = text_arg(author, "author", MAX_AUTHOR)
         if isinstance(base_revision, bool) or not isinstance(base_revision, int):
@@ -101,10 +109,14 @@ class DesignsMixin(StoreBase):
             latest, _ = self._live_row(tx, design_id, lock=True)
             if latest != base_revision:
                 raise ConflictError(design_id, base_revision, latest)
-            return self._append(tx, design_id, latest + 1, prep, message, author, now())
+            info = self._append(tx, design_id, latest + 1, prep, message, author, now())
+            record_audit(tx, action, actor=author, design_id=design_id,
+                         detail=_detail(f"revision {info.number}", message))
+            return info
 
     def _save_latest(self, design_id: str, change: Callable[[Revision], tuple[Design, str]],
-                     message: Callable[[str], str], base_revision: int | None, author: str | None) -> RevisionInfo:
+                     message: Callable[[str], str], base_revision: int | None, author: str | None,
+                     action: str) -> RevisionInfo:
         """Read the latest revision, derive a design from it, and append it if nobody saved in between."""
         author = text_arg(author, "author", MAX_AUTHOR)
         with self.db.transaction(write=False) as tx:
@@ -113,7 +125,7 @@ class DesignsMixin(StoreBase):
         if base_revision is None:
             base_revision = current.number
         design, text = change(current)
-        return self.save(design_id, design, base_revision=base_revision, message=message(text), author=author)
+        return self._save(design_id, design, base_revision, message(text), author, None, action)
 
     def rename(self, design_id: str, name: str, *, base_revision: int | None = None, author: str | None = None
                ) -> RevisionInfo:
@@ -125,7 +137,7 @@ class DesignsMixin(StoreBase):
             return load_design(data, source="new name"), current.design.name
 
         return self._save_latest(design_id, change, lambda old: f"renamed from {old!r} to {name!r}", base_revision,
-                                 author)
+                                 author, "design.rename")
 
     def restore_revision(self, design_id: str, number: int, *, base_revision: int | None = None,
                          author: str | None = None) -> RevisionInfo:
@@ -133,7 +145,7 @@ class DesignsMixin(StoreBase):
         with self.db.transaction(write=False) as tx:
             old = self._load(tx, design_id, number)
         return self._save_latest(design_id, lambda _: (old.design, ""), lambda _: f"restored revision {number}",
-                                 base_revision, author)
+                                 base_revision, author, "design.restore_revision")
 
     def duplicate(self, design_id: str, *, revision: int | None = None, name: str | None = None,
                   author: str | None = None) -> RevisionInfo:
@@ -173,3 +185,8 @@ class DesignsMixin(StoreBase):
                 (design_id,),
             )
         return [revision_from_row(r) for r in rows]
+
+
+def _detail(what: str, message: str) -> str:
+    """An audit entry's detail: what, and the revision message when there is one (cut to fit)."""
+    return (f"{what}: {message}" if message else what)[:500]

@@ -9,13 +9,17 @@ failure), ``NotFound`` (no such design, revision, share or session), ``ConflictE
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from mlsd.model import Design
 from mlsd.store.library import Order
 from mlsd.store.records import (
+    AuditEntry,
     CheckSummary,
+    Comment,
+    CommentThread,
     DesignPage,
     DesignSummary,
     JsonObject,
@@ -104,38 +108,79 @@ class LibraryStore(Protocol):
         """Every design outside the trash with its latest revision, oldest first."""
         ...
 
-    def delete(self, design_id: str) -> None:
+    def delete(self, design_id: str, *, author: str | None = None) -> None:
         """Move a design to the trash."""
         ...
 
-    def restore(self, design_id: str) -> None:
+    def restore(self, design_id: str, *, author: str | None = None) -> None:
         """Bring a design back from the trash."""
         ...
 
-    def purge(self, design_id: str, *, confirm: bool = False) -> None:
+    def purge(self, design_id: str, *, confirm: bool = False, author: str | None = None) -> None:
         """Delete a trashed design for good (``confirm=True``)."""
         ...
 
-    def empty_trash(self, *, confirm: bool = False, workspaces: Collection[str] | None = None) -> int:
+    def empty_trash(self, *, confirm: bool = False, author: str | None = None,
+                    workspaces: Collection[str] | None = None) -> int:
         """Purge every trashed design (``confirm=True``); how many."""
         ...
 
     # -- share links (mlsd.store.shares)
 
-    def create_share(self, design_id: str, *, revision: int | None = None) -> Share:
-        """A new read-only link to the latest revision, or to ``revision`` pinned."""
+    def create_share(self, design_id: str, *, revision: int | None = None,
+                     expires_at: datetime | str | None = None, ttl: timedelta | None = None,
+                     show_comments: bool = False, author: str | None = None) -> Share:
+        """A new read-only link to the latest revision, or to ``revision`` pinned; it may expire."""
         ...
 
     def list_shares(self, design_id: str, *, include_revoked: bool = False) -> list[Share]:
         """The share links of a design, oldest first."""
         ...
 
-    def revoke_share(self, share_id: str) -> None:
+    def revoke_share(self, share_id: str, *, author: str | None = None) -> None:
         """Stop a share link working (by its id)."""
         ...
 
     def open_share(self, token: str) -> SharedDesign:
-        """The revision a token points to, read-only."""
+        """The revision a token points to, read-only; ShareRevoked / ShareExpired / ShareNotFound."""
+        ...
+
+    # -- review comments (mlsd.store.comments)
+
+    def create_thread(self, design_id: str, anchor_kind: str, anchor: str, body: str, *,
+                      revision: int | None = None, author: str | None = None) -> CommentThread:
+        """A new thread on a block, a connection or a finding, made on ``revision`` (the latest by default)."""
+        ...
+
+    def reply(self, thread_id: str, body: str, *, author: str | None = None) -> Comment:
+        """Add a comment to a thread."""
+        ...
+
+    def resolve_thread(self, thread_id: str, *, author: str | None = None) -> CommentThread:
+        """Mark a thread resolved."""
+        ...
+
+    def reopen_thread(self, thread_id: str) -> CommentThread:
+        """Mark a resolved thread open again."""
+        ...
+
+    def thread_design(self, thread_id: str) -> str:
+        """The id of the design a thread belongs to."""
+        ...
+
+    def threads(self, design_id: str) -> list[CommentThread]:
+        """Every thread of a design with its comments, oldest first."""
+        ...
+
+    def share_threads(self, token: str) -> list[CommentThread]:
+        """The threads a share link made with "show comments" shows."""
+        ...
+
+    # -- the audit log (mlsd.store.audit)
+
+    def audit(self, design_id: str | None = None, *, workspace: str | None = None, limit: int = 200
+              ) -> list[AuditEntry]:
+        """The audit log, newest first: of one design, or of everything."""
         ...
 
     # -- practice sessions (mlsd.store.sessions)
@@ -164,7 +209,7 @@ class LibraryStore(Protocol):
 
     # -- workspaces and members (mlsd.store.workspaces; who may call what: mlsd.store.access)
 
-    def create_workspace(self, name: str, *, owner: str) -> Workspace:
+    def create_workspace(self, name: str, *, owner: str, actor: str | None = None) -> Workspace:
         """A new workspace with ``owner`` as its owner."""
         ...
 
@@ -188,11 +233,11 @@ class LibraryStore(Protocol):
         """A person's role in a workspace, or None."""
         ...
 
-    def set_member(self, workspace_id: str, person: str, role: str) -> Member:
+    def set_member(self, workspace_id: str, person: str, role: str, *, actor: str | None = None) -> Member:
         """Add a member or change their role (a workspace keeps an owner)."""
         ...
 
-    def remove_member(self, workspace_id: str, person: str) -> None:
+    def remove_member(self, workspace_id: str, person: str, *, actor: str | None = None) -> None:
         """Take a member out (a workspace keeps an owner)."""
         ...
 

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from mlsd.io import loads
 from mlsd.model import Design
-from mlsd.store.base import StoreBase
+from mlsd.store.audit import record_audit
+from mlsd.store.base import MAX_AUTHOR, StoreBase, text_arg
 from mlsd.store.handle import now
 from mlsd.store.records import SUMMARY_COLUMNS, DesignPage, DesignSummary, StoreError, summary_from_row
 
@@ -121,38 +122,53 @@ class LibraryMixin(StoreBase):
 
     # -- trash
 
-    def delete(self, design_id: str) -> None:
-        """Move a design to the trash (restorable)."""
+    def delete(self, design_id: str, *, author: str | None = None) -> None:
+        """Move a design to the trash (restorable); ``author``: who, for the audit log."""
+        author = text_arg(author, "author", MAX_AUTHOR)
         with self.db.transaction() as tx:
-            self._live_row(tx, design_id, lock=True)
+            _, name = self._live_row(tx, design_id, lock=True)
             tx.execute("UPDATE designs SET deleted_at = ? WHERE id = ?", (now(), design_id))
+            record_audit(tx, "design.delete", actor=author, design_id=design_id, detail=name)
 
-    def restore(self, design_id: str) -> None:
+    def restore(self, design_id: str, *, author: str | None = None) -> None:
         """Bring a design back from the trash."""
+        author = text_arg(author, "author", MAX_AUTHOR)
         with self.db.transaction() as tx:
             _, deleted_at, name = self._design_row(tx, design_id, lock=True)
             if deleted_at is None:
                 raise StoreError(f"design {design_id} ({name}) is not in the trash")
             tx.execute("UPDATE designs SET deleted_at = NULL WHERE id = ?", (design_id,))
+            record_audit(tx, "design.restore", actor=author, design_id=design_id, detail=name)
 
-    def purge(self, design_id: str, *, confirm: bool = False) -> None:
-        """Delete a trashed design for good, with all its revisions and share links. Needs ``confirm=True``."""
+    def purge(self, design_id: str, *, confirm: bool = False, author: str | None = None) -> None:
+        """Delete a trashed design for good, with all its revisions and share links. Needs ``confirm=True``.
+
+        Its audit log entries stay (the log has no foreign key), with a last one saying it was purged."""
         if confirm is not True:
             raise StoreError("deleting a design for good cannot be undone; pass confirm=True")
+        author = text_arg(author, "author", MAX_AUTHOR)
         with self.db.transaction() as tx:
             _, deleted_at, name = self._design_row(tx, design_id, lock=True)
             if deleted_at is None:
                 raise StoreError(f"design {design_id} ({name}) is not in the trash; move it to the trash first")
             tx.execute("UPDATE practice_sessions SET design_revision = NULL WHERE design_id = ?", (design_id,))
             tx.execute("DELETE FROM designs WHERE id = ?", (design_id,))
+            record_audit(tx, "design.purge", actor=author, design_id=design_id, detail=name)
 
-    def empty_trash(self, *, confirm: bool = False, workspaces: Collection[str] | None = None) -> int:
+    def empty_trash(self, *, confirm: bool = False, author: str | None = None,
+                    workspaces: Collection[str] | None = None) -> int:
         """Purge every design in the trash (of ``workspaces``; None: all); returns how many. Needs
         ``confirm=True``."""
         if confirm is not True:
             raise StoreError("emptying the trash cannot be undone; pass confirm=True")
+        author = text_arg(author, "author", MAX_AUTHOR)
         member_of, params = in_workspaces(workspaces)
         trashed = f"SELECT d.id FROM designs d WHERE d.deleted_at IS NOT NULL AND {member_of}"
         with self.db.transaction() as tx:
+            purged = tx.fetchall(f"SELECT d.id, d.name FROM designs d WHERE d.deleted_at IS NOT NULL AND {member_of}",
+                                 params)
             tx.execute(f"UPDATE practice_sessions SET design_revision = NULL WHERE design_id IN ({trashed})", params)
-            return tx.execute(f"DELETE FROM designs WHERE id IN ({trashed})", params)
+            count = tx.execute(f"DELETE FROM designs WHERE id IN ({trashed})", params)
+            for design_id, name in purged:
+                record_audit(tx, "design.purge", actor=author, design_id=design_id, detail=f"{name} (trash emptied)")
+            return count

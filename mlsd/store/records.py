@@ -26,10 +26,29 @@ class NotFound(StoreError, LookupError):
 
 
 class ShareNotFound(NotFound):
-    """The share token is unknown or revoked (the same error for both, so it reveals nothing)."""
+    """The share token is unknown, or its design is in the trash (the same error for both, so it reveals nothing).
+
+    A link that was revoked or has expired raises one of the subclasses, which say so (``ShareRevoked``,
+    ``ShareExpired``); code that only needs "it does not open" catches ``ShareNotFound``.
+    """
+
+    def __init__(self, message: str = "this share link does not exist or is no longer valid") -> None:
+        super().__init__(message)
+
+
+class ShareRevoked(ShareNotFound):
+    """The share link was revoked by someone who can edit the design."""
 
     def __init__(self) -> None:
-        super().__init__("this share link does not exist or is no longer valid")
+        super().__init__("this share link was revoked")
+
+
+class ShareExpired(ShareNotFound):
+    """The share link's expiry time has passed."""
+
+    def __init__(self, expires_at: str) -> None:
+        self.expires_at = expires_at
+        super().__init__(f"this share link expired at {expires_at[:16].replace('T', ' ')} UTC")
 
 
 class ConflictError(StoreError):
@@ -159,10 +178,17 @@ class Share:
     revision: int | None
     created_at: str
     revoked_at: str | None
+    expires_at: str | None = None  # ISO-8601 UTC like every stored time; None: never expires
+    show_comments: bool = False  # the shared page shows the design's review comments
 
     @property
     def active(self) -> bool:
+        """Not revoked (an expired link is still listed, as expired, until revoked)."""
         return self.revoked_at is None
+
+    def expired(self, at: str) -> bool:
+        """Whether the link has expired at ``at`` (an ISO time from ``mlsd.store.handle.now``)."""
+        return self.expires_at is not None and self.expires_at <= at
 
 
 @dataclass(frozen=True)
@@ -184,6 +210,56 @@ class SharedDesign:
     created_at: str
     pinned: bool
     design: Design
+    show_comments: bool = False  # the link lets its reader see the review comments (``Store.share_threads``)
+    expires_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One message of a review thread (the first is the thread's opening comment)."""
+
+    id: str
+    thread_id: str
+    created_at: str
+    author: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class CommentThread:
+    """A review thread on a design, anchored on a block, a connection or a finding (``rule@blocks``).
+
+    ``revision`` is the revision it was made on; ``mlsd.comments`` decides on which later revisions it is live
+    (its anchor still there) or outdated. ``comments`` are oldest first.
+    """
+
+    id: str
+    design_id: str
+    anchor_kind: str  # "block" | "connection" | "finding"
+    anchor: str
+    revision: int
+    created_at: str
+    author: str | None
+    resolved_at: str | None
+    resolved_by: str | None
+    comments: tuple[Comment, ...]
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only audit log: who did what, when, to which design (and which share or member)."""
+
+    id: str
+    at: str
+    actor: str | None
+    action: str
+    design_id: str | None
+    target: str | None
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -211,6 +287,7 @@ REVISION_COLUMNS = (
     "r.design_id, r.number, r.created_at, r.message, r.author, r.name, r.errors, r.warnings, r.infos, r.waived, "
     "r.score, r.checks"
 )
+SHARE_COLUMNS = "id, token, design_id, revision, created_at, revoked_at, expires_at, show_comments"
 SESSION_COLUMNS = "id, prompt_id, started_at, finished_at, state, design_id, design_revision, rubric, scores"
 
 
@@ -230,6 +307,11 @@ def revision_from_row(row: Sequence[Any]) -> RevisionInfo:
     )
     return RevisionInfo(design_id=row[0], number=row[1], created_at=row[2], message=row[3], author=row[4],
                         name=row[5], checks=checks)
+
+
+def share_from_row(row: Sequence[Any]) -> Share:
+    return Share(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
+
 
 def session_from_row(row: Sequence[Any]) -> PracticeSessionRecord:
     def obj(text: str | None) -> JsonObject | None:

@@ -291,14 +291,93 @@ _V3_PRESENCE = (
     "CREATE INDEX presence_session ON presence (session_id)",
 )
 
+# Review comments (issue 14 item 3), the audit log (item 6) and share links that expire or show comments.
+# A thread is anchored on a block, a connection or a finding (``rule@blocks``, ``mlsd.rules.Finding.id``) of one
+# design and keeps the revision it was made on; its comments are replies in order. Resolving stamps the thread.
+# The audit log is append-only (triggers refuse UPDATE and DELETE) and has no foreign key: a purged design's
+# entries stay. Booleans are INTEGER 0/1 on both backends. The PostgreSQL statements were tried with psql on
+# PostgreSQL 15 (the logic's inserts and selects, the anchor check, append-only refusals, purge cascade).
+_V4_TABLES = (
+    """
+    CREATE TABLE comment_threads (
+        id TEXT PRIMARY KEY,
+        design_id TEXT NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+        anchor_kind TEXT NOT NULL CHECK (anchor_kind IN ('block', 'connection', 'finding')),
+        anchor TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        created_at TEXT NOT NULL,
+        author TEXT,
+        resolved_at TEXT,
+        resolved_by TEXT
+    )
+    """,
+    "CREATE INDEX comment_threads_design ON comment_threads (design_id, created_at)",
+    """
+    CREATE TABLE comments (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL REFERENCES comment_threads (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        author TEXT,
+        body TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX comments_thread ON comments (thread_id, created_at)",
+    """
+    CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT,
+        action TEXT NOT NULL,
+        design_id TEXT,
+        target TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX audit_log_design ON audit_log (design_id, at)",
+    "ALTER TABLE shares ADD COLUMN expires_at TEXT",
+    "ALTER TABLE shares ADD COLUMN show_comments INTEGER NOT NULL DEFAULT 0",
+)
+
+_V4 = (
+    *_V4_TABLES,
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END
+    """,
+    """
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END
+    """,
+)
+
+_V4_POSTGRES = (
+    *_V4_TABLES,
+    """
+    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit log is append-only';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
     Migration(2, "workspaces, members, the workspace of each design", _V2, _V2_POSTGRES),
     Migration(3, "presence: who has a design open", _V3_PRESENCE, _V3_PRESENCE),
+    Migration(4, "review comments, audit log, share expiry", _V4, _V4_POSTGRES),
 )
 
 OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations", "workspaces",
-                        "members", "presence"})
+                        "members", "presence", "comment_threads", "comments", "audit_log"})
 
 
 def _check_sequence(migrations: tuple[Migration, ...]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from mlsd.store.audit import record_audit
 from mlsd.store.base import StoreBase, text_arg
 from mlsd.store.handle import Tx, new_id, now
 from mlsd.store.records import NotFound, StoreError
@@ -78,8 +79,9 @@ class WorkspacesMixin(StoreBase):
         row = tx.fetchone("SELECT count(*) FROM members WHERE workspace_id = ? AND role = 'owner'", (workspace_id,))
         return int(row[0]) if row else 0
 
-    def create_workspace(self, name: str, *, owner: str) -> Workspace:
-        """A new workspace with ``owner`` as its first member (role owner)."""
+    def create_workspace(self, name: str, *, owner: str, actor: str | None = None) -> Workspace:
+        """A new workspace with ``owner`` as its first member (role owner); recorded in the audit log as
+        ``actor``'s."""
         name = (text_arg(name, "workspace name", MAX_WORKSPACE_NAME) or "").strip()
         if not name:
             raise StoreError("a workspace needs a name")
@@ -90,6 +92,7 @@ class WorkspacesMixin(StoreBase):
                        (workspace.id, workspace.name, workspace.created_at))
             tx.execute("INSERT INTO members (workspace_id, person, role, added_at) VALUES (?, ?, 'owner', ?)",
                        (workspace.id, person, workspace.created_at))
+            record_audit(tx, "workspace.create", actor=actor, target=workspace.id, detail=f"{name}, owner {person}")
         return workspace
 
     def claim_local(self, person: str) -> bool:
@@ -132,8 +135,9 @@ class WorkspacesMixin(StoreBase):
                               (workspace_id, person_key(person)))
         return None if row is None else check_role(str(row[0]))
 
-    def set_member(self, workspace_id: str, person: str, role: str) -> Member:
-        """Add ``person`` with ``role``, or change their role; the last owner cannot step down."""
+    def set_member(self, workspace_id: str, person: str, role: str, *, actor: str | None = None) -> Member:
+        """Add ``person`` with ``role``, or change their role; the last owner cannot step down. Recorded in the audit
+        log (target: the workspace id) as ``actor``'s."""
         key, role = person_key(person), check_role(role)
         stamp = now()
         with self.db.transaction() as tx:
@@ -143,14 +147,17 @@ class WorkspacesMixin(StoreBase):
             if row is None:
                 tx.execute("INSERT INTO members (workspace_id, person, role, added_at) VALUES (?, ?, ?, ?)",
                            (workspace_id, key, role, stamp))
+                record_audit(tx, "member.add", actor=actor, target=workspace_id, detail=f"{key} as {role}")
                 return Member(workspace_id, key, role, stamp)
             if row[0] == "owner" and role != "owner" and self._owners(tx, workspace_id) == 1:
                 raise StoreError(f"{key} is the workspace's only owner: make someone else owner first")
             tx.execute("UPDATE members SET role = ? WHERE workspace_id = ? AND person = ?", (role, workspace_id, key))
+            if row[0] != role:
+                record_audit(tx, "member.role", actor=actor, target=workspace_id, detail=f"{key}: {row[0]} → {role}")
             return Member(workspace_id, key, role, str(row[1]))
 
-    def remove_member(self, workspace_id: str, person: str) -> None:
-        """Take ``person`` out of the workspace; the last owner cannot be removed."""
+    def remove_member(self, workspace_id: str, person: str, *, actor: str | None = None) -> None:
+        """Take ``person`` out of the workspace; the last owner cannot be removed. Recorded in the audit log."""
         key = person_key(person)
         with self.db.transaction() as tx:
             self._workspace_row(tx, workspace_id, lock=True)
@@ -160,6 +167,7 @@ class WorkspacesMixin(StoreBase):
             if row[0] == "owner" and self._owners(tx, workspace_id) == 1:
                 raise StoreError(f"{key} is the workspace's only owner: make someone else owner first")
             tx.execute("DELETE FROM members WHERE workspace_id = ? AND person = ?", (workspace_id, key))
+            record_audit(tx, "member.remove", actor=actor, target=workspace_id, detail=f"{key} ({row[0]})")
 
     def workspaces_of(self, design_ids: Iterable[str]) -> dict[str, str]:
         """The workspace of each design given (also in the trash); unknown ids are left out."""
