@@ -41,6 +41,7 @@ class World:
     design: str  # a design in the workspace, at revision 2
     trashed: str  # a design of the workspace, in the trash
     share: str  # a share link of ``design``
+    thread: str  # a review thread on ``design``'s block gw
 
     def view(self, person: str, name: str = "") -> UserStore:
         return UserStore(self.store, actor_for(person, name))
@@ -49,7 +50,8 @@ class World:
         """Everything a write could change, to check that a refused one changed nothing."""
         conn = self.store.db.conn  # type: ignore[attr-defined]
         return tuple(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                     for table in ("designs", "revisions", "shares", "members", "workspaces"))
+                     for table in ("designs", "revisions", "shares", "members", "workspaces", "comment_threads",
+                                   "comments", "audit_log"))
 
 
 @pytest.fixture
@@ -62,7 +64,9 @@ def world(tmp_db: Path) -> Iterator[World]:
         trashed = ada.create(make_design("Old")).design_id
         ada.delete(trashed)
         share = ada.create_share(design).id
-        yield World(store, ws.id, design, trashed, share)
+        thread = ada.create_thread(design, "block", "gw", "Why one gateway?").id
+        ada.resolve_thread(thread)
+        yield World(store, ws.id, design, trashed, share, thread)
 
 
 WRITES: dict[str, Callable[[UserStore, World], Any]] = {
@@ -79,6 +83,9 @@ WRITES: dict[str, Callable[[UserStore, World], Any]] = {
     "revoke_share": lambda v, w: v.revoke_share(w.share, design_id=w.design),
     "set_member": lambda v, w: v.set_member(w.workspace, "new@example.com", "viewer"),
     "remove_member": lambda v, w: v.remove_member(w.workspace, ADA),
+    "create_thread": lambda v, w: v.create_thread(w.design, "block", "inf", "p99 at peak?"),
+    "reply": lambda v, w: v.reply(w.thread, "Two now."),
+    "reopen_thread": lambda v, w: v.reopen_thread(w.thread),
 }
 OWNER_ONLY = {"set_member", "remove_member"}
 ROLES_TRIED = ("viewer", "editor", "owner", None)
@@ -106,7 +113,7 @@ def test_each_write_by_each_role(world: World, write: str, role: str | None) -> 
             assert f"is a {role} in the workspace 'Ranking team'" in said
 
 
-@pytest.mark.parametrize("read", ["get", "open", "history", "list_shares"])
+@pytest.mark.parametrize("read", ["get", "open", "history", "list_shares", "threads", "audit"])
 def test_a_non_member_cannot_read_and_a_viewer_can(world: World, read: str) -> None:
     with pytest.raises(PermissionDenied, match="not a member"):
         getattr(world.view(ALAN), read)(world.design)
@@ -225,3 +232,26 @@ def test_a_schema_1_library_opens_with_its_designs_in_local(tmp_db: Path) -> Non
         assert store.workspace(LOCAL_WORKSPACE).name == "Local"
         assert [d.id for d in UserStore(store, LOCAL_ACTOR).list_designs().items] == ["old1"]
         assert store.open("old1").design.name == "Old"
+
+
+def test_changes_are_in_the_audit_log_under_the_actor_with_membership_changes_in_each_designs_activity(
+        world: World) -> None:
+    ada = world.view(ADA, "Ada Lovelace")
+    ada.set_member(world.workspace, GRACE, "editor")
+    ada.set_member(world.workspace, GRACE, "viewer")
+    ada.set_member(world.workspace, GRACE, "viewer")  # no change: no entry
+    grace = world.view(GRACE, "Grace Hopper")
+    assert [t.id for t in grace.threads(world.design)] == [world.thread]
+    with pytest.raises(PermissionDenied):
+        grace.reply(world.thread, "I may read, not write")
+    ada.remove_member(world.workspace, GRACE)
+    log = ada.audit(world.design)
+    actions = [(e.action, e.actor) for e in log]
+    ada_author = "Ada Lovelace <ada@example.com>"
+    assert actions[:3] == [("member.remove", ada_author), ("member.role", ada_author), ("member.add", ada_author)]
+    assert ("share.create", ada_author) in actions and ("design.save", ada_author) in actions
+    assert log[1].detail == "grace@example.com: editor → viewer"
+    assert all(e.design_id in (world.design, None) for e in log)  # not the trashed design's entries
+    alan = world.view(ALAN)
+    with pytest.raises(PermissionDenied, match="not a member"):
+        alan.audit(world.design)
