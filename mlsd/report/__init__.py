@@ -107,9 +107,9 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
         data = [validation_dict(path, report, verbose, load) for (path, report), load in pairs]
         _dump(data[0], out, 2) if len(data) == 1 else _dump(data, out, 3)  # down to each finding, tier, path
     elif fmt == "sarif":
-        from mlsd.report.sarif import sarif_log
+        from mlsd.report.sarif import write_sarif
 
-        _dump(sarif_log(reports, loads), out, 4)  # down to each result
+        write_sarif(reports, loads, out)  # a result at a time
     elif fmt == "junit":
         from mlsd.report.junit import junit_xml
 
@@ -127,6 +127,11 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def encode_json(value: Any) -> str:
+    """``value`` as the reports' compact JSON (no indentation, no ASCII escapes, no NaN or infinity)."""
+    return _ENCODE(value)
 
 
 def _dump(data: Any, out: TextIO, depth: int) -> None:
@@ -348,6 +353,7 @@ def _totals(reports: Sequence[tuple[str, Report]], color: bool) -> str:
 __all__ = [
     "FORMATS",
     "AtLoad",
+    "encode_json",
     "exceeds",
     "finding_json",
     "gates",
