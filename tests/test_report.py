@@ -462,7 +462,7 @@ def test_exceeds_checks_its_threshold():
         rep.exceeds([], "loud")
 
 
-def _sarif_cases() -> list[tuple[str, Report]]:
+def _report_cases() -> list[tuple[str, Report]]:
     """Every design in designs/ (waivers among them), one with hostile text in a label and a waiver reason, and
     one with half its findings in a baseline."""
     from mlsd.baseline import apply_baseline
@@ -484,7 +484,7 @@ def _sarif_cases() -> list[tuple[str, Report]]:
 def test_sarif_written_a_result_at_a_time_is_the_log_encoded():
     from mlsd.cli.validate import judge_at_load
 
-    cases = _sarif_cases()
+    cases = _report_cases()
     for path, report in cases:
         loads = [None, [judge_at_load(report.design, report, 3.0, None)]]
         for load in loads:
@@ -495,3 +495,23 @@ def test_sarif_written_a_result_at_a_time_is_the_log_encoded():
     sarif.write_sarif(cases, None, out)
     assert out.getvalue() == rep.encode_json(sarif.sarif_log(cases)) + "\n"
     validate_sarif(json.loads(out.getvalue()))
+
+
+def test_json_written_a_finding_at_a_time_is_the_validation_dict_encoded():
+    from mlsd.cli.validate import judge_at_load
+
+    cases = _report_cases()
+    findings = [f for _, r in cases for f in r.findings]
+    assert any(f.baselined for f in findings) and any(f.waived for f in findings)
+    assert any(f.fix != engine.REGISTRY[f.rule].fix for f in findings)  # a finding's own fix: the dict's way
+    for path, report in cases:
+        for load in (None, judge_at_load(report.design, report, 3.0, None)):
+            for verbose in (False, True):
+                out, ref = io.StringIO(), io.StringIO()
+                rep.write_validation([(path, report)], "json", out, "error", verbose, [load])
+                rep._dump(rep.validation_dict(path, report, verbose, load), ref, 2)
+                assert out.getvalue() == ref.getvalue()
+    out, ref = io.StringIO(), io.StringIO()
+    rep.write_validation(cases, "json", out, "error")
+    rep._dump([rep.validation_dict(path, report, False) for path, report in cases], ref, 3)
+    assert out.getvalue() == ref.getvalue()
