@@ -297,18 +297,16 @@ _safe_repeated = lru_cache(maxsize=4096)(_safe)  # titles and fixes: a few texts
 
 
 def _finding_lines(f: Finding, color: bool, indent: str) -> list[str]:
-    sev = _paint(f"{f.severity:<7}", f.severity, color)
-    lines = [f"{indent}{sev} {f.rule:<8} {_safe_repeated(f.title)}", f"{indent}        {_safe(f.message)}"]
-    where = []
-    if f.components:
-        where.append("blocks: " + ", ".join(f.components))
-    if f.connections:
-        where.append("connections: " + ", ".join(f.connections))
-    if where:
-        lines.append(f"{indent}        " + _paint("; ".join(where), "dim", color))
-    lines.append(f"{indent}        fix: {_safe_repeated(f.fix)}")
+    pad = indent + "        "
+    sev = _paint(f"{f.severity:<7}", f.severity, color) if color else f"{f.severity:<7}"
+    lines = [f"{indent}{sev} {f.rule:<8} {_safe_repeated(f.title)}", pad + _safe(f.message)]
+    if f.components or f.connections:
+        where = (("blocks: " + ", ".join(f.components)) if f.components else "") + (
+            ("; " if f.components else "") + "connections: " + ", ".join(f.connections) if f.connections else "")
+        lines.append(pad + _paint(where, "dim", color) if color else pad + where)
+    lines.append(f"{pad}fix: {_safe_repeated(f.fix)}")
     if f.waived:
-        lines.append(f"{indent}        waived: {_safe(f.waiver_reason or '')}")
+        lines.append(f"{pad}waived: {_safe(f.waiver_reason or '')}")
     return lines
 
 
