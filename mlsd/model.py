@@ -92,20 +92,27 @@ class Component(_Strict):
 
     def prop(self, name: str, default: PropValue | None = None) -> PropValue | None:
         """The block's own prop, else the kind's default, else ``default``."""
-        if name in self.props:
-            return self.props[name]
+        props = self.props
+        if name in props:
+            return props[name]
         return KINDS[self.kind].props.get(name, default)
+
+    # num and flag read the prop themselves (no call of prop): rules ask them ~150,000 times on 10,000 blocks
 
     def num(self, name: str, default: float = 0.0) -> float:
         """A numeric prop (own or kind default) as float."""
-        value = self.prop(name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        props = self.props
+        value = props[name] if name in props else KINDS[self.kind].props.get(name)
+        if type(value) is float:
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             return default
         return float(value)
 
     def flag(self, name: str) -> bool:
         """A boolean prop (own or kind default); False when absent."""
-        return self.prop(name) is True
+        props = self.props
+        return (props[name] if name in props else KINDS[self.kind].props.get(name)) is True
 
 
 class Connection(_Strict):

@@ -341,3 +341,15 @@ def test_traffic_share_sends_a_declared_share_of_the_peak_to_an_entry() -> None:
     assert a.capacity["app"].peak_qps == pytest.approx(125)
     assert a.capacity["partner"].peak_qps == pytest.approx(125)
     assert a.capacity["svc"].peak_qps == pytest.approx(1000)
+
+
+def test_roll_of_the_latency_sampler_is_numpys():
+    import numpy as np
+
+    from mlsd.analysis.latency import _roll
+
+    rng = np.random.default_rng(1)
+    for k, s in ((1, 1), (1, 2), (3, 5), (2, 200)):
+        t = rng.random((k, s), dtype=np.float32)
+        for shift in range(1, s + 1):
+            assert np.array_equal(_roll(t, shift), np.roll(t, shift, axis=1))

@@ -70,3 +70,26 @@ def test_same_errors_on_bad_input_as_an_untuned_interpreter(tmp_path: Path, cont
                              check=False)
     assert tuned.returncode == untuned.returncode == 2
     assert tuned.stderr == untuned.stderr and tuned.stderr.strip()
+
+
+def test_validate_exits_without_teardown_yet_writes_everything_and_keeps_its_exit_code(tmp_path: Path):
+    from benchmarks.synthetic import synthetic_design
+
+    design = tmp_path / "big.json"
+    design.write_text(json.dumps(synthetic_design(300)), encoding="utf-8")
+    for fmt in ("json", "sarif"):  # stdout a pipe, its buffer far larger than one write: all of it must arrive
+        done = subprocess.run([sys.executable, "-m", "mlsd", "validate", str(design), "--format", fmt], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 1 and len(done.stdout) > 100_000
+        json.loads(done.stdout)
+    passing = subprocess.run([sys.executable, "-m", "mlsd", "validate", str(design), "--fail-on", "never"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert passing.returncode == 0 and passing.stdout.rstrip().endswith(")")  # the counts line, last
+
+
+def test_only_validate_skips_the_teardown():
+    from mlsd.cli import process
+
+    with pytest.raises(SystemExit) as raised:
+        process.finish(3, "render")
+    assert raised.value.code == 3

@@ -15,7 +15,7 @@ from mlsd.analysis import analysis_to_dict
 from mlsd.io import dumps, load_file
 from mlsd.model import Design
 from mlsd.report import catalog, sarif
-from mlsd.rules import Hit, NotApplicable, Rule, all_rules, check, engine
+from mlsd.rules import Hit, NotApplicable, Report, Rule, all_rules, check, engine
 from mlsd.rules.context import Context
 from tests.conftest import ROOT, design_of
 
@@ -460,3 +460,58 @@ def test_exceeds_checks_its_threshold():
     assert rep.exceeds([], "error") is False
     with pytest.raises(ValueError):
         rep.exceeds([], "loud")
+
+
+def _report_cases() -> list[tuple[str, Report]]:
+    """Every design in designs/ (waivers among them), one with hostile text in a label and a waiver reason, and
+    one with half its findings in a baseline."""
+    from mlsd.baseline import apply_baseline
+
+    cases = [(str(p.relative_to(ROOT)), check(load_file(p))) for p in sorted((ROOT / "designs").glob("*.json"))]
+    data = json.loads((ROOT / "designs" / "ad_click_prediction.json").read_text(encoding="utf-8"))
+    drift = next(c for c in data["components"] if c["id"] == "drift")
+    drift["label"] = 'quote " back\\slash \x1b[31m \u202e tab\t é ✓'
+    data["waivers"] = [{"rule": "MON-3", "reason": 'because "we\\said"\nso \u2028 \x07'}]
+    hostile = check(Design.model_validate(data))
+    assert any(f.waived and "quote" in f.message for f in hostile.findings)
+    path, report = cases[0]
+    known = {f.id: 1 for f in report.findings[::2]}
+    baselined = apply_baseline(report, known)
+    assert any(f.baselined for f in baselined.findings)
+    return [*cases, ("/abs/outside the cwd/h.json", hostile), (path, baselined)]
+
+
+def test_sarif_written_a_result_at_a_time_is_the_log_encoded():
+    from mlsd.cli.validate import judge_at_load
+
+    cases = _report_cases()
+    for path, report in cases:
+        loads = [None, [judge_at_load(report.design, report, 3.0, None)]]
+        for load in loads:
+            out = io.StringIO()
+            sarif.write_sarif([(path, report)], load, out)
+            assert out.getvalue() == rep.encode_json(sarif.sarif_log([(path, report)], load)) + "\n"
+    out = io.StringIO()
+    sarif.write_sarif(cases, None, out)
+    assert out.getvalue() == rep.encode_json(sarif.sarif_log(cases)) + "\n"
+    validate_sarif(json.loads(out.getvalue()))
+
+
+def test_json_written_a_finding_at_a_time_is_the_validation_dict_encoded():
+    from mlsd.cli.validate import judge_at_load
+
+    cases = _report_cases()
+    findings = [f for _, r in cases for f in r.findings]
+    assert any(f.baselined for f in findings) and any(f.waived for f in findings)
+    assert any(f.fix != engine.REGISTRY[f.rule].fix for f in findings)  # a finding's own fix: the dict's way
+    for path, report in cases:
+        for load in (None, judge_at_load(report.design, report, 3.0, None)):
+            for verbose in (False, True):
+                out, ref = io.StringIO(), io.StringIO()
+                rep.write_validation([(path, report)], "json", out, "error", verbose, [load])
+                rep._dump(rep.validation_dict(path, report, verbose, load), ref, 2)
+                assert out.getvalue() == ref.getvalue()
+    out, ref = io.StringIO(), io.StringIO()
+    rep.write_validation(cases, "json", out, "error")
+    rep._dump([rep.validation_dict(path, report, False) for path, report in cases], ref, 3)
+    assert out.getvalue() == ref.getvalue()

@@ -225,7 +225,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 def run() -> None:
     """The ``mlsd`` console script (``pip install .``): ``python -m mlsd`` under a shorter name; a process of
     its own, so it first tunes the interpreter for one short run (``mlsd.cli.process``)."""
-    from mlsd.cli.process import tune
+    from mlsd.cli.process import finish, tune
 
-    tune(sys.argv[1] if len(sys.argv) > 1 else None)
-    sys.exit(main())
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    tune(command)
+    finish(main(), command)

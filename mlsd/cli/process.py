@@ -19,10 +19,18 @@ was measured on ``python -m mlsd validate`` (``python -m benchmarks.cli_bench``;
   their validation is the same with or without one. This stands in for pydantic's private
   ``pydantic.plugin._loader`` module with one that finds no plugin, which is what pydantic does itself when
   ``PYDANTIC_DISABLE_PLUGINS=__all__`` (tests/test_cli_process.py checks that the stand-in still matches).
+- ``validate`` ends with ``finish(code)``: its output is flushed, then the process exits at once
+  (``os._exit``) instead of tearing the interpreter down, as mypy's command line does. A normal exit frees every
+  object one by one (every module, block, finding and report of the run): ~30 ms of a 1,000-block ``validate``
+  and ~45 ms at 10,000 blocks, for memory the operating system takes back anyway. No ``atexit`` handler is
+  registered on this path (the command writes its output to stdout and any baseline through ``with`` blocks,
+  closed before it returns); a flush that fails (a closed pipe) exits as the interpreter would have: quietly,
+  with the command's own exit code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -38,6 +46,17 @@ def tune(command: str | None = None) -> None:
         gc.disable()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     skip_pydantic_plugins()
+
+
+def finish(code: int, command: str | None = None) -> None:
+    """End a run of ``command`` with exit code ``code``: for ``validate``, flush stdout and stderr and leave
+    without the interpreter's teardown (see the module docstring); other commands exit as usual."""
+    if command != "validate":
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (BrokenPipeError), a stream closed
+            stream.flush()
+    os._exit(code)
 
 
 def _no_plugins() -> Iterable[object]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring as _string  # the C string encoder of the JSON (no ASCII escapes)
 from typing import Any, Literal, TextIO
 
 from mlsd.model import Design
@@ -104,12 +105,12 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
     loads = list(at_load) if at_load is not None else [None] * len(reports)
     if fmt == "json":
         pairs = zip(reports, loads, strict=True)
-        data = [validation_dict(path, report, verbose, load) for (path, report), load in pairs]
+        data = [_validation_data(path, report, verbose, load, _finding_text) for (path, report), load in pairs]
         _dump(data[0], out, 2) if len(data) == 1 else _dump(data, out, 3)  # down to each finding, tier, path
     elif fmt == "sarif":
-        from mlsd.report.sarif import sarif_log
+        from mlsd.report.sarif import write_sarif
 
-        _dump(sarif_log(reports, loads), out, 4)  # down to each result
+        write_sarif(reports, loads, out)  # a result at a time
     elif fmt == "junit":
         from mlsd.report.junit import junit_xml
 
@@ -129,6 +130,11 @@ def write_validation(reports: Sequence[tuple[str, Report]], fmt: str, out: TextI
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
+def encode_json(value: Any) -> str:
+    """``value`` as the reports' compact JSON (no indentation, no ASCII escapes, no NaN or infinity)."""
+    return _ENCODE(value)
+
+
 def _dump(data: Any, out: TextIO, depth: int) -> None:
     """Compact JSON, streamed: the outer objects and lists piece by piece, each leaf (a finding, a tier, a path)
     by the C encoder in one call (``JSONEncoder.iterencode`` would stream too, but in pure Python, 4x slower).
@@ -137,8 +143,14 @@ def _dump(data: Any, out: TextIO, depth: int) -> None:
     out.write("\n")
 
 
+class _Encoded(str):
+    """JSON text already encoded (a finding: ``_finding_text``), which ``_write`` writes as it is."""
+
+
 def _write(value: Any, out: TextIO, depth: int) -> None:
-    if depth and isinstance(value, dict):
+    if type(value) is _Encoded:
+        out.write(value)
+    elif depth and isinstance(value, dict):
         out.write("{")
         for k, (key, item) in enumerate(value.items()):
             out.write(("," if k else "") + _ENCODE(key) + ":")
@@ -199,12 +211,40 @@ def finding_json(f: Finding, info: dict[str, dict[str, str]]) -> dict[str, Any]:
     return out
 
 
+_BOOL = {False: "false", True: "true"}
+
+
+def _finding_text(f: Finding, info: dict[str, dict[str, str]]) -> _Encoded:
+    """``encode_json(finding_json(f, info))``, put together from its parts: 3x faster than building the dict
+    the encoder then walks, on the 22,000 findings of a 10,000-block design (a finding whose title, category
+    or fix differs from its rule's takes the dict's way)."""
+    shared = info.get(f.rule)
+    if shared is None or f.title != shared["title"] or f.category != shared["category"] or f.fix != shared["fix"]:
+        return _Encoded(_ENCODE(finding_json(f, info)))
+    parts = ['{"rule":', _string(f.rule), ',"severity":', _string(f.severity), ',"message":', _string(f.message),
+             ',"components":[', ",".join(map(_string, f.components)), '],"connections":[',
+             ",".join(map(_string, f.connections)), '],"waived":', _BOOL[f.waived]]
+    if f.waived:
+        parts += (',"waiver_reason":', _ENCODE(f.waiver_reason))
+    if f.baselined:
+        parts.append(',"baselined":true')
+    parts.append("}")
+    return _Encoded("".join(parts))
+
+
 def validation_dict(path: str, report: Report, verbose: bool = True, at_load: AtLoad | None = None
                     ) -> dict[str, Any]:
     """One design's findings, counts, score and numbers as JSON-ready data (without ``verbose``, each path is
     named by its entry and critical chain, not by every block it can reach, and the per-block cost lines are
     left out: ``cost_per_month`` is their total). What a rule's findings share (category, severity, title,
     generic fix) is in ``rule_info``, once per rule, and each finding names its rule (``finding_json``)."""
+    return _validation_data(path, report, verbose, at_load, finding_json)
+
+
+def _validation_data(path: str, report: Report, verbose: bool, at_load: AtLoad | None,
+                     finding: Callable[[Finding, dict[str, dict[str, str]]], Any]) -> dict[str, Any]:
+    """``validation_dict`` with each finding (those under load excepted) as ``finding`` gives it
+    (``finding_json``, or ``_finding_text`` for the writer)."""
     from mlsd.analysis import analysis_to_dict
 
     analysis = analysis_to_dict(report.context.analysis, detail=verbose)
@@ -214,7 +254,7 @@ def validation_dict(path: str, report: Report, verbose: bool = True, at_load: At
         "design": report.design.name,
         "file": path,
         "rule_info": info,
-        "findings": [finding_json(f, info) for f in report.findings],
+        "findings": [finding(f, info) for f in report.findings],
         "summary": {key: summary[key] for key in (*SEVERITIES, "waived")},
         "rules": {key[len("rules_"):]: value for key, value in summary.items() if key.startswith("rules_")},
         "score": report.score(),
@@ -232,7 +272,7 @@ def validation_dict(path: str, report: Report, verbose: bool = True, at_load: At
         data["at_load"] = {
             "load": at_load.load,
             "peak_qps": at_load.peak_qps,
-            "findings": [finding_json(f, info) for f in at_load.new],
+            "findings": [finding_json(f, info) for f in at_load.new],  # a few, below the level _write streams
             "summary": {sev: sum(1 for f in at_load.report.active if f.severity == sev) for sev in SEVERITIES},
             "over_sla": [p.entry for p in at_load.report.context.analysis.paths if p.over_sla],
         }
@@ -257,18 +297,16 @@ _safe_repeated = lru_cache(maxsize=4096)(_safe)  # titles and fixes: a few texts
 
 
 def _finding_lines(f: Finding, color: bool, indent: str) -> list[str]:
-    sev = _paint(f"{f.severity:<7}", f.severity, color)
-    lines = [f"{indent}{sev} {f.rule:<8} {_safe_repeated(f.title)}", f"{indent}        {_safe(f.message)}"]
-    where = []
-    if f.components:
-        where.append("blocks: " + ", ".join(f.components))
-    if f.connections:
-        where.append("connections: " + ", ".join(f.connections))
-    if where:
-        lines.append(f"{indent}        " + _paint("; ".join(where), "dim", color))
-    lines.append(f"{indent}        fix: {_safe_repeated(f.fix)}")
+    pad = indent + "        "
+    sev = _paint(f"{f.severity:<7}", f.severity, color) if color else f"{f.severity:<7}"
+    lines = [f"{indent}{sev} {f.rule:<8} {_safe_repeated(f.title)}", pad + _safe(f.message)]
+    if f.components or f.connections:
+        where = (("blocks: " + ", ".join(f.components)) if f.components else "") + (
+            ("; " if f.components else "") + "connections: " + ", ".join(f.connections) if f.connections else "")
+        lines.append(pad + _paint(where, "dim", color) if color else pad + where)
+    lines.append(f"{pad}fix: {_safe_repeated(f.fix)}")
     if f.waived:
-        lines.append(f"{indent}        waived: {_safe(f.waiver_reason or '')}")
+        lines.append(f"{pad}waived: {_safe(f.waiver_reason or '')}")
     return lines
 
 
@@ -348,6 +386,7 @@ def _totals(reports: Sequence[tuple[str, Report]], color: bool) -> str:
 __all__ = [
     "FORMATS",
     "AtLoad",
+    "encode_json",
     "exceeds",
     "finding_json",
     "gates",

@@ -7,13 +7,14 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from json.encoder import encode_basestring  # the C string encoder ``json.dumps(..., ensure_ascii=False)`` uses
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from mlsd import __version__
-from mlsd.report import AtLoad
+from mlsd.report import AtLoad, encode_json
 from mlsd.rules import Finding, Report, Rule, all_rules
 from mlsd.text import display_text
 
@@ -119,13 +120,30 @@ def _sarif_result(f: Finding, uri: str, relative: bool, rule_index: dict[str, in
     return result
 
 
-def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | None] | None = None
-              ) -> dict[str, Any]:
-    """A SARIF 2.1.0 log with one run: every rule as a descriptor, every finding as a result (waived findings
-    carry a suppression whose justification is the waiver's reason)."""
+def _located(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | None] | None
+             ) -> Iterator[tuple[Finding, str, bool, dict[str, int], AtLoad | None]]:
+    """Every result to write, in order: (finding, artifact URI, whether relative, id lines, its load or None)."""
+    for k, (path, report) in enumerate(reports):
+        uri, relative = artifact_uri(path)
+        id_lines = _id_lines(path) if report.findings else {}
+        for f in report.findings:
+            yield f, uri, relative, id_lines, None
+        load = at_load[k] if at_load is not None else None
+        if load is not None:
+            for f in load.new:
+                yield f, uri, relative, id_lines, load
+
+
+def _at_load(result: dict[str, Any], load: AtLoad) -> dict[str, Any]:
+    result["message"]["text"] = f"At {load.load:g}× peak: " + result["message"]["text"]
+    result["properties"] = {"load": load.load}
+    result["partialFingerprints"]["mlsdFindingId/v1"] += f"@{load.load:g}x"
+    return result
+
+
+def _sarif_shell(reports: Sequence[tuple[str, Report]]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The SARIF log without its results (an empty list), and each rule's index among the descriptors."""
     rules = all_rules()
-    rule_index = {r.id: i for i, r in enumerate(rules)}
-    results: list[dict[str, Any]] = []
     artifacts: list[dict[str, Any]] = []
     for path, report in reports:
         uri, relative = artifact_uri(path)
@@ -134,17 +152,6 @@ def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | 
         if relative:
             artifact["location"]["uriBaseId"] = "%SRCROOT%"
         artifacts.append(artifact)
-        id_lines = _id_lines(path) if report.findings else {}
-        results += [_sarif_result(f, uri, relative, rule_index, id_lines) for f in report.findings]
-        load = at_load[len(artifacts) - 1] if at_load is not None else None
-        if load is None:
-            continue
-        for f in load.new:
-            result = _sarif_result(f, uri, relative, rule_index, id_lines)
-            result["message"]["text"] = f"At {load.load:g}× peak: " + result["message"]["text"]
-            result["properties"] = {"load": load.load}
-            result["partialFingerprints"]["mlsdFindingId/v1"] += f"@{load.load:g}x"
-            results.append(result)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -156,7 +163,69 @@ def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | 
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
         "artifacts": artifacts,
-        "results": results,
+        "results": [],
         "columnKind": "unicodeCodePoints",
     }
-    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}, {r.id: i for i, r in enumerate(rules)}
+
+
+def sarif_log(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | None] | None = None
+              ) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run: every rule as a descriptor, every finding as a result (waived findings
+    carry a suppression whose justification is the waiver's reason)."""
+    log, rule_index = _sarif_shell(reports)
+    results = log["runs"][0]["results"]
+    for f, uri, relative, id_lines, load in _located(reports, at_load):
+        result = _sarif_result(f, uri, relative, rule_index, id_lines)
+        results.append(result if load is None else _at_load(result, load))
+    return log
+
+
+_RESULTS = '"results":[]'  # where the results go in the encoded shell (inside a JSON string a quote is escaped)
+
+
+def write_sarif(reports: Sequence[tuple[str, Report]], at_load: Sequence[AtLoad | None] | None, out: TextIO
+                ) -> None:
+    """``sarif_log`` written to ``out`` as compact JSON, the same text as encoding it (``mlsd.report.encode_json``)
+    with a newline, a result at a time: each result's text is put together from its parts (``_result_text``)
+    instead of as a dict the encoder then walks, 3x faster on the 22,000 results of a 10,000-block design."""
+    log, rule_index = _sarif_shell(reports)
+    head, tail = encode_json(log).split(_RESULTS)
+    out.write(head + '"results":[')
+    physical: dict[tuple[str, bool], str] = {}
+    for k, (f, uri, relative, id_lines, load) in enumerate(_located(reports, at_load)):
+        where = physical.get((uri, relative))
+        if where is None:
+            artifact: dict[str, Any] = {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if relative else {})}
+            where = physical[uri, relative] = '{"physicalLocation":{"artifactLocation":' + encode_json(artifact)
+        if load is None:
+            text = _result_text(f, where, rule_index, id_lines)
+        else:
+            text = encode_json(_at_load(_sarif_result(f, uri, relative, rule_index, id_lines), load))
+        out.write("," + text if k else text)
+    out.write("]" + tail + "\n")
+
+
+def _result_text(f: Finding, where: str, rule_index: dict[str, int], id_lines: dict[str, int]) -> str:
+    """``encode_json(_sarif_result(f, ...))``, put together from its parts; ``where`` is the result's encoded
+    location up to its artifact (``{"physicalLocation":{"artifactLocation":{...}``)."""
+    line = next((id_lines[i] for i in (*f.components, *f.connections) if i in id_lines), None)
+    parts = ['{"ruleId":', encode_basestring(f.rule), ',"level":"', SARIF_LEVELS[f.severity],
+             '","message":{"text":', encode_basestring(display_text(f"{f.message} Fix: {f.fix}")),
+             '},"locations":[', where, ',"region":{"startLine":', str(line or 1), "}}"]
+    if f.components or f.connections:
+        logical = [f'{{"name":{e},"fullyQualifiedName":{encode_basestring("components/" + b)},"kind":"object"}}'
+                   for b in f.components for e in (encode_basestring(b),)]
+        logical += [f'{{"name":{e},"fullyQualifiedName":{encode_basestring("connections/" + c)},"kind":"object"}}'
+                    for c in f.connections for e in (encode_basestring(c),)]
+        parts += (',"logicalLocations":[', ",".join(logical), "]")
+    parts.append("}]")
+    if f.rule in rule_index:
+        parts += (',"ruleIndex":', str(rule_index[f.rule]))
+    if f.waived:
+        parts += (',"suppressions":[{"kind":"inSource","justification":',
+                  encode_basestring(display_text(f.waiver_reason or "")), "}]")
+    elif f.baselined:
+        parts.append(',"suppressions":[{"kind":"external","justification":"in the baseline"}]')
+    parts += (',"partialFingerprints":{"mlsdFindingId/v1":', encode_basestring(f.id), "}}")
+    return "".join(parts)
