@@ -28,10 +28,34 @@ function sourcesHash() {
   return hash.digest("hex");
 }
 
+// React Flow's ResizeObserver re-measures every block it sees for the first time, even one whose size and handles
+// the canvas already gave (src/sync.ts): on opening a 1,000-block design that is a second full render of every
+// block and connection. Without `force` it re-measures a block when its size differs from the known one or its
+// handles were never measured, which is what the canvas needs (React Flow's own useUpdateNodeInternals still forces).
+// The build fails if the line is not there (another React Flow version: look again).
+const REACT_FLOW = /@xyflow[\\/]react[\\/]dist[\\/]esm[\\/]index\.m?js$/;
+const PATCHES = [{
+  from: "nodeElement: entry.target,\n                    force: true,",
+  to: "nodeElement: entry.target,\n                    force: false,",
+}];
+const patchReactFlow = {
+  name: "patch-react-flow",
+  setup(build) {
+    build.onLoad({ filter: REACT_FLOW }, (args) => {
+      let text = readFileSync(args.path, "utf8");
+      for (const p of PATCHES) {
+        if (text.split(p.from).length !== 2) throw new Error(`patch-react-flow: '${p.from}' is not once in ${args.path}`);
+        text = text.replace(p.from, p.to);
+      }
+      return { contents: text, loader: "js" };
+    });
+  },
+};
+
 const result = await esbuild.build({
   entryPoints: [join(here, "src", "index.tsx")], bundle: true, minify: process.env.NOMINIFY !== "1", format: "iife", target: "es2020",
   write: false, outdir: "out", legalComments: "none", charset: "utf8",
-  define: { "process.env.NODE_ENV": '"production"' }, logLevel: "warning",
+  define: { "process.env.NODE_ENV": '"production"' }, logLevel: "warning", plugins: [patchReactFlow],
 });
 const js = result.outputFiles.find((f) => f.path.endsWith(".js")).text;
 const css = result.outputFiles.find((f) => f.path.endsWith(".css")).text;

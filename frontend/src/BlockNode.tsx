@@ -1,6 +1,6 @@
 // A block: its label once, the kind as an icon and a small caption, the category colour, a findings badge and a
 // comments badge (open review threads).
-import React, { memo, useState } from "react";
+import React, { createContext, memo, useContext, useState } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { CategoryIcon } from "./icons";
 import type { Badge } from "./types";
@@ -13,14 +13,46 @@ export type BlockNodeType = Node<BlockData, "block">;
 
 const WORDS = { error: "error", warning: "warning", info: "note" } as const;
 
+/** Zoomed out so far (below 20 %) that text would be specks: a block is drawn as its coloured box and its findings
+ * badge as a dot, without label, icon or handles (a connection is not drawn from a 3 px handle; the connections are
+ * drawn from the handles' known places, src/sync.ts). Half the elements of a 1,000-block design, drawn and updated. */
+export const FarContext = createContext(false);
+
 function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
   const { badge } = data;
+  const far = useContext(FarContext);
   const [editing, setEditing] = useState(false);
   const finish = (value: string | null) => {
     setEditing(false);
     if (value !== null && value.trim() !== data.label) data.onLabel?.(id, value.trim());
   };
   const plural = badge && badge.count === 1 ? "finding" : "findings";
+  const badgeButton = badge && badge.count > 0 && (
+    <button type="button" className={`mlsd-badge nodrag sev-${badge.severity}`}
+            aria-label={`${badge.count} ${plural}, worst: ${WORDS[badge.severity]}. Show them`}
+            title={`${badge.count} ${plural} (worst: ${WORDS[badge.severity]})`}
+            onClick={(e) => { e.stopPropagation(); data.onBadge?.(id); }}>
+      {far ? null : <>{badge.severity === "error" ? "!" : badge.severity === "warning" ? "▲" : "i"} {badge.count}</>}
+    </button>
+  );
+  const comments = badge?.comments ?? 0;
+  const commentsButton = comments > 0 && (
+    <button type="button" className="mlsd-comments nodrag" data-testid={`comments-${id}`}
+            aria-label={`${comments} open comment thread${comments === 1 ? "" : "s"}. Show them`}
+            title={`${comments} open comment thread${comments === 1 ? "" : "s"}`}
+            onClick={(e) => { e.stopPropagation(); data.onComments?.(id); }}>
+      {far ? null : <>💬 {comments}</>}
+    </button>
+  );
+  if (far && !editing) {
+    return (
+      <div className={"mlsd-block" + (selected ? " selected" : "")} style={{ background: data.color }}
+           data-testid={`block-${id}`} data-kind={data.kind}>
+        {badgeButton}
+        {commentsButton}
+      </div>
+    );
+  }
   return (
     <div className={"mlsd-block" + (selected ? " selected" : "")} style={{ background: data.color }}
          data-testid={`block-${id}`} data-kind={data.kind}>
@@ -41,22 +73,8 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
         )}
         {data.caption !== data.label && <span className="mlsd-block-caption">{data.caption}</span>}
       </span>
-      {badge && badge.count > 0 && (
-        <button type="button" className={`mlsd-badge nodrag sev-${badge.severity}`}
-                aria-label={`${badge.count} ${plural}, worst: ${WORDS[badge.severity]}. Show them`}
-                title={`${badge.count} ${plural} (worst: ${WORDS[badge.severity]})`}
-                onClick={(e) => { e.stopPropagation(); data.onBadge?.(id); }}>
-          {badge.severity === "error" ? "!" : badge.severity === "warning" ? "▲" : "i"} {badge.count}
-        </button>
-      )}
-      {badge && (badge.comments ?? 0) > 0 && (
-        <button type="button" className="mlsd-comments nodrag" data-testid={`comments-${id}`}
-                aria-label={`${badge.comments} open comment thread${badge.comments === 1 ? "" : "s"}. Show them`}
-                title={`${badge.comments} open comment thread${badge.comments === 1 ? "" : "s"}`}
-                onClick={(e) => { e.stopPropagation(); data.onComments?.(id); }}>
-          💬 {badge.comments}
-        </button>
-      )}
+      {badgeButton}
+      {commentsButton}
       <Handle type="source" position={Position.Right} className="mlsd-handle" isConnectable={!data.readOnly} />
     </div>
   );

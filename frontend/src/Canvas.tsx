@@ -1,22 +1,24 @@
 // The whiteboard canvas: draws the graph Python passes down and reports each user action once, as a delta.
-import React, { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   Background, ConnectionLineType, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges,
-  useReactFlow, useStore, type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
+  getNodesBounds, getViewportForBounds, useReactFlow, useStore, type Connection, type EdgeChange, type NodeChange,
+  type OnSelectionChangeParams, type Viewport,
 } from "@xyflow/react";
 import { actionFor, byId, shortcutText, type ActionContext } from "./actions";
-import { BlockNode, type BlockNodeType } from "./BlockNode";
+import { BlockNode, FarContext, type BlockNodeType } from "./BlockNode";
 import { CommentsContext, FlowEdge, OrthogonalContext, type FlowEdgeType } from "./FlowEdge";
 import { EdgeMenu, type MenuState } from "./EdgeMenu";
 import { DRAG_TYPE, Palette } from "./Palette";
 import { usePrefs } from "./prefs";
-import { hold, isAnotherDesign, marker, modelOf, toEdges, toNodes, type Handlers, type Model } from "./sync";
+import { hold, isAnotherDesign, marker, modelOf, sized, toEdges, toNodes, type Handlers, type Model } from "./sync";
 import { NODE_H, NODE_W, type Flow, type Props, type Tile } from "./types";
 
 const nodeTypes = { block: BlockNode };
 const edgeTypes = { flow: FlowEdge };
 const GRID: [number, number] = [20, 20];
 const FIT = { padding: 0.06, maxZoom: 1 };
+const MIN_ZOOM = 0.05;
 const ARROWS: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 const FAR = 0.2; // below this zoom a label is under 3 px high: blocks are drawn as coloured boxes (much less to paint)
 const LARGE = 15; // blocks from which the palette starts folded (until the person opens it: then it stays open)
@@ -55,6 +57,17 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   const [nodes, setNodes] = useState<BlockNodeType[]>(() => toNodes(graphNodes(), model.current.badges, ro, [], on));
   const [edges, setEdges] = useState<FlowEdgeType[]>(() => toEdges(graphEdges(), [], model.current.badges));
   const [menu, setMenu] = useState<MenuState | null>(null);
+  // The first view is fitted before React Flow draws anything (the blocks' sizes are known: src/sync.ts), so it
+  // draws the design once, where it will stay, instead of drawing it, measuring it, fitting and drawing it again.
+  const [firstView, setFirstView] = useState<Viewport | null>(null);
+  const drawnWidth = useRef(0);
+  useLayoutEffect(() => {
+    const w = wrapper.current?.clientWidth ?? 0;
+    const h = wrapper.current?.clientHeight ?? 0;
+    drawnWidth.current = w;
+    const bounds = nodes.length ? getNodesBounds(nodes) : null;
+    setFirstView(bounds && w && h ? getViewportForBounds(bounds, w, h, MIN_ZOOM, FIT.maxZoom, FIT.padding) : { x: 0, y: 0, zoom: 1 });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const copied = useRef<string[]>([]);
   const lastSelection = useRef("[[],[]]");
   const selectTimer = useRef<number | undefined>(undefined);
@@ -140,8 +153,14 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
 
   const onNodesChange = useCallback((changes: NodeChange<BlockNodeType>[]) => {
     const moved: Record<string, [number, number]> = {};
+    const resized = new Set<string>();
     for (const c of changes) {
       if (c.type === "position" && c.dragging === false && c.position) moved[c.id] = [round(c.position.x), round(c.position.y)];
+      if (c.type === "dimensions") resized.add(c.id);
+    }
+    if (resized.size) {
+      setNodes((ns) => sized(applyNodeChanges(changes, ns), resized));
+      return;
     }
     if (ro || !Object.keys(moved).length) {
       setNodes((ns) => applyNodeChanges(changes, ns));
@@ -280,7 +299,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
   useEffect(() => {
     const changed = () => setFullscreen(document.fullscreenElement === root.current);
     document.addEventListener("fullscreenchange", changed);
-    let width = wrapper.current?.clientWidth ?? 0;
+    let width = drawnWidth.current;
     let timer: number | undefined;
     const resized = new ResizeObserver(() => {
       const now = wrapper.current?.clientWidth ?? 0;
@@ -336,8 +355,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
            aria-label="Design canvas: Tab reaches the blocks and connections"
            data-blocks={nodes.length} data-ack={props.ack} data-orthogonal={prefs.orthogonal}
            onDragOver={(e) => { if (!ro) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
-        <OrthogonalContext.Provider value={prefs.orthogonal}><CommentsContext.Provider value={on.onComments}>
-          <ReactFlow<BlockNodeType, FlowEdgeType>
+        <FarContext.Provider value={far}><OrthogonalContext.Provider value={prefs.orthogonal}><CommentsContext.Provider value={on.onComments}>
+          {firstView && (<ReactFlow<BlockNodeType, FlowEdgeType>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
             onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onDelete={onDelete} onConnect={onConnect} onConnectEnd={onConnectEnd}
             onSelectionChange={onSelectionChange}
@@ -352,7 +371,7 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
             nodesDraggable={!ro} nodesConnectable={!ro} elementsSelectable edgesFocusable nodesFocusable
             deleteKeyCode={ro ? null : ["Delete", "Backspace"]} multiSelectionKeyCode={["Shift", "Meta", "Control"]}
             selectionKeyCode="Shift" selectionOnDrag={!ro} panOnDrag={ro ? true : [1, 2]} panOnScroll snapToGrid snapGrid={GRID}
-            fitView fitViewOptions={FIT} minZoom={0.05} maxZoom={2}
+            defaultViewport={firstView} minZoom={MIN_ZOOM} maxZoom={2}
             onlyRenderVisibleElements={nodes.length > 200} proOptions={{ hideAttribution: true }}
             connectionLineType={prefs.orthogonal ? ConnectionLineType.SmoothStep : ConnectionLineType.Bezier}
             isValidConnection={(c) => c.source !== c.target}>
@@ -375,8 +394,8 @@ function Board({ props, emit }: { props: Props; emit: Emit }) {
             </Controls>
             <MiniMap pannable zoomable ariaLabel="Mini map of the design" style={{ width: 150, height: 96 }}
                      nodeColor={(n) => (n.data as { color: string }).color} nodeStrokeColor="#5f6368" />
-          </ReactFlow>
-        </CommentsContext.Provider></OrthogonalContext.Provider>
+          </ReactFlow>)}
+        </CommentsContext.Provider></OrthogonalContext.Provider></FarContext.Provider>
         {menu && <EdgeMenu menu={menu} onFlow={setFlow} onFallback={setFallback} onClose={() => setMenu(null)} />}
       </div>
     </div>

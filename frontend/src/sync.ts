@@ -1,9 +1,9 @@
 // From the graph Python sends to React Flow's nodes and edges, reusing the objects of unchanged blocks and
 // connections: React Flow compares node objects by reference and skips the ones that are the same.
-import { MarkerType } from "@xyflow/react";
+import { MarkerType, Position, type NodeHandle } from "@xyflow/react";
 import type { BlockNodeType } from "./BlockNode";
 import { FLOW_STYLE, type FlowEdgeType } from "./FlowEdge";
-import type { Badge, Flow, GraphEdge, GraphNode, Props } from "./types";
+import { NODE_H, NODE_W, type Badge, type Flow, type GraphEdge, type GraphNode, type Props } from "./types";
 
 /** The graph as last received: records by id (in drawing order) and the version they are. */
 export interface Model {
@@ -48,6 +48,28 @@ function sameBlock(old: BlockNodeType, n: GraphNode, badge: Badge | undefined, r
     d.badge?.comments === badge?.comments;
 }
 
+// A block's size and its two handles are known before it is drawn (style.css: 180 px wide, 56 px high unless a long
+// label wraps; 20 px handles centred on the left and right borders), so React Flow need not measure 1,000 blocks and
+// draw them all a second time before it can fit the view and draw the connections. A block that turns out to be
+// another size is measured as usual (its size changes), and `sized` then moves its handles with it.
+type Size = { width?: number; height?: number };
+const DRAWN: Size = { width: NODE_W, height: NODE_H };
+const HANDLE = 20;
+
+export function handlesFor(size: Size | undefined): NodeHandle[] {
+  const w = size?.width ?? NODE_W;
+  const y = (size?.height ?? NODE_H) / 2 - HANDLE / 2;
+  return [
+    { type: "target", position: Position.Left, x: 1 - HANDLE / 2, y, width: HANDLE, height: HANDLE },
+    { type: "source", position: Position.Right, x: w - 1 - HANDLE / 2, y, width: HANDLE, height: HANDLE },
+  ];
+}
+
+/** After React Flow measured blocks of another size: their handles where the measurement put them. */
+export function sized(nodes: BlockNodeType[], ids: Set<string>): BlockNodeType[] {
+  return nodes.map((n) => (ids.has(n.id) ? { ...n, handles: handlesFor(n.measured) } : n));
+}
+
 export function toNodes(graph: GraphNode[], badges: Record<string, Badge>, readOnly: boolean,
                         old: BlockNodeType[], on: Handlers): BlockNodeType[] {
   const before = new Map(old.map((n) => [n.id, n]));
@@ -57,6 +79,7 @@ export function toNodes(graph: GraphNode[], badges: Record<string, Badge>, readO
     if (prev && sameBlock(prev, n, badge, readOnly)) return prev;
     return {
       id: n.id, type: "block", position: { x: n.x, y: n.y }, selected: prev?.selected ?? false,
+      measured: prev?.measured ?? DRAWN, handles: prev?.handles ?? handlesFor(DRAWN),
       ariaLabel: `${n.label}${n.caption !== n.label ? ` (${n.caption})` : ""}`,
       data: { label: n.label, caption: n.caption, category: n.category, color: n.color, kind: n.kind,
               badge, ...on, readOnly },
