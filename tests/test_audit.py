@@ -3,9 +3,6 @@ the log is append-only, survives a purge, and ``record_audit`` is there for othe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from mlsd import edit
@@ -18,13 +15,6 @@ def make_design(name: str = "Audited") -> Design:
     return design_of([{"id": "gw", "kind": "api_gateway", "label": "Gateway"},
                       {"id": "inf", "kind": "online_inference", "label": "Ranker"}],
                      [{"id": "c1", "source": "gw", "target": "inf", "flow": "request"}], name=name)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "library.db")
-    yield s
-    s.close()
 
 
 def _actions(store: Store, design_id: str) -> list[tuple[str, str | None]]:

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from mlsd import edit
@@ -29,13 +26,6 @@ def make_design(name: str = "Review me") -> Design:
         ],
         name=name, requirements={"sla_p99_ms": 200, "peak_qps": 1000},
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "library.db")
-    yield s
-    s.close()
 
 
 def _counts(store: Store) -> tuple[int, int]:

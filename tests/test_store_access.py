@@ -48,15 +48,14 @@ class World:
 
     def fingerprint(self) -> tuple[Any, ...]:
         """Everything a write could change, to check that a refused one changed nothing."""
-        conn = self.store.db.conn  # type: ignore[attr-defined]
-        return tuple(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                     for table in ("designs", "revisions", "shares", "members", "workspaces", "comment_threads",
-                                   "comments", "audit_log"))
+        with self.store.db.read() as tx:
+            return tuple(tx.fetchall(f"SELECT * FROM {table} ORDER BY 1, 2") for table in (
+                "designs", "revisions", "shares", "members", "workspaces", "comment_threads", "comments", "audit_log"))
 
 
 @pytest.fixture
-def world(tmp_db: Path) -> Iterator[World]:
-    with Store(tmp_db) as store:
+def world(library_target: str) -> Iterator[World]:
+    with open_store(library_target) as store:
         ws = store.create_workspace("Ranking team", owner=ADA)
         ada = UserStore(store, actor_for(ADA, "Ada Lovelace"), workspace=ws.id)
         design = ada.create(make_design("Feed"), message="first").design_id
@@ -174,8 +173,8 @@ def test_a_visitor_who_has_not_signed_in_may_only_open_share_links(world: World)
     assert visitor.open_share(token).name == "Feed"
 
 
-def test_the_first_person_to_sign_in_owns_local_and_the_next_get_their_own(tmp_db: Path) -> None:
-    with Store(tmp_db) as store:
+def test_the_first_person_to_sign_in_owns_local_and_the_next_get_their_own(library_target: str) -> None:
+    with open_store(library_target) as store:
         old = UserStore(store, LOCAL_ACTOR).create(make_design("Made before sign-in")).design_id
         ada = UserStore(store, actor_for(ADA, "Ada Lovelace"))
         ada.ensure_home()

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from mlsd.store import NotFound, Store, StoreError
 from mlsd.store.schema import MIGRATIONS
 from tests.conftest import design_of
-
-
-@pytest.fixture
-def store(tmp_db: Path) -> Iterator[Store]:
-    s = Store(tmp_db)
-    yield s
-    s.close()
 
 
 def new_design(store: Store, name: str = "d") -> str:
@@ -70,7 +60,8 @@ def test_presence_goes_with_a_purged_design(store: Store) -> None:
     store.purge(d, confirm=True)
     with pytest.raises(NotFound):
         store.present(d)
-    rows = store.db.conn.execute("SELECT count(*) FROM presence").fetchone()  # type: ignore[attr-defined]
+    with store.db.read() as tx:
+        rows = tx.fetchone("SELECT count(*) FROM presence")
     assert rows == (0,)
 
 
