@@ -66,6 +66,14 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 @contextlib.contextmanager
 def serve_app(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free port with the library at ``tmp/library.db``; yield its URL."""
+    with serve_app_process(tmp, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_app_process(tmp: Path, env: dict[str, str] | None = None
+                      ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``serve_app``, yielding the server process too (for a test that kills it)."""
     port = _free_port()
     log = tmp / f"streamlit-{port}.log"
     full_env = {**os.environ, "MLSD_DB": str(tmp / "library.db"), **(env or {})}
@@ -82,7 +90,7 @@ def serve_app(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
