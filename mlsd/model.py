@@ -204,6 +204,12 @@ class Design(_Strict):
     def _long_text(cls, value: str) -> str:
         return _clean_text(value, "text", MAX_NOTES)
 
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        # no null bytes: neither database can keep them in text (PostgreSQL refuses them outright)
+        return [_clean_text(tag, "tag", 40) for tag in value]
+
     @model_validator(mode="after")
     def _graph(self) -> Design:
         if len(self.components) > MAX_COMPONENTS:

@@ -3,11 +3,13 @@
 #
 #   bash scripts/test.sh [pytest args...]
 #
-# Creates .venv (or uses it) and installs requirements-dev.txt into it. Rebuilds the canvas bundle from
-# frontend/'s lockfile and fails when it differs from the committed components/whiteboard/static (Node and npm
-# come from apt when missing). The browser journeys need Debian's Chromium and a colour-emoji font (for faithful
-# screenshots); when they are missing they are installed with apt-get as root or with passwordless sudo, else the
-# script says how to install them (pytest then skips the journeys locally, and fails them when CI is set).
+# Creates .venv (or uses it) and installs requirements-dev.txt into it. PostgreSQL (server and libpq5) comes from
+# apt when missing: the store tests run on SQLite and on a throwaway PostgreSQL server (as user postgres when
+# root). Rebuilds the canvas bundle from frontend/'s lockfile and fails when it differs from the committed
+# components/whiteboard/static (Node and npm come from apt when missing). The browser journeys need Debian's
+# Chromium and a colour-emoji font (for faithful screenshots); when they are missing they are installed with apt-get
+# as root or with passwordless sudo, else the script says how to install them (pytest then skips the journeys
+# locally, and fails them when CI is set).
 # Any failing step fails the script.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +23,10 @@ command -v dot >/dev/null || APT_PACKAGES+=(graphviz)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || APT_PACKAGES+=(fonts-noto-color-emoji)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
+# PostgreSQL: the server binaries for the store tests' throwaway server (Debian puts pg_ctl in
+# /usr/lib/postgresql/<version>/bin, off PATH), and libpq5, the C client library plain psycopg loads at run time.
+command -v pg_ctl >/dev/null || compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || APT_PACKAGES+=(postgresql)
+compgen -G '/usr/lib/*/libpq.so.5*' >/dev/null || compgen -G '/lib/*/libpq.so.5*' >/dev/null || APT_PACKAGES+=(libpq5)
 can_be_root() { [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then

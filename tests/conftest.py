@@ -1,15 +1,23 @@
-"""Shared fixtures: sample designs, the designs/ folder, and a temporary library database."""
+"""Shared fixtures: sample designs, the designs/ folder, and a temporary library database on either backend.
+
+``store`` (and ``library_target``, the path or URL it opens) run a test twice: on a SQLite file and on a
+PostgreSQL schema of a throwaway server (``tests.postgres_server``). Without PostgreSQL installed the postgres
+runs skip on a developer's machine and FAIL when ``CI`` is set."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mlsd.io import load_file
 from mlsd.model import Design
+from mlsd.store import Store, open_store
+from tests.postgres_server import Server, find_pg_ctl, fresh_schema, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
@@ -53,6 +61,53 @@ def small_design() -> Design:
 @pytest.fixture
 def tmp_db(tmp_path: Path) -> Path:
     return tmp_path / "library.db"
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A PostgreSQL server for this test session (started on first use, stopped at the end)."""
+    pg_ctl = find_pg_ctl()
+    if pg_ctl is None:
+        _unavailable("PostgreSQL is not installed (no pg_ctl on PATH or in /usr/lib/postgresql/*/bin): "
+                     "sudo apt-get install postgresql")
+    try:
+        import psycopg  # noqa: F401
+        import pytest_postgresql  # noqa: F401
+    except ImportError as exc:
+        _unavailable(f"{exc.name} is missing: pip install -r requirements-dev.txt")
+    assert pg_ctl is not None
+    with running_server(pg_ctl) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(pg_server: Server) -> Iterator[str]:
+    """The URL of an empty schema of its own on the test server."""
+    with fresh_schema(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def library_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new, empty library goes: a SQLite file, or a PostgreSQL URL (the test runs once with each)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "library.db")
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(library_target: str) -> Iterator[Store]:
+    """An empty library, on each backend in turn."""
+    s = open_store(library_target)
+    yield s
+    s.close()
 
 
 def load_json(path: Path) -> dict:

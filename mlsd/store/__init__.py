@@ -1,10 +1,10 @@
 """The design library: designs with append-only revisions, a trash, read-only share links, practice sessions.
 
-``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or, later, a
+``open_store(target)`` opens it: a SQLite file (``MLSD_DB``, or the user data directory when None) or a
 ``postgresql://`` URL. The package: ``interface`` (the methods callers use), ``records`` (what they return and
 raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``sessions`` over a handle
-(``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` (the SQLite handle and its
-migration runner); ``schema`` (the versioned migrations).
+(``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` and ``postgres`` (each backend's
+handle and migration runner); ``schema`` (the versioned migrations, both dialects).
 
 Conventions for whoever extends it:
 
@@ -78,19 +78,23 @@ __all__ = [
 ]
 
 
-def default_path() -> Path:
-    """``$MLSD_DB`` when set, else ``library.db`` in the user data directory."""
+def default_path() -> Path | str:
+    """``$MLSD_DB`` when set (a file path, or a PostgreSQL URL kept as text), else ``library.db`` in the user data
+    directory."""
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return Path(env).expanduser()
+        return env if env.lower().startswith(URL_SCHEMES) else Path(env).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME)) / "library.db"
 
 
 def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating when needed) the library at ``path`` (a file path or a database URL), or ``default_path()``."""
+    """Open (creating when needed) the library at ``path`` (a file path or a ``postgresql://`` URL), or
+    ``default_path()``."""
     target = default_path() if path is None else path
-    if str(target).strip().lower().startswith(URL_SCHEMES):
-        raise StoreError("PostgreSQL backend not installed yet")
+    if isinstance(target, str) and target.strip().lower().startswith(URL_SCHEMES):
+        from mlsd.store.postgres import PostgresDb  # psycopg (and libpq) only when a URL is given
+
+        return Store(PostgresDb(target.strip()))
     return Store(target)

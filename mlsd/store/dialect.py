@@ -17,6 +17,8 @@ Each backend's handle (``mlsd.store.handle.Db``) carries one ``Dialect``. The lo
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,10 +56,30 @@ def fts_query(text: str) -> str | None:
     return " ".join(phrases) if phrases else None
 
 
+# What separates words on PostgreSQL, on both sides of a search: ASCII punctuation and symbols, Latin-1
+# punctuation, general punctuation, CJK punctuation. Explicit ranges, so that the split does not depend on the
+# database's LC_CTYPE; the same class is in schema's ``mlsd_search_text`` SQL function (keep them equal).
+PG_SEPARATORS = "\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f\u3000-\u303f"
+_PG_SPLIT = re.compile(f"[\x00{PG_SEPARATORS}]+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def pg_words(token: str) -> list[str]:
+    """One search token as PostgreSQL's index holds it: accents removed, split at punctuation (as FTS5's unicode61
+    with ``remove_diacritics 2`` splits and folds), so ``two-tower`` is the two words ``two`` ``tower``."""
+    plain = unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", token)))
+    return [w for w in _PG_SPLIT.split(plain) if w]
+
+
 def ts_query(text: str) -> str | None:
-    """The same for PostgreSQL's ``to_tsquery('simple', ...)``: every token a quoted prefix lexeme, all ANDed."""
-    lexemes = ["'" + token.replace("\\", "\\\\").replace("'", "''") + "':*" for token in _plain_tokens(text)]
-    return " & ".join(lexemes) if lexemes else None
+    """The same for PostgreSQL's ``to_tsquery('simple', ...)``: a token's words in a row (``<->``, the last a
+    prefix), every token required (``&``); each word a quoted lexeme. None when nothing searchable is left."""
+    parts: list[str] = []
+    for token in _plain_tokens(text):
+        lexemes = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in pg_words(token)]
+        if lexemes:
+            parts.append(" <-> ".join(lexemes) + ":*")
+    return " & ".join(f"({p})" if "<->" in p else p for p in parts) if parts else None
 
 
 def _sqlite_search(text: str) -> tuple[str, list[Any]] | None:
@@ -92,9 +114,11 @@ POSTGRES = Dialect(
     name="postgres",
     search=_postgres_search,
     lock_design=" FOR UPDATE",
-    tag_match="EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) j(value) WHERE j.value = ?)",
-    tag_counts=("SELECT j.value, count(*) FROM designs d, jsonb_array_elements_text(d.tags::jsonb) j(value) "
-                "WHERE d.deleted_at IS NULL GROUP BY j.value ORDER BY count(*) DESC, j.value"),
-    name_order="lower(d.name) ASC, d.pk ASC",
+    tag_match="EXISTS (SELECT 1 FROM json_array_elements_text(d.tags::json) j(value) WHERE j.value = ?)",
+    tag_counts=("SELECT j.value, count(*) FROM designs d, json_array_elements_text(d.tags::json) j(value) "
+                'WHERE d.deleted_at IS NULL GROUP BY j.value ORDER BY count(*) DESC, j.value COLLATE "C"'),
+    # SQLite's NOCASE folds ASCII letters only and compares code points: the same order, whatever the collation
+    name_order=("translate(d.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\" ASC, "
+                "d.pk ASC"),
     no_limit=None,
 )

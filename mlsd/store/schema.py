@@ -221,18 +221,29 @@ _V1_POSTGRES = (
     """,
     "CREATE INDEX practice_sessions_prompt ON practice_sessions (prompt_id, started_at)",
     "CREATE INDEX practice_sessions_design ON practice_sessions (design_id)",
-    # Every new revision (always the latest) replaces its design's search vector: name, notes, labels.
+    # The searchable text as FTS5's unicode61 tokenizer (remove_diacritics 2) sees it: accents removed, punctuation
+    # a word break (the ranges of mlsd.store.dialect.PG_SEPARATORS, whatever the database's LC_CTYPE), cut to
+    # 200,000 characters (a tsvector holds at most 1 MB). Not unaccent: that extension is not always installed.
+    r"""
+    CREATE FUNCTION mlsd_search_text(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT regexp_replace(
+            normalize(regexp_replace(normalize(left(t, 200000), NFD), '[\u0300-\u036f]', '', 'g'), NFC),
+            '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f\u3000-\u303f]+', ' ', 'g')
+    $$
+    """,
+    # Every new revision (always the latest) replaces its design's search vector: name, notes, labels. The body is
+    # read as json, not jsonb (jsonb refuses the \u0000 that a prop's text may hold).
     """
     CREATE FUNCTION revisions_search() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-        body JSONB := NEW.body::jsonb;
+        body JSON := NEW.body::json;
     BEGIN
-        UPDATE designs SET search = to_tsvector('simple',
+        UPDATE designs SET search = to_tsvector('simple', mlsd_search_text(
             NEW.name || E'\\n' || coalesce(body ->> 'notes', '') || E'\\n' ||
             coalesce((SELECT string_agg(c ->> 'label', E'\\n')
-                      FROM jsonb_array_elements(coalesce(body -> 'components', '[]'::jsonb)) c), '') || E'\\n' ||
+                      FROM json_array_elements(coalesce(body -> 'components', '[]'::json)) c), '') || E'\\n' ||
             coalesce((SELECT string_agg(c ->> 'label', E'\\n')
-                      FROM jsonb_array_elements(coalesce(body -> 'connections', '[]'::jsonb)) c), ''))
+                      FROM json_array_elements(coalesce(body -> 'connections', '[]'::json)) c), '')))
         WHERE id = NEW.design_id;
         RETURN NULL;
     END
