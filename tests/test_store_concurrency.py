@@ -30,8 +30,8 @@ def assert_invariants(r: dict[str, Any]) -> None:
     assert r["stale_attempts"] > 0 and r["stale_conflicts"] == r["stale_attempts"]
 
 
-def test_concurrent_clients_on_sqlite_lose_nothing_and_hear_of_every_conflict(tmp_path: Path) -> None:
-    assert_invariants(run(str(tmp_path / "library.db")))
+def test_concurrent_clients_lose_nothing_and_hear_of_every_conflict(library_target: str) -> None:
+    assert_invariants(run(library_target))
 
 
 def test_the_checks_catch_a_store_that_saves_over_a_newer_revision(tmp_path: Path,

@@ -59,6 +59,7 @@ def kill_during_saves(target: str, design_id: str, saves: int) -> list[tuple[int
 
 
 def check_kills(target: str) -> None:
+    """Three writers killed in turn on the library at ``target`` (a SQLite file or a PostgreSQL URL)."""
     design = make_design(1, random.Random(1))
     with open_store(target) as store:
         design_id = store.create(design, checks=summarize(design)).design_id
@@ -78,5 +79,5 @@ def check_kills(target: str) -> None:
             assert info.number == latest + 1
 
 
-def test_kill_9_during_sqlite_saves_loses_no_acknowledged_revision(tmp_path: Path) -> None:
-    check_kills(str(tmp_path / "library.db"))
+def test_kill_9_during_saves_loses_no_acknowledged_revision(library_target: str) -> None:
+    check_kills(library_target)

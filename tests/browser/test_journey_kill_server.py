@@ -3,7 +3,7 @@
 Through a real ``streamlit run`` server: a design is saved from the Board, then changed and saved again a few times
 (each "Saved · revision N" on the page is an acknowledged save, with the gateway's replicas set to N + 1); one more
 save is clicked and the server is SIGKILLed at once, mid-run. The library then holds every acknowledged revision
-with its content, no gap in the numbers, takes a save, and a new server on it lists the design.
+with its content, no gap in the numbers, takes a save, and a new server on it lists the design. On both backends.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ def set_replicas(page: Any, value: int) -> None:
 
 
 def test_kill_9_of_the_server_during_saves_loses_no_acknowledged_revision(
-    tmp_path: Path, page: Any, start_app: Callable[..., Any]
+    tmp_path: Path, library_target: str, page: Any, start_app: Callable[..., Any]
 ) -> None:
     template = load_file(TEMPLATE)
-    db = tmp_path / "library.db"
-    with serve_app_process(tmp_path) as (url, proc):
+    db, env = library_target, {"MLSD_DB": library_target}  # a SQLite file, then a PostgreSQL URL
+    with serve_app_process(tmp_path, env) as (url, proc):
         open_board(page, url)
         page.get_by_role("button", name=template.name).first.click()
         page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
@@ -72,7 +72,7 @@ def test_kill_9_of_the_server_during_saves_loses_no_acknowledged_revision(
         info = store.save(summary.id, latest.design, base_revision=latest.number, checks=summarize(latest.design))
         assert info.number == latest.number + 1
 
-    with start_app(tmp_path) as url:  # a new server on the library the killed one left
+    with start_app(tmp_path, env) as url:  # a new server on the library the killed one left
         page.goto(url)
         page.get_by_test_id("stTopNav").get_by_role("link", name="Library", exact=True).click(timeout=120_000)
         row = page.locator(f".st-key-lib-row-{summary.id}")
