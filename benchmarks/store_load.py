@@ -152,8 +152,9 @@ def run_clients(target: str, ids: list[str], clients: int, seconds: float, stale
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(clients, timeout=START_TIMEOUT_S)
     out = ctx.Queue()
-    procs = [ctx.Process(target=client, args=(i, target, ids, seconds, stale_every > 0 and i % stale_every == 0,
-                                              barrier, out), daemon=True) for i in range(clients)]
+    stale = [stale_every > 0 and i % stale_every == stale_every - 1 for i in range(clients)]  # not client 0
+    procs = [ctx.Process(target=client, args=(i, target, ids, seconds, stale[i], barrier, out), daemon=True)
+             for i in range(clients)]
     for p in procs:
         p.start()
     results: list[ClientResult] = []
@@ -264,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = {k: v for k, v in r["problems"].items() if v}
     print("checks: every acknowledged save read back exactly; every conflict reported" if not bad
           else f"CHECKS FAILED: {bad}")
+    if r["failures"]:
+        print("errors (first few), as their clients were told:")
     for line in r["failures"]:
         print(f"  {line}")
     if args.json:
