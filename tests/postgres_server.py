@@ -65,8 +65,10 @@ class Server:
 
 
 @contextmanager
-def running_server(pg_ctl: str) -> Iterator[Server]:
-    """Start a fresh server on a free port (as an unprivileged user when we are root); stop and remove it after."""
+def running_server(pg_ctl: str, *, durable: bool = False) -> Iterator[Server]:
+    """Start a fresh server on a free port (as an unprivileged user when we are root); stop and remove it after.
+
+    Not ``durable`` (the tests): fsync off, commits do not wait for the disk. Durable (the benchmarks): defaults."""
     import port_for
     from pytest_postgresql.executors import PostgreSQLExecutor
 
@@ -83,7 +85,8 @@ def running_server(pg_ctl: str) -> Iterator[Server]:
     executor = PostgreSQLExecutor(
         executable=executable, host="127.0.0.1", port=port, datadir=str(base / "data"), unixsocketdir=str(base),
         logfile=str(base / "server.log"), startparams="-w -t 180", dbname=DATABASE, user=SUPERUSER,
-        postgres_options="-c fsync=off -c full_page_writes=off -c max_connections=200", timeout=120,
+        postgres_options="-c max_connections=200" + ("" if durable else " -c fsync=off -c full_page_writes=off"),
+        timeout=120,
     )
     try:
         executor.start()

@@ -249,13 +249,14 @@ def _count(text: str) -> int:
 def add_library_parser(sub: Any) -> None:
     """Add ``library`` and its actions to the ``python -m mlsd`` subcommands."""
     lib: argparse.ArgumentParser = sub.add_parser(
-        "library", help="the design library (SQLite): list, import, export, history, save ...",
-        description="The design library: the same SQLite store the app uses.",
+        "library", help="the design library (SQLite or PostgreSQL): list, import, export, history, save ...",
+        description="The design library: the same store the app uses (a SQLite file, or PostgreSQL in team mode).",
     )
     actions = lib.add_subparsers(dest="library_command", required=True, metavar="ACTION")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=None,
-                        help="library database file (default: $MLSD_DB, else the user data directory)")
+    common.add_argument("--db", metavar="PATH|URL", default=None,
+                        help="library database: a SQLite file or a postgresql://user:password@host/dbname URL "
+                             "(default: $MLSD_DB, else a file in the user data directory)")
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
     author = argparse.ArgumentParser(add_help=False)

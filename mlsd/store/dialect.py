@@ -5,13 +5,16 @@ Each backend's handle (``mlsd.store.handle.Db``) carries one ``Dialect``. The lo
 
 * ``search(text)``: a subquery ``(pk, rank)`` of the designs matching a user's search text (lower rank = better),
   with its parameters, or None when the text has nothing searchable. SQLite: the FTS5 table ``design_search``;
-  PostgreSQL: the ``designs.search`` tsvector column (GIN index).
+  PostgreSQL: the ``designs.search`` tsvector column (GIN index), built from the same text folded and split as
+  FTS5's unicode61 tokenizer does it (``pg_words`` here, ``mlsd_search_text`` in the schema), so that a search
+  finds the same designs on both (tests/test_store_postgres.py compares them).
 * ``lock_design``: appended to the ``SELECT ... FROM designs WHERE id = ?`` that starts a compare-and-append
   save, so that two saves of one design queue up. SQLite: "" (``BEGIN IMMEDIATE`` already holds the write lock);
   PostgreSQL: `` FOR UPDATE``.
 * ``tag_match`` / ``tag_counts``: a predicate "the design ``d`` carries tag ?" and the tag counting query
-  (tags are a JSON array in text, read with ``json_each`` on SQLite and ``jsonb_array_elements_text`` on PostgreSQL).
-* ``name_order``: case-insensitive order by name; ``no_limit``: the LIMIT parameter meaning "all rows".
+  (tags are a JSON array in text, read with ``json_each`` on SQLite and ``json_array_elements_text`` on PostgreSQL).
+* ``name_order``: case-insensitive order by name (PostgreSQL folds ASCII letters and compares code points, as
+  SQLite's NOCASE does, whatever the database's collation); ``no_limit``: the LIMIT parameter meaning "all rows".
 * ``true``/``false``: boolean literals, should a table need them (SQLite stores 1/0).
 """
 

@@ -9,10 +9,10 @@ of ``POOL_MIN``..``POOL_MAX`` connections shared by every thread of the process.
 ``dialect.lock_design``), so two saves of one design from any number of processes queue up and the second sees
 the first's revision. A consistent read is ``REPEATABLE READ READ ONLY``.
 
-``migrate`` applies ``mlsd.store.schema.MIGRATIONS``' PostgreSQL statements, one transaction per migration
-holding ``pg_advisory_xact_lock(MIGRATION_LOCK)``, so that processes opening a new database at once migrate it
-once; it records each version in ``schema_migrations``, refuses a database whose version is newer than this code,
-and never creates the library in a schema that already holds tables of something else. The library lives in the
+``migrate`` applies ``mlsd.store.schema.MIGRATIONS``' PostgreSQL statements, one transaction per migration, all
+under the advisory lock ``MIGRATION_LOCK``, so that processes opening a new database at once migrate it once; it
+records each version in ``schema_migrations``, refuses a database whose version is newer than this code, and
+never creates the library in a schema that already holds tables of something else. The library lives in the
 connection's current schema (``public``, or the first of ``?options=-csearch_path%3Dname``).
 
 Errors name the database as ``PostgreSQL database <name> on <host>:<port>`` (never the password) and become
@@ -113,6 +113,8 @@ class PostgresDb:
 
     def __init__(self, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX,
                  connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
+        scheme, sep, rest = url.strip().partition("://")
+        url = scheme.lower() + sep + rest  # libpq knows the scheme in lower case only
         self.where = where = describe(url)
         try:
             params = conninfo.conninfo_to_dict(url)
@@ -207,34 +209,43 @@ def _version(conn: psycopg.Connection[Any]) -> int:
 
 
 def migrate(conn: psycopg.Connection[Any], migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
-    """Apply the pending migrations on an autocommit connection, each in its own transaction under the advisory
-    lock; return the versions applied."""
+    """Apply the pending migrations on an autocommit connection, each in its own transaction, all under the advisory
+    lock ``MIGRATION_LOCK``; return the versions applied.
+
+    The lock is a session lock taken before the transactions begin: a transaction that waited for a lock taken
+    inside it can still look up tables in the catalog as they were before the wait (and create them again).
+    """
     latest = migrations[-1].version
     applied: list[int] = []
     if _version(conn) == latest:
         return applied
-    for migration in migrations:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            current = _version(conn)  # another process may have migrated while we waited for the lock
-            if current > latest:
-                raise SchemaError(f"schema version {current} is newer than this program knows ({latest}); "
-                                  "update mlsd")
-            if current >= migration.version:
-                continue
-            if not migration.postgres:
-                raise SchemaError(f"migration {migration.version} ({migration.name}) has no PostgreSQL statements")
-            if current == 0:
-                _refuse_foreign_tables(conn)
-                conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-            for statement in migration.postgres:
-                conn.execute(statement)  # without parameters: sent as written
-            conn.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)",
-                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="microseconds")),
-            )
-        applied.append(migration.version)
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        for migration in migrations:
+            with conn.transaction():
+                current = _version(conn)  # another process may have migrated while we waited for the lock
+                if current > latest:
+                    raise SchemaError(f"schema version {current} is newer than this program knows ({latest}); "
+                                      "update mlsd")
+                if current >= migration.version:
+                    continue
+                if not migration.postgres:
+                    raise SchemaError(f"migration {migration.version} ({migration.name}) has no PostgreSQL "
+                                      "statements")
+                if current == 0:
+                    _refuse_foreign_tables(conn)
+                    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+                for statement in migration.postgres:
+                    conn.execute(statement)  # without parameters: sent as written
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)",
+                    (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="microseconds")),
+                )
+            applied.append(migration.version)
+    finally:
+        if not conn.closed:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     current = _version(conn)
     if current > latest:
         raise SchemaError(f"schema version {current} is newer than this program knows ({latest}); update mlsd")
