@@ -1,14 +1,16 @@
 """Many clients saving and opening designs at once: throughput, p50/p99, and afterwards nothing lost or hidden.
 
-    python -m benchmarks.store_load [--db PATH_OR_URL] [--clients 50] [--seconds 60] [--designs 10] [--json]
+    python -m benchmarks.store_load [--db PATH_OR_URL | --postgres] [--clients 50] [--seconds 60] [--designs 10]
+                                    [--json]
 
 Each client is its own **process** (so SQLite sees real cross-process lock contention, and PostgreSQL real
 concurrent connections), with its own store opened on ``--db`` (a SQLite file, default a temporary one, or a
-``postgresql://`` URL). The library is seeded with ``--designs`` designs of ~25 blocks at revision 2; then, for
-``--seconds``, every client loops: open the latest revision of a random design, and half the time save a change to
-it (new notes naming the client and step) from the revision it opened. One client in ``--stale-every`` saves
-deliberately from the revision *before* the one it opened: every such save must be refused with ``ConflictError``.
-The others race each other on few designs, so some of their saves are refused too.
+``postgresql://`` URL; ``--postgres`` starts a throwaway durable server, as ``store_scale`` does). The library is
+seeded with ``--designs`` designs of ~25 blocks at revision 2; then, for ``--seconds``, every client loops: open the
+latest revision of a random design, and half the time save a change to it (new notes naming the client and step)
+from the revision it opened. One client in ``--stale-every`` saves deliberately from the revision *before* the one
+it opened: every such save must be refused with ``ConflictError``. The others race each other on few designs, so
+some of their saves are refused too.
 
 Afterwards the library is reopened and checked: every acknowledged (returned) save is there with exactly the body
 that was sent; no revision number was acknowledged twice (a lost update) or sits on a base other than the one
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.store_bench import make_design
+from benchmarks.store_scale import postgres_target
 from mlsd.io import dumps
 from mlsd.model import Design
 from mlsd.store import ConflictError, StoreError, open_store, summarize
@@ -242,6 +246,8 @@ def measure(target: str, clients: int, seconds: float, designs: int, stale_every
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=None, help="a SQLite file or a postgresql:// URL (default: a temporary file)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL server with its default, durable settings and use it")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--designs", type=int, default=10, help="designs the clients share (fewer: more races)")
@@ -250,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.designs < 1:
         parser.error("--clients, --seconds and --designs must be positive")
-    with tempfile.TemporaryDirectory() as tmp:
-        target = args.db or str(Path(tmp) / "library.db")
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        if args.postgres:
+            target = stack.enter_context(postgres_target(args.db))
+        else:
+            target = args.db or str(Path(tmp) / "library.db")
         r = measure(target, args.clients, args.seconds, args.designs, args.stale_every)
     print(f"{r['clients']} client processes x {r['seconds']:g} s on {r['backend']} ({shown(target)}), "
           f"{r['designs']} shared designs")
