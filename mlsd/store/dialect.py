@@ -5,7 +5,7 @@ Each backend's handle (``mlsd.store.handle.Db``) carries one ``Dialect``. The lo
 
 * ``search(text)``: a subquery ``(pk, rank)`` of the designs matching a user's search text (lower rank = better),
   with its parameters, or None when the text has nothing searchable. SQLite: the FTS5 table ``design_search``;
-  PostgreSQL: the ``designs.search`` tsvector column (GIN index), built from the same text folded and split as
+  PostgreSQL: the ``design_search`` table's tsvector (GIN index), built from the same text folded and split as
   FTS5's unicode61 tokenizer does it (``pg_words`` here, ``mlsd_search_text`` in the schema), so that a search
   finds the same designs on both (tests/test_store_postgres.py compares them).
 * ``lock_design``: appended to the ``SELECT ... FROM designs WHERE id = ?`` that starts a compare-and-append
@@ -96,7 +96,7 @@ def _postgres_search(text: str) -> tuple[str, list[Any]] | None:
     match = ts_query(text)
     if match is None:
         return None
-    return ("SELECT pk, -ts_rank(search, to_tsquery('simple', ?)) AS rank FROM designs "
+    return ("SELECT pk, -ts_rank(search, to_tsquery('simple', ?)) AS rank FROM design_search "
             "WHERE search @@ to_tsquery('simple', ?)", [match, match])
 
 
