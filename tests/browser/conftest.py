@@ -68,6 +68,14 @@ def serve_app(tmp: Path, env: dict[str, str] | None = None, args: list[str] | No
     """Run ``streamlit run app.py`` on a free port with the library at ``tmp/library.db``; yield its URL.
 
     ``args`` are more ``streamlit run`` options (e.g. ``--secrets.files PATH`` for sign-in)."""
+    with serve_app_process(tmp, env, args) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_app_process(tmp: Path, env: dict[str, str] | None = None, args: list[str] | None = None
+                      ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``serve_app``, yielding the server process too (for a test that kills it)."""
     port = _free_port()
     log = tmp / f"streamlit-{port}.log"
     full_env = {**os.environ, "MLSD_DB": str(tmp / "library.db"), **(env or {})}
@@ -85,7 +93,7 @@ def serve_app(tmp: Path, env: dict[str, str] | None = None, args: list[str] | No
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

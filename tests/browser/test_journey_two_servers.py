@@ -1,0 +1,115 @@
+"""Journey: two app servers on different ports against ONE PostgreSQL database (issue 14, item 5).
+
+A design saved on the Board of server A is listed by server B's Library and opens on B's Board; B changes it and
+saves revision 2; A's Library then shows two revisions, and A's Board, still on revision 1, is told of the
+conflict when it saves (the compare-and-append crosses processes through the database). Screenshots go to
+test-artifacts/two-servers-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlsd.io import load_file
+from mlsd.store import open_store
+from tests.browser.conftest import ARTIFACTS, FIRST_RENDER_TIMEOUT_MS, open_board
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "designs" / "news_feed_ranking.json"
+CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
+
+
+def settle(page: Any) -> None:
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(400)
+
+
+def library(page: Any, url: str) -> None:
+    page.goto(url)
+    link = page.get_by_test_id("stTopNav").get_by_role("link", name="Library", exact=True)
+    link.click(timeout=FIRST_RENDER_TIMEOUT_MS)
+
+
+def set_replicas(page: Any, value: int) -> None:
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").click()
+    settle(page)
+    replicas = page.get_by_label("Replicas", exact=True).first
+    replicas.fill(str(value))
+    replicas.press("Enter")
+    page.get_by_text("Unsaved changes").first.wait_for()
+
+
+def test_a_design_saved_through_one_server_is_seen_and_guarded_through_the_other(
+    tmp_path: Path, postgres_url: str, page: Any, browser: Any, start_app: Callable[..., Any],
+    shot: Callable[..., Path]
+) -> None:
+    template = load_file(TEMPLATE)
+    env = {"MLSD_DB": postgres_url}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with start_app(tmp_path / "a", env) as url_a, start_app(tmp_path / "b", env) as url_b:
+        assert url_a != url_b
+
+        # server A: save a design from a template
+        open_board(page, url_a)
+        page.get_by_role("button", name=template.name).first.click()
+        page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text("Saved · revision 1").first.wait_for()
+        with open_store(postgres_url) as store:
+            [summary] = store.list_designs().items
+        assert summary.name == template.name
+
+        # server B, another browser: the Library lists it; Open draws it on B's Board
+        visitor = browser.new_context(viewport={"width": 1440, "height": 900})
+        try:
+            other = visitor.new_page()
+            other.set_default_timeout(30_000)
+            library(other, url_b)
+            row = other.locator(f".st-key-lib-row-{summary.id}")
+            row.wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+            assert template.name in row.inner_text()
+            settle(other)
+            ARTIFACTS.mkdir(exist_ok=True)
+            other.screenshot(path=str(ARTIFACTS / "two-servers-1-library-b.png"))
+            row.get_by_role("button", name="Open").click()
+            board = other.frame_locator(CANVAS)
+            board.locator(".react-flow__node[data-id='gw']").wait_for()
+            assert board.locator(".react-flow__node").count() == len(template.components)
+            other.get_by_text("Saved · revision 1").first.wait_for()
+
+            # B changes it and saves revision 2
+            set_replicas(other, 7)
+            other.get_by_role("button", name="Save", exact=True).click()
+            other.get_by_text("Saved · revision 2").first.wait_for()
+            settle(other)
+            other.screenshot(path=str(ARTIFACTS / "two-servers-2-board-b.png"))
+        finally:
+            visitor.close()
+
+        # A, still on revision 1, saves a change of its own: told of B's revision, nothing written
+        set_replicas(page, 3)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text(re.compile(r"someone saved this design in the meantime \(it is now at revision 2\)")
+                         ).first.wait_for()
+        settle(page)
+        page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+        shot("two-servers-3-conflict-a")
+        with open_store(postgres_url) as store:
+            assert [r.number for r in store.history(summary.id)] == [1, 2]
+            assert store.open(summary.id).design.by_id()["gw"].props["replicas"] == 7
+
+        # A's Library shows B's revision
+        page.get_by_test_id("stTopNav").get_by_role("link", name="Library", exact=True).click()
+        row = page.locator(f".st-key-lib-row-{summary.id}")
+        row.wait_for()
+        assert re.search(r"\b2\b", row.inner_text())
