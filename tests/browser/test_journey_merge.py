@@ -114,7 +114,7 @@ def test_two_people_save_one_design_and_lose_nothing(merge_app: tuple[str, Path]
     save(ana)
     wait_text(ana, "Saved · revision 2")
     save(ben)
-    wait_text(ben, "Merged 1 change from revision 2 with yours; saved as revision 3.")
+    wait_text(ben, re.compile(r"Merged 1 change from revision 2 (by \S+ )?with yours; saved as revision 3\."))
     wait_text(ben, "Saved · revision 3")
     number, replicas = latest(db)
     assert number == 3 and (replicas["gw"], replicas["lb"]) == (5, 7)

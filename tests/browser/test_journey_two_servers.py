@@ -96,11 +96,11 @@ def test_a_design_saved_through_one_server_is_seen_and_guarded_through_the_other
         finally:
             visitor.close()
 
-        # A, still on revision 1, saves a change of its own: told of B's revision, nothing written
+        # A, still on revision 1, sets the same prop otherwise and saves: B's revision is merged in, the true
+        # conflict is shown side by side to pick (mine | theirs), and nothing is written until A picks
         set_replicas(page, 3)
         page.get_by_role("button", name="Save", exact=True).click()
-        page.get_by_text(re.compile(r"someone saved this design in the meantime \(it is now at revision 2\)")
-                         ).first.wait_for()
+        page.get_by_text(re.compile(r"Someone saved revision 2 by .* after your revision 1")).first.wait_for()
         settle(page)
         page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
         shot("two-servers-3-conflict-a")
