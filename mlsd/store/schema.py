@@ -370,6 +370,7 @@ _V4_POSTGRES = (
 )
 
 # Practice sessions belong to the person who started them (issue 14): rows from before are the local user's.
+# Plain SQL, the same on both backends (tried on PostgreSQL 15 over a migration-4 database with a session in it).
 _V5_SESSION_OWNER = (
     "ALTER TABLE practice_sessions ADD COLUMN person TEXT NOT NULL DEFAULT 'local'",
     "CREATE INDEX practice_sessions_person ON practice_sessions (person, started_at)",
