@@ -1,5 +1,6 @@
-"""Progress: every graded practice session from the library — the score over time, first against latest per
-rubric dimension, the sessions, and what to study next for the weakest dimension.
+"""Progress: every graded practice session of the person using the app (with sign-in, only their own:
+``mlsd.store.access``) — the score over time, first against latest per rubric dimension, the sessions, and what to
+study next for the weakest dimension.
 """
 
 import streamlit as st

@@ -113,6 +113,37 @@ def test_refused_text_shows_why_and_writes_nothing(monkeypatch: pytest.MonkeyPat
     assert "<b>bold?</b> fine" in texts(at) and not at.error
 
 
+def test_hostile_text_in_the_panel_is_refused_or_shown_as_typed(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    at, design_id = saved_board(monkeypatch, tmp_path)
+    panel(at, "Comments")
+    comment(at, "bidi \u202eevil")
+    assert "U+202E" in errors(at)
+    with open_store(tmp_path / "library.db") as store:
+        assert store.threads(design_id) == []
+    hostile = "<img src=x onerror=alert(1)> <script>alert(2)</script> :red[not red]"
+    comment(at, hostile)
+    with open_store(tmp_path / "library.db") as store:
+        [thread] = store.threads(design_id)
+    comment(at, "x" * 10_001)  # the box stops at 10,000 characters (the store refuses more: tests/test_comments.py)
+    with open_store(tmp_path / "library.db") as store:
+        assert [len(t.comments[0].body) for t in store.threads(design_id)] == [len(hostile), 10_000]
+    reply_key = f"board.comments.reply.{thread.id}"
+    for refused, why in (("nul\x00", "U+0000"), ("esc \x1b[31mred", "U+001B"), ("c1 \x85 inside", "U+0085")):
+        at.text_input(key=reply_key).set_value(refused)
+        click(at, f"board.comments.send.{thread.id}")
+        assert why in errors(at)
+    with open_store(tmp_path / "library.db") as store:
+        assert [len(t.comments) for t in store.threads(design_id)] == [1, 1]
+    at.text_input(key=reply_key).set_value("<b>reply</b> <style>*{display:none}</style>")
+    click(at, f"board.comments.send.{thread.id}")
+    assert not at.error
+    shown = texts(at)
+    assert hostile in shown and "<b>reply</b> <style>*{display:none}</style>" in shown
+    raw = [m.value for m in at.markdown if "img src" in m.value or "style" in m.value]
+    assert len(raw) == 2 and all("\\<" in v for v in raw)  # escaped: Markdown shows the tags as text
+
+
 def test_a_block_added_after_the_save_asks_to_save_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at, design_id = saved_board(monkeypatch, tmp_path)
     send(at, {"type": "add", "kind": "cache", "x": 900.0, "y": 500.0})

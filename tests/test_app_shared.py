@@ -22,7 +22,7 @@ from mlsd.analysis import analyze
 from mlsd.analysis.failures import what_if
 from mlsd.model import Design
 from mlsd.rules import check
-from mlsd.store import Store, open_store
+from mlsd.store import MAX_COMMENT, Store, StoreError, open_store
 from tests.conftest import design_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,6 +261,24 @@ def test_a_link_that_shows_comments_lists_the_threads_as_text_with_badges_on_the
     badges = canvas_of(at)["badges"]
     assert badges["gw"]["comments"] == 1 and "c2" not in badges  # resolved threads carry no badge
     assert not [b for b in at.button if (b.key or "").startswith("board.comments.")]  # nothing to write with
+
+
+def test_refused_comment_text_never_reaches_the_page_and_the_longest_allowed_shows_whole(library: Store) -> None:
+    design_id = library.create(shared_design()).design_id
+    thread = library.create_thread(design_id, "block", "gw", "z" * MAX_COMMENT, author="<b>Eve</b> <script>x</script>")
+    library.reply(thread.id, "<style>*{display:none}</style> $x^2$ :red[red]", author="bo")
+    for refused in ("y" * (MAX_COMMENT + 1), "bell\x07", "nul\x00", "bidi \u202eevil"):
+        with pytest.raises(StoreError):
+            library.reply(thread.id, refused)
+        with pytest.raises(StoreError):
+            library.create_thread(design_id, "block", "gw", refused)
+    at = open_link(library.create_share(design_id, show_comments=True).token)
+    text = page_text(at)
+    assert "z" * MAX_COMMENT in text and "y" * 100 not in text and "bell" not in text and "bidi" not in text
+    assert "<b>Eve</b> <script>x</script>" in text and "<style>*{display:none}</style> $x^2$ :red[red]" in text
+    assert "1 open thread, 0 resolved" in text
+    raw = [m.value for m in at.markdown if "Eve" in m.value or "style" in m.value]
+    assert raw and not any(re.search(r"(?<!\\)<(b>|script|style)", v) for v in raw)  # escaped: shown as text
 
 
 def test_a_link_without_show_comments_shows_none(library: Store) -> None:

@@ -145,17 +145,22 @@ def show_numbers(design: Design, analysis: Analysis) -> None:
             st.caption(f"The {MAX_COST_ROWS} most expensive of {len(analysis.cost)} blocks with a cost.")
 
 
-def show_readonly(design: Design, key: str = "readonly.canvas", threads: list[PlacedThread] | None = None) -> None:
+SHARED_THREADS_NOTE = ("on the shared revision. Read-only: comments are written on the Board by people who can "
+                       "edit the design.")
+
+
+def show_readonly(design: Design, key: str = "readonly.canvas", threads: list[PlacedThread] | None = None,
+                  threads_note: str = SHARED_THREADS_NOTE) -> None:
     """A design with its figures, picture (the read-only canvas, under ``key``), requirements, notes, findings
-    and numbers, and the review ``threads`` when given; nothing can be edited."""
+    and numbers, and the review ``threads`` when given (after their counts, ``threads_note``: where they are and
+    why they cannot be answered here); nothing can be edited."""
     report = check(design)
     show_design(design, figures_of(design), key=key,
                 comments=badge_counts(threads) if threads is not None else None)
     if threads is not None:
         st.subheader("Review comments", anchor=False)
         open_count = sum(1 for t in threads if t.open)
-        st.caption(f"{plural(open_count, 'open thread')}, {len(threads) - open_count} resolved, on the shared "
-                   "revision. Read-only: comments are written on the Board by people who can edit the design.")
+        st.caption(f"{plural(open_count, 'open thread')}, {len(threads) - open_count} resolved, {threads_note}")
         show_threads_readonly(threads)
     st.subheader("Findings", anchor=False)
     show_findings(report)

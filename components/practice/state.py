@@ -27,7 +27,7 @@ from mlsd.model import Design
 from mlsd.practice.compare import Comparison, compare
 from mlsd.practice.prompts import Prompt, get_prompt
 from mlsd.practice.session import PracticeSession, from_state, to_state
-from mlsd.store import NotFound, PracticeSessionRecord, StoreError
+from mlsd.store import NotFound, PermissionDenied, PracticeSessionRecord, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSION_PARAM = "session"  # ?session=<id>: the open session
@@ -89,6 +89,9 @@ def open_session(sid: str) -> Loaded:
         record = store().get_session(sid)
     except NotFound:
         raise LoadError(f"There is no practice session {sid!r} in the library (it may have been deleted).") from None
+    except PermissionDenied:
+        raise LoadError(f"Practice session {sid!r} is someone else's: each person sees only their own practice "
+                        "sessions.") from None
     except StoreError as exc:
         raise LoadError(f"The library cannot be read: {exc}") from exc
     try:

@@ -10,8 +10,9 @@ the workspace, listed with each of its designs' activity).
 
 ``LOCAL_ACTOR`` is the one user of an app without sign-in: owner of everything, author "local", sees every
 design (the app as it was before workspaces). ``actor=None`` is a visitor who has not signed in: they may open
-share links (``open_share``) and nothing else. Practice sessions are passed through unchecked (they hold no
-design of anyone else's; a session's design is saved with ``create``, which is checked).
+share links (``open_share``) and nothing else. Practice sessions are each person's own: a signed-in actor
+starts, lists, opens, updates and deletes only theirs (another's is ``PermissionDenied``); the local actor sees
+all of them (the app without sign-in, as before); a visitor none.
 """
 
 from __future__ import annotations
@@ -337,22 +338,28 @@ class UserStore:
         self._need_design(design_id, "viewer")
         return self.store.present(design_id, exclude_session, stale_after_s=stale_after_s)
 
-    # -- practice sessions (not checked: see the module docstring)
+    # -- practice sessions (each person's own: see the module docstring)
+
+    def _practiser(self) -> str | None:
+        """Whose sessions the actor may touch: their own (None: everyone's, for the local actor)."""
+        if self.actor is None:
+            raise PermissionDenied("sign in first: practice sessions are kept for each signed-in person")
+        return None if self.actor.local else self.actor.person
 
     def start_session(self, prompt_id: str, *, state: JsonObject | None = None) -> PracticeSessionRecord:
-        return self.store.start_session(prompt_id, state=state)
+        return self.store.start_session(prompt_id, state=state, person=self._practiser() or "local")
 
     def update_session(self, session_id: str, **changes: Any) -> PracticeSessionRecord:
-        return self.store.update_session(session_id, **changes)
+        return self.store.update_session(session_id, **{**changes, "person": self._practiser()})
 
     def get_session(self, session_id: str) -> PracticeSessionRecord:
-        return self.store.get_session(session_id)
+        return self.store.get_session(session_id, person=self._practiser())
 
     def list_sessions(self, *, prompt_id: str | None = None) -> list[PracticeSessionRecord]:
-        return self.store.list_sessions(prompt_id=prompt_id)
+        return self.store.list_sessions(prompt_id=prompt_id, person=self._practiser())
 
     def delete_session(self, session_id: str) -> None:
-        self.store.delete_session(session_id)
+        self.store.delete_session(session_id, person=self._practiser())
 
 
 def actor_for(person: str | None, name: str = "") -> Actor:

@@ -185,26 +185,29 @@ class LibraryStore(Protocol):
 
     # -- practice sessions (mlsd.store.sessions)
 
-    def start_session(self, prompt_id: str, *, state: JsonObject | None = None) -> PracticeSessionRecord:
-        """Record the start of a practice session."""
+    def start_session(self, prompt_id: str, *, state: JsonObject | None = None,
+                      person: str = "local") -> PracticeSessionRecord:
+        """Record the start of a practice session, by ``person``."""
         ...
 
     def update_session(self, session_id: str, *, state: JsonObject | None = None, design_id: str | None = None,
                        design_revision: int | None = None, rubric: JsonObject | None = None,
-                       scores: JsonObject | None = None, finished: bool = False) -> PracticeSessionRecord:
-        """Change what is given; ``finished=True`` stamps the finish time."""
+                       scores: JsonObject | None = None, finished: bool = False,
+                       person: str | None = None) -> PracticeSessionRecord:
+        """Change what is given; ``finished=True`` stamps the finish time. ``person``: only theirs."""
         ...
 
-    def get_session(self, session_id: str) -> PracticeSessionRecord:
-        """One practice session."""
+    def get_session(self, session_id: str, *, person: str | None = None) -> PracticeSessionRecord:
+        """One practice session (``person``: only theirs, else ``PermissionDenied``)."""
         ...
 
-    def list_sessions(self, *, prompt_id: str | None = None) -> list[PracticeSessionRecord]:
-        """Practice sessions, oldest first."""
+    def list_sessions(self, *, prompt_id: str | None = None, person: str | None = None
+                      ) -> list[PracticeSessionRecord]:
+        """Practice sessions, oldest first (``person``: only theirs)."""
         ...
 
-    def delete_session(self, session_id: str) -> None:
-        """Delete a practice session."""
+    def delete_session(self, session_id: str, *, person: str | None = None) -> None:
+        """Delete a practice session (``person``: only theirs)."""
         ...
 
     # -- workspaces and members (mlsd.store.workspaces; who may call what: mlsd.store.access)

@@ -275,6 +275,7 @@ class PracticeSessionRecord:
     design_revision: int | None
     rubric: JsonObject | None
     scores: JsonObject | None
+    person: str = "local"  # who started it: a member's e-mail (``Actor.person``), or "local" without sign-in
 
 
 # ----------------------------------------------------------------------------------------------- rows
@@ -288,7 +289,8 @@ REVISION_COLUMNS = (
     "r.score, r.checks"
 )
 SHARE_COLUMNS = "id, token, design_id, revision, created_at, revoked_at, expires_at, show_comments"
-SESSION_COLUMNS = "id, prompt_id, started_at, finished_at, state, design_id, design_revision, rubric, scores"
+SESSION_COLUMNS = ("id, prompt_id, started_at, finished_at, state, design_id, design_revision, rubric, scores, "
+                   "person")
 
 
 def summary_from_row(row: Sequence[Any]) -> DesignSummary:
@@ -319,5 +321,5 @@ def session_from_row(row: Sequence[Any]) -> PracticeSessionRecord:
 
     return PracticeSessionRecord(
         id=row[0], prompt_id=row[1], started_at=row[2], finished_at=row[3], state=obj(row[4]) or {},
-        design_id=row[5], design_revision=row[6], rubric=obj(row[7]), scores=obj(row[8]),
+        design_id=row[5], design_revision=row[6], rubric=obj(row[7]), scores=obj(row[8]), person=row[9],
     )

@@ -390,11 +390,19 @@ _V4_POSTGRES = (
     """,
 )
 
+# Practice sessions belong to the person who started them (issue 14): rows from before are the local user's.
+# Plain SQL, the same on both backends (tried on PostgreSQL 15 over a migration-4 database with a session in it).
+_V5_SESSION_OWNER = (
+    "ALTER TABLE practice_sessions ADD COLUMN person TEXT NOT NULL DEFAULT 'local'",
+    "CREATE INDEX practice_sessions_person ON practice_sessions (person, started_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "designs, revisions, shares, practice sessions, search", _V1, _V1_POSTGRES),
     Migration(2, "workspaces, members, the workspace of each design", _V2, _V2_POSTGRES),
     Migration(3, "presence: who has a design open", _V3_PRESENCE, _V3_PRESENCE),
     Migration(4, "review comments, audit log, share expiry", _V4, _V4_POSTGRES),
+    Migration(5, "practice sessions: who they belong to", _V5_SESSION_OWNER, _V5_SESSION_OWNER),
 )
 
 OUR_TABLES = frozenset({"designs", "revisions", "shares", "practice_sessions", "schema_migrations", "workspaces",

@@ -1,4 +1,9 @@
-"""Interview-practice sessions: started on a prompt, updated as the user works, linked to a saved design."""
+"""Interview-practice sessions: started on a prompt, updated as the user works, linked to a saved design.
+
+Each belongs to the person who started it (``person``: ``Actor.person``, "local" without sign-in; migration 5).
+``person=`` on the other methods limits them to that person's sessions: another's is ``PermissionDenied``
+(``mlsd.store.access.UserStore`` passes the signed-in person; the local user, ``None``, sees all).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from mlsd.store.records import (
     SESSION_COLUMNS,
     JsonObject,
     NotFound,
+    PermissionDenied,
     PracticeSessionRecord,
     StoreError,
     session_from_row,
@@ -19,20 +25,25 @@ from mlsd.store.records import (
 class SessionsMixin(StoreBase):
     """Practice sessions."""
 
-    def start_session(self, prompt_id: str, *, state: JsonObject | None = None) -> PracticeSessionRecord:
-        """Record the start of a practice session on a prompt."""
+    def start_session(self, prompt_id: str, *, state: JsonObject | None = None,
+                      person: str = "local") -> PracticeSessionRecord:
+        """Record the start of a practice session on a prompt, by ``person``."""
         prompt = text_arg(prompt_id, "prompt id", 200)
         if not prompt:
             raise StoreError("prompt id must not be empty")
+        who = text_arg(person, "person", 320)
+        if not who:
+            raise StoreError("person must not be empty")
         session_id = new_id()
         with self.db.transaction() as tx:
-            tx.execute("INSERT INTO practice_sessions (id, prompt_id, started_at, state) VALUES (?, ?, ?, ?)",
-                       (session_id, prompt, now(), json_object(state or {}, "state")))
+            tx.execute("INSERT INTO practice_sessions (id, prompt_id, started_at, state, person) "
+                       "VALUES (?, ?, ?, ?, ?)", (session_id, prompt, now(), json_object(state or {}, "state"), who))
             return self._session(tx, session_id)
 
     def update_session(self, session_id: str, *, state: JsonObject | None = None, design_id: str | None = None,
                        design_revision: int | None = None, rubric: JsonObject | None = None,
-                       scores: JsonObject | None = None, finished: bool = False) -> PracticeSessionRecord:
+                       scores: JsonObject | None = None, finished: bool = False,
+                       person: str | None = None) -> PracticeSessionRecord:
         """Change what is given (None leaves a field as it is); ``finished=True`` stamps the finish time."""
         sets: list[str] = []
         params: list[Any] = []
@@ -41,7 +52,7 @@ class SessionsMixin(StoreBase):
                 sets.append(f"{column} = ?")
                 params.append(json_object(value, column))
         with self.db.transaction() as tx:
-            self._session(tx, session_id)
+            self._session(tx, session_id, person)
             if design_id is not None:
                 latest = self._design_row(tx, design_id)[0]
                 number = latest if design_revision is None else design_revision
@@ -58,27 +69,37 @@ class SessionsMixin(StoreBase):
                 tx.execute(f"UPDATE practice_sessions SET {', '.join(sets)} WHERE id = ?", [*params, session_id])
             return self._session(tx, session_id)
 
-    def get_session(self, session_id: str) -> PracticeSessionRecord:
+    def get_session(self, session_id: str, *, person: str | None = None) -> PracticeSessionRecord:
         """One practice session, or NotFound."""
         with self.db.read() as tx:
-            return self._session(tx, session_id)
+            return self._session(tx, session_id, person)
 
-    def list_sessions(self, *, prompt_id: str | None = None) -> list[PracticeSessionRecord]:
-        """Practice sessions, oldest first (all, or those on one prompt)."""
-        where, params = ("", ()) if prompt_id is None else ("WHERE prompt_id = ? ", (prompt_id,))
+    def list_sessions(self, *, prompt_id: str | None = None, person: str | None = None
+                      ) -> list[PracticeSessionRecord]:
+        """Practice sessions, oldest first (all, or those on one prompt; of everyone, or of one person)."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for column, value in (("prompt_id", prompt_id), ("person", person)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
         with self.db.read() as tx:
             rows = tx.fetchall(f"SELECT {SESSION_COLUMNS} FROM practice_sessions {where}ORDER BY started_at, id",
                                params)
         return [session_from_row(r) for r in rows]
 
-    def delete_session(self, session_id: str) -> None:
+    def delete_session(self, session_id: str, *, person: str | None = None) -> None:
         """Delete a practice session for good."""
         with self.db.transaction() as tx:
-            if tx.execute("DELETE FROM practice_sessions WHERE id = ?", (session_id,)) == 0:
-                raise NotFound(f"no practice session with id {session_id!r}")
+            self._session(tx, session_id, person)
+            tx.execute("DELETE FROM practice_sessions WHERE id = ?", (session_id,))
 
-    def _session(self, tx: Tx, session_id: str) -> PracticeSessionRecord:
+    def _session(self, tx: Tx, session_id: str, person: str | None = None) -> PracticeSessionRecord:
         row = tx.fetchone(f"SELECT {SESSION_COLUMNS} FROM practice_sessions WHERE id = ?", (session_id,))
         if row is None:
             raise NotFound(f"no practice session with id {session_id!r}")
-        return session_from_row(row)
+        record = session_from_row(row)
+        if person is not None and record.person != person:
+            raise PermissionDenied("this practice session belongs to someone else: each person sees only their own")
+        return record

@@ -101,6 +101,8 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         [design] = store.list_designs().items
         assert store.role_of("local", "grace@example.com") == "viewer"
         assert store.history(design.id)[0].author == "Ada Lovelace <ada@example.com>"
+        store.create_thread(design.id, "block", "gw", "Is one <b>gateway</b> replica enough?",
+                            author="Ada Lovelace <ada@example.com>")
 
     # Grace, in a browser of her own, finds it in the Library and sees it read-only on the Board
     grace_context = browser.new_context(viewport={"width": 1440, "height": 1000})
@@ -117,6 +119,15 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         assert grace.get_by_role("button", name="Save", exact=True).count() == 0
         settle(grace)
         shot_of(grace, "signin-viewer-board")
+        # the review threads, read-only: the text as typed, why they cannot be answered, nothing to write with
+        comments = grace.get_by_role("heading", name="Review comments")
+        comments.scroll_into_view_if_needed()
+        grace.get_by_text("Is one <b>gateway</b> replica enough?").wait_for()
+        grace.get_by_text("as a viewer you can read the review comments").wait_for()
+        assert grace.get_by_role("button", name="Reply").count() == 0
+        assert grace.get_by_role("button", name="Comment", exact=True).count() == 0
+        settle(grace)
+        shot_of(grace, "signin-viewer-comments")
     finally:
         grace_context.close()
     with open_store(db) as store:
