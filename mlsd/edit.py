@@ -8,7 +8,6 @@ whose ``problems`` are one line each, naming the block or connection (``block 'g
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,12 +29,13 @@ from mlsd.model import (
     Requirements,
     Waiver,
 )
+from mlsd.placing import BLOCK_H as BLOCK_H  # re-exported: the grid and footprint live in mlsd.placing
+from mlsd.placing import BLOCK_W as BLOCK_W
+from mlsd.placing import GRID_COLUMNS as GRID_COLUMNS
+from mlsd.placing import GRID_X as GRID_X
+from mlsd.placing import GRID_Y as GRID_Y
+from mlsd.placing import Spots, connection_number
 
-BLOCK_W = 180.0  # a block's footprint on the canvas, canvas units (matches components/canvas.py)
-BLOCK_H = 70.0
-GRID_X = 240.0  # spacing of the grid new blocks are placed on
-GRID_Y = 120.0
-GRID_COLUMNS = 6
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
@@ -107,7 +107,7 @@ def rename(design: Design, name: str) -> Design:
 
 def fresh_id(base: str, used: Iterable[str]) -> str:
     """An id from ``base`` (cleaned to the id alphabet) not in ``used``: ``gbdt``, ``gbdt_2``, ``gbdt_3``..."""
-    taken = set(used)
+    taken = used if isinstance(used, set | frozenset | dict) else set(used)  # a set or mapping is not copied
     stem = _ID_CHARS.sub("_", base).strip(".-")[:56] or "block"
     if not re.match(r"[A-Za-z0-9_]", stem):
         stem = "b" + stem
@@ -126,8 +126,7 @@ def _all_ids(design: Design) -> set[str]:
 def next_connection_id(design: Design, taken: Iterable[str] = ()) -> str:
     """``c<n>`` with n above every ``c<number>`` id in use (blocks, connections and ``taken``)."""
     used = _all_ids(design) | set(taken)
-    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(r"c(\d{1,9})", u))]
-    n = max(numbers, default=0) + 1
+    n = max((k for u in used if u[:1] == "c" and (k := connection_number(u)) is not None), default=0) + 1
     while f"c{n}" in used:  # pragma: no cover - max + 1 is free unless ids are huge
         n += 1
     return f"c{n}"
@@ -142,35 +141,7 @@ def free_spot(design: Design, near: tuple[float, float] | None = None) -> tuple[
     Scans a grid of ``GRID_COLUMNS`` columns row by row (from ``near`` when given, else from the top-left of
     the design) and returns the first cell whose block footprint touches no block.
     """
-    if near is not None:
-        x0, y0 = near
-    elif design.components:
-        x0 = min(c.position.x for c in design.components)
-        y0 = min(c.position.y for c in design.components)
-    else:
-        x0, y0 = 0.0, 0.0
-    # index existing blocks by coarse grid cell so that the scan is linear in the number of blocks
-    buckets: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    for c in design.components:
-        key = (math.floor(c.position.x / GRID_X), math.floor(c.position.y / GRID_Y))
-        buckets.setdefault(key, []).append((c.position.x, c.position.y))
-
-    def free(x: float, y: float) -> bool:
-        cx, cy = math.floor(x / GRID_X), math.floor(y / GRID_Y)
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for bx, by in buckets.get((cx + dx, cy + dy), ()):
-                    if abs(bx - x) < BLOCK_W + 20 and abs(by - y) < BLOCK_H + 20:
-                        return False
-        return True
-
-    for i in range(len(design.components) + GRID_COLUMNS + 1):
-        row, col = divmod(i, GRID_COLUMNS)
-        x, y = x0 + col * GRID_X, y0 + row * GRID_Y
-        if free(x, y):
-            return (round(x, 1), round(y, 1))
-    # unreachable: n blocks cannot fill n + columns + 1 cells, but stay total
-    return (x0, y0 + (len(design.components) // GRID_COLUMNS + 1) * GRID_Y)  # pragma: no cover
+    return Spots((c.position.x, c.position.y) for c in design.components).find(near)
 
 
 def add_block(design: Design, kind: str, label: str = "", position: tuple[float, float] | None = None,
@@ -181,12 +152,17 @@ def add_block(design: Design, kind: str, label: str = "", position: tuple[float,
     new_id = block_id or fresh_id(kind, _all_ids(design))
     if any(c.id == new_id for c in design.components):
         raise _fail(f"block id {new_id!r} is used more than once")
-    x, y = position if position is not None else free_spot(design)
-    props = {k: (list(v) if isinstance(v, list) else v) for k, v in KINDS[kind].props.items()}
-    block = _validated_block(
-        {"id": new_id, "kind": kind, "label": label, "props": props, "position": {"x": x, "y": y}}, new_id
-    )
+    block = new_block(new_id, kind, label, position if position is not None else free_spot(design))
     return design.model_copy(update={"components": [*design.components, block]}), new_id
+
+
+def new_block(block_id: str, kind: str, label: str, position: tuple[float, float]) -> Component:
+    """A block of ``kind`` (a catalog kind) with the kind's default props, validated as ``add_block`` does."""
+    x, y = position
+    props = {k: (list(v) if isinstance(v, list) else v) for k, v in KINDS[kind].props.items()}
+    return _validated_block(
+        {"id": block_id, "kind": kind, "label": label, "props": props, "position": {"x": x, "y": y}}, block_id
+    )
 
 
 def delete_block(design: Design, block_id: str) -> Design:
@@ -336,13 +312,17 @@ def connect(design: Design, source: str, target: str, flow: str = "request", lab
     new_id = conn_id or next_connection_id(design)
     if new_id in {e.id for e in design.connections}:
         raise _fail(f"connection id {new_id!r} is used more than once")
-    try:
-        conn = Connection.model_validate(
-            {"id": new_id, "source": source, "target": target, "flow": flow, "label": label}
-        )
-    except ValidationError as exc:
-        raise _errors(exc, f"connection {new_id!r}") from None
+    conn = new_connection(new_id, source, target, flow, label)
     return design.model_copy(update={"connections": [*design.connections, conn]}), new_id
+
+
+def new_connection(conn_id: str, source: str, target: str, flow: str, label: str | None) -> Connection:
+    """A connection validated as ``connect`` does (the ends and the flow checked by the caller)."""
+    try:
+        return Connection.model_validate({"id": conn_id, "source": source, "target": target, "flow": flow,
+                                          "label": label})
+    except ValidationError as exc:
+        raise _errors(exc, f"connection {conn_id!r}") from None
 
 
 def delete_connection(design: Design, conn_id: str) -> Design:

@@ -90,3 +90,52 @@ def test_the_fix_button_beside_a_finding_applies_its_fix(monkeypatch: pytest.Mon
     button.click().run()
     ok(at)
     assert design_of(at).by_id()["scoring"].props["replicas"] == 2
+
+
+def _count_fix_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every registered fix wrapped to record (fix, finding) of each call."""
+    import dataclasses
+
+    from mlsd.fixes import FIXES, load_fixes
+
+    calls: list[tuple[str, str]] = []
+    for fix_id, f in list(load_fixes().items()):
+        def counted(design, finding, ctx, _f=f):
+            calls.append((_f.id, finding.id))
+            return _f.func(design, finding, ctx)
+
+        monkeypatch.setitem(FIXES, fix_id, dataclasses.replace(f, func=counted))
+    return calls
+
+
+def test_fixes_are_made_only_when_shown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With the Fixes box closed only the fixes of the findings drawn (their Fix button) are tried; opening the
+    box tries the offers it lists, each once however many reruns follow."""
+    calls = _count_fix_calls(monkeypatch)
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "card_fraud_scoring")
+    drawn = {(b.key or "").removeprefix("board.fix.one.").split("|")[1]
+             for b in at.button if (b.key or "").startswith("board.fix.one.")}
+    assert len(calls) < 6 and {finding for _, finding in calls} <= drawn
+    assert any("Fixes for 6 findings" in e.label for e in at.expander)
+    _open_fixes(at)
+    at.run()
+    assert len(set(calls)) == len(calls)  # none made twice
+    assert {fix for fix, _ in calls} >= {"split-by-time", "label-maturity", "insert-anonymizer"}
+
+
+def test_an_offer_that_turns_out_to_change_nothing_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import dataclasses
+
+    from components.board.fixes import NOTHING
+    from mlsd.fixes import FIXES, load_fixes
+
+    f = load_fixes()["split-by-time"]
+    monkeypatch.setitem(FIXES, f.id, dataclasses.replace(f, func=lambda design, finding, ctx: None, applies=None))
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "card_fraud_scoring")
+    _open_fixes(at)
+    key = "split-by-time|TRN-1@model,training"
+    assert any(NOTHING in m.value and "TRN-1" in m.value for m in at.markdown)
+    assert not [b for b in at.button if (b.key or "").endswith(key)]  # no Apply, no Preview
+    assert len([b for b in at.button if (b.key or "").startswith("board.fix.apply.")]) == 5

@@ -8,7 +8,10 @@ the fix does not apply to this finding. ``ctx`` is the rules' ``Context`` of the
 (its analysis gives the numbers a fix needs). Every fix function is documented by its docstring, which names
 the rule and the model its numbers come from.
 
-``proposals(report)`` lists what the registered fixes offer for a report's active findings; ``apply_fixes``
+``offers(report)`` lists, cheaply, which fix answers which active finding (by the fix's rules and its optional
+``applies`` check, which makes no edit); each ``Offer`` computes its edit only when asked (``Offer.proposal``), so
+the Board can list fixes on a large design without editing it once per finding. ``proposals(report)`` lists
+what the registered fixes offer for a report's active findings, every edit made; ``apply_fixes``
 applies the safe ones (and, when asked, the unsafe ones) in rounds until nothing more applies, re-checking the
 design between rounds. Fix modules register on import (``load_fixes``); nothing here imports Streamlit.
 """
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 
 Change = tuple["Design", str]  # the edited design, and what changed in one line
 FixFunc = Callable[["Design", "Finding", "Context"], "Change | None"]
+AppliesFunc = Callable[["Design", "Finding", "Context"], bool]
 
 FIX_MODULES = ("capacity", "latency", "monitoring", "privacy", "training")
 MAX_ROUNDS = 4  # apply, re-check, apply what the new report offers ...: a fix may uncover the next (ruff: 100)
@@ -44,6 +48,7 @@ class Fix:
     safe: bool
     title: str
     func: FixFunc = field(repr=False, compare=False)
+    applies: AppliesFunc | None = field(default=None, repr=False, compare=False)
 
     @property
     def doc(self) -> str:
@@ -71,15 +76,18 @@ class Proposal:
 FIXES: dict[str, Fix] = {}
 
 
-def fix(id: str, rules: Iterable[str], safe: bool, title: str) -> Callable[[FixFunc], FixFunc]:
-    """Register a fix function; a duplicate id or a missing docstring is refused."""
+def fix(id: str, rules: Iterable[str], safe: bool, title: str,
+        applies: AppliesFunc | None = None) -> Callable[[FixFunc], FixFunc]:
+    """Register a fix function; a duplicate id or a missing docstring is refused. ``applies`` is an optional
+    cheap check (no edit made) that the fix has something to do for a finding: False means the function would
+    return None, so the Board does not list it; True (or no check) means it probably applies."""
 
     def register(func: FixFunc) -> FixFunc:
         if id in FIXES:
             raise ValueError(f"fix {id!r} is registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"fix {id!r}: a fix's docstring is its documentation and must not be empty")
-        FIXES[id] = Fix(id, tuple(rules), safe, title, func)
+        FIXES[id] = Fix(id, tuple(rules), safe, title, func, applies)
         return func
 
     return register
@@ -108,6 +116,46 @@ def propose(design: Design, finding: Finding, ctx: Context, fixes: Iterable[Fix]
             continue
         if change is not None and change[0] != design:
             out.append(Proposal(f, finding, change[0], change[1]))
+    return out
+
+
+class Offer:
+    """A fix that answers a finding, its edit not made yet: ``proposal()`` makes it (once) and says what it changes,
+    or None when, tried, the fix turns out to have nothing to do (or the design refuses its edit)."""
+
+    def __init__(self, fix: Fix, finding: Finding, design: Design, ctx: Context) -> None:
+        self.fix, self.finding, self.design, self.ctx = fix, finding, design, ctx
+        self._tried = False
+        self._proposal: Proposal | None = None
+
+    @property
+    def safe(self) -> bool:
+        return self.fix.safe
+
+    @property
+    def tried(self) -> bool:
+        """Whether ``proposal()`` has been computed."""
+        return self._tried
+
+    def proposal(self) -> Proposal | None:
+        if not self._tried:
+            got = propose(self.design, self.finding, self.ctx, [self.fix])
+            self._proposal = got[0] if got else None
+            self._tried = True
+        return self._proposal
+
+
+def offers(report: Report) -> list[Offer]:
+    """The fixes answering the report's active findings (not waived, not baselined), in finding order, safe ones
+    first per finding, without making any edit: a fix is offered when it answers the finding's rule and its
+    ``applies`` check (when it has one) passes."""
+    out = []
+    for finding in report.findings:
+        if finding.waived or finding.baselined:
+            continue
+        for f in fixes_for(finding.rule):
+            if f.applies is None or f.applies(report.design, finding, report.context):
+                out.append(Offer(f, finding, report.design, report.context))
     return out
 
 
@@ -145,17 +193,17 @@ def apply_fixes(design: Design, *, unsafe: bool = False, check: Callable[[Design
         check = check_all
     applied: list[Proposal] = []
     current = design
-    suggestions: list[Proposal] = []
+    suggested: list[Offer] = []  # the round's suggestions, tried only for the last round (the ones returned)
     for _ in range(rounds):
         report = check(current)
-        suggestions = []
+        suggested = []
         changed = False
         for finding in report.findings:
             if finding.waived or finding.baselined:
                 continue
             for f in fixes_for(finding.rule):
                 if not (f.safe or unsafe):
-                    suggestions.extend(propose(report.design, finding, report.context, [f]))
+                    suggested.append(Offer(f, finding, report.design, report.context))
                     continue
                 got = propose(current, finding, report.context, [f])
                 if got:
@@ -165,8 +213,9 @@ def apply_fixes(design: Design, *, unsafe: bool = False, check: Callable[[Design
                     break
         if not changed:
             break
+    suggestions = [p for o in suggested if (p := o.proposal()) is not None]
     return FixResult(current, tuple(applied), tuple(suggestions))
 
 
-__all__ = ["FIXES", "Change", "Fix", "FixResult", "Proposal", "apply_fixes", "fix", "fixes_for", "load_fixes",
-           "proposals", "propose"]
+__all__ = ["FIXES", "AppliesFunc", "Change", "Fix", "FixResult", "Offer", "Proposal", "apply_fixes", "fix",
+           "fixes_for", "load_fixes", "offers", "proposals", "propose"]

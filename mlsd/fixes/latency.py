@@ -29,11 +29,14 @@ LOOKUP_KINDS = frozenset(
 ) - STAGE_KINDS | {"cache", "ab_testing"}  # reads that need nothing from the block's other calls
 
 
-def _budget_timeout(design: Design, blocks: tuple[str, ...], ctx: Context, why: str) -> Change | None:
+def _budget_timeouts(blocks: tuple[str, ...], ctx: Context) -> dict[str, int]:
+    """``{block: its budget in whole ms}`` for the blocks whose timeout should change (the budgets are computed
+    once per check, ``Context.memo``)."""
     from mlsd.rules.paths import deadline_budgets
+    from mlsd.rules.roles import memo
 
-    budgets = deadline_budgets(ctx)
-    edited, said = design, []
+    budgets = memo(ctx, "fixes:deadline_budgets", lambda: deadline_budgets(ctx))
+    out = {}
     for block in blocks:
         x = budgets.get(block)
         if x is None or x.ms <= 0:
@@ -41,12 +44,20 @@ def _budget_timeout(design: Design, blocks: tuple[str, ...], ctx: Context, why: 
         value = math.floor(x.ms)
         if value <= 0 or (ctx.blocks[block].num("timeout_ms") or math.inf) == value:
             continue
+        out[block] = value
+    return out
+
+
+def _budget_timeout(design: Design, blocks: tuple[str, ...], ctx: Context, why: str) -> Change | None:
+    edited, said = design, []
+    for block, value in _budget_timeouts(blocks, ctx).items():
         edited = set_prop(edited, block, "timeout_ms", value)
         said.append(f"{block}: timeout_ms → {value} ({why})")
     return (edited, "; ".join(said)) if said else None
 
 
-@fix("timeout-within-budget", ("REL-4", "LAT-8"), safe=True, title="Set the timeout to the SLA budget left to the hop")
+@fix("timeout-within-budget", ("REL-4", "LAT-8"), safe=True, title="Set the timeout to the SLA budget left to the hop",
+     applies=lambda design, finding, ctx: bool(_budget_timeouts(finding.components, ctx)))
 def timeout_within_budget(design: Design, finding: Finding, ctx: Context) -> Change | None:
     """REL-4 (no timeout) and LAT-8 (a timeout longer than the budget): set ``timeout_ms`` on each block the
     finding names to its budget, rounded down to a whole ms: the SLA at the path's entry, less each caller's own
@@ -125,14 +136,8 @@ def _fallback_call(ctx: Context, caller: str, skip: str = "") -> Connection | No
     return simple[0] if simple and models else None
 
 
-@fix("mark-fallback", ("LAT-1", "REL-1"), safe=False, title="Mark the call to the simpler model as a fallback")
-def mark_fallback(design: Design, finding: Finding, ctx: Context) -> Change | None:
-    """LAT-1 and REL-1: a block that calls a model and also, on every request, a heuristic baseline or logistic
-    regression (a fallback kind, ``mlsd.analysis.failures.FALLBACK_KINDS``) gets that call marked ``fallback:
-    true``: made only when the model's call fails, it adds no load and no latency on the happy path
-    (``Connection.fallback``) and answers when the model is down (REL-1). For REL-1 the caller of the single
-    replica is the one looked at. Needs judgement: a baseline called on purpose on every request (hard rules
-    that always apply) is not a fallback, so it is a suggestion."""
+def _fallback_for(finding: Finding, ctx: Context) -> Connection | None:
+    """The call mark-fallback would mark for a finding (None: nothing to mark)."""
     if finding.rule == "REL-1":
         callers = [p.id for b in finding.components for p in ctx.predecessors(b, ("request",))]
         skip = finding.components[0] if finding.components else ""
@@ -145,7 +150,21 @@ def mark_fallback(design: Design, finding: Finding, ctx: Context) -> Change | No
     for caller in callers:
         e = _fallback_call(ctx, caller, skip)
         if e is not None:
-            return (set_connection(design, e.id, fallback=True),
-                    f"connection {e.id} ({e.source} → {e.target}): fallback → true (called only when the model "
-                    "fails)")
+            return e
     return None
+
+
+@fix("mark-fallback", ("LAT-1", "REL-1"), safe=False, title="Mark the call to the simpler model as a fallback",
+     applies=lambda design, finding, ctx: _fallback_for(finding, ctx) is not None)
+def mark_fallback(design: Design, finding: Finding, ctx: Context) -> Change | None:
+    """LAT-1 and REL-1: a block that calls a model and also, on every request, a heuristic baseline or logistic
+    regression (a fallback kind, ``mlsd.analysis.failures.FALLBACK_KINDS``) gets that call marked ``fallback:
+    true``: made only when the model's call fails, it adds no load and no latency on the happy path
+    (``Connection.fallback``) and answers when the model is down (REL-1). For REL-1 the caller of the single
+    replica is the one looked at. Needs judgement: a baseline called on purpose on every request (hard rules
+    that always apply) is not a fallback, so it is a suggestion."""
+    e = _fallback_for(finding, ctx)
+    if e is None:
+        return None
+    return (set_connection(design, e.id, fallback=True),
+            f"connection {e.id} ({e.source} → {e.target}): fallback → true (called only when the model fails)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlsd.fixes import Change, fix
-from mlsd.fixes.steps import insert_on
+from mlsd.fixes.steps import Inserting
 
 if TYPE_CHECKING:
     from mlsd.model import Design
@@ -16,14 +16,16 @@ MAX_PASSES = 8  # a sink that holds personal data itself (pii: true) passes it o
 
 
 def _insert(design: Design, connections: tuple[str, ...], said: list[str]) -> Design:
-    """An anonymizer on each background connection of ``connections`` (a request connection is left alone)."""
+    """An anonymizer on each background connection of ``connections`` (a request connection is left alone), all
+    in one pass (``Inserting``)."""
+    edit = Inserting(design)
     for cid in connections:
-        e = next((x for x in design.connections if x.id == cid), None)
+        e = edit.connection(cid)
         if e is None or e.flow == "request":
             continue
-        design, new = insert_on(design, cid, "anonymizer", label=f"Pseudonymise {e.source} → {e.target}")
+        new = edit.insert_on(cid, "anonymizer", label=f"Pseudonymise {e.source} → {e.target}")
         said.append(f"+ block {new} (anonymizer) on {cid} ({e.source} → {e.target})")
-    return design
+    return edit.design()
 
 
 @fix("insert-anonymizer", ("SEC-4",), safe=False, title="Pseudonymise each flow into the sinks")
@@ -48,8 +50,7 @@ def insert_anonymizer(design: Design, finding: Finding, ctx: Context) -> Change 
             break
         left = [f for f in run_rule(REGISTRY["SEC-4"], Ctx(edited)).findings if sinks & set(f.components)]
         before = len(said)
-        for f in left:
-            edited = _insert(edited, f.connections, said)
+        edited = _insert(edited, tuple(c for f in left for c in f.connections), said)
         if len(said) == before:
             break
     return (edited, "; ".join(said)) if said else None
