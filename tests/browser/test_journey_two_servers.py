@@ -2,8 +2,10 @@
 
 A design saved on the Board of server A is listed by server B's Library and opens on B's Board; B changes it and
 saves revision 2; A's Library then shows two revisions, and A's Board, still on revision 1, is told of the
-conflict when it saves (the compare-and-append crosses processes through the database). Screenshots go to
-test-artifacts/two-servers-*.png.
+conflict when it saves (the compare-and-append crosses processes through the database). While both Boards have
+the design open, each toolbar names the other session as editing (presence heartbeats through the database), and a
+review comment written on A's Board shows on B's (its Comments panel and the block's badge) when B's page reruns.
+Screenshots go to test-artifacts/two-servers-*.png.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "designs" / "news_feed_ranking.json"
 CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
+QUESTION = "Is one gateway enough at peak? (asked through server A)"
+EDITING = re.compile(r"^(Guest [0-9A-F]{4}) is editing$")
+PRESENCE_TIMEOUT_MS = 60_000  # a heartbeat every 5 s, on a loaded machine
 
 
 def settle(page: Any) -> None:
@@ -37,6 +42,15 @@ def library(page: Any, url: str) -> None:
     page.goto(url)
     link = page.get_by_test_id("stTopNav").get_by_role("link", name="Library", exact=True)
     link.click(timeout=FIRST_RENDER_TIMEOUT_MS)
+
+
+def editing_name(page: Any) -> str:
+    """Wait for the toolbar's "Guest XXXX is editing" (the presence fragment's own rerun) and return the name."""
+    line = page.locator(".st-key-board-presence").get_by_text(EDITING)
+    line.wait_for(timeout=PRESENCE_TIMEOUT_MS)
+    match = EDITING.match(line.inner_text().strip())
+    assert match is not None
+    return match.group(1)
 
 
 def set_replicas(page: Any, value: int) -> None:
@@ -87,12 +101,50 @@ def test_a_design_saved_through_one_server_is_seen_and_guarded_through_the_other
             assert board.locator(".react-flow__node").count() == len(template.components)
             other.get_by_text("Saved · revision 1").first.wait_for()
 
+            # presence crosses servers: each Board names the other session (no sign-in: "Guest XXXX")
+            seen_by_b, seen_by_a = editing_name(other), editing_name(page)
+            assert seen_by_a != seen_by_b
+            with open_store(postgres_url) as store:
+                stamped = {p.who for p in store.present(summary.id, stale_after_s=3600)}
+            assert stamped == {seen_by_a, seen_by_b}
+            settle(other)
+            other.screenshot(path=str(ARTIFACTS / "two-servers-2-presence-b.png"))
+            settle(page)
+            shot("two-servers-2-presence-a")
+
+            # a comment on the gateway written through A ...
+            page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").click()
+            page.get_by_label("Label", exact=True).wait_for()
+            settle(page)
+            page.get_by_role("tab", name="Comments", exact=True).click()
+            box = page.get_by_label("New comment")
+            box.wait_for()
+            settle(page)
+            box.fill(QUESTION)
+            page.get_by_role("button", name="Comment", exact=True).click()
+            page.get_by_text(QUESTION).first.wait_for()
+            page.frame_locator(CANVAS).locator("[data-testid='comments-gw']").wait_for()
+            with open_store(postgres_url) as store:
+                [thread] = store.threads(summary.id)
+            assert thread.anchor == "gw" and [c.body for c in thread.comments] == [QUESTION]
+            page.get_by_role("tab", name="Inspector", exact=True).click()  # back to the block's fields for later
+            page.get_by_label("Replicas", exact=True).first.wait_for()
+
+            # ... is read through B when its page reruns: opening its Comments tab shows the thread and the badge
+            other.get_by_role("tab", name="Comments", exact=True).click()
+            other.get_by_text(QUESTION).first.wait_for()
+            badge = board.locator("[data-testid='comments-gw']")
+            badge.wait_for()
+            assert badge.inner_text().strip().endswith("1")
+            settle(other)
+            other.screenshot(path=str(ARTIFACTS / "two-servers-3-comment-b.png"))
+
             # B changes it and saves revision 2
             set_replicas(other, 7)
             other.get_by_role("button", name="Save", exact=True).click()
             other.get_by_text("Saved · revision 2").first.wait_for()
             settle(other)
-            other.screenshot(path=str(ARTIFACTS / "two-servers-2-board-b.png"))
+            other.screenshot(path=str(ARTIFACTS / "two-servers-4-board-b.png"))
         finally:
             visitor.close()
 
@@ -103,7 +155,7 @@ def test_a_design_saved_through_one_server_is_seen_and_guarded_through_the_other
         page.get_by_text(re.compile(r"Someone saved revision 2 by .* after your revision 1")).first.wait_for()
         settle(page)
         page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
-        shot("two-servers-3-conflict-a")
+        shot("two-servers-5-conflict-a")
         with open_store(postgres_url) as store:
             assert [r.number for r in store.history(summary.id)] == [1, 2]
             assert store.open(summary.id).design.by_id()["gw"].props["replicas"] == 7
