@@ -5,8 +5,9 @@
 raise), ``core.Store`` = the logic mixins ``designs``, ``library``, ``shares``, ``comments`` (review threads),
 ``sessions``, ``workspaces``, ``presence``, ``audit`` (the append-only audit log; ``record_audit`` for other
 modules' changes) over a handle (``handle.Db``/``Tx``) whose SQL differences are data in ``dialect``; ``sqlite`` and
-``postgres`` (each backend's handle and migration runner); ``schema`` (the versioned migrations, both dialects);
-``access.UserStore`` (the store as one signed-in person may use it: roles checked, their revisions signed).
+``postgres`` (each backend's handle and migration runner); ``schema`` (the versioned migrations, both dialects; the
+team edition's statements in ``team_tables``); ``access.UserStore`` (the store as one signed-in person may use it:
+roles checked, their revisions signed).
 
 Conventions for whoever extends it:
 
