@@ -5,12 +5,12 @@ its clock, notes and canvas), a shared link's read-only view and the Rules page;
 keyboard alone (the tab opens with Enter, the simulation runs with Enter on its focused button). axe checks the
 page and, inside the canvas' frame, the canvas too (``axe.run`` descends into iframes where axe is loaded).
 
-axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its lockfile).
+axe-core comes from tests/browser/axe (``npm ci`` in scripts/test.sh, from its lockfile): tests/browser/axe_check.py.
+The Workspace page and a viewer's read-only Board are checked in the sign-in journey (they need sign-in).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,40 +20,21 @@ import pytest
 
 from mlsd.io import load_file
 from mlsd.store import open_store
+from tests.browser.axe_check import require_axe, violations
 from tests.browser.conftest import open_board
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 TEMPLATE = ROOT / "designs" / "video_recommendations.json"
-BLOCKING = ("critical", "serious")
 
 
 @pytest.fixture
 def app(tmp_path: Path, start_app: Any) -> Iterator[str]:
     """The app with its own library at ``tmp_path / "library.db"``."""
-    if not AXE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
+    require_axe()
     with start_app(tmp_path, None) as url:
         yield url
-
-
-def violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's critical and serious violations on the page as it is now, once Streamlit's toasts are gone
-    (``st.toast`` renders a role=alertdialog without an accessible name: Streamlit's own element, and it leaves
-    by itself after a few seconds)."""
-    page.locator("[data-testid='stToast']").first.wait_for(state="detached", timeout=20_000)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)  # the run is over
-    for frame in page.frames[1:]:  # the canvas' frames: axe.run checks inside a frame where axe is loaded
-        frame.add_script_tag(path=str(AXE))
-    page.add_script_tag(path=str(AXE))
-    found: list[dict[str, Any]] = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html.slice(0, 120))}))")
-    return [v for v in found if v["impact"] in BLOCKING]
 
 
 def test_load_view_is_accessible_and_works_from_the_keyboard(app: str, page: Any) -> None:
@@ -135,4 +116,41 @@ def test_the_shared_view_is_accessible(app: str, page: Any, tmp_path: Path) -> N
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{app}/?share={share.token}")
     page.frame_locator(CANVAS).locator(".mlsd-root.read-only .react-flow__node[data-id='kms']").wait_for()
+    assert violations(page) == []
+
+
+def test_review_comments_work_from_the_keyboard_and_are_accessible(app: str, page: Any, tmp_path: Path) -> None:
+    """The Comments tab opens with Enter, a comment is written and sent without the mouse (Tab to the button,
+    Enter), and axe finds nothing blocking on the panel with its thread, nor on a shared link that shows it."""
+    template = load_file(TEMPLATE)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_board(page, app)
+    page.get_by_role("button", name=template.name).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='kms']").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").first.wait_for()
+    tab = page.get_by_role("tab", name="Comments", exact=True)
+    tab.focus()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("New comment")
+    box.wait_for()
+    assert tab.get_attribute("aria-selected") == "true"
+    box.focus()
+    page.keyboard.type("Is <b>one</b> key store enough?")
+    send = page.get_by_role("button", name="Comment", exact=True)
+    for _ in range(6):  # Tab from the text box reaches the Comment button (past the character counter, if any)
+        page.keyboard.press("Tab")
+        if send.evaluate("b => b === document.activeElement"):
+            break
+    assert send.evaluate("b => b === document.activeElement")
+    page.keyboard.press("Enter")
+    thread = page.locator("[class*='st-key-board-thread-']").first
+    thread.get_by_text("Is <b>one</b> key store enough?").wait_for()  # shown as text, not as HTML
+    assert violations(page) == []
+
+    with open_store(tmp_path / "library.db") as store:
+        design_id = store.list_designs().items[0].id
+        share = store.create_share(design_id, show_comments=True)
+    page.goto(f"{app}/?share={share.token}")
+    page.get_by_text("Is <b>one</b> key store enough?").first.wait_for()
     assert violations(page) == []

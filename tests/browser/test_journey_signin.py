@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from mlsd.store import open_store
+from tests.browser.axe_check import require_axe, violations
 from tests.browser.conftest import FIRST_RENDER_TIMEOUT_MS
 from tests.browser.oidc import serve_signin_app, sign_in, sign_out
 
@@ -77,6 +78,7 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
     signin_library: tuple[str, Path], page: Any, browser: Any, shot: Callable[..., Path]
 ) -> None:
     url, db = signin_library
+    require_axe()
 
     # Ada signs in first (owner of the Local workspace), saves a design from a template
     sign_in(page, url, "ada@example.com")
@@ -97,6 +99,7 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
     page.get_by_test_id("stMainBlockContainer").get_by_text("grace@example.com", exact=True).wait_for()
     settle(page)
     shot("signin-owner-workspace")
+    assert violations(page) == []  # axe-core: nothing critical or serious on the Workspace page
     with open_store(db) as store:
         [design] = store.list_designs().items
         assert store.role_of("local", "grace@example.com") == "viewer"
@@ -128,6 +131,7 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         assert grace.get_by_role("button", name="Comment", exact=True).count() == 0
         settle(grace)
         shot_of(grace, "signin-viewer-comments")
+        assert violations(grace) == []  # the viewer's read-only Board with its comments
     finally:
         grace_context.close()
     with open_store(db) as store:
