@@ -16,10 +16,9 @@ from components.library.table import (
     show_designs,
     show_empty_library,
     show_filters,
-    show_trash,
-    show_trashed_notice,
     show_view_switch,
 )
+from components.library.trash import show_trash, show_trashed_notice
 from mlsd.store import StoreError
 
 through_app()
