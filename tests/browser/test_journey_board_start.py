@@ -9,7 +9,6 @@ start-2-two-blocks.png, start-3-connected.png.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe_check import require_axe, violations
 from tests.browser.conftest import open_board
-from tests.browser.test_accessibility import AXE, violations
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +28,7 @@ CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 def board_app(tmp_path: Path, start_app: Callable[..., Any]) -> Iterator[str]:
     """The app with its own library; axe-core must be there (tests/browser/axe, ``npm ci``), as in the
     accessibility tests: missing, it skips on a developer's machine and fails in CI."""
-    if not AXE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AXE} is missing: scripts/test.sh installs it with npm ci")
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
+    require_axe()
     with start_app(tmp_path) as url:
         yield url
 
