@@ -1,4 +1,5 @@
-"""What any format may show of user text: ``display_text``, ``one_line``, ``truncate``.
+"""What any format may show of user text: ``display_text``, ``one_line``, ``truncate``; and ``counted``, the one
+phrasing of a capped list ("'A', 'B' and 3 more sinks") that keeps findings readable at any design size.
 
 A leaf module (only ``re``), so that the reports can clean text without importing the renderers.
 """
@@ -6,6 +7,7 @@ A leaf module (only ``re``), so that the reports can clean text without importin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _NEEDS_CLEANING = re.compile(
@@ -51,3 +53,30 @@ def one_line(text: str) -> str:
 def truncate(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, ending with … when cut."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def and_join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c' ('' for no items)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def counted(shown: Sequence[str], total: int, noun: str = "", *, sep: str = ", ", plural: str = "") -> str:
+    """A list capped for a message: the first items of ``total`` (``shown``, most telling first, already
+    formatted), the rest counted: ``'A', 'B' and 3 more sinks``.
+
+    With the default comma ``sep`` the last two items are joined by 'and' ('A, B and C'); with another ``sep``
+    (``'; '`` for items that hold commas) the items are joined by it and the count follows it ('A; B; and 3
+    more routes'). ``noun`` names what is counted ('' for a bare 'and 3 more'); its plural is ``plural``, else
+    ``noun`` + 's'. Callers format only what they show, so a list of thousands costs no more than its first
+    few items.
+    """
+    if len(shown) >= total:
+        return and_join(shown) if sep == ", " else sep.join(shown)
+    rest = total - len(shown)
+    what = (noun if rest == 1 else plural or f"{noun}s") if noun else ""
+    tail = f"and {rest} more{' ' + what if what else ''}"
+    if not shown:
+        return tail[4:]  # '3 more sinks'
+    return f"{', '.join(shown)} {tail}" if sep == ", " else f"{sep.join(shown)}{sep}{tail}"

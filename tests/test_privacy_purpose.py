@@ -44,7 +44,7 @@ CONTROLS = {"access_controlled": True, "encrypted_at_rest": True, "retention_day
 def test_candidate_answer_with_one_missing_pseudonymiser_gets_one_privacy_finding():
     design = load_file(FIXTURES / "candidate_answer.json")
     assert len(design.components) == 15
-    assert privacy_findings(design) == [("SEC-4", ("online_fs", "offline_fs", "lake", "train"))]
+    assert privacy_findings(design) == [("SEC-4", ("online_fs", "offline_fs", "lake"))]
     (finding,) = run("SEC-4", design).findings
     assert finding.message.startswith(
         "Personal data from 'Watch events (views, likes, watch time)' reaches 3 ML and analytics sinks without an "
@@ -71,8 +71,7 @@ def test_card_fraud_without_tokenisation_is_one_finding_listing_the_sinks():
     (finding,) = run("SEC-4", design).findings
     assert finding.message.startswith("Personal data from 'Card authorisation switch' reaches 3 ML and analytics "
                                       "sinks")
-    assert finding.components == ("feature_store_online", "logging", "warehouse", "feature_store_offline",
-                                  "training")
+    assert finding.components == ("feature_store_online", "logging", "warehouse")
     assert run("SEC-7", design).status == "passed"  # training is in SEC-4's finding, not repeated
     assert run("SEC-9", design).status == "passed"  # us-west-2 → us-east-1 stays in the US
 

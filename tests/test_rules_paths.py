@@ -65,7 +65,7 @@ def two_entries(web_share: float | None, app_share: float | None) -> Design:
 
 def test_lat7_names_the_entries_and_the_rate_each_was_given():
     (finding,) = run("LAT-7", two_entries(None, None)).findings
-    assert "'Web' 500 req/s, 'App' 500 req/s" in finding.message
+    assert "'Web' 500 req/s and 'App' 500 req/s" in finding.message
     assert set(finding.components) == {"web", "app"}
 
 

@@ -41,10 +41,11 @@ def insert_anonymizer(design: Design, finding: Finding, ctx: Context) -> Change 
     from mlsd.rules import REGISTRY
     from mlsd.rules.context import Context as Ctx
     from mlsd.rules.engine import run_rule
+    from mlsd.rules.pii_leaks import reached_from
 
     said: list[str] = []
     edited = _insert(design, finding.connections, said)
-    sinks = set(finding.components)
+    sinks = reached_from(ctx, finding.components)  # the entry sinks the finding names and every block after them
     for _ in range(MAX_PASSES):
         if not said:
             break

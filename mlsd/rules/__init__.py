@@ -23,6 +23,7 @@ from mlsd.rules.engine import (
 
 RULE_MODULES = (
     "sla",
+    "funnel",
     "paths",
     "scalability",
     "cost",
@@ -30,6 +31,7 @@ RULE_MODULES = (
     "scaling",
     "reliability",
     "privacy",
+    "privacy_endpoints",
     "privacy_transfers",
     "privacy_purpose",
     "data",

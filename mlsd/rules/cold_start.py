@@ -11,7 +11,7 @@ from mlsd.catalog import KINDS
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.lineage import unsourced
-from mlsd.rules.roles import REQUEST, memo, names
+from mlsd.rules.roles import NAMED, REQUEST, memo, names
 
 # words of a design's name or tags that make it a recommender; search, ads and autocomplete are driven by the
 # query or the context, not by a user's history, so new users are served by what they type or where they are
@@ -110,7 +110,9 @@ def cold_start_served(ctx: Context) -> list[Hit]:
     retrieval = [c.id for c in ctx.of_kind("candidate_generation") if called.get(c.id)]
     entry = retrieval or [b for b in ctx.blocks if b in called and kind_of[b] in ("online_inference", "reranker")][:1]
     who = names(ctx, entry) if entry else "This recommender"
-    return [Hit(f"{who} cannot serve " + "; nor ".join(missing) + ".", components=(*entry, *candidates[:3]))]
+    # the retrieval blocks and candidate stores the message names (a design may run hundreds of retrievers)
+    return [Hit(f"{who} cannot serve " + "; nor ".join(missing) + ".",
+                components=(*entry[:NAMED], *candidates[:NAMED]))]
 
 
 def _candidate_stores(ctx: Context) -> list[str]:

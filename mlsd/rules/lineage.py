@@ -16,7 +16,7 @@ from mlsd.analysis.lineage import MODEL_CARRIER_KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
-from mlsd.rules.roles import REQUEST, memo, names, quoted
+from mlsd.rules.roles import NAMED, REQUEST, memo, names, quoted
 
 FRESH_MINUTES = 60.0  # DAT-3 judges feature stores that must be fresher than this
 FRESH_FEATURE_KINDS = ("online_feature_store", "embedding_store", "kv_store")
@@ -212,7 +212,7 @@ def store_has_writer(ctx: Context) -> list[Hit]:
         hits.append(Hit(
             f"{quoted(ctx.blocks[head])} is read online by {names(ctx, readers)} but {what}, so what it serves "
             f"has no origin in the design.{also}",
-            components=(head, *others, *readers[:3]),
+            components=(head, *others[:NAMED], *readers[:NAMED]),  # as the message names them
         ))
     return hits
 

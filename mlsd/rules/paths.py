@@ -18,10 +18,12 @@ from mlsd.catalog import KINDS
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.sla import ms, name, names, qty, serving_paths, sync_paths
+from mlsd.text import counted
 
 DEFAULT_MAX_LAG_MINUTES = 5.0  # lag target of a consumer that declares none, without requirements.freshness_minutes
 MS_PER_MINUTE = 60_000.0
 TIMEOUT_SLACK = 0.1  # a timeout may exceed its budget by this share of the SLA (the budget is from estimates)
+SHOWN = 5  # items a message names (the most telling first); the rest are counted (``mlsd.text.counted``)
 UNBOUNDED_TIMEOUT_KINDS = frozenset({"client"})  # the user's own wait: not a hop of the design's deadline chain
 
 
@@ -96,11 +98,13 @@ def async_consumers_keep_up(ctx: Context) -> list[Hit]:
         target, source = lag_target(ctx, p.entry)
         mine = [b for b in p.blocks if hot.get(b) == p.entry]
         if mine:
+            busiest = sorted(mine, key=lambda b: -(tiers[b].utilisation or 0))[:SHOWN]  # stable: path order
             parts = [f"{name(ctx, b)} carries {qty(tiers[b].capacity_qps or 0)} req/s for {qty(tiers[b].peak_qps)} "
-                     f"req/s ({tiers[b].utilisation or 0:.0%})" for b in mine]
+                     f"req/s ({tiers[b].utilisation or 0:.0%})" for b in busiest]
             hits.append(Hit(
                 f"The asynchronous path from {name(ctx, p.entry)} receives {qty(p.peak_qps)} messages/s at the peak "
-                f"and cannot keep up: {'; '.join(parts)}. Its backlog grows for as long as the peak lasts, so the "
+                f"and cannot keep up: {counted(parts, len(mine), 'tier', sep='; ')}. Its backlog grows for as long "
+                "as the peak lasts, so the "
                 f"lag passes any target ({qty(target)} min from {source}).",
                 components=tuple(mine),
             ))
@@ -148,8 +152,9 @@ def entries_declare_share(ctx: Context) -> list[Hit]:
     ``requirements.peak_qps`` enters at the synchronous serving entries: each takes its ``traffic_share`` and
     the entries without one split the rest equally (``mlsd.analysis.traffic``). With two or more entries
     without a share, that equal split sizes every tier behind them without the author having said so (a web and
-    an app client, or a request path and an upload path, rarely carry the same load). The message names the
-    entries and the rate each was given. An asynchronous consumer whose producers carry no known rate (no
+    an app client, or a request path and an upload path, rarely carry the same load). The finding points at
+    every such entry (each needs its share); the message names five and the rate each was given, and counts
+    the rest. An asynchronous consumer whose producers carry no known rate (no
     request load, no items_per_day) and that declares no traffic_share is given the whole peak, which is also
     named. Category: latency, because the split decides each path's peak, which LAT-1 judges; it sizes the
     tiers CAP-1 judges too.
@@ -170,7 +175,9 @@ def entries_declare_share(ctx: Context) -> list[Hit]:
     hits = []
     guessed = [p for p in entries if not _share_declared(ctx, p.entry)]
     if len(guessed) >= 2:
-        given = ", ".join(f"{name(ctx, p.entry)} {qty(p.peak_qps)} req/s" for p in guessed)
+        busiest = sorted(guessed, key=lambda p: -p.peak_qps)[:SHOWN]  # stable: design-path order among equals
+        given = counted([f"{name(ctx, p.entry)} {qty(p.peak_qps)} req/s" for p in busiest], len(guessed), "entry",
+                        plural="entries")
         hits.append(Hit(
             f"{len(guessed)} entries declare no traffic_share, so the {qty(ctx.requirements.peak_qps)} req/s peak "
             f"(less any declared shares) was split equally between them: {given}. Every tier behind them is sized "
@@ -259,7 +266,8 @@ def timeouts_fit_budget(ctx: Context) -> list[Hit]:
     budget its callers' own p99s already use up is LAT-1's. Blocks without a timeout are REL-4's. Budgets come
     from declared p99s, which are estimates: a timeout up to 10% of the SLA over its budget is accepted (a
     gateway at 190 ms under a 200 ms SLA is careful, one at 15,000 ms is not).
-    One finding per path, naming every hop over its budget.
+    One finding per path, pointing at every hop over its budget; the message names the five furthest over it
+    and counts the rest.
     Why: the path holds while its dependencies are healthy; the timeout decides how it fails when one is slow:
     at the deadline with a fallback or an error, or long after the user left, once its callers' threads and
     connections have piled up.
@@ -284,14 +292,16 @@ def timeouts_fit_budget(ctx: Context) -> list[Hit]:
     hits = []
     for entry, over in by_path.items():
         said = []
-        for b in over:
+        # the hops furthest over their budget first (stable: design-path order among equals)
+        for b in sorted(over, key=lambda b: budgets[b].ms - budgets[b].timeout_ms)[:SHOWN]:
             x = budgets[b]
             default = " (its kind's default)" if "timeout_ms" not in ctx.blocks[b].props else ""
             why = _budget_source(ctx, x.set_by)
             said.append(f"{name(ctx, b)} waits up to {ms(x.timeout_ms)}{default} against {ms(x.ms)} ({why})")
         hits.append(Hit(
             f"On the path from {name(ctx, entry)} ({ms(sla)} SLA), timeouts outlast the request: "
-            f"{'; '.join(said)}. A call cut only after the SLA has passed holds threads for an answer nobody uses.",
+            f"{counted(said, len(over), 'hop', sep='; ')}. A call cut only after the SLA has passed holds threads "
+            "for an answer nobody uses.",
             components=tuple(over),
         ))
     return hits

@@ -7,6 +7,7 @@ Here "component" means a placed block of a design (``mlsd.model.Component``).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress
 
@@ -25,6 +26,7 @@ from mlsd.rules.pii_flow import (
     route,
 )
 from mlsd.rules.sla import name
+from mlsd.text import and_join, counted
 
 
 def dp_training(ctx: Context, c: Component) -> bool:
@@ -106,6 +108,15 @@ def _uncovered(affected: list[str], derived: set[str], leaks: list[_Leak]) -> li
     """The affected sinks (still counted as copies) that no leak names, in design order."""
     covered = {b for leak in leaks for b in (leak.entry, *leak.downstream)}
     return [b for b in affected if b in derived and b not in covered]
+
+
+def reached_from(ctx: Context, starts: Iterable[str]) -> set[str]:
+    """Every block raw data at ``starts`` reaches, with them (the flow of SEC-4: carrying connections, not through
+    ``HALT_KINDS``): the sinks a finding's data goes on to, for the anonymizer fix."""
+    reached: set[str] = set()
+    for start in starts:
+        _reach(ctx, start, reached)
+    return reached
 
 
 def _reach(ctx: Context, start: str, reached: set[str]) -> None:
@@ -320,22 +331,14 @@ _PURPOSE_CONTROLS = ("declare pii_purpose on it with access control, encryption 
                      "audit_logged")
 
 
-def _and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def counted(shown: list[str], total: int, noun: str, sep: str = ", ") -> str:
-    """The first of ``total`` items (``shown``) joined by ``sep`` (the last two by 'and' when ``sep`` is a
-    comma), the rest counted ('and 3 more sinks')."""
-    if len(shown) >= total:
-        return _and(shown) if sep == ", " else sep.join(shown)
-    rest = total - len(shown)
-    return f"{sep.join(shown)}{sep}and {rest} more {noun}{'' if rest == 1 else 's'}"
-
-
 def cause_hit(ctx: Context, cause: Cause) -> Hit:
-    """SEC-4's finding for one cause: one leak as itself, several as one missing anonymizer after their roots."""
+    """SEC-4's finding for one cause: one leak as itself, several as one missing anonymizer after their roots.
+
+    The finding points at the sinks where the raw data first enters (an anonymizer belongs in front of each, or
+    after the pii blocks the message names) and at the connections that bring it in; the sinks further on are
+    counted and the first few named in the message, not pointed at: they grow with everything the data reaches,
+    and pointing at fewer blocks keeps every waiver written for the finding accepting it (a waiver must name
+    all of a finding's blocks)."""
     if len(cause.leaks) == 1:
         return leak_hit(ctx, cause.leaks[0])
     entries = [leak.entry for leak in cause.leaks]
@@ -357,12 +360,12 @@ def cause_hit(ctx: Context, cause: Cause) -> Hit:
     fix = (
         f"Pseudonymise once, where the data comes in: an anonymizer on the flow out of {roots} (a token or salted "
         f"hash in place of user, account or card ids; drop the fields no sink needs) protects all {total} sinks; "
-        f"or put one on each flow into {_and([name(ctx, b) for b in entries[:SINKS_SHOWN]])}"
+        f"or put one on each flow into {and_join([name(ctx, b) for b in entries[:SINKS_SHOWN]])}"
         f"{'' if len(entries) <= SINKS_SHOWN else ' and the others'}.{dp} A sink that needs the identity for "
         f"its purpose (dispute evidence, a detector that must see faces) can instead {_PURPOSE_CONTROLS}."
     )
     connections = tuple(e.id for leak in cause.leaks for e in leak.edges)
-    return Hit(message, components=(*entries, *further), connections=connections, fix=fix)
+    return Hit(message, components=tuple(entries), connections=connections, fix=fix)
 
 
 def leak_hit(ctx: Context, leak: _Leak) -> Hit:
@@ -380,5 +383,4 @@ def leak_hit(ctx: Context, leak: _Leak) -> Hit:
         message += f" From there it reaches {n} more sink{'' if n == 1 else 's'}: {sinks}."
         fix += f" Placed there, it protects {'the sink' if n == 1 else f'the {n} sinks'} after it too."
     fix += f" If {name(ctx, entry.id)} needs the identity for its purpose, {_PURPOSE_CONTROLS} instead."
-    return Hit(message, components=(leak.entry, *leak.downstream), connections=tuple(e.id for e in leak.edges),
-               fix=fix)
+    return Hit(message, components=(leak.entry,), connections=tuple(e.id for e in leak.edges), fix=fix)

@@ -22,22 +22,19 @@ keeping 7 days of raw events (the message queue's default) holds them on disk li
 
 Personal data is judged by purpose: a block that declares ``pii_purpose`` keeps identifiable data because its
 job needs it (a decision log kept for disputes, a face detector's labels and training set, internal reviewers).
-SEC-4, SEC-6 and SEC-7 accept it; SEC-10 (``mlsd.rules.privacy_purpose``) checks its controls. SEC-9 (transfers
-between jurisdictions) is in ``mlsd.rules.privacy_transfers``.
+SEC-4, SEC-6 and SEC-7 accept it; SEC-10 (``mlsd.rules.privacy_purpose``) checks its controls. SEC-8 (inference
+behind an authenticated gateway) is in ``mlsd.rules.privacy_endpoints``, SEC-9 (transfers between jurisdictions) in
+``mlsd.rules.privacy_transfers``.
 """
 
 from __future__ import annotations
 
-from collections import deque
-
 from mlsd.catalog import KINDS
-from mlsd.model import Component, Connection
+from mlsd.model import Connection
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.pii_flow import (
     HALT_KINDS,
-    INFERENCE_KINDS,
-    MAX_HOPS_SHOWN,
     ML_SINKS,
     TRAINING_KINDS,
     access_controlled,
@@ -52,13 +49,13 @@ from mlsd.rules.pii_flow import (
 from mlsd.rules.pii_leaks import (
     block_order,
     cause_hit,
-    counted,
     dp_training,
     find_causes,
     is_ml_sink,
     raw_pii_inputs,
 )
-from mlsd.rules.sla import chain, name, names, on_serving_path
+from mlsd.rules.sla import name
+from mlsd.text import counted
 
 
 @rule(
@@ -100,7 +97,8 @@ def pii_encrypted_in_transit(ctx: Context) -> list[Hit]:
     traffic). A connection carrying personal data in clear can be read on any network hop.
     One missing setting is one finding: when several unencrypted connections share a block, setting
     ``encrypted_in_transit`` on that block encrypts them all, so they are reported together at that block
-    (the block with the most of them first; ties in design order), listing its connections. A connection
+    (the block with the most of them first; ties in design order), pointing at that block, every one of its
+    connections and the other ends of the five the message names (the rest are counted). A connection
     that shares no such block is reported on its own, at its source and target.
     Why: TLS is the baseline for personal data on any network (GDPR Art. 32 names encryption) and cheap to turn
     on at one end, so a connection without it is a defect with no trade-off to weigh, not a risk to accept.
@@ -157,7 +155,8 @@ def _clear_at(ctx: Context, block_id: str, edges: list[Connection]) -> Hit:
     """SEC-2's finding for several unencrypted connections that one setting on ``block_id`` would encrypt."""
     shown = [f"{ctx.blocks[e.source].title} → {ctx.blocks[e.target].title} ({e.flow})"
              for e in edges[:CONNECTIONS_SHOWN]]
-    others = [e.target if e.source == block_id else e.source for e in edges]
+    # the block the one setting goes on, then the other ends the message names (every connection is listed)
+    others = [e.target if e.source == block_id else e.source for e in edges[:CONNECTIONS_SHOWN]]
     return Hit(
         f"{len(edges)} connections of {name(ctx, block_id)} touch personal data and neither end declares "
         f"encrypted_in_transit: {counted(shown, len(edges), 'connection', sep='; ')}.",
@@ -224,7 +223,9 @@ def pii_anonymised_before_sinks(ctx: Context) -> list[Hit]:
     naming the sinks, and so is a card switch whose raw card data reaches a decision log, a feature store
     and a warehouse through the scoring service and the payments database; two pii sources that enter the
     sinks at different places and share no sink are two. A sink marked pii that receives raw data is not a
-    root (its copy is the problem), and no sink is reported as reaching itself round a cycle. The fix is
+    root (its copy is the problem), and no sink is reported as reaching itself round a cycle. The finding points
+    at the sinks where the data first enters and the connections into them (where the anonymizer goes); the
+    message names the pii blocks and the first five sinks further on, and counts the rest. The fix is
     fitted to the sink (a log: pseudonymise before logging; a feature store: pseudonymous keys; DP-SGD is
     offered for training blocks only) and names the purpose alternative.
     Why: these systems copy data widely, keep it long and give many people access; data minimisation says
@@ -361,57 +362,3 @@ def training_on_pii_uses_dp(ctx: Context) -> list[Hit]:
             components=(c.id,),
         ))
     return hits
-
-
-@rule(
-    "SEC-8", "privacy", "warning", "Inference is reached through an authenticated gateway",
-    "Route clients through an api_gateway with authenticated: true (OAuth, API keys, mTLS).",
-)
-def inference_behind_authentication(ctx: Context) -> list[Hit]:
-    """Clients reach model inference only through a block that authenticates them.
-
-    Walks request connections from every client; the walk stops at any block with ``authenticated``
-    (normally the api_gateway). An inference block (online_inference, candidate_generation, reranker, model
-    blocks) reached before that fails.
-    Why: an open inference endpoint invites scraping, model extraction and denial of wallet (GPU cost).
-    Fix: authenticate at the gateway.
-    Source: AWS Well-Architected ML Lens, Security pillar (protect endpoints); OWASP ML Security Top 10, ML05.
-    """
-    clients = [c.id for c in ctx.of_kind("client") if any(e.flow == "request" for e in ctx.out_edges.get(c.id, ()))]
-    if not clients:
-        raise NotApplicable("no client makes requests")
-    on_path = on_serving_path(ctx)
-    if not any(_is_inference(c) for c in ctx.design.components if c.id in on_path):
-        raise NotApplicable("no model inference on a request path")
-    origin = {c: c for c in clients}
-    parent: dict[str, str] = {}
-    queue = deque(clients)
-    hits = []
-    while queue:
-        node = queue.popleft()
-        for e in ctx.out_edges.get(node, ()):
-            nxt = e.target
-            if e.flow != "request" or nxt in origin:
-                continue
-            origin[nxt] = origin[node]
-            parent[nxt] = node
-            c = ctx.blocks[nxt]
-            if c.flag("authenticated"):
-                continue
-            if _is_inference(c):
-                hops = [nxt]
-                while hops[-1] in parent and len(hops) <= MAX_HOPS_SHOWN:
-                    hops.append(parent[hops[-1]])
-                gateways = [h for h in reversed(hops) if ctx.blocks[h].kind == "api_gateway"]
-                advice = f"; {names(ctx, gateways)} does not authenticate callers" if gateways else ""
-                hits.append(Hit(
-                    f"{name(ctx, nxt)} ({c.kind}) is reachable from {name(ctx, origin[nxt])} without "
-                    f"authentication: {chain(ctx, tuple(reversed(hops)))}{advice}.",
-                    components=(nxt,),
-                ))
-            queue.append(nxt)
-    return hits
-
-
-def _is_inference(c: Component) -> bool:
-    return c.kind in INFERENCE_KINDS or (KINDS[c.kind].category == "models" and c.kind != "heuristic_baseline")

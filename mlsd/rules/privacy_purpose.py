@@ -17,6 +17,7 @@ from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.pii_flow import purpose, purpose_controls_missing
 from mlsd.rules.sla import name
+from mlsd.text import and_join
 
 
 @rule(
@@ -55,11 +56,7 @@ def purpose_bound_pii_has_controls(ctx: Context) -> list[Hit]:
         if missing:
             hits.append(Hit(
                 f"{name(ctx, c.id)} keeps personal data for its purpose ('{purpose(c)}') without "
-                f"{_and(missing)}.",
+                f"{and_join(missing)}.",
                 components=(c.id,),
             ))
     return hits
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

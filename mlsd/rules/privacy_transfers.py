@@ -12,9 +12,9 @@ from mlsd.model import Connection
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.pii_flow import carries, pii_flow
-from mlsd.rules.pii_leaks import counted
 from mlsd.rules.reliability import declared_regions
 from mlsd.rules.sla import name
+from mlsd.text import counted
 
 CONNECTIONS_SHOWN = 5  # connections named in a SEC-9 message; more are counted
 
@@ -38,7 +38,8 @@ def pii_stays_in_jurisdiction(ctx: Context) -> list[Hit]:
     rule cannot tell where it is and does not guess); when no connection can be judged the rule is not
     applicable and names the unknown regions.
     One cause, one finding: connections moving data between the same jurisdictions are one finding (one
-    transfer mechanism answers them), listing the connections. The message names the law of the jurisdiction
+    transfer mechanism answers them), pointing at every connection and at the ends of the five the message
+    names (the rest are counted). The message names the law of the jurisdiction
     the data leaves: GDPR Chapter V for the EU/EEA, UK GDPR Chapter V for the UK, the Swiss FADP for
     Switzerland, and that jurisdiction's cross-border transfer rules otherwise.
     Why: transfers out of a jurisdiction (notably out of the EU/EEA) need a legal basis, and residency rules
@@ -93,6 +94,6 @@ def _transfer_hit(ctx: Context, placement: dict[str, frozenset[str]], away: tupl
     return Hit(
         f"Personal data leaves {' and '.join(away)} for {' and '.join(into)} on {n} connection"
         f"{'' if n == 1 else 's'}: {counted(shown, n, 'connection', sep='; ')}. {laws}",
-        components=tuple(dict.fromkeys(b for e in edges for b in (e.source, e.target))),
+        components=tuple(dict.fromkeys(b for e in edges[:CONNECTIONS_SHOWN] for b in (e.source, e.target))),
         connections=tuple(e.id for e in edges),
     )

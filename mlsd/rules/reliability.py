@@ -14,6 +14,7 @@ from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.sla import ms, name, names, on_serving_path, serving_paths
+from mlsd.text import counted
 
 NO_TIMEOUT_NEEDED_CALLERS = frozenset({"client", "load_balancer", "cdn", "cache"})  # proxies, read-through caches
 NO_TIMEOUT_NEEDED_TARGETS = frozenset({"cache"})  # in-memory, sub-millisecond; a miss path is the fallback
@@ -212,8 +213,7 @@ def multi_region(ctx: Context) -> list[Hit]:
             after = {t.block: t for t in f.tiers}
             shown = [f"{name(ctx, b)} at {after[b].replicas_after} of {after[b].replicas_before} replicas "
                      f"({after[b].utilisation_after or 0:.0%} busy)" for b in hot[:MAX_TIERS_SHOWN]]
-            more = len(hot) - MAX_TIERS_SHOWN
-            parts.append("leaves " + ", ".join(shown) + (f" and {more} more tiers" if more > 0 else ""))
+            parts.append("leaves " + counted(shown, len(hot), "tier"))
             if all(_autoscales_back(ctx, after[b]) for b in hot):
                 recover = (" Autoscaling to max_replicas would restore them once it has scaled up, if that "
                            "capacity can be had in the surviving places.")

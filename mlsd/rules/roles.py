@@ -21,6 +21,7 @@ from typing import TypeVar
 from mlsd.catalog import KINDS
 from mlsd.model import Component
 from mlsd.rules.context import Context
+from mlsd.text import counted
 
 
 @cache
@@ -56,15 +57,14 @@ def quoted(c: Component) -> str:
     return f"'{c.title}'"
 
 
-def names(ctx: Context, ids: Iterable[str], limit: int = 3) -> str:
+NAMED = 3  # blocks ``names`` shows; a finding about more points at those it names (the rest are counted)
+
+
+def names(ctx: Context, ids: Iterable[str], limit: int = NAMED) -> str:
     """'A', 'B' and 'C' / 'A', 'B', 'C' and 4 more: block labels for a message, in the order given."""
     unique = list(dict.fromkeys(ids))
-    if len(unique) > limit:  # quote only the blocks shown (a store read by hundreds of blocks is named often)
-        return ", ".join(quoted(ctx.blocks[i]) for i in unique[:limit]) + f" and {len(unique) - limit} more"
-    shown = [quoted(ctx.blocks[i]) for i in unique]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    # quote only the blocks shown (a store read by hundreds of blocks is named often)
+    return counted([quoted(ctx.blocks[i]) for i in unique[:limit]], len(unique))
 
 
 def walk(

@@ -25,7 +25,8 @@ from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.paths import lagging
 from mlsd.rules.reliability import declared_regions
 from mlsd.rules.scaling import per_item_text, scale_up_text
-from mlsd.rules.sla import ms, name, on_serving_path, overworked, qty, serving_paths
+from mlsd.rules.sla import ms, name, names, on_serving_path, overworked, qty, serving_paths
+from mlsd.text import and_join
 
 FRONT_DOORS = frozenset({"api_gateway", "load_balancer", "cdn"})  # they spread load; they are the balancer
 # reached through their own client libraries, which pick a replica or shard themselves
@@ -255,7 +256,7 @@ def load_balancer_in_front(ctx: Context) -> list[Hit]:
             continue
         callers = list(dict.fromkeys(e.source for e in edges))
         hits.append(Hit(
-            f"{', '.join(name(ctx, s) for s in callers)} call{'s' if len(callers) == 1 else ''} {name(ctx, b)} "
+            f"{names(ctx, callers)} call{'s' if len(callers) == 1 else ''} {name(ctx, b)} "
             f"({replica_text(c)}) directly: nothing spreads requests across its replicas or routes "
             "around a failed one.",
             components=(b,),
@@ -399,12 +400,6 @@ def scale_declared(ctx: Context) -> list[Hit]:
         return []
     what = "serves online requests" if online else "is a batch design"
     return [Hit(
-        f"The design {what} but declares {_and([f'no {m}' for m, _ in missing])}.",
-        fix=f"Fill in the requirements: {_and([f for _, f in missing])}.",
+        f"The design {what} but declares {and_join([f'no {m}' for m, _ in missing])}.",
+        fix=f"Fill in the requirements: {and_join([f for _, f in missing])}.",
     )]
-
-
-def _and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-

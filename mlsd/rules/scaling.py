@@ -23,7 +23,8 @@ from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.reliability import model_serving
 from mlsd.rules.roles import memo
-from mlsd.rules.sla import name, on_serving_path, qty, serving_paths
+from mlsd.rules.sla import name, names, on_serving_path, qty, serving_paths
+from mlsd.text import counted
 
 MAX_CALLERS_SHOWN = 3
 
@@ -49,14 +50,13 @@ def per_item_text(ctx: Context, block: str) -> str:
         )
     if not parts:
         return ""
-    more = f" (and {len(callers) - MAX_CALLERS_SHOWN} more callers)" if len(callers) > MAX_CALLERS_SHOWN else ""
     defaults = [model.parts.ids[u] for u, _ in callers if not _declares_batching(model.parts.props[u])]
     hint = ""
     if defaults:
-        hint = (f" {', '.join(name(ctx, b) for b in defaults)} declare{'s' if len(defaults) == 1 else ''} no "
+        hint = (f" {names(ctx, defaults)} declare{'s' if len(defaults) == 1 else ''} no "
                 "multi-get size (keys_per_read, 1 key per call by default) and no local cache "
                 "(local_cache_hit_rate): declare them, or size the store for the reads.")
-    return f" Per-candidate reads: {'; '.join(parts)}{more}.{hint}"
+    return f" Per-candidate reads: {counted(parts, len(callers), 'caller', sep='; ')}.{hint}"
 
 
 def _readers(store_reads: Mapping[int, Mapping[int, StoreRead]]) -> dict[int, list[tuple[int, StoreRead]]]:
