@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.synthetic import synthetic_design
+from mlsd.baseline import apply_baseline
 from mlsd.model import Design
 from mlsd.rules import REGISTRY, all_rules, check
 from mlsd.rules.context import Context
@@ -110,6 +111,23 @@ def test_a_waiver_written_for_the_old_sec4_finding_still_accepts_it():
                         "reason": "reviewed with the DPO"}]
     report = check(Design.model_validate(data), rules=[REGISTRY["SEC-4"]])
     assert [(f.waived, f.waiver_reason) for f in report.findings] == [(True, "reviewed with the DPO")]
+
+
+def test_a_baseline_written_for_the_old_sec4_finding_still_baselines_it():
+    report = check(lake_feeding(7), rules=[REGISTRY["SEC-4"]])
+    old_id = "SEC-4@" + ",".join(sorted(["lake", *(f"w{i}" for i in range(7))]))  # before: every sink reached
+    assert [f.baselined for f in apply_baseline(report, {old_id: 1}).findings] == [True]
+    assert [f.baselined for f in apply_baseline(report, {"SEC-4@lake": 1}).findings] == [True]
+    # an id of another rule, or one that does not name all of the finding's blocks, is no cover
+    assert [f.baselined for f in apply_baseline(report, {"SEC-2@" + old_id[6:]: 1}).findings] == [False]
+    assert [f.baselined for f in apply_baseline(report, {"SEC-4@w0,w1": 1}).findings] == [False]
+    # one left-over id covers as many findings as it counted
+    two = check(design_of(
+        [block("ev", "user_events", "Clicks"), block("lake", "data_lake", "Lake"),
+         block("db", "transactional_db", "Orders"), block("wh", "data_warehouse", "Warehouse")],
+        [flow("ev", "lake", "batch"), flow("db", "wh", "batch")],
+    ), rules=[REGISTRY["SEC-4"]])
+    assert [f.baselined for f in apply_baseline(two, {"SEC-4@lake,wh": 1}).findings] == [True, False]
 
 
 def test_sec2_names_five_connections_counts_the_rest_and_lists_every_connection():
