@@ -4,6 +4,8 @@ import { useCallback, useState } from "react";
 
 const KEY = "mlsd.canvas.prefs";
 export interface Prefs { palette: boolean; orthogonal: boolean }
+/** Blocks from which the palette starts folded (until the person opens it: then it stays open). */
+export const LARGE = 15;
 
 /** The stored preferences over the defaults; `defaults` depend on the design first drawn (a large one starts with
  * the palette folded, so that the drawing gets the width). */
