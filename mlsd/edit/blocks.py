@@ -19,8 +19,8 @@ from mlsd.placing import Spots
 def free_spot(design: Design, near: tuple[float, float] | None = None) -> tuple[float, float]:
     """A grid position where a new block overlaps no existing block.
 
-    Scans a grid of ``GRID_COLUMNS`` columns row by row (from ``near`` when given, else from the top-left of
-    the design) and returns the first cell whose block footprint touches no block.
+    Scans a grid of ``GRID_COLUMNS`` columns (``mlsd.placing``) row by row (from ``near`` when given, else from
+    the top-left of the design) and returns the first cell whose block footprint touches no block.
     """
     return Spots((c.position.x, c.position.y) for c in design.components).find(near)
 
