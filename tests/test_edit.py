@@ -12,6 +12,7 @@ from mlsd import edit
 from mlsd.catalog import KINDS
 from mlsd.io import DesignError, dumps, loads
 from mlsd.model import Design
+from mlsd.placing import BLOCK_H, BLOCK_W
 from tests.conftest import design_of
 
 HOSTILE = '<script>alert("x")</script> {{braces}} $math$'
@@ -44,7 +45,7 @@ def overlaps(d: Design) -> list[tuple[str, str]]:
     blocks = d.components
     for i, a in enumerate(blocks):
         for b in blocks[i + 1:]:
-            if abs(a.position.x - b.position.x) < edit.BLOCK_W and abs(a.position.y - b.position.y) < edit.BLOCK_H:
+            if abs(a.position.x - b.position.x) < BLOCK_W and abs(a.position.y - b.position.y) < BLOCK_H:
                 out.append((a.id, b.id))
     return out
 
@@ -117,7 +118,7 @@ def test_free_spot_never_overlaps_a_block(cells: list[tuple[int, int]]) -> None:
         d, _ = edit.add_block(d, "cache", position=(cx * 200.0, cy * 90.0), block_id=f"b{i}")
     x, y = edit.free_spot(d)
     for c in d.components:
-        assert abs(c.position.x - x) >= edit.BLOCK_W or abs(c.position.y - y) >= edit.BLOCK_H
+        assert abs(c.position.x - x) >= BLOCK_W or abs(c.position.y - y) >= BLOCK_H
 
 
 def test_many_added_blocks_do_not_overlap() -> None:

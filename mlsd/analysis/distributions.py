@@ -17,6 +17,7 @@ and the exact quantiles of a tier's sojourn time (queueing wait + service) and o
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -134,6 +135,60 @@ def sojourn_quantile(q: float, mu: float, sigma: float, p_wait: float, theta: fl
         if hi - lo <= 1e-9 * hi:
             break
     return (lo + hi) / 2.0
+
+
+CDF_GRID_POINTS = 400  # points of a tabulated sojourn CDF (a sharded or hedged block)
+KEPT_CDFS = 4_096
+
+
+@functools.lru_cache(maxsize=KEPT_CDFS)
+def sojourn_cdf_grid(mu: float, sigma: float, p_wait: float, theta_per_ms: float, hedge_quantile: float | None
+                     ) -> tuple[FloatArray, FloatArray]:
+    """(grid of times in ms, CDF of one request's sojourn time ``W + S`` on it; see ``sojourn_survival``), on a
+    log-spaced grid. With ``hedge_quantile`` (a hedged request) the CDF is that of ``min(T₁, d + T₂)``: a backup
+    request goes out at d, the ``hedge_quantile``-quantile of one request. Remembered for the last ``KEPT_CDFS``
+    sets of numbers: sizing and the what-ifs ask for the same tiers at the same waits many times (the arrays are
+    read-only)."""
+    hi = math.exp(mu + 7.5 * sigma)
+    if p_wait > 0 and theta_per_ms > 0:
+        hi += 40.0 / theta_per_ms
+    grid = np.concatenate([[0.0], np.geomspace(math.exp(mu - 6.0 * sigma), hi, CDF_GRID_POINTS - 1)])
+    survival = _sojourn_survival_grid(grid, mu, sigma, p_wait, theta_per_ms)
+    if hedge_quantile is not None:
+        # a backup request is sent at d, that quantile of one request; the shard answers with the first reply
+        d = float(np.interp(1.0 - hedge_quantile, survival[::-1], grid[::-1]))
+        shifted = np.interp(grid - d, grid, survival, left=1.0)
+        survival = survival * shifted
+    cdf = np.maximum.accumulate(1.0 - survival)
+    cdf[0] = 0.0
+    grid.setflags(write=False)
+    cdf.setflags(write=False)
+    return grid, cdf
+
+
+def _sojourn_survival_grid(t: FloatArray, mu: float, sigma: float, p_wait: float, theta: float) -> FloatArray:
+    """``P(W + S > t)`` on a grid of times (see ``sojourn_survival``), vectorised."""
+    with np.errstate(divide="ignore"):
+        z_t = (np.log(t) - mu) / sigma
+    tail = 1.0 - _phi(z_t)
+    if p_wait <= 0 or theta <= 0:
+        return np.asarray(tail, dtype=np.float64)
+    z = np.linspace(-9.0, 9.0, 721)
+    s = np.exp(mu + sigma * z)
+    dens = np.exp(-z * z / 2.0) / math.sqrt(2.0 * math.pi)
+    # ∫_{z ≤ z_t} φ(z) e^{−theta (t − s(z))} dz for every t (terms with s(z) > t are cut)
+    diff = t[:, None] - s[None, :]
+    weight = np.where(diff >= 0.0, np.exp(-theta * np.maximum(diff, 0.0)), 0.0) * dens[None, :]
+    integral = np.trapezoid(weight, z, axis=1)
+    return np.asarray(tail + p_wait * integral, dtype=np.float64)
+
+
+def _phi(x: FloatArray) -> FloatArray:
+    """Φ(x) vectorised, by Φ(x) = (1 + erf(x/√2))/2 from numpy-free ``math.erf`` on at most a few hundred points."""
+    flat = np.asarray(x, dtype=np.float64).ravel()
+    out = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) if math.isfinite(v) else (0.0 if v < 0 else 1.0)
+                    for v in flat])
+    return out.reshape(np.shape(x))
 
 
 def row_quantiles(values: npt.ArrayLike, qs: tuple[float, ...]) -> FloatArray:

@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from mlsd.analysis.capacity import TierCapacity, TierState
 from mlsd.analysis.cost import CostLine, cost_table
-from mlsd.analysis.latency import REUSE_SHIFT, Row, _tabulated, shard_cdf
+from mlsd.analysis.latency import REUSE_SHIFT, Row, shard_cdf
 from mlsd.analysis.network import Analysis, LoadModel, RequestPath
 
 WINDOW = 0.005  # samples ranked within this share either side of the p99 rank are averaged
@@ -288,7 +288,7 @@ class _Replay:
         fill = sampler.fill[v]
         if fill is not None and st is not None and st.batch_fill_ms > 0.0:
             out[2] = fill[idx] * st.batch_fill_ms
-        if _tabulated(svc):
+        if svc.tabulated:
             u = sampler.shard_u[v]
             assert u is not None
             p_wait = st.p_wait if st is not None else 0.0

@@ -28,7 +28,6 @@ reported as saturated. The number of samples per block shrinks on large designs 
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mlsd.analysis.capacity import TierState
-from mlsd.analysis.distributions import row_quantiles
+from mlsd.analysis.distributions import row_quantiles, sojourn_cdf_grid
 from mlsd.analysis.paths import Graph
 from mlsd.analysis.service import HEDGE_QUANTILE, Service
 
@@ -50,7 +49,6 @@ MAX_SIM_VALUES = 2_000_000  # random numbers drawn in all, across blocks on requ
 LARGE_DESIGN_ARRAYS = 200  # ... and half that on a design needing more arrays of draws than this (hundreds of blocks)
 MIN_SIM_SAMPLES = 200  # never fewer samples per block than this
 SATURATED = np.float32(1e30)  # the time of a request through a saturated tier: "never", kept finite
-GRID_POINTS = 400  # points of a sharded block's sojourn CDF
 REUSE_SHIFT = 7_919  # samples by which a block's draws are rotated for each further call of it (a prime)
 
 FloatArray = npt.NDArray[np.float32]
@@ -123,10 +121,10 @@ class Sampler:
         self.quantile = quantile  # the upper percentile reported as ``p99`` (the SLA percentile; 0.99 by default)
         self.services = services
         reached = [(v, svc) for v in g.reach_post if (svc := services[v]) is not None]
-        timed = [v for v, svc in reached if svc.timed and not _tabulated(svc)]
-        queued = [v for v, svc in reached if svc.queued and not _tabulated(svc)]
+        timed = [v for v, svc in reached if svc.timed and not svc.tabulated]
+        queued = [v for v, svc in reached if svc.queued and not svc.tabulated]
         batching = [v for v, svc in reached if svc.batch_size > 1 and svc.batch_wait_ms > 0]
-        sharded = [v for v, svc in reached if _tabulated(svc)]
+        sharded = [v for v, svc in reached if svc.tabulated]
         cached = [v for v, svc in reached if svc.hit_rate > 0 and g.kids[v]]
         by_position = dict(reached)
         arrays = len(timed) + len(queued) + len(batching) + len(sharded) + len(cached)
@@ -165,7 +163,7 @@ class Sampler:
         down = [i for i, row in enumerate(rows) if v in row.lost or v in row.bypassed]
         if len(down) == k:
             return None
-        out = self._sharded(v, svc, rows, s) if _tabulated(svc) else self._single(v, rows, s)
+        out = self._sharded(v, svc, rows, s) if svc.tabulated else self._single(v, rows, s)
         if out is not None and down:
             out = np.array(out)  # a writable copy
             out[down] = 0.0
@@ -175,7 +173,7 @@ class Sampler:
         """Whether block v waits (queue, batch, saturation) in any row, or is sharded: its own time then differs
         from its plain service time."""
         svc = self.services[v]
-        if svc is not None and _tabulated(svc):
+        if svc is not None and svc.tabulated:
             return True
         for row in rows:
             st = row.states.get(v)
@@ -326,11 +324,6 @@ def _roll(t: FloatArray, shift: int) -> FloatArray:
     return out
 
 
-def _tabulated(svc: Service) -> bool:
-    """Blocks whose own time is drawn from a tabulated CDF (sharded or hedged), not from lognormal + wait draws."""
-    return svc.timed and (svc.shards > 1 or svc.hedged)
-
-
 def _finite_time(x: float) -> float | None:
     """A latency in ms, or None for a saturated tier (the sentinel), an overflow or no number."""
     value = float(x)
@@ -349,58 +342,6 @@ def shard_times(svc: Service, p_wait: float, theta_per_ms: float, u: npt.NDArray
 
 def shard_cdf(svc: Service, p_wait: float, theta_per_ms: float) -> tuple[npt.NDArray[np.float64],
                                                                           npt.NDArray[np.float64]]:
-    """(grid of times in ms, per-shard CDF of the sojourn time on it), hedging applied when the block hedges.
-    Remembered for the last ``KEPT_CDFS`` (shape, wait) pairs: sizing and the what-ifs ask for the same tiers at
-    the same waits many times (the arrays are read-only)."""
-    return _shard_cdf(svc.mu, svc.sigma, svc.hedged, p_wait, theta_per_ms)
-
-
-KEPT_CDFS = 4_096
-
-
-@functools.lru_cache(maxsize=KEPT_CDFS)
-def _shard_cdf(mu: float, sigma: float, hedged: bool, p_wait: float, theta_per_ms: float
-               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    hi = math.exp(mu + 7.5 * sigma)
-    if p_wait > 0 and theta_per_ms > 0:
-        hi += 40.0 / theta_per_ms
-    grid = np.concatenate([[0.0], np.geomspace(math.exp(mu - 6.0 * sigma), hi, GRID_POINTS - 1)])
-    survival = _sojourn_survival_grid(grid, mu, sigma, p_wait, theta_per_ms)
-    if hedged:
-        # a backup request is sent at d, the p95 of one request; the shard answers with the first reply
-        d = float(np.interp(1.0 - HEDGE_QUANTILE, survival[::-1], grid[::-1]))
-        shifted = np.interp(grid - d, grid, survival, left=1.0)
-        survival = survival * shifted
-    cdf = np.maximum.accumulate(1.0 - survival)
-    cdf[0] = 0.0
-    grid.setflags(write=False)
-    cdf.setflags(write=False)
-    return grid, cdf
-
-
-def _sojourn_survival_grid(t: npt.NDArray[np.float64], mu: float, sigma: float, p_wait: float,
-                           theta: float) -> npt.NDArray[np.float64]:
-    """``P(W + S > t)`` on a grid of times (see ``distributions.sojourn_survival``), vectorised."""
-    with np.errstate(divide="ignore"):
-        z_t = (np.log(t) - mu) / sigma
-    tail = 1.0 - _phi(z_t)
-    if p_wait <= 0 or theta <= 0:
-        return np.asarray(tail, dtype=np.float64)
-    z = np.linspace(-9.0, 9.0, 721)
-    s = np.exp(mu + sigma * z)
-    dens = np.exp(-z * z / 2.0) / math.sqrt(2.0 * math.pi)
-    # ∫_{z ≤ z_t} φ(z) e^{−theta (t − s(z))} dz for every t (terms with s(z) > t are cut)
-    diff = t[:, None] - s[None, :]
-    weight = np.where(diff >= 0.0, np.exp(-theta * np.maximum(diff, 0.0)), 0.0) * dens[None, :]
-    integral = np.trapezoid(weight, z, axis=1)
-    return np.asarray(tail + p_wait * integral, dtype=np.float64)
-
-
-def _phi(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Φ(x) vectorised, by Φ(x) = (1 + erf(x/√2))/2 from numpy-free ``math.erf`` on at most a few hundred points."""
-    flat = np.asarray(x, dtype=np.float64).ravel()
-    out = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) if math.isfinite(v) else (0.0 if v < 0 else 1.0)
-                    for v in flat])
-    return out.reshape(np.shape(x))
-
-
+    """(grid of times in ms, per-shard CDF of the sojourn time on it), hedging applied when the block hedges
+    (``distributions.sojourn_cdf_grid``, remembered there: the arrays are read-only)."""
+    return sojourn_cdf_grid(svc.mu, svc.sigma, p_wait, theta_per_ms, HEDGE_QUANTILE if svc.hedged else None)

@@ -121,6 +121,12 @@ class Service:
         return self.p99_ms > 0.0
 
     @property
+    def tabulated(self) -> bool:
+        """Own time drawn from a tabulated CDF (sharded or hedged; ``latency.shard_cdf``), not from lognormal + wait
+        draws."""
+        return self.timed and (self.shards > 1 or self.hedged)
+
+    @property
     def queued(self) -> bool:
         """Modelled as a queue: a self-run block (not a client, not managed) with a known throughput."""
         return self.qps_per_replica is not None and self.kind != "client" and not self.managed

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlsd.catalog import KINDS
-from mlsd.edit import GRID_X, free_spot, fresh_id, new_block, new_connection
+from mlsd.edit import free_spot, fresh_id, new_block, new_connection
 from mlsd.io import DesignError
-from mlsd.placing import Ids, Spots
+from mlsd.placing import GRID_X, Ids, Spots
 
 if TYPE_CHECKING:
     from mlsd.model import Component, Connection, Design

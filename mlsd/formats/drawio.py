@@ -22,7 +22,7 @@ from mlsd.formats.drawio_load import load as load  # the reader, re-exported: ea
 from mlsd.formats.style import FLOW_COLORS, INK, MUTED
 from mlsd.model import Design
 
-BLOCK_W = 180.0  # the Board's block size (mlsd.edit.BLOCK_W/BLOCK_H)
+BLOCK_W = 180.0  # the Board's block size (mlsd.placing.BLOCK_W/BLOCK_H)
 BLOCK_H = 70.0
 
 # Graphviz shape of a kind -> the draw.io style of its vertex (shape family)

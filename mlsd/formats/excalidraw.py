@@ -21,7 +21,7 @@ from mlsd.formats.draft import Draft
 from mlsd.formats.style import FLOW_COLORS, INK, MUTED
 from mlsd.model import Connection, Design
 
-BLOCK_W = 180.0  # the Board's block size (mlsd.edit.BLOCK_W/BLOCK_H)
+BLOCK_W = 180.0  # the Board's block size (mlsd.placing.BLOCK_W/BLOCK_H)
 BLOCK_H = 70.0
 FONT_SIZE = 16
 LINE_HEIGHT = 1.25

@@ -82,9 +82,6 @@ def hop_phrase(ctx: Context, block: str, value: float) -> str:
     return f"{quoted(c)} (every {minutes(value)})"
 
 
-# ------------------------------------------------------------------------------------------------ DAT-7
-
-
 @rule(
     "DAT-3",
     "data",
@@ -245,9 +242,6 @@ def _dead_end_phrase(ctx: Context, block: str) -> str:
     if models:
         return f"{quoted(ctx.blocks[block])} reads only a model (from {names(ctx, models)}), no data"
     return f"nothing writes {quoted(ctx.blocks[block])}"
-
-
-# ------------------------------------------------------------------------------------------------ DAT-8
 
 
 @rule(

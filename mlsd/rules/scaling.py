@@ -1,13 +1,15 @@
-"""How tiers grow with load: online inference autoscales (CAP-5), managed services within their declared limits
-(CAP-9), data that fits in the memory of its shards (CAP-14), and the words CAP-1 uses for per-candidate store
-reads and for autoscaling that cannot be counted on.
+"""How tiers grow with load: replicas reached through a load balancer (CAP-3) that keep their state in a shared
+store (CAP-4), online inference that autoscales (CAP-5), managed services within their declared limits (CAP-9),
+data that fits in the memory of its shards (CAP-14); and the words CAP-1 (in ``scalability``) uses for
+per-candidate store reads and for autoscaling that cannot be counted on.
 
 Here "component" means a placed block of a design (``mlsd.model.Component``).
 
 Numbers come from ``mlsd.analysis``: a store's load includes the calls callers make per candidate
 (``mlsd.analysis.store_work``); a managed service's capacity is the load it carries unless the block declares a
 ceiling; an autoscaling tier counts ``max_replicas`` only with a stated ``scale_up_minutes`` of at most
-``MAX_SCALE_UP_MINUTES`` (``mlsd.analysis.service``).
+``MAX_SCALE_UP_MINUTES`` (``mlsd.analysis.service``). Managed services (``managed: true``) scale and stay
+redundant on the provider's side: CAP-3 and CAP-4 leave them alone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mlsd.analysis.capacity import shards_to_fit
 from mlsd.analysis.service import MAX_SCALE_UP_MINUTES
 from mlsd.analysis.store_work import StoreRead
 from mlsd.catalog import KINDS
+from mlsd.model import Component
 from mlsd.rules.context import Context
 from mlsd.rules.engine import Hit, NotApplicable, rule
 from mlsd.rules.reliability import model_serving
@@ -27,6 +30,31 @@ from mlsd.rules.sla import name, names, on_serving_path, qty, serving_paths
 from mlsd.text import counted
 
 MAX_CALLERS_SHOWN = 3
+FRONT_DOORS = frozenset({"api_gateway", "load_balancer", "cdn"})  # they spread load; they are the balancer
+# reached through their own client libraries, which pick a replica or shard themselves
+CLIENT_ROUTED_CATEGORIES = frozenset({"storage", "features"})
+CLIENT_ROUTED_KINDS = frozenset({"cache", "message_queue"})
+SHARED_STORE_CATEGORIES = frozenset({"storage", "features"})
+SHARED_STORE_KINDS = frozenset({"cache", "message_queue"})
+
+
+def replicas(c: Component) -> int:
+    """Replicas the block runs (its floor when autoscaling)."""
+    return max(int(c.num("replicas", 1.0)), 1)
+
+
+def max_replicas(c: Component) -> int:
+    """Replicas the block can reach: ``max_replicas`` when it autoscales, else ``replicas``."""
+    floor = replicas(c)
+    if c.flag("autoscaling"):
+        return max(floor, int(c.num("max_replicas", float(floor))))
+    return floor
+
+
+def replica_text(c: Component) -> str:
+    """'3 replicas', or '3-12 replicas' for an autoscaling block."""
+    low, high = replicas(c), max_replicas(c)
+    return f"{low} replicas" if low == high else f"{low}-{high} replicas"
 
 
 def per_item_text(ctx: Context, block: str) -> str:
@@ -199,4 +227,102 @@ def data_fits_in_memory(ctx: Context) -> list[Hit]:
                 f"{props.get('memory_gb_per_replica')} GB each: it needs at least {need} shards, it has {have}.",
                 components=(c.id,),
             ))
+    return hits
+
+
+def _load_balanced_kind(c: Component) -> bool:
+    """Kinds reached through a front door or their own routing client: they need no balancer drawn."""
+    return (c.kind in FRONT_DOORS or c.kind in CLIENT_ROUTED_KINDS or c.kind == "client"
+            or KINDS[c.kind].category in CLIENT_ROUTED_CATEGORIES)
+
+
+@rule(
+    "CAP-3", "scalability", "error", "Replicated services are reached through a load balancer",
+    "Put a load balancer or API gateway between the clients and the replicated service.",
+)
+def load_balancer_in_front(ctx: Context) -> list[Hit]:
+    """A stateless service running several replicas is not called by clients directly.
+
+    Clients cannot spread requests across replicas or route around a failed one; a load balancer, an API
+    gateway or a CDN in front does. Calls between services (service discovery, client-side balancing), stores
+    and caches (their client libraries route to shards and replicas), managed services, stateful tiers (CAP-4)
+    and the front doors themselves (gateway, load balancer, CDN) are not flagged.
+    Why: without a front door the replicas drawn add neither capacity nor availability: a dead replica keeps
+    receiving its share of requests, and load follows whichever addresses clients were given. A load balancer
+    is standard and cheap, so there is no trade-off to weigh.
+    Fix: add a load balancer or gateway in front.
+    Source: donnemartin/system-design-primer (load balancer); AWS Well-Architected, Reliability pillar.
+    """
+    if not serving_paths(ctx):
+        raise NotApplicable("no request path starts at a client or an online serving block")
+    hits = []
+    candidates = 0
+    for b in on_serving_path(ctx):
+        c = ctx.blocks[b]
+        if _load_balanced_kind(c) or c.flag("managed") or c.flag("stateful") or max_replicas(c) < 2:
+            continue
+        candidates += 1
+        edges = [e for e in ctx.in_edges.get(b, ()) if e.flow == "request" and ctx.blocks[e.source].kind == "client"]
+        if not edges:
+            continue
+        callers = list(dict.fromkeys(e.source for e in edges))
+        hits.append(Hit(
+            f"{names(ctx, callers)} call{'s' if len(callers) == 1 else ''} {name(ctx, b)} "
+            f"({replica_text(c)}) directly: nothing spreads requests across its replicas or routes "
+            "around a failed one.",
+            components=(b,),
+            connections=tuple(e.id for e in edges),
+        ))
+    if not candidates:
+        raise NotApplicable("no stateless, self-run service with several replicas on a request path")
+    return hits
+
+
+def _has_shared_state(ctx: Context, c: Component) -> bool:
+    for e in ctx.out_edges.get(c.id, ()):
+        other = ctx.blocks[e.target]
+        if other.kind in SHARED_STORE_KINDS or KINDS[other.kind].category in SHARED_STORE_CATEGORIES:
+            return True
+    for e in ctx.in_edges.get(c.id, ()):
+        if e.flow in ("batch", "stream"):
+            return True  # fed by a pipeline: replicas rebuild their state from it
+        other = ctx.blocks[e.source]
+        if other.kind in SHARED_STORE_KINDS or KINDS[other.kind].category in SHARED_STORE_CATEGORIES:
+            return True
+    return False
+
+
+@rule(
+    "CAP-4", "scalability", "warning", "Stateful replicas keep their state in a shared store",
+    "Move the state to a shared store (kv_store, cache, relational_db) or feed the replicas from a log or "
+    "pipeline they can rebuild from (message_queue, batch/stream flow).",
+)
+def stateful_has_shared_store(ctx: Context) -> list[Hit]:
+    """A stateful block (``stateful: true``) with several replicas has a shared store or a feed for its state.
+
+    State held only in a replica (sessions, a local index, window aggregates) is lost when it dies and forces
+    sticky routing, so replicas cannot be added or replaced freely. The state is safe when the block is
+    connected to a shared store (storage or features blocks, a cache, a message queue), or is fed by a batch
+    or stream flow from which a new replica rebuilds it (an index built by a pipeline, a stream processor
+    replaying its log). Managed services are not flagged.
+    Why: the tier works until a replica dies or is replaced, and some state is cheap to lose (a warm cache);
+    but state that only one replica holds turns every deploy and scale-in into lost sessions or a cold rebuild.
+    Fix: externalise the state, or give the replicas a replayable feed.
+    Source: donnemartin/system-design-primer (horizontal scaling: stateless web servers, shared state).
+    """
+    hits = []
+    candidates = 0
+    for c in ctx.design.components:
+        if not c.flag("stateful") or c.flag("managed") or max_replicas(c) < 2:
+            continue
+        candidates += 1
+        if _has_shared_state(ctx, c):
+            continue
+        hits.append(Hit(
+            f"{name(ctx, c.id)} ({replica_text(c)}) is stateful but connected to no shared store and fed "
+            "by no batch or stream flow: a replica's state dies with it.",
+            components=(c.id,),
+        ))
+    if not candidates:
+        raise NotApplicable("no self-run stateful block runs more than one replica")
     return hits
