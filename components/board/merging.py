@@ -19,6 +19,7 @@ import streamlit as st
 
 from components.board import state as bs
 from components.common.markup import plain, plural
+from components.common.people import person_name
 from components.common.store import store
 from mlsd.merge import Conflict, Merge, MergeError, resolve, three_way
 from mlsd.model import Design
@@ -44,7 +45,7 @@ class MergeState:
     theirs: Design
 
     def by(self) -> str:
-        return f"revision {self.latest}" + (f" by {self.author}" if self.author else "")
+        return f"revision {self.latest}" + (f" by {person_name(self.author)}" if self.author else "")
 
 
 def pending_merge() -> MergeState | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain
+from components.common.people import person_markdown, unlinked
 from mlsd.store import AuditEntry, LibraryStore, StoreError
 
 SHOWN = 30
@@ -32,10 +33,10 @@ ACTION_WORDS = {
 
 def activity_line(entry: AuditEntry) -> str:
     """'**ana** saved · 2026-12-05 15:30 UTC  \\nrevision 2: tweak' of one entry."""
-    who = plain(entry.actor) if entry.actor else "someone"
+    who = person_markdown(entry.actor, bold=True)
     what = ACTION_WORDS.get(entry.action, plain(entry.action))
-    line = f"**{who}** {what} · {entry.at[:16].replace('T', ' ')} UTC"
-    return line + (f"  \n{plain(entry.detail)}" if entry.detail else "")
+    line = f"{who} {what} · {entry.at[:16].replace('T', ' ')} UTC"
+    return line + (f"  \n{unlinked(entry.detail)}" if entry.detail else "")
 
 
 def show_activity(library: LibraryStore, design_id: str) -> None:
