@@ -121,7 +121,7 @@ class UserStore:
         """The actor's role for each design given (one query), e.g. to draw a page of the library table."""
         return {d: self.role_in(w) for d, w in self.store.workspaces_of(design_ids).items()}
 
-    def _deny(self, workspace_id: str, needed: Role) -> PermissionDenied:
+    def _deny(self, workspace_id: str, needed: Role, what: str = "") -> PermissionDenied:
         if self.actor is None:
             return PermissionDenied("sign in first: only signed-in members of a workspace can see or change its "
                                     "designs")
@@ -129,13 +129,13 @@ class UserStore:
         if role is None:
             return PermissionDenied(f"{self.actor.label} is not a member of the workspace that holds this design")
         name = self.store.workspace(workspace_id).name
-        what = "manage its members" if needed == "owner" else "change its designs"
+        what = what or ("manage its members" if needed == "owner" else "change its designs")
         return PermissionDenied(f"{self.actor.label} is a {role} in the workspace {name!r}: only "
                                 f"{'owners' if needed == 'owner' else 'editors and owners'} can {what}")
 
-    def _need(self, workspace_id: str, needed: Role) -> None:
+    def _need(self, workspace_id: str, needed: Role, what: str = "") -> None:
         if not at_least(self.role_in(workspace_id), needed):
-            raise self._deny(workspace_id, needed)
+            raise self._deny(workspace_id, needed, what)
 
     def _need_design(self, design_id: str, needed: Role) -> None:
         self._need(self.workspace_of(design_id), needed)
@@ -176,6 +176,26 @@ class UserStore:
         workspace = self.store.create_workspace(name, owner=self.actor.person, actor=self._author())
         self._roles = None
         return workspace
+
+    def rename_workspace(self, workspace_id: str, name: str) -> Workspace:
+        """Owners rename their workspace (recorded under the actor's name)."""
+        self._need(workspace_id, "owner", "rename it")
+        workspace = self.store.rename_workspace(workspace_id, name, actor=self._author())
+        self._roles = None
+        return workspace
+
+    def workspace_designs(self, workspace_id: str) -> tuple[int, int]:
+        """How many designs the workspace holds (live, in its trash): for its members."""
+        self._need(workspace_id, "viewer")
+        return self.store.workspace_designs(workspace_id)
+
+    def delete_workspace(self, workspace_id: str) -> None:
+        """Owners delete their workspace when it holds no design (``mlsd.store.workspaces``: nothing saved is lost)."""
+        self._need(workspace_id, "owner", "delete it")
+        self.store.delete_workspace(workspace_id, actor=self._author())
+        self._roles = None
+        if self._chosen == workspace_id:
+            self._chosen = None
 
     def members(self, workspace_id: str) -> list[Member]:
         self._need(workspace_id, "viewer")
