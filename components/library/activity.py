@@ -28,6 +28,9 @@ ACTION_WORDS = {
     "member.add": "added a member",
     "member.role": "changed a member's role",
     "member.remove": "removed a member",
+    "workspace.create": "made the workspace",
+    "workspace.rename": "renamed the workspace",
+    "workspace.delete": "deleted the workspace",
 }
 
 
