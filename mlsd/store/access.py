@@ -55,9 +55,10 @@ class Actor:
 
     @property
     def author(self) -> str:
-        """What a revision records as its author: "local", or "Name <e-mail>"."""
+        """What a revision records as its author: "local" (or the name the command line was given with
+        ``--author``), or "Name <e-mail>"."""
         if self.local:
-            return "local"
+            return self.name or "local"
         return f"{self.name} <{self.person}>" if self.name and self.name != self.person else self.person
 
     @property

@@ -232,6 +232,10 @@ class LibraryStore(Protocol):
         """``person`` becomes owner of the Local workspace when it has no member yet."""
         ...
 
+    def has_members(self) -> bool:
+        """True when any workspace has a member (the library is used with sign-in)."""
+        ...
+
     def workspace(self, workspace_id: str) -> Workspace:
         """One workspace."""
         ...

@@ -178,6 +178,12 @@ class WorkspacesMixin(StoreBase):
                        (LOCAL_WORKSPACE, key, now()))
         return True
 
+    def has_members(self) -> bool:
+        """True when any workspace has a member: a library used with sign-in (team mode), whose designs belong to
+        people; False for a library only ever used without sign-in."""
+        with self.db.read() as tx:
+            return tx.fetchone("SELECT 1 FROM members LIMIT 1") is not None
+
     def workspace(self, workspace_id: str) -> Workspace:
         with self.db.read() as tx:
             return self._workspace_row(tx, workspace_id)
