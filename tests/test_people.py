@@ -4,6 +4,7 @@ the e-mail as plain text, never a mailto link nor a swallowed "<...>" tag; Markd
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from components.common.people import (
     split_author,
     unlinked,
 )
-from mlsd.store import LOCAL_ACTOR, actor_for
+from mlsd.store import LOCAL_ACTOR, actor_for, open_store
 
 ANA = actor_for("Ana@Example.com", "Ana Lopez").author  # what the store records for a signed-in person
 # GitHub-flavoured Markdown's e-mail autolink: an address with no word joiner inside it (escapes do not stop it)
@@ -65,3 +66,17 @@ def test_hostile_names_show_as_typed() -> None:
 def test_unlinked_keeps_every_address_from_linking() -> None:
     text = unlinked("ana@example.com is now a viewer; ben@example.org too")
     assert not AUTOLINK.search(text) and shown(text) == "ana@example.com is now a viewer; ben@example.org too"
+
+
+def test_the_history_page_shows_an_author_by_name_with_the_email_as_text(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    from tests.test_app_history import first, open_history
+
+    monkeypatch.setenv("MLSD_DB", str(tmp_path / "library.db"))
+    with open_store(tmp_path / "library.db") as store:  # written as a signed-in Ada's revision would be
+        design_id = store.create(first(), message="merged from revision 2 by ben@example.com", author=ANA).design_id
+    at = open_history(design_id)
+    cells = [m.value for m in at.markdown if "Ana" in m.value or "ben" in m.value]
+    assert sorted(shown(c) for c in cells) == ["Ana Lopez · ana@example.com",
+                                               "merged from revision 2 by ben@example.com :green-badge[latest]"]
+    assert not any(AUTOLINK.search(c) or re.search(r"(?<!\\)<", c) for c in cells)
