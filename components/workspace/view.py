@@ -173,8 +173,8 @@ def _settings(workspace: Workspace, members: int) -> None:
                   "Asks before deleting.")
         return
     with st.container(border=True, key="workspace-confirm-delete"):
-        st.warning(f"Delete the workspace “{plain(workspace.name)}”? It holds no design; its "
-                   f"{plural(members, 'member')} lose it from their list. This cannot be undone.",
+        st.warning(f"Delete the workspace “{plain(workspace.name)}”? It holds no design; "
+                   f"{plural(members, 'member')} will no longer see it. This cannot be undone.",
                    icon=":material/warning:")
         with st.container(horizontal=True):
             st.button("Delete for good", key="workspace.delete.confirm", on_click=_on_delete, args=(workspace,),
