@@ -2,8 +2,9 @@
 
 ``UserStore(store, actor)`` has the library methods the app calls, each checked against the actor's role in the
 workspace of the design concerned (``mlsd.store.workspaces``): a viewer may read, an editor also change (save,
-rename, restore, duplicate, trash, share links, review comments), an owner also manage members. A change a role does
-not allow, and any read of a design outside the actor's workspaces, raise ``PermissionDenied`` and write nothing.
+rename, restore, duplicate, trash, share links, review comments), an owner also manage members, rename the
+workspace and delete it once it holds no design. A change a role does not allow, and any read of a design outside
+the actor's workspaces, raise ``PermissionDenied`` and write nothing.
 Lists, tags, exports and the trash show only the actor's workspaces. Every revision written through it records the
 actor as its author, and every change it makes is in the audit log under the actor's name (membership changes under
 the workspace, listed with each of its designs' activity).
