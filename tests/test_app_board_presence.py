@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.board.presence import SESSION_KEY, editing_line, initials
-from mlsd.store import open_store
+from components.common.identity import LOCAL
+from mlsd.store import LOCAL_ACTOR, open_store
 from tests.test_app_board import click, open_board, start_from, unescape
 
 
@@ -40,7 +41,8 @@ def test_the_board_shows_who_else_is_editing_and_is_seen_by_them(monkeypatch: py
     me = at.session_state[SESSION_KEY]
     with open_store(tmp_path / "library.db") as store:
         [seen] = store.present(design_id, "someone else")
-        assert seen.session_id == me and seen.who == f"Guest {me[:4].upper()}"  # not signed in: a guest name
+        assert seen.session_id == me and seen.who == "local"  # not signed in: the local user, as in revisions
+        assert store.history(design_id)[0].author == seen.who == LOCAL.name == LOCAL_ACTOR.author
         store.touch_presence(design_id, "Ana Lopez", "s-ana")
     at.run()
     text = presence_text(at)
@@ -73,5 +75,5 @@ def test_editing_line_and_initials() -> None:
     assert editing_line(["ana", "ben", "cy"]) == "ana, ben and cy are editing"
     assert editing_line(["a", "b", "c", "d"]) == "a, b, c and 1 other are editing"
     assert editing_line(["a", "b", "c", "d", "e"]) == "a, b, c and 2 others are editing"
-    assert [initials(n) for n in ("Ana Lopez", "ana@example.com", "Guest 3F2A", "ß", "")] == [
-        "AL", "AE", "G3", "SS", "?"]
+    assert [initials(n) for n in ("Ana Lopez", "ana@example.com", "local", "ß", "")] == [
+        "AL", "AE", "LO", "SS", "?"]

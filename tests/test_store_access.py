@@ -82,11 +82,12 @@ WRITES: dict[str, Callable[[UserStore, World], Any]] = {
     "revoke_share": lambda v, w: v.revoke_share(w.share, design_id=w.design),
     "set_member": lambda v, w: v.set_member(w.workspace, "new@example.com", "viewer"),
     "remove_member": lambda v, w: v.remove_member(w.workspace, ADA),
+    "rename_workspace": lambda v, w: v.rename_workspace(w.workspace, "Ranking and feeds"),
     "create_thread": lambda v, w: v.create_thread(w.design, "block", "inf", "p99 at peak?"),
     "reply": lambda v, w: v.reply(w.thread, "Two now."),
     "reopen_thread": lambda v, w: v.reopen_thread(w.thread),
 }
-OWNER_ONLY = {"set_member", "remove_member"}
+OWNER_ONLY = {"set_member", "remove_member", "rename_workspace"}
 ROLES_TRIED = ("viewer", "editor", "owner", None)
 
 

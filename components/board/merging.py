@@ -19,6 +19,7 @@ import streamlit as st
 
 from components.board import state as bs
 from components.common.markup import plain, plural
+from components.common.people import person_name
 from components.common.store import store
 from mlsd.merge import Conflict, Merge, MergeError, resolve, three_way
 from mlsd.model import Design
@@ -44,7 +45,7 @@ class MergeState:
     theirs: Design
 
     def by(self) -> str:
-        return f"revision {self.latest}" + (f" by {self.author}" if self.author else "")
+        return f"revision {self.latest}" + (f" by {person_name(self.author)}" if self.author else "")
 
 
 def pending_merge() -> MergeState | None:
@@ -104,7 +105,7 @@ def save_merging(design_id: str, base: int, design: Design) -> None:
             bs.flash("info", f"Someone saved {state.by()} meanwhile: pick mine or theirs for "
                              f"{plural(len(merge.conflicts), 'conflict')} in the side panel, then save.")
             return
-        said = merge.summary(latest.number, latest.author)
+        said = merge.summary(latest.number, person_name(latest.author))  # a message names people, as pages do
         try:
             info = store().save(design_id, merge.design, base_revision=latest.number,
                                 message=f"saved from the board; {said.replace('of yours', 'from the board')}")
@@ -132,7 +133,8 @@ def _on_save_merged() -> None:
         st.session_state[ERRORS_KEY] = exc.problems
         return
     mine = sum(p == "mine" for p in picks.values())
-    said = f"{merge.summary(state.latest, state.author)}; {plural(len(picks), 'conflict')} picked ({mine} mine)"
+    said = (f"{merge.summary(state.latest, person_name(state.author))}; {plural(len(picks), 'conflict')} picked "
+            f"({mine} mine)")
     try:
         info = store().save(state.design_id, merged, base_revision=state.latest,
                             message=f"saved from the board; {said.replace('of yours', 'from the board')}")

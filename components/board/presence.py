@@ -4,8 +4,10 @@ A fragment that reruns by itself every ``HEARTBEAT_S`` seconds (``st.fragment(ru
 reruns, not the page) stamps this session on the design in the library (``Store.touch_presence``) and shows the
 other sessions stamped within the store's 20 s (``mlsd.store.presence.STALE_AFTER_S``: three missed heartbeats).
 Only a design saved in the library has presence, and only then does the heartbeat run (an unsaved board costs
-nothing). Who a session is comes from ``who_am_i``: the signed-in person (``components.common.identity``) when
-there is one, else a guest name made from this browser session's id.
+nothing). Who a session is comes from ``who_am_i``: the person using the app (``components.common.identity``):
+the signed-in person, or, without sign-in, the one local user under the name its revisions and comments carry
+("local"; another session of theirs is another tab or browser). Names are shown through
+``components.common.people``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import streamlit as st
 from components.board import state as bs
 from components.common.identity import LOCAL, current_user
 from components.common.markup import plain
+from components.common.people import person_markdown, unlinked
 from components.common.store import store
 from mlsd.store import StoreError
 
@@ -38,18 +41,15 @@ def session_id() -> str:
 
 
 def who_am_i() -> str:
-    """How others see this session: the signed-in person's name (``components.common.identity``, the one reader of
-    ``st.user``), else "Guest" and this session's id (no sign-in: every session is the local user)."""
-    user = current_user()
-    if user is not None and user is not LOCAL:
-        name = (user.name or user.email).strip()
-        if name:
-            return name[:80]
-    return f"Guest {session_id()[:4].upper()}"
+    """How others see this session: the person's name (``components.common.identity``, the one reader of
+    ``st.user``): the signed-in person's name or e-mail; without sign-in the local user's one name, ``LOCAL.name``
+    (what its revisions and comments record)."""
+    user = current_user() or LOCAL  # a visitor has no presence (the store refuses them); never a name of its own
+    return (user.name or user.email or user.id).strip()[:80] or LOCAL.name
 
 
 def initials(name: str) -> str:
-    """'Ana Lopez' -> 'AL', 'ana@example.com' -> 'AN', 'Guest 3F2A' -> 'G3'."""
+    """'Ana Lopez' -> 'AL', 'ana@example.com' -> 'AE', 'local' -> 'LO'."""
     words = [w for w in name.replace("@", " ").replace(".", " ").split() if w[:1].isalnum()]
     if len(words) >= 2:
         return (words[0][0] + words[1][0]).upper()
@@ -94,8 +94,9 @@ def _presence() -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center", width="content",
                       key="board.presence"):
         for name in names[:SHOWN]:
-            st.badge(f"{plain(initials(name))} · {plain(name)}", icon=":material/person:", color=_colour(name))
-        st.caption(plain(editing_line(names)))
+            st.badge(f"{plain(initials(name))} · {person_markdown(name)}", icon=":material/person:",
+                     color=_colour(name))
+        st.caption(unlinked(editing_line(names)))
 
 
 def show_presence() -> None:

@@ -24,6 +24,7 @@ from components.board.merging import CONFLICT_KEY, pending_merge, save_merging
 from components.board.presence import show_presence
 from components.common.examples import list_examples, load_example
 from components.common.markup import plain, plural
+from components.common.people import unlinked
 from components.common.store import store
 from mlsd import edit
 from mlsd.formats.layout import auto_layout
@@ -342,9 +343,9 @@ def show_flash() -> None:
     """Messages from the last action: successes as toasts, problems on the page."""
     for level, message in bs.take_flash():
         if level in ("success", "info"):
-            st.toast(plain(message), icon="✅" if level == "success" else "ℹ️")
+            st.toast(unlinked(message), icon="✅" if level == "success" else "ℹ️")
         else:
-            getattr(st, level)(plain(message))
+            getattr(st, level)(unlinked(message))
 
 
 def show_empty_board() -> None:

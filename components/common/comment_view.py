@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain
+from components.common.people import person_markdown
 from mlsd.comments import KIND_WORDS, PlacedThread
 from mlsd.store import Comment
 
@@ -37,8 +38,8 @@ def header_markdown(placed: PlacedThread) -> str:
 
 
 def show_comment(comment: Comment) -> None:
-    who = plain(comment.author) if comment.author else "someone"
-    st.markdown(f":small[**{who}** · {when(comment.created_at)}]  \n{body_markdown(comment.body)}")
+    who = person_markdown(comment.author, bold=True)
+    st.markdown(f":small[{who} · {when(comment.created_at)}]  \n{body_markdown(comment.body)}")
 
 
 def show_thread_body(placed: PlacedThread) -> None:
@@ -48,7 +49,7 @@ def show_thread_body(placed: PlacedThread) -> None:
         show_comment(comment)
     t = placed.thread
     if t.resolved and t.resolved_at:
-        st.caption(f"Resolved by {plain(t.resolved_by) if t.resolved_by else 'someone'} · {when(t.resolved_at)}")
+        st.caption(f"Resolved by {person_markdown(t.resolved_by)} · {when(t.resolved_at)}")
 
 
 def show_threads_readonly(placed: list[PlacedThread]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain
+from components.common.people import person_markdown, unlinked
 from mlsd.store import AuditEntry, LibraryStore, StoreError
 
 SHOWN = 30
@@ -27,15 +28,18 @@ ACTION_WORDS = {
     "member.add": "added a member",
     "member.role": "changed a member's role",
     "member.remove": "removed a member",
+    "workspace.create": "made the workspace",
+    "workspace.rename": "renamed the workspace",
+    "workspace.delete": "deleted the workspace",
 }
 
 
 def activity_line(entry: AuditEntry) -> str:
     """'**ana** saved · 2026-12-05 15:30 UTC  \\nrevision 2: tweak' of one entry."""
-    who = plain(entry.actor) if entry.actor else "someone"
+    who = person_markdown(entry.actor, bold=True)
     what = ACTION_WORDS.get(entry.action, plain(entry.action))
-    line = f"**{who}** {what} · {entry.at[:16].replace('T', ' ')} UTC"
-    return line + (f"  \n{plain(entry.detail)}" if entry.detail else "")
+    line = f"{who} {what} · {entry.at[:16].replace('T', ' ')} UTC"
+    return line + (f"  \n{unlinked(entry.detail)}" if entry.detail else "")
 
 
 def show_activity(library: LibraryStore, design_id: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from components.common.markup import plain, plural
+from components.common.people import unlinked
 from components.common.store import store
 from components.library.state import LibKey, state
 from mlsd.diff import DesignDiff, ValueChange, diff_designs
@@ -171,10 +172,10 @@ def show_pair(design_id: str, old: int, new: int, focus: bool = True) -> None:
     st.markdown(" ".join(f":{color}-badge[{text}]" for text, color in summary_badges(diff)))
     left, right = st.columns(2, border=True)
     with left:
-        st.markdown(f"**{plain(revision_label(result.old))}**")
+        st.markdown(f"**{unlinked(revision_label(result.old))}**")
         st.graphviz_chart(result.dot_old, width="stretch")
     with right:
-        st.markdown(f"**{plain(revision_label(result.new))}**")
+        st.markdown(f"**{unlinked(revision_label(result.new))}**")
         st.graphviz_chart(result.dot_new, width="stretch")
     st.caption(LEGEND)
     sections = diff_sections(diff, result.old_design, result.new_design)

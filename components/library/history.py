@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain, plural
+from components.common.people import person_markdown, unlinked
 from components.common.store import may_edit, store
 from components.library.readonly import show_readonly
 from components.library.state import LibKey, failed, flash, page_of, set_page, show_pages, state
@@ -79,9 +80,9 @@ def show_revisions(design_id: str, history: list[RevisionInfo], live: bool) -> N
             cols = st.columns(WIDTHS, vertical_alignment="center")
             cols[0].markdown(f"**{n}**")
             cols[1].markdown(info.created_at[:16].replace("T", " "))
-            cols[2].markdown((plain(info.message) if info.message else ":gray[—]")
+            cols[2].markdown((unlinked(info.message) if info.message else ":gray[—]")
                              + (" :green-badge[latest]" if n == latest else ""))
-            cols[3].markdown(plain(info.author) if info.author else ":gray[—]")
+            cols[3].markdown(person_markdown(info.author, fallback=":gray[—]"))
             cols[4].markdown(f"⛔ **{info.checks.errors}**" if info.checks.errors else "0")
             cols[5].markdown(f"⚠️ **{info.checks.warnings}**" if info.checks.warnings else "0")
             cols[6].markdown("—" if info.checks.score is None else str(info.checks.score))

@@ -19,6 +19,7 @@ from components.board import state as bs
 from components.board.toolbar import CONFLICT_KEY, close_side
 from components.common.design_view import figures_of, show_design
 from components.common.markup import plain, plural
+from components.common.people import person_markdown, unlinked
 from components.common.store import store
 from components.library.activity import show_activity
 from components.library.diff import show_pair
@@ -109,8 +110,8 @@ def _revision(design_id: str, info: RevisionInfo, latest: int, on_board: int) ->
         tags = (" :green-badge[latest]" if n == latest else "") + (" :blue-badge[on the board]" if n == on_board
                                                                     else "")
         st.markdown(f"**Revision {n}**{tags}")
-        who = f" · {plain(info.author)}" if info.author else ""
-        st.caption(f"{when(info)}{who}  \n{plain(info.message) if info.message else 'no message'}  \n"
+        who = f" · {person_markdown(info.author)}" if info.author else ""
+        st.caption(f"{when(info)}{who}  \n{unlinked(info.message) if info.message else 'no message'}  \n"
                    f"{checks_line(info)}")
         with st.container(horizontal=True, gap="small"):
             if st.button("View", key=f"board.rev.view.{n}", icon=":material/visibility:",

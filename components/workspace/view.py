@@ -1,5 +1,7 @@
 """The Workspace page (a Streamlit UI piece): pick the workspace new designs go to, see its members, and, as an
-owner, add people by e-mail with a role, change roles and remove people; make a new workspace.
+owner, add people by e-mail with a role, change roles and remove people, rename the workspace, and delete it once
+it holds no design (live or in its trash: nothing saved is lost; the page says how many it still holds, and asks
+before deleting); make a new workspace. People are shown through ``components.common.people``.
 
 Roles (``mlsd.store.workspaces``): a viewer sees the workspace's designs read-only; an editor also changes them;
 an owner also manages the members. Every change goes through ``components.common.store.store()``, which refuses
@@ -10,15 +12,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common.markup import plain
+from components.common.markup import plain, plural
+from components.common.people import person_text, unlinked
 from components.common.store import WORKSPACE_KEY, store
-from mlsd.store import ROLES, Member, StoreError, Workspace
+from mlsd.store import LOCAL_WORKSPACE, ROLES, Member, StoreError, Workspace
 from mlsd.store.workspaces import at_least
 
 ROLE_HELP = {"viewer": "sees the designs, read-only", "editor": "also changes and saves them",
              "owner": "also adds and removes people"}
 ADD_EMAIL, ADD_ROLE, NEW_NAME = "workspace.add_email", "workspace.add_role", "workspace.new_name"
 MESSAGE = "workspace.message"
+RENAME, CONFIRM_DELETE = "workspace.rename_to", "workspace.confirm_delete"  # the new name; the id asked about
 
 
 def _say(level: str, text: str) -> None:
@@ -67,14 +71,42 @@ def _on_new() -> None:
     _say("success", f"Made the workspace {workspace.name!r}; you are its owner.")
 
 
+def _on_rename(workspace_id: str) -> None:
+    try:
+        workspace = store().rename_workspace(workspace_id, str(st.session_state.get(RENAME) or ""))
+    except StoreError as exc:
+        _say("error", f"Not renamed: {exc}")
+        return
+    _say("success", f"The workspace is now called {workspace.name!r}.")
+
+
+def _on_ask_delete(workspace_id: str) -> None:
+    st.session_state[CONFIRM_DELETE] = workspace_id
+
+
+def _on_cancel_delete() -> None:
+    st.session_state.pop(CONFIRM_DELETE, None)
+
+
+def _on_delete(workspace: Workspace) -> None:
+    st.session_state.pop(CONFIRM_DELETE, None)
+    try:
+        store().delete_workspace(workspace.id)
+    except StoreError as exc:
+        _say("error", f"Not deleted: {exc}")
+        return
+    st.session_state.pop(WORKSPACE_KEY, None)
+    _say("success", f"Deleted the workspace {workspace.name!r}.")
+
+
 def _show_message() -> None:
     said = st.session_state.pop(MESSAGE, None)
     if said:
         level, text = said
         if level == "success":
-            st.toast(plain(text), icon="✅")
+            st.toast(unlinked(text), icon="✅")
         else:
-            st.error(plain(text), icon=":material/error:")
+            st.error(unlinked(text), icon=":material/error:")
 
 
 PICK_KEY = "workspace.pick"  # the selectbox; its choice is kept under WORKSPACE_KEY, which outlives this page
@@ -99,7 +131,7 @@ def pick_workspace(memberships: list[tuple[Workspace, str]]) -> str:
 
 def _member_row(workspace_id: str, member: Member, is_owner: bool, me: str) -> None:
     with st.container(horizontal=True, vertical_alignment="center", key=f"member-{member.person}"):
-        who = member.person + (" (you)" if member.person == me else "")
+        who = person_text(member.person) + (" (you)" if member.person == me else "")
         st.text(who, width=320)
         if is_owner:
             key = f"workspace.role.{member.person}"
@@ -111,6 +143,43 @@ def _member_row(workspace_id: str, member: Member, is_owner: bool, me: str) -> N
         else:
             st.text(member.role.capitalize(), width=140)
         st.caption(ROLE_HELP[member.role])
+
+
+def _settings(workspace: Workspace, members: int) -> None:
+    """An owner's rename and delete (delete asks first, and is offered only for a workspace without designs)."""
+    st.subheader("Rename or delete", anchor=False)
+    if st.session_state.get(f"{RENAME}.for") != workspace.id:  # a fresh box for each workspace picked
+        st.session_state[RENAME], st.session_state[f"{RENAME}.for"] = workspace.name, workspace.id
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("Name", key=RENAME, max_chars=100, width=320)
+        st.button("Rename", key="workspace.rename", on_click=_on_rename, args=(workspace.id,),
+                  icon=":material/edit:")
+    try:
+        live, trashed = store().workspace_designs(workspace.id)
+    except StoreError as exc:
+        st.error(unlinked(str(exc)))
+        return
+    if workspace.id == LOCAL_WORKSPACE:
+        st.caption("The Local workspace holds the designs made without sign-in: it can be renamed, not deleted.")
+        return
+    if live or trashed:
+        held = " and ".join([plural(live, "design")] * bool(live) + [f"{trashed} in its trash"] * bool(trashed))
+        st.caption(f"This workspace still holds {held}: it can be deleted once it holds none (move its designs "
+                   "to the trash in the Library and empty it). Deleting a workspace never deletes a design.")
+    if st.session_state.get(CONFIRM_DELETE) != workspace.id:
+        st.button("Delete workspace…", key="workspace.delete", on_click=_on_ask_delete, args=(workspace.id,),
+                  icon=":material/delete:", disabled=bool(live or trashed),
+                  help="Only an empty workspace can be deleted." if live or trashed else
+                  "Asks before deleting.")
+        return
+    with st.container(border=True, key="workspace-confirm-delete"):
+        st.warning(f"Delete the workspace “{plain(workspace.name)}”? It holds no design; "
+                   f"{plural(members, 'member')} will no longer see it. This cannot be undone.",
+                   icon=":material/warning:")
+        with st.container(horizontal=True):
+            st.button("Delete for good", key="workspace.delete.confirm", on_click=_on_delete, args=(workspace,),
+                      type="primary", icon=":material/delete_forever:")
+            st.button("Cancel", key="workspace.delete.cancel", on_click=_on_cancel_delete)
 
 
 def show_workspace() -> None:
@@ -152,6 +221,7 @@ def show_workspace() -> None:
                                   "manages the members.")
                 st.button("Add", key="workspace.add", on_click=_on_add, args=(workspace_id,), type="primary",
                           icon=":material/person_add:")
+            _settings(next(w for w, _ in memberships if w.id == workspace_id), len(members))
         else:
             st.caption("Only the workspace's owners can add or remove people and change roles.")
     with st.expander("New workspace"), st.container(horizontal=True, vertical_alignment="bottom"):

@@ -1,7 +1,12 @@
 """``python -m mlsd library ...``: the design library from the command line (the same store the app uses).
 
-Every action takes ``--db PATH`` (default: ``$MLSD_DB``, else the user data directory). Exit codes: 0 fine,
-2 bad input or an unusable database (one line on stderr), 3 a save conflict (nothing was saved).
+Every action takes ``--db PATH`` (default: ``$MLSD_DB``, else the user data directory) and goes through the same
+roles as the app (``mlsd.store.access.UserStore``): ``--as EMAIL`` names who acts, a member of the library's
+workspaces, who sees and changes only what their role allows (a viewer reads; an editor also imports, saves and
+trashes) and is recorded as the author. Without ``--as``, a library used only without sign-in (no workspace has a
+member) is the local single user's, as in the app; a library with members (team mode) refuses to guess. Exit
+codes: 0 fine, 2 bad input, an unusable database or a change or read the person may not make (one line on
+stderr; nothing written), 3 a save conflict (nothing was saved).
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from mlsd.cli.common import EXIT_CONFLICT, UsageError
 
 if TYPE_CHECKING:
-    from mlsd.store import DesignSummary, RevisionInfo, Store
+    from mlsd.store import Actor, DesignSummary, RevisionInfo, Store, UserStore
 
-Action = Callable[["Store", argparse.Namespace, TextIO], int]
+Action = Callable[["UserStore", argparse.Namespace, TextIO], int]
 Preload = Callable[[argparse.Namespace], int]
 
 
@@ -38,12 +43,27 @@ def _clean(text: str) -> str:
     return "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
 
 
+def acting(store: Store, person: str | None, name: str | None = None) -> Actor:
+    """Who acts (see the module docstring): ``person`` (``--as``), else the local user of a library without
+    members; StoreError naming ``--as`` for a library with members."""
+    from mlsd.store import LOCAL_ACTOR, Actor, StoreError, actor_for
+
+    name = (name or "").strip()
+    if person is not None:
+        return actor_for(person.strip(), name)
+    if store.has_members():
+        raise StoreError("this library has workspaces with members (it is used with sign-in): say who you are "
+                         "with --as EMAIL; you can do what your role in each workspace allows")
+    return Actor(LOCAL_ACTOR.person, name, local=True) if name else LOCAL_ACTOR
+
+
 def _run(action: Action, preload: Preload | None = None) -> Callable[[argparse.Namespace, TextIO], int]:
-    """Read the input files (``preload``; nonzero = bad input), then open the store, run the action, close; store
-    errors become exit 2, conflicts exit 3. Bad input never opens the store, so it never creates or touches it."""
+    """Read the input files (``preload``; nonzero = bad input), then open the store, run the action as the person
+    acting (``acting``), close; store errors (a refused role too) become exit 2, conflicts exit 3. Bad input never
+    opens the store, so it never creates or touches it."""
 
     def run(args: argparse.Namespace, out: TextIO) -> int:
-        from mlsd.store import ConflictError, StoreError, open_store
+        from mlsd.store import ConflictError, PermissionDenied, StoreError, UserStore, open_store
 
         if preload is not None and (code := preload(args)):
             return code
@@ -52,10 +72,14 @@ def _run(action: Action, preload: Preload | None = None) -> Callable[[argparse.N
         except StoreError as exc:
             raise UsageError(str(exc)) from None
         try:
-            return action(store, args, out)
+            view = UserStore(store, acting(store, args.person, getattr(args, "author", None)),
+                             workspace=getattr(args, "workspace", None))
+            return action(view, args, out)
         except ConflictError as exc:
             sys.stderr.write(f"{exc}\n")
             return EXIT_CONFLICT
+        except PermissionDenied as exc:
+            raise UsageError(f"not allowed: {exc}; nothing was changed") from None
         except StoreError as exc:
             raise UsageError(str(exc)) from None
         finally:
@@ -106,8 +130,8 @@ def _load_imports(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    revisions = store.import_designs(args.designs, message=args.message, author=args.author)
+def _import(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
+    revisions = store.import_designs(args.designs, message=args.message, workspace=args.workspace)
     rows = [{"id": r.design_id, "name": r.name, "file": str(p)} for r, p in zip(revisions, args.files, strict=True)]
     if args.format == "json":
         _dump(rows, out)
@@ -117,7 +141,7 @@ def _import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _list(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _list(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     page = store.list_designs(search=args.search, tag=args.tag, limit=args.limit, offset=args.offset,
                               order=args.order, trash=args.trash)
     if args.format == "json":
@@ -134,7 +158,7 @@ def _list(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _history(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     revisions = store.history(args.id)
     if args.format == "json":
         _dump([_revision_json(r) for r in revisions], out)
@@ -146,7 +170,7 @@ def _history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _show(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _show(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.io import dumps
 
     out.write(dumps(store.open(args.id, args.revision).design))
@@ -161,9 +185,8 @@ def _load_save(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    rev = store.save(args.design, args.loaded, base_revision=args.base_revision, message=args.message,
-                     author=args.author)
+def _save(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
+    rev = store.save(args.design, args.loaded, base_revision=args.base_revision, message=args.message)
     if args.format == "json":
         _dump(_revision_json(rev), out)
     else:
@@ -171,7 +194,7 @@ def _save(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _export(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.io import save_file
 
     folder = Path(args.out)
@@ -192,19 +215,19 @@ def _export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _delete(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _delete(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     store.delete(args.id)
     out.write(f"moved {args.id} to the trash (undo: library restore {args.id})\n")
     return 0
 
 
-def _restore(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _restore(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     store.restore(args.id)
     out.write(f"restored {args.id} from the trash\n")
     return 0
 
 
-def _purge(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _purge(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.yes:
         raise UsageError("purge deletes a trashed design and its history for good; add --yes to confirm")
@@ -213,7 +236,7 @@ def _purge(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _diff(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+def _diff(store: UserStore, args: argparse.Namespace, out: TextIO) -> int:
     from mlsd.diff import diff_designs
 
     old = store.open(args.id, args.from_revision)
@@ -257,10 +280,14 @@ def add_library_parser(sub: Any) -> None:
     common.add_argument("--db", metavar="PATH|URL", default=None,
                         help="library database: a SQLite file or a postgresql://user:password@host/dbname URL "
                              "(default: $MLSD_DB, else a file in the user data directory)")
+    common.add_argument("--as", dest="person", metavar="EMAIL", default=None,
+                        help="who you are: the e-mail you sign in to the app with; you see and change what your "
+                             "role in each workspace allows (needed when the library is used with sign-in)")
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
     author = argparse.ArgumentParser(add_help=False)
-    author.add_argument("--author", default=None, help="your name, recorded with the revision")
+    author.add_argument("--author", default=None, metavar="NAME",
+                        help="your name, recorded with the revision (beside your e-mail with --as)")
 
     def action(name: str, func: Action, help: str, *parents: argparse.ArgumentParser,
                preload: Preload | None = None) -> argparse.ArgumentParser:
@@ -273,6 +300,8 @@ def add_library_parser(sub: Any) -> None:
                preload=_load_imports)
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--message", default="imported")
+    p.add_argument("--workspace", default=None, metavar="ID",
+                   help="the workspace to add them to (default: the first one you may edit)")
 
     p = action("list", _list, "list the designs (newest first)", fmt)
     p.add_argument("--search", default=None, help="words to find in names, notes and block labels")

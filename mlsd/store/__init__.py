@@ -62,7 +62,7 @@ from mlsd.store.records import (
     summarize,
 )
 from mlsd.store.sqlite import ENV_VAR
-from mlsd.store.workspaces import LOCAL_WORKSPACE, ROLES, Member, Role, Workspace
+from mlsd.store.workspaces import LOCAL_WORKSPACE, ROLES, Member, Role, Workspace, WorkspaceNotEmpty
 
 APP_NAME = "mlsd-whiteboard"
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -100,6 +100,7 @@ __all__ = [
     "StoreError",
     "UserStore",
     "Workspace",
+    "WorkspaceNotEmpty",
     "actor_for",
     "clean_body",
     "default_path",

@@ -2,8 +2,9 @@
 
 ``UserStore(store, actor)`` has the library methods the app calls, each checked against the actor's role in the
 workspace of the design concerned (``mlsd.store.workspaces``): a viewer may read, an editor also change (save,
-rename, restore, duplicate, trash, share links, review comments), an owner also manage members. A change a role does
-not allow, and any read of a design outside the actor's workspaces, raise ``PermissionDenied`` and write nothing.
+rename, restore, duplicate, trash, share links, review comments), an owner also manage members, rename the
+workspace and delete it once it holds no design. A change a role does not allow, and any read of a design outside
+the actor's workspaces, raise ``PermissionDenied`` and write nothing.
 Lists, tags, exports and the trash show only the actor's workspaces. Every revision written through it records the
 actor as its author, and every change it makes is in the audit log under the actor's name (membership changes under
 the workspace, listed with each of its designs' activity).
@@ -55,9 +56,10 @@ class Actor:
 
     @property
     def author(self) -> str:
-        """What a revision records as its author: "local", or "Name <e-mail>"."""
+        """What a revision records as its author: "local" (or the name the command line was given with
+        ``--author``), or "Name <e-mail>"."""
         if self.local:
-            return "local"
+            return self.name or "local"
         return f"{self.name} <{self.person}>" if self.name and self.name != self.person else self.person
 
     @property
@@ -121,7 +123,7 @@ class UserStore:
         """The actor's role for each design given (one query), e.g. to draw a page of the library table."""
         return {d: self.role_in(w) for d, w in self.store.workspaces_of(design_ids).items()}
 
-    def _deny(self, workspace_id: str, needed: Role) -> PermissionDenied:
+    def _deny(self, workspace_id: str, needed: Role, what: str = "") -> PermissionDenied:
         if self.actor is None:
             return PermissionDenied("sign in first: only signed-in members of a workspace can see or change its "
                                     "designs")
@@ -129,13 +131,13 @@ class UserStore:
         if role is None:
             return PermissionDenied(f"{self.actor.label} is not a member of the workspace that holds this design")
         name = self.store.workspace(workspace_id).name
-        what = "manage its members" if needed == "owner" else "change its designs"
+        what = what or ("manage its members" if needed == "owner" else "change its designs")
         return PermissionDenied(f"{self.actor.label} is a {role} in the workspace {name!r}: only "
                                 f"{'owners' if needed == 'owner' else 'editors and owners'} can {what}")
 
-    def _need(self, workspace_id: str, needed: Role) -> None:
+    def _need(self, workspace_id: str, needed: Role, what: str = "") -> None:
         if not at_least(self.role_in(workspace_id), needed):
-            raise self._deny(workspace_id, needed)
+            raise self._deny(workspace_id, needed, what)
 
     def _need_design(self, design_id: str, needed: Role) -> None:
         self._need(self.workspace_of(design_id), needed)
@@ -176,6 +178,26 @@ class UserStore:
         workspace = self.store.create_workspace(name, owner=self.actor.person, actor=self._author())
         self._roles = None
         return workspace
+
+    def rename_workspace(self, workspace_id: str, name: str) -> Workspace:
+        """Owners rename their workspace (recorded under the actor's name)."""
+        self._need(workspace_id, "owner", "rename it")
+        workspace = self.store.rename_workspace(workspace_id, name, actor=self._author())
+        self._roles = None
+        return workspace
+
+    def workspace_designs(self, workspace_id: str) -> tuple[int, int]:
+        """How many designs the workspace holds (live, in its trash): for its members."""
+        self._need(workspace_id, "viewer")
+        return self.store.workspace_designs(workspace_id)
+
+    def delete_workspace(self, workspace_id: str) -> None:
+        """Owners delete their workspace when it holds no design (``mlsd.store.workspaces``: nothing saved is lost)."""
+        self._need(workspace_id, "owner", "delete it")
+        self.store.delete_workspace(workspace_id, actor=self._author())
+        self._roles = None
+        if self._chosen == workspace_id:
+            self._chosen = None
 
     def members(self, workspace_id: str) -> list[Member]:
         self._need(workspace_id, "viewer")

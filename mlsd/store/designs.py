@@ -21,14 +21,13 @@ from mlsd.store.records import (
     CheckSummary,
     ConflictError,
     DesignSummary,
-    NotFound,
     Revision,
     RevisionInfo,
     StoreError,
     revision_from_row,
     summary_from_row,
 )
-from mlsd.store.workspaces import LOCAL_WORKSPACE
+from mlsd.store.workspaces import LOCAL_WORKSPACE, hold_workspace
 
 
 class DesignsMixin(StoreBase):
@@ -65,9 +64,7 @@ class DesignsMixin(StoreBase):
         return info
 
     def _check_workspace(self, tx: Tx, workspace: str) -> None:
-        if not isinstance(workspace, str) or tx.fetchone("SELECT 1 FROM workspaces WHERE id = ?",
-                                                         (workspace,)) is None:
-            raise NotFound(f"no workspace with id {workspace!r}")
+        hold_workspace(tx, self.db.dialect, workspace)
 
     def create(self, design: Design, *, message: str = "created", author: str | None = None,
                checks: CheckSummary | None = None, workspace: str = LOCAL_WORKSPACE) -> RevisionInfo:

@@ -216,8 +216,24 @@ class LibraryStore(Protocol):
         """A new workspace with ``owner`` as its owner."""
         ...
 
+    def rename_workspace(self, workspace_id: str, name: str, *, actor: str | None = None) -> Workspace:
+        """Give a workspace a new name."""
+        ...
+
+    def workspace_designs(self, workspace_id: str) -> tuple[int, int]:
+        """How many designs a workspace holds: (live, in its trash)."""
+        ...
+
+    def delete_workspace(self, workspace_id: str, *, actor: str | None = None) -> None:
+        """Delete an empty workspace (``WorkspaceNotEmpty`` while it holds designs)."""
+        ...
+
     def claim_local(self, person: str) -> bool:
         """``person`` becomes owner of the Local workspace when it has no member yet."""
+        ...
+
+    def has_members(self) -> bool:
+        """True when any workspace has a member (the library is used with sign-in)."""
         ...
 
     def workspace(self, workspace_id: str) -> Workspace:

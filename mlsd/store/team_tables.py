@@ -11,7 +11,8 @@ from __future__ import annotations
 # (their e-mail, lower-cased, or the provider's subject when it gives no e-mail) with one role. The designs made
 # before this migration go to the workspace 'local' ("Local"), which is also where every design goes when the app
 # runs without sign-in. ``designs.workspace_id`` has no REFERENCES clause: SQLite cannot add a column with a
-# foreign key and a non-NULL default to an existing table, so the store checks it (workspaces are never deleted).
+# foreign key and a non-NULL default to an existing table, so the store checks it (a workspace is deleted only when
+# it holds no design, and a new design holds its workspace row: ``mlsd.store.workspaces``).
 _LOCAL_WORKSPACE = "INSERT INTO workspaces (id, name, created_at) VALUES ('local', 'Local', {stamp})"
 _V2_TABLES = (
     """

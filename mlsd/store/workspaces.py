@@ -5,6 +5,12 @@ workspaces existed, and every design of an app without sign-in). A member is a p
 lower-cased (or the identity provider's subject when it gives none), with one role: a ``viewer`` reads, an
 ``editor`` also changes designs, an ``owner`` also manages the members. A workspace always keeps an owner.
 
+A workspace can be renamed, and deleted only when it holds no design at all, neither live nor in its trash
+(``WorkspaceNotEmpty`` says how many it still holds): deleting a workspace never deletes a saved design. The Local
+workspace, where the designs of an app without sign-in live, is never deleted. A new design's insert holds its
+workspace row (``hold_workspace``: ``FOR SHARE`` on PostgreSQL, where deleting locks it ``FOR UPDATE``; SQLite's
+writes are serial), so a design never lands in a workspace deleted meanwhile.
+
 These methods only record; who may call which method is decided by ``mlsd.store.access.UserStore``.
 """
 
@@ -16,6 +22,7 @@ from typing import Literal
 
 from mlsd.store.audit import record_audit
 from mlsd.store.base import StoreBase, text_arg
+from mlsd.store.dialect import Dialect
 from mlsd.store.handle import Tx, new_id, now
 from mlsd.store.records import NotFound, StoreError
 
@@ -44,6 +51,35 @@ class Member:
     person: str
     role: Role
     added_at: str
+
+
+class WorkspaceNotEmpty(StoreError):
+    """A workspace that still holds designs cannot be deleted: ``live`` designs and ``trashed`` ones."""
+
+    def __init__(self, name: str, live: int, trashed: int) -> None:
+        self.name, self.live, self.trashed = name, live, trashed
+        held = [f"{live} design{'s' if live != 1 else ''}"] if live else []
+        held += [f"{trashed} in its trash"] if trashed else []
+        steps = "move its designs to the trash and empty it" if live else "empty its trash"
+        super().__init__(f"the workspace {name!r} still holds {' and '.join(held)}: {steps} first (the Library); "
+                         "nothing was deleted")
+
+
+def hold_workspace(tx: Tx, dialect: Dialect, workspace_id: object) -> None:
+    """Check that the workspace exists and hold it until the transaction ends (a share lock where the backend locks
+    rows, so ``delete_workspace`` waits, then sees the new design); NotFound when it does not exist."""
+    suffix = " FOR SHARE" if dialect.lock_design else ""
+    if not isinstance(workspace_id, str) or tx.fetchone("SELECT 1 FROM workspaces WHERE id = ?" + suffix,
+                                                        (workspace_id,)) is None:
+        raise NotFound(f"no workspace with id {workspace_id!r}")
+
+
+def workspace_name(name: str) -> str:
+    """A workspace name, trimmed; a clear error for an empty or overlong one."""
+    name = (text_arg(name, "workspace name", MAX_WORKSPACE_NAME) or "").strip()
+    if not name:
+        raise StoreError("a workspace needs a name")
+    return name
 
 
 def person_key(person: str) -> str:
@@ -82,9 +118,7 @@ class WorkspacesMixin(StoreBase):
     def create_workspace(self, name: str, *, owner: str, actor: str | None = None) -> Workspace:
         """A new workspace with ``owner`` as its first member (role owner); recorded in the audit log as
         ``actor``'s."""
-        name = (text_arg(name, "workspace name", MAX_WORKSPACE_NAME) or "").strip()
-        if not name:
-            raise StoreError("a workspace needs a name")
+        name = workspace_name(name)
         person = person_key(owner)
         workspace = Workspace(new_id(), name, now())
         with self.db.transaction() as tx:
@@ -94,6 +128,43 @@ class WorkspacesMixin(StoreBase):
                        (workspace.id, person, workspace.created_at))
             record_audit(tx, "workspace.create", actor=actor, target=workspace.id, detail=f"{name}, owner {person}")
         return workspace
+
+    def rename_workspace(self, workspace_id: str, name: str, *, actor: str | None = None) -> Workspace:
+        """Give the workspace a new name; recorded in the audit log (target: the workspace) as ``actor``'s."""
+        name = workspace_name(name)
+        with self.db.transaction() as tx:
+            old = self._workspace_row(tx, workspace_id, lock=True)
+            if old.name == name:
+                return old
+            tx.execute("UPDATE workspaces SET name = ? WHERE id = ?", (name, workspace_id))
+            record_audit(tx, "workspace.rename", actor=actor, target=workspace_id, detail=f"{old.name} → {name}")
+        return Workspace(old.id, name, old.created_at)
+
+    def workspace_designs(self, workspace_id: str) -> tuple[int, int]:
+        """How many designs the workspace holds: (live, in its trash)."""
+        with self.db.read() as tx:
+            self._workspace_row(tx, workspace_id)
+            return self._held(tx, workspace_id)
+
+    def _held(self, tx: Tx, workspace_id: str) -> tuple[int, int]:
+        row = tx.fetchone("SELECT count(*) - count(deleted_at), count(deleted_at) FROM designs "
+                          "WHERE workspace_id = ?", (workspace_id,))
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def delete_workspace(self, workspace_id: str, *, actor: str | None = None) -> None:
+        """Delete an empty workspace and its memberships; recorded in the audit log (target: the workspace).
+        ``WorkspaceNotEmpty`` while it holds any design (also in its trash), StoreError for the Local workspace;
+        nothing is deleted then."""
+        if workspace_id == LOCAL_WORKSPACE:
+            raise StoreError("the Local workspace holds the designs made without sign-in and cannot be deleted")
+        with self.db.transaction() as tx:
+            workspace = self._workspace_row(tx, workspace_id, lock=True)
+            live, trashed = self._held(tx, workspace_id)
+            if live or trashed:
+                raise WorkspaceNotEmpty(workspace.name, live, trashed)
+            tx.execute("DELETE FROM members WHERE workspace_id = ?", (workspace_id,))
+            tx.execute("DELETE FROM workspaces WHERE id = ?", (workspace_id,))
+            record_audit(tx, "workspace.delete", actor=actor, target=workspace_id, detail=workspace.name)
 
     def claim_local(self, person: str) -> bool:
         """Make ``person`` the owner of the Local workspace when it has no member yet (the first person to sign in
@@ -106,6 +177,12 @@ class WorkspacesMixin(StoreBase):
             tx.execute("INSERT INTO members (workspace_id, person, role, added_at) VALUES (?, ?, 'owner', ?)",
                        (LOCAL_WORKSPACE, key, now()))
         return True
+
+    def has_members(self) -> bool:
+        """True when any workspace has a member: a library used with sign-in (team mode), whose designs belong to
+        people; False for a library only ever used without sign-in."""
+        with self.db.read() as tx:
+            return tx.fetchone("SELECT 1 FROM members LIMIT 1") is not None
 
     def workspace(self, workspace_id: str) -> Workspace:
         with self.db.read() as tx:

@@ -6,12 +6,16 @@
 2. Three people, each in a browser of their own: Ada (the first to sign in, so owner of the Local workspace)
    saves a design and adds Grace as a viewer on the Workspace page; Grace finds it in the Library and sees it
    read-only on the Board (no Save, a line saying why); Alan, a member of nothing of Ada's, sees an empty library.
+3. Ada's name on her revision and in the activity reads "Ada Lovelace · ada@example.com", the e-mail as text (no
+   mailto link, nothing swallowed); she makes a workspace, renames it, and deletes it after confirming; the Local
+   workspace, which holds her design, says so and offers no delete.
 
 Screenshots go to test-artifacts/signin-*.png.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ pytestmark = pytest.mark.browser
 
 CANVAS = "iframe[title='components.whiteboard.mlsd_whiteboard']"
 TEMPLATE = "News feed ranking"
+ADA_SHOWN = re.compile("Ada Lovelace · ada\u2060?@example.com")  # components.common.people (a word joiner at @)
 
 
 @pytest.fixture
@@ -126,6 +131,8 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         comments = grace.get_by_role("heading", name="Review comments")
         comments.scroll_into_view_if_needed()
         grace.get_by_text("Is one <b>gateway</b> replica enough?").wait_for()
+        grace.get_by_text(ADA_SHOWN).first.wait_for()  # the comment's author: her name, her e-mail as text
+        assert grace.locator("a[href^='mailto:']").count() == 0
         grace.get_by_text("as a viewer you can read the review comments").wait_for()
         assert grace.get_by_role("button", name="Reply").count() == 0
         assert grace.get_by_role("button", name="Comment", exact=True).count() == 0
@@ -150,6 +157,57 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
         shot_of(alan, "signin-stranger-library")
     finally:
         alan_context.close()
+
+
+def test_authors_read_as_names_and_an_owner_renames_and_deletes_a_workspace(
+    signin_library: tuple[str, Path], page: Any, shot: Callable[..., Path]
+) -> None:
+    url, db = signin_library
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, url, "ada@example.com")
+    nav(page, "Board")
+    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+    page.get_by_role("button", name=TEMPLATE).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").wait_for()
+    page.get_by_role("button", name="History", exact=True).click()
+    page.get_by_text("Revision 1").first.wait_for()
+    page.get_by_text(ADA_SHOWN).first.wait_for()
+    assert page.locator("a[href^='mailto:']").count() == 0
+    settle(page)
+    shot("signin-author-history")
+
+    nav(page, "Workspace")
+    page.get_by_role("heading", name="Rename or delete").wait_for()
+    page.get_by_text("it can be renamed, not deleted").wait_for()  # Local holds the design
+    assert page.get_by_role("button", name="Delete workspace…").count() == 0
+    page.get_by_text("New workspace").click()
+    new_name = page.get_by_role("textbox", name="Name").last
+    new_name.fill("Scratch")
+    new_name.press("Tab")
+    page.get_by_role("button", name="Create workspace").click()
+    page.get_by_text("Made the workspace 'Scratch'; you are its owner.").wait_for()
+    settle(page)
+    rename = page.get_by_role("textbox", name="Name").first
+    assert rename.input_value() == "Scratch"  # the new workspace is the one picked
+    rename.fill("Scratch pad")
+    rename.press("Tab")
+    page.get_by_role("button", name="Rename", exact=True).click()
+    page.get_by_text("The workspace is now called 'Scratch pad'.").wait_for()
+    page.get_by_role("button", name="Delete workspace…").click()
+    page.get_by_text("Delete the workspace “Scratch pad”?").wait_for()
+    settle(page)
+    shot("signin-workspace-delete-confirm")
+    page.get_by_role("button", name="Delete for good").click()
+    page.get_by_text("Deleted the workspace 'Scratch pad'.").wait_for()
+    page.get_by_text("it can be renamed, not deleted").wait_for()  # back on Local
+    settle(page)
+    shot("signin-workspace-deleted")
+    with open_store(db) as store:
+        assert [w.name for w, _ in store.memberships("ada@example.com")] == ["Local"]
+        assert [e.action for e in store.audit() if e.action.startswith("workspace.")] == [
+            "workspace.delete", "workspace.rename", "workspace.create"]
 
 
 def shot_of(page: Any, name: str) -> None:
