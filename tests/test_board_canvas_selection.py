@@ -2,7 +2,7 @@
 
 A block clicked on the canvas is selected in Python; a block selected in Python (a finding's Select button, the
 inspector's Clear selection) is passed down to the canvas as ``selected``, which selects it there and brings it
-into view (that part is the browser journey tests/browser/test_whiteboard.py). The canvas args and the simulated
+into view (that part is the browser journey tests/browser/test_whiteboard_sync.py). The canvas args and the simulated
 events are those of tests/board_apptest.py.
 """
 
