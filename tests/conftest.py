@@ -1,4 +1,6 @@
-"""Shared fixtures: sample designs, the designs/ folder, and a temporary library database on either backend.
+"""Shared fixtures: sample designs, the designs/ folder, a temporary library database on either backend, and the
+hostile-input files' ``library`` (two designs imported through the command line), and the report files'
+``test_rules`` (four test rules in place of the registry).
 
 ``store`` (and ``library_target``, the path or URL it opens) run a test twice: on a SQLite file and on a
 PostgreSQL schema of a throwaway server (``tests.postgres_server``). Without PostgreSQL installed the postgres
@@ -16,8 +18,11 @@ import pytest
 
 from mlsd.io import load_file
 from mlsd.model import Design
+from mlsd.rules import Rule, all_rules, engine
 from mlsd.store import Store, open_store
+from tests.hostile_input import cli, design_dict
 from tests.postgres_server import Server, find_pg_ctl, fresh_schema, running_server
+from tests.report_rules import TEST_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
@@ -108,6 +113,32 @@ def store(library_target: str) -> Iterator[Store]:
     s = open_store(library_target)
     yield s
     s.close()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A library database holding two designs (one in the trash).
+
+    Made through the command line for the hostile-input files (test_hostile_*.py); a module with a ``library``
+    fixture of its own uses that one instead."""
+    db = tmp_path / "lib" / "library.db"
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "a.json").write_text(json.dumps(design_dict(name="Homepage video recommendations")), encoding="utf-8")
+    (good / "b.json").write_text(json.dumps(design_dict(name="Card fraud scoring")), encoding="utf-8")
+    code, out, err = cli("library", "import", good / "a.json", good / "b.json", "--format", "json", "--db", db)
+    assert code == 0, err
+    assert cli("library", "delete", json.loads(out)[1]["id"], "--db", db)[0] == 0
+    return db
+
+
+@pytest.fixture
+def test_rules(monkeypatch: pytest.MonkeyPatch) -> list[Rule]:
+    """Replace the registry by the four test rules (the real rule modules are loaded first, so that loading
+    them later cannot register into the replacement)."""
+    all_rules()
+    monkeypatch.setattr(engine, "REGISTRY", {r.id: r for r in TEST_RULES})
+    return TEST_RULES
 
 
 def load_json(path: Path) -> dict:

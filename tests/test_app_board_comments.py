@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from components.board.comments import ANCHOR_KEY, NEW_KEY
 from components.board.state import BoardKey
 from mlsd.store import open_store
-from tests.test_app_board import (
+from tests.board_apptest import (
     canvas_args,
     click,
     design_of,

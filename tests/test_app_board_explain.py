@@ -12,7 +12,7 @@ from components.board.explain import path_waterfall
 from mlsd.analysis import analyze
 from mlsd.analysis.explain import explain_path
 from mlsd.io import load_file
-from tests.test_app_board import DESIGNS, bottom, click, design_of, ok, open_board, shown_texts, start_from
+from tests.board_apptest import DESIGNS, bottom, click, design_of, ok, open_board, shown_texts, start_from
 
 TAB = "Explain & size"
 

@@ -9,7 +9,7 @@ import pytest
 
 from components.board.state import BoardKey
 from mlsd.rules import check
-from tests.test_app_board import click, design_of, ok, open_board, start_from, unescape
+from tests.board_apptest import click, design_of, ok, open_board, start_from, unescape
 
 
 def _open_fixes(at):
@@ -79,7 +79,7 @@ def _one_finding_script() -> None:
 def test_the_fix_button_beside_a_finding_applies_its_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_app_board import ROOT
+    from tests.board_apptest import ROOT
 
     monkeypatch.chdir(ROOT)
     at = AppTest.from_function(_one_finding_script, default_timeout=60)

@@ -12,7 +12,7 @@ from components.board.imports import DRAFT_KEY, chosen_kinds, mapping_rows, need
 from mlsd.formats import dump, load
 from mlsd.io import load_file
 from mlsd.store import open_store
-from tests.test_app_board import DESIGNS, click, design_of, open_board, unescape, upload
+from tests.board_apptest import DESIGNS, click, design_of, open_board, unescape, upload
 from tests.test_app_library import open_library
 from tests.test_app_library import upload as library_upload
 

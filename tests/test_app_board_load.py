@@ -41,8 +41,7 @@ from mlsd.analysis.failures import Failure, PathOutcome, TierAfter
 from mlsd.analysis.ramp import PathRamp, Ramp
 from mlsd.io import dumps, load_file
 from mlsd.model import Design
-from tests.conftest import design_of as build_design
-from tests.test_app_board import (
+from tests.board_apptest import (
     DESIGNS,
     bottom,
     design_of,
@@ -53,6 +52,7 @@ from tests.test_app_board import (
     start_from,
     unescape,
 )
+from tests.conftest import design_of as build_design
 
 TEMPLATE = DESIGNS / "video_recommendations.json"
 LOAD_TAB = "Load & failures"

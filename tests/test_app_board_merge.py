@@ -17,7 +17,7 @@ from components.board.state import BoardKey
 from mlsd import edit
 from mlsd.model import Design
 from mlsd.store import open_store
-from tests.test_app_board import click, design_of, open_board, send, start_from, unescape
+from tests.board_apptest import click, design_of, open_board, send, start_from, unescape
 
 
 def saved_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[AppTest, str, Design]:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from components.board.presence import SESSION_KEY, editing_line, initials
 from components.common.identity import LOCAL
 from mlsd.store import LOCAL_ACTOR, open_store
-from tests.test_app_board import click, open_board, start_from, unescape
+from tests.board_apptest import click, open_board, start_from, unescape
 
 
 def presence_text(at: AppTest) -> str:

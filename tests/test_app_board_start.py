@@ -14,7 +14,7 @@ from mlsd import edit
 from mlsd.catalog import KINDS, PROP_SPECS
 from mlsd.io import load_file
 from mlsd.rules import CATEGORIES, check
-from tests.test_app_board import add, canvas_args, design_of, ok, open_board, select, send, unescape
+from tests.board_apptest import add, canvas_args, design_of, ok, open_board, select, send, unescape
 
 DESIGNS = Path(__file__).resolve().parent.parent / "designs"
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from components.board.state import BoardKey
 from mlsd import edit
 from mlsd.store import open_store
-from tests.test_app_board import add, click, design_of, ok, open_board, select, start_from
+from tests.board_apptest import add, click, design_of, ok, open_board, select, start_from
 
 
 def side_tabs(at: AppTest) -> list[str]:

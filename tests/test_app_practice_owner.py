@@ -17,7 +17,7 @@ from components.practice.state import PracticeKey
 from mlsd.practice.prompts import get_prompt
 from mlsd.practice.session import to_state
 from mlsd.store import open_store
-from tests.test_app_practice import PROMPT, started
+from tests.practice_apptest import PROMPT, started
 from tests.test_app_progress import T0, graded, small_answer, texts
 from tests.test_app_signin import AUTH
 from tests.test_app_workspaces import ADA, GRACE

@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlsd.store import LOCAL_WORKSPACE, NotFound, Store, UserStore, actor_for
-from tests.test_app_board import unescape
+from tests.board_apptest import unescape
+from tests.store_helpers import make_design
 from tests.test_app_workspaces import ADA, GRACE, app_as, library  # noqa: F401  (``library``: the fixture)
-from tests.test_store import make_design
 
 
 def keys(at: AppTest) -> set[str]:

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlsd.store import LOCAL_WORKSPACE, Store, UserStore, actor_for, open_store
+from tests.store_helpers import make_design
 from tests.test_app_signin import AUTH
-from tests.test_store import make_design
 
 ROOT = Path(__file__).resolve().parent.parent
 ADA = {"is_logged_in": True, "sub": "ada", "email": "ada@example.com", "name": "Ada Lovelace"}

@@ -2,8 +2,8 @@
 
 A block clicked on the canvas is selected in Python; a block selected in Python (a finding's Select button, the
 inspector's Clear selection) is passed down to the canvas as ``selected``, which selects it there and brings it
-into view (that part is the browser journey tests/browser/test_whiteboard.py). The canvas args and the simulated
-events are those of tests/test_app_board.py.
+into view (that part is the browser journey tests/browser/test_whiteboard_sync.py). The canvas args and the simulated
+events are those of tests/board_apptest.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from components.board.state import BoardKey
-from tests.test_app_board import canvas_args, ok, open_board, panel, send
+from tests.board_apptest import canvas_args, ok, open_board, panel, send
 
 
 def test_a_click_on_the_canvas_and_a_finding_s_select_button_reach_the_canvas(

@@ -29,7 +29,7 @@ from mlsd.store import (
 )
 from mlsd.store.schema import MIGRATIONS
 from mlsd.store.sqlite import migrate
-from tests.test_store import make_design
+from tests.store_helpers import make_design
 
 ADA, GRACE, ALAN = "ada@example.com", "grace@example.com", "alan@example.com"
 

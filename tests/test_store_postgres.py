@@ -1,6 +1,6 @@
 """The PostgreSQL backend's own behaviour: URLs and their errors, its migration runner, and the same answers as SQLite.
 
-The store suite (test_store.py) already runs every store method on both backends; here: what only PostgreSQL
+The store suite (test_store_*.py) already runs every store method on both backends; here: what only PostgreSQL
 has (connection errors, advisory-locked migrations, schemas) and side-by-side comparisons of search and order.
 """
 
@@ -16,7 +16,7 @@ from mlsd.store import CheckSummary, Store, StoreError, open_store
 from mlsd.store.postgres import describe, migrate, to_pyformat
 from mlsd.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from tests.postgres_server import Server
-from tests.test_store import HOSTILE, make_design
+from tests.store_helpers import HOSTILE, make_design
 
 FORK = multiprocessing.get_context("fork")
 

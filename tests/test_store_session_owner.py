@@ -27,7 +27,7 @@ from mlsd.store import (
 )
 from mlsd.store.schema import MIGRATIONS
 from mlsd.store.sqlite import migrate
-from tests.test_store import make_design
+from tests.store_helpers import make_design
 
 ADA, GRACE = "ada@example.com", "grace@example.com"
 

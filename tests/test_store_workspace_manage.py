@@ -15,7 +15,7 @@ from mlsd.store import (
     UserStore,
     WorkspaceNotEmpty,
 )
-from tests.test_store import make_design
+from tests.store_helpers import make_design
 from tests.test_store_access import ADA, ALAN, GRACE, World, world  # noqa: F401  (``world``: the fixture)
 
 

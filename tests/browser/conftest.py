@@ -24,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+SCRIPT = Path(__file__).resolve().parent / "whiteboard_app.py"  # the canvas alone (``wb_url``)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -121,6 +122,28 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the repository's example designs."""
     with serve_app(tmp_path_factory.mktemp("app")) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def wb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/browser/whiteboard_app.py (the whiteboard canvas alone) served on a free port, once per journey
+    module (test_whiteboard_*.py)."""
+    tmp = tmp_path_factory.mktemp("whiteboard")
+    port = _free_port()
+    log = tmp / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(SCRIPT), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "MLSD_DB": str(tmp / "library.db")},
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_whiteboard import IFRAME, Events, open_canvas, wb_url  # noqa: F401 (wb_url: the fixture)
+from tests.browser.whiteboard_canvas import IFRAME, Events, open_canvas
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def height(frame: Any, block: str) -> float:
     return float(frame.locator(f".react-flow__node[data-id='{block}']").evaluate("e => e.offsetHeight"))
 
 
-def test_a_block_taller_than_assumed_has_its_connections_at_its_handles(wb_url: str, page: Any,  # noqa: F811
+def test_a_block_taller_than_assumed_has_its_connections_at_its_handles(wb_url: str, page: Any,
                                                                          shot: Callable[..., Path]) -> None:
     frame = open_canvas(page, wb_url)
     events = Events(page)
@@ -66,7 +66,7 @@ def test_a_block_taller_than_assumed_has_its_connections_at_its_handles(wb_url: 
     shot("whiteboard-tall-block")
 
 
-def test_far_out_blocks_are_boxes_and_zooming_in_brings_labels_and_handles(wb_url: str, page: Any,  # noqa: F811
+def test_far_out_blocks_are_boxes_and_zooming_in_brings_labels_and_handles(wb_url: str, page: Any,
                                                                           shot: Callable[..., Path]) -> None:
     page.goto(wb_url + "/?n=300")
     frame = page.frame_locator(IFRAME)
