@@ -27,6 +27,7 @@ from mlsd.rules import CATEGORIES
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
 HOSTILE = '<script>alert("x")</script> {braces} $x$'
+LOAD_TAB = "Load & failures"
 _IDS = itertools.count(1)
 
 
@@ -146,3 +147,29 @@ def upload(at: AppTest, name: str, data: bytes) -> None:
     at.run()
     at.file_uploader(key="board.import.file").set_value((name, data, "application/octet-stream")).run()
     ok(at)
+
+
+def open_load_tab(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, designs: Path | None = None,
+                  stem: str = "video_recommendations") -> AppTest:
+    at = open_board(monkeypatch, tmp_path, designs)
+    start_from(at, stem)
+    bottom(at, LOAD_TAB)
+    return at
+
+
+def specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def title_of(spec: dict[str, Any]) -> str:
+    return str(spec["layout"]["title"]["text"])
+
+
+def chart(at: AppTest, title_part: str) -> dict[str, Any]:
+    found = [s for s in specs(at) if title_part in title_of(s)]
+    assert found, [title_of(s) for s in specs(at)]
+    return found[0]
+
+
+def shapes(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [s for s in spec["layout"].get("shapes", []) if s.get("name") == name]

@@ -1,6 +1,7 @@
 """Shared fixtures: sample designs, the designs/ folder, a temporary library database on either backend, and the
-hostile-input files' ``library`` (two designs imported through the command line), and the report files'
-``test_rules`` (four test rules in place of the registry).
+hostile-input files' ``library`` (two designs imported through the command line), the report files'
+``test_rules`` (four test rules in place of the registry) and the load tab files' ``fake_sim`` (a fast fake
+simulation in place of the real one).
 
 ``store`` (and ``library_target``, the path or URL it opens) run a test twice: on a SQLite file and on a
 PostgreSQL schema of a throwaway server (``tests.postgres_server``). Without PostgreSQL installed the postgres
@@ -20,6 +21,7 @@ from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.rules import Rule, all_rules, engine
 from mlsd.store import Store, open_store
+from tests.fake_simulation import FakeSimulate
 from tests.hostile_input import cli, design_dict
 from tests.postgres_server import Server, find_pg_ctl, fresh_schema, running_server
 from tests.report_rules import TEST_RULES
@@ -139,6 +141,17 @@ def test_rules(monkeypatch: pytest.MonkeyPatch) -> list[Rule]:
     all_rules()
     monkeypatch.setattr(engine, "REGISTRY", {r.id: r for r in TEST_RULES})
     return TEST_RULES
+
+
+@pytest.fixture
+def fake_sim(monkeypatch: pytest.MonkeyPatch) -> FakeSimulate:
+    """The load tab's simulation replaced by ``tests.fake_simulation.FakeSimulate`` (test_app_board_load_*.py);
+    imported here, not at the top, so that the tests that do not use it do not import Streamlit."""
+    from components.board.load import simulation as sim_ui
+
+    fake = FakeSimulate()
+    monkeypatch.setattr(sim_ui, "simulate", fake)
+    return fake
 
 
 def load_json(path: Path) -> dict:
