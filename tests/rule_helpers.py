@@ -1,5 +1,5 @@
-"""Short ways to write small designs for the rule tests and to run one rule on them (the privacy rule files,
-test_rules_privacy_*.py)."""
+"""Short ways to write small designs for the rule tests and to run one rule on them (test_rules_privacy_*.py,
+test_privacy_purpose.py, test_rules_{reliability,scalability,sla}.py, test_findings_scale.py)."""
 
 from __future__ import annotations
 

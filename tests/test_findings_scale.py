@@ -10,11 +10,10 @@ from benchmarks.synthetic import synthetic_design
 from mlsd.baseline import apply_baseline
 from mlsd.model import Design
 from mlsd.rules import REGISTRY, all_rules, check
-from mlsd.rules.context import Context
-from mlsd.rules.engine import RuleResult, run_rule
 from mlsd.rules.pii_flow import ML_SINKS
 from mlsd.text import counted
 from tests.conftest import design_of
+from tests.rule_helpers import block, flow, run
 
 all_rules()
 
@@ -26,18 +25,6 @@ MAX_MESSAGE = 1_500
 # Blocks a finding may point at on that design, except SEC-4's (each sink the raw data first enters needs the
 # anonymizer) and LAT-7's (each entry needs its traffic_share): before, TRN-3 pointed at 1,560 blocks.
 MAX_BLOCKS = 20
-
-
-def run(rule_id: str, design: Design) -> RuleResult:
-    return run_rule(REGISTRY[rule_id], Context(design))
-
-
-def block(id: str, kind: str, label: str, **props: object) -> dict:
-    return {"id": id, "kind": kind, "label": label, "props": props}
-
-
-def flow(source: str, target: str, kind: str = "request") -> dict:
-    return {"id": f"{source}-{target}", "source": source, "target": target, "flow": kind}
 
 
 # ------------------------------------------------------------------------------------------- the phrasing

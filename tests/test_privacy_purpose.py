@@ -9,25 +9,12 @@ from mlsd.catalog.regions import jurisdiction_of
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.rules import REGISTRY, all_rules, check
-from mlsd.rules.context import Context
-from mlsd.rules.engine import RuleResult, run_rule
 from tests.conftest import design_of
+from tests.rule_helpers import block, flow, run
 
 all_rules()
 FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
 PRIVACY = [r.id for r in all_rules() if r.category == "privacy"]
-
-
-def run(rule_id: str, design: Design) -> RuleResult:
-    return run_rule(REGISTRY[rule_id], Context(design))
-
-
-def block(id: str, kind: str, label: str, **props: object) -> dict:
-    return {"id": id, "kind": kind, "label": label, "props": props}
-
-
-def flow(source: str, target: str, kind: str = "request") -> dict:
-    return {"id": f"{source}-{target}", "source": source, "target": target, "flow": kind}
 
 
 def privacy_findings(design: Design) -> list[tuple[str, tuple[str, ...]]]:

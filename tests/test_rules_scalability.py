@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from mlsd.model import Design
 from mlsd.rules import REGISTRY, all_rules, check
-from mlsd.rules.context import Context
-from mlsd.rules.engine import RuleResult, run_rule
 from tests.conftest import design_of
+from tests.rule_helpers import block, run
 
 all_rules()
-
-
-def run(rule_id: str, design: Design) -> RuleResult:
-    return run_rule(REGISTRY[rule_id], Context(design))
-
-
-def block(id: str, kind: str, label: str, **props: object) -> dict:
-    return {"id": id, "kind": kind, "label": label, "props": props}
 
 
 def req(source: str, target: str, flow: str = "request") -> dict:
