@@ -68,7 +68,7 @@ def show_pager(result: DesignPage) -> None:
                       disabled=at_start, help="The first page.")
             st.button("Previous", key="lib.previous", on_click=_go, args=(result.previous_cursor,),
                       icon=":material/chevron_left:", disabled=at_start, help="The page before this one.")
-            st.caption(f"Page {page:,} of {pages:,}")
+            st.caption(f"Page {page:,} of {pages:,}", width="content")
             st.button("Next", key="lib.next", on_click=_go, args=(result.next_cursor,),
                       icon=":material/chevron_right:", disabled=at_end, help="The page after this one.")
             st.button("Last", key="lib.last", on_click=_go, args=(LAST_PAGE,), icon=":material/last_page:",
