@@ -101,7 +101,7 @@ class LibraryMixin(StoreBase):
             params.append(tag)
         clause = f"FROM {source} WHERE {' AND '.join(where)}"
         key = Key((dialect.name_key, "d.pk"), (False, False)) if key_name == "name" else _KEYS[key_name]
-        if not trash and key.exprs[0] in ("d.updated_at", "d.created_at"):
+        if not trash and key.exprs[0] == "d.updated_at":
             key = Key(key.exprs, key.desc, lead=_LIVE_LEAD)
         with self.db.transaction(write=False) as tx:
             count = tx.fetchone(f"SELECT count(*) {clause}", params)
