@@ -162,17 +162,74 @@ def test_tag_filter_keeps_the_designs_with_that_tag(library: Store) -> None:
     assert set(shown_ids(at)) == {fraud, feed}
 
 
+def pager_state(at: AppTest) -> tuple[str, dict[str, bool]]:
+    """The pager's "Page n of m" and which of its buttons are enabled."""
+    [where] = [c.value for c in at.caption if c.value.startswith("Page ")]
+    buttons = {b.key: not b.disabled for b in at.button if b.key in ("lib.first", "lib.previous", "lib.next",
+                                                                     "lib.last")}
+    return where, buttons
+
+
 def test_pages_of_designs(library: Store) -> None:
     ids = [r.design_id for r in library.import_designs([small(f"Design {i:02d}") for i in range(30)])]
     at = open_library()
     first = shown_ids(at)
     assert len(first) == 25 and any("Showing 1–25 of 30" in c.value for c in at.caption)
-    at.get("pagination")[0].set_value(2).run()
+    assert pager_state(at) == ("Page 1 of 2", {"lib.first": False, "lib.previous": False, "lib.next": True,
+                                               "lib.last": True})
+    at.button(key="lib.next").click().run()
     ok(at)
     second = shown_ids(at)
     assert len(second) == 5 and not set(first) & set(second) and set(first) | set(second) == set(ids)
+    assert any("Showing 26–30 of 30" in c.value for c in at.caption)
+    assert pager_state(at) == ("Page 2 of 2", {"lib.first": True, "lib.previous": True, "lib.next": False,
+                                               "lib.last": False})
+    at.button(key="lib.previous").click().run()
+    assert shown_ids(at) == first
     at.selectbox(key="lib.page_size").select(50).run()
     assert len(shown_ids(at)) == 30
+    assert not [b for b in at.button if b.key == "lib.next"]  # one page: no pager buttons
+
+
+def test_pages_by_cursor_follow_the_order_to_the_end_and_back(library: Store) -> None:
+    library.import_designs([small(f"Design {i:02d}") for i in range(23)])
+    expected = [d.id for d in library.list_designs(order="name", limit=None).items]
+    at = open_library()
+    at.selectbox(key="lib.order").select("Name").run()
+    at.selectbox(key="lib.page_size").select(10).run()
+    seen = shown_ids(at)
+    for page in (2, 3):
+        at.button(key="lib.next").click().run()
+        ok(at)
+        assert pager_state(at)[0] == f"Page {page} of 3"
+        seen += shown_ids(at)
+    assert seen == expected  # every design once, in the order chosen
+    at.button(key="lib.first").click().run()
+    assert shown_ids(at) == expected[:10]
+    at.button(key="lib.last").click().run()
+    assert shown_ids(at) == expected[20:] and any("Showing 21–23 of 23" in c.value for c in at.caption)
+    at.button(key="lib.previous").click().run()
+    assert shown_ids(at) == expected[10:20] and pager_state(at)[0] == "Page 2 of 3"
+    at.selectbox(key="lib.order").select("Last updated").run()  # another order starts at its first page
+    assert pager_state(at)[0] == "Page 1 of 3"
+
+
+def test_a_page_emptied_meanwhile_shows_the_last_page(library: Store) -> None:
+    ids = [r.design_id for r in library.import_designs([small(f"Design {i:02d}") for i in range(12)])]
+    at = open_library()
+    at.selectbox(key="lib.page_size").select(10).run()
+    at.button(key="lib.next").click().run()
+    last_two = shown_ids(at)
+    assert len(last_two) == 2
+    for design_id in last_two:  # someone else moves them to the trash
+        library.delete(design_id)
+    at.run()
+    ok(at)
+    assert shown_ids(at) == [i for i in reversed(ids) if i not in last_two][:10]
+    at.session_state["lib.page"] = "not a cursor"  # e.g. kept from an older version of the page
+    at.run()
+    ok(at)
+    assert len(shown_ids(at)) == 10 and not [c for c in at.caption if c.value.startswith("Page ")]
 
 
 # -- actions on a design --------------------------------------------------------------------------------------

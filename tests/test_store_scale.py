@@ -18,7 +18,8 @@ def test_the_bulk_loaded_library_is_whole_and_searchable(library_target: str) ->
     templates = [(d, summarize(d)) for d in (make_design(i, rng) for i in range(1, 4))]  # none says "zebrafish"
     report = store_scale.measure(library_target, 250, 3, templates)
     assert report["facts"]["designs"] == 250 and report["facts"]["search_hits"] == 3  # designs 0, 100 and 200
-    assert set(report["results"]) == {"open", "search", "search_common", "list", "save", "save_with_checks"}
+    assert set(report["results"]) == {"open", "search", "search_common", "list", "list_offset", "save",
+                                        "save_with_checks"}
     with open_store(library_target) as store:
         page = store.list_designs(search="zebrafish", limit=None)  # the timed saves may have replaced some
         assert page.items and {d.name.rsplit("#", 1)[1] for d in page.items} <= {"0", "100", "200"}

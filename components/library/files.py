@@ -23,7 +23,8 @@ import streamlit as st
 from components.board.imports import MAX_UPLOAD_MB, READ_SUFFIXES, laid_out, read_draft
 from components.common.markup import plain, plural
 from components.common.store import store
-from components.library.state import LibKey, failed, flash, set_page, state
+from components.library.pager import first_page
+from components.library.state import LibKey, failed, flash, state
 from mlsd.cli.library import export_filename
 from mlsd.io import MAX_FILE_BYTES, DesignError, dumps
 from mlsd.model import Design
@@ -108,7 +109,7 @@ def _on_upload(key: str) -> None:
         flash("success", f"Imported {plural(len(names), 'design')}.")
     st.session_state[LibKey.IMPORTED.value] = (names, list(parsed.problems), list(parsed.notes))
     st.session_state[LibKey.UPLOAD_GEN.value] = int(state(LibKey.UPLOAD_GEN, 0)) + 1  # an empty uploader
-    set_page(LibKey.PAGE, 1)
+    first_page()
 
 
 def _dismiss() -> None:

@@ -36,7 +36,7 @@ class LibKey(StrEnum):
     SEARCH = "lib.search"  # the search box
     TAG = "lib.tag"  # the tag filter (a selectbox; None = all tags)
     ORDER = "lib.order"  # the sort order (a selectbox)
-    PAGE = "lib.page"  # the table's page number (see ``page_of`` / ``set_page`` / ``show_pages``)
+    PAGE = "lib.page"  # the cursor of the table's page on screen, None for the first (``components.library.pager``)
     PAGE_SIZE = "lib.page_size"
     RENAMING = "lib.renaming"  # id of the design whose name is being edited, or None
     PREVIEW = "lib.preview"  # id of the design previewed read-only under its row, or None

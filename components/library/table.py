@@ -1,9 +1,10 @@
 """The library table (a Streamlit UI piece): search, tag filter, sort, one page of designs, and each design's
 actions; the trash with restore and delete-for-good (confirmed).
 
-Only one page of designs is read and drawn per run (``Store.list_designs`` with limit and offset), so the page
-stays fast with any number of designs. Every action is a callback (it runs before the table is drawn, so the table
-shows its effect); moving to another page goes through ``components.library.state.go``.
+Only one page of designs is read and drawn per run (``Store.list_designs`` with a limit and a keyset cursor,
+``components.library.pager``), so the page stays fast with any number of designs. Every action is a callback (it
+runs before the table is drawn, so the table shows its effect); moving to another page goes through
+``components.library.state.go``.
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ import streamlit as st
 
 from components.common.markup import plain
 from components.common.store import store
+from components.library.pager import first_page, read_page, show_pager
 from components.library.preview import show_preview
 from components.library.state import (
     LibKey,
     failed,
     flash,
     open_on_board,
-    page_of,
-    set_page,
     show_history,
-    show_pages,
     state,
 )
 from mlsd.io import DesignError
 from mlsd.store import DesignPage, DesignSummary, Order, StoreError
+from mlsd.store.library import RANK_LIMIT
 from mlsd.store.workspaces import at_least
 
 VIEWS = ("Designs", "Trash")
@@ -38,8 +38,6 @@ ORDERS: dict[str, Order] = {
     "Most checks passed": "score",
     "Most errors": "errors",
 }
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_PAGE_SIZE = 25
 PREVIEW, HISTORY, SHARE = "Preview", "History & diff", "Share…"
 RENAME, DUPLICATE, TRASH = "Rename…", "Duplicate", "Move to trash"
 ROW_ACTIONS = (PREVIEW, HISTORY, SHARE, RENAME, DUPLICATE, TRASH)
@@ -74,10 +72,6 @@ def counts_cell(value: int, icon: str) -> str:
 
 def score_cell(score: int | None) -> str:
     return "—" if score is None else f"{score}/100"
-
-
-def first_page() -> None:
-    set_page(LibKey.PAGE, 1)
 
 
 def _on_view() -> None:
@@ -178,43 +172,20 @@ def show_filters(tags: list[tuple[str, int]]) -> Filters:
     orders = [o for o in ORDERS if search.strip() or ORDERS[o] != "relevance"]
     if state(LibKey.ORDER) not in orders:
         st.session_state[LibKey.ORDER.value] = orders[0]
-    order = order_col.selectbox("Sort by", orders, key=LibKey.ORDER.value, on_change=first_page)
+    order = order_col.selectbox(
+        "Sort by", orders, key=LibKey.ORDER.value, on_change=first_page,
+        help=f"Best match ranks the designs by how well they match the words; when more than {RANK_LIMIT:,} match, "
+             f"it ranks the {RANK_LIMIT:,} most recently updated and lists the others after them, newest first.",
+    )
     chosen = ORDERS.get(str(order), "updated")
     return Filters(search.strip(), tag, chosen)
 
 
 def fetch_page(filters: Filters | None, trash: bool) -> DesignPage:
-    """The page of designs to draw (the last page when the page asked for is past the end)."""
-    size = int(state(LibKey.PAGE_SIZE, DEFAULT_PAGE_SIZE))
-    page = page_of(LibKey.PAGE)
-    search = filters.search or None if filters else None
-    tag = filters.tag if filters else None
-    order = filters.order if filters else None
-    result = store().list_designs(search=search, tag=tag, order=order, limit=size, offset=(page - 1) * size,
-                                  trash=trash)
-    if not result.items and result.total and page > 1:
-        last = (result.total - 1) // size + 1
-        set_page(LibKey.PAGE, last)
-        result = store().list_designs(search=search, tag=tag, order=order, limit=size, offset=(last - 1) * size,
-                                      trash=trash)
-    return result
-
-
-def show_pager(result: DesignPage) -> None:
-    """Which rows are shown, the page buttons, and the page size."""
-    size = result.limit or DEFAULT_PAGE_SIZE
-    pages = max(1, (result.total - 1) // size + 1)
-    shown = f"{result.offset + 1:,}–{result.offset + len(result.items):,} of {result.total:,}" if result.items \
-        else f"0 of {result.total:,}"
-    info_col, pages_col, size_col = st.columns([1.5, 3, 1], vertical_alignment="center")
-    info_col.caption(f"Showing {shown}")
-    if pages > 1:
-        with pages_col:
-            show_pages(LibKey.PAGE, pages)
-    if result.total > PAGE_SIZES[0]:
-        size_col.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(DEFAULT_PAGE_SIZE),
-                           key=LibKey.PAGE_SIZE.value, on_change=first_page, label_visibility="collapsed",
-                           format_func=lambda n: f"{n} per page")
+    """The page of designs to draw (``components.library.pager``)."""
+    if filters is None:
+        return read_page(None, None, None, trash)
+    return read_page(filters.search or None, filters.tag, filters.order, trash)
 
 
 def header(widths: list[float], headers: tuple[str, ...]) -> None:
@@ -277,6 +248,9 @@ def show_designs(result: DesignPage, filters: Filters) -> None:
         else:
             show_empty_library()
         return
+    if filters.search and filters.order == "relevance" and result.total > RANK_LIMIT:
+        st.caption(f"Best match: the {RANK_LIMIT:,} most recently updated of the {result.total:,} matches ranked, "
+                   "then the others newest first.")
     header(WIDTHS, HEADERS)
     roles = store().roles_for(item.id for item in result.items)
     for item in result.items:

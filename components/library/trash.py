@@ -9,8 +9,9 @@ import streamlit as st
 
 from components.common.markup import plain, plural
 from components.common.store import store
+from components.library.pager import first_page, show_pager
 from components.library.state import LibKey, failed, flash, state
-from components.library.table import first_page, header, name_cell, show_pager, when
+from components.library.table import header, name_cell, when
 from mlsd.store import DesignPage, StoreError
 from mlsd.store.workspaces import at_least
 

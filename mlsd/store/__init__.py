@@ -37,6 +37,7 @@ from mlsd.store.core import Store
 from mlsd.store.dialect import fts_query
 from mlsd.store.handle import now
 from mlsd.store.interface import LibraryStore
+from mlsd.store.keyset import LAST_PAGE
 from mlsd.store.library import Order
 from mlsd.store.records import (
     AuditEntry,
@@ -68,6 +69,7 @@ APP_NAME = "mlsd-whiteboard"
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 __all__ = [
+    "LAST_PAGE",
     "LOCAL_ACTOR",
     "LOCAL_WORKSPACE",
     "MAX_COMMENT",

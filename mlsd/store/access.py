@@ -298,9 +298,10 @@ class UserStore:
         return self.store.list_shares(design_id, include_revoked=include_revoked)
 
     def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
-                     offset: int = 0, order: Order | None = None, trash: bool = False) -> DesignPage:
+                     offset: int = 0, order: Order | None = None, trash: bool = False,
+                     cursor: str | None = None) -> DesignPage:
         return self.store.list_designs(search=search, tag=tag, limit=limit, offset=offset, order=order, trash=trash,
-                                       workspaces=self._visible())
+                                       workspaces=self._visible(), cursor=cursor)
 
     def tags(self) -> list[tuple[str, int]]:
         return self.store.tags(workspaces=self._visible())

@@ -13,8 +13,9 @@ Each backend's handle (``mlsd.store.handle.Db``) carries one ``Dialect``. The lo
   PostgreSQL: `` FOR UPDATE``.
 * ``tag_match`` / ``tag_counts``: a predicate "the design ``d`` carries tag ?" and the tag counting query
   (tags are a JSON array in text, read with ``json_each`` on SQLite and ``json_array_elements_text`` on PostgreSQL).
-* ``name_order``: case-insensitive order by name (PostgreSQL folds ASCII letters and compares code points, as
-  SQLite's NOCASE does, whatever the database's collation); ``no_limit``: the LIMIT parameter meaning "all rows".
+* ``name_key``: the name as a case-insensitive sort key (PostgreSQL folds ASCII letters and compares code points,
+  as SQLite's NOCASE does, whatever the database's collation), ordered and compared with a page cursor's value by
+  ``mlsd.store.keyset``; ``no_limit``: the LIMIT parameter meaning "all rows".
 * ``true``/``false``: boolean literals, should a table need them (SQLite stores 1/0).
 """
 
@@ -38,7 +39,7 @@ class Dialect:
     lock_design: str
     tag_match: str
     tag_counts: str
-    name_order: str
+    name_key: str
     no_limit: int | None
     true: str = "TRUE"
     false: str = "FALSE"
@@ -96,7 +97,8 @@ def _postgres_search(text: str) -> tuple[str, list[Any]] | None:
     match = ts_query(text)
     if match is None:
         return None
-    return ("SELECT pk, -ts_rank(search, to_tsquery('simple', ?)) AS rank FROM design_search "
+    # float8: a real reaches Python rounded to its shortest text, which a page cursor could not seek back to
+    return ("SELECT pk, -ts_rank(search, to_tsquery('simple', ?))::float8 AS rank FROM design_search "
             "WHERE search @@ to_tsquery('simple', ?)", [match, match])
 
 
@@ -107,7 +109,7 @@ SQLITE = Dialect(
     tag_match="EXISTS (SELECT 1 FROM json_each(d.tags) WHERE json_each.value = ?)",
     tag_counts=("SELECT j.value, count(*) FROM designs d, json_each(d.tags) j WHERE d.deleted_at IS NULL "
                 "GROUP BY j.value ORDER BY count(*) DESC, j.value"),
-    name_order="d.name COLLATE NOCASE ASC, d.pk ASC",
+    name_key="d.name COLLATE NOCASE",
     no_limit=-1,
     true="1",
     false="0",
@@ -121,7 +123,6 @@ POSTGRES = Dialect(
     tag_counts=("SELECT j.value, count(*) FROM designs d, json_array_elements_text(d.tags::json) j(value) "
                 'WHERE d.deleted_at IS NULL GROUP BY j.value ORDER BY count(*) DESC, j.value COLLATE "C"'),
     # SQLite's NOCASE folds ASCII letters only and compares code points: the same order, whatever the collation
-    name_order=("translate(d.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\" ASC, "
-                "d.pk ASC"),
+    name_key="translate(d.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\"",
     no_limit=None,
 )

@@ -95,8 +95,9 @@ class LibraryStore(Protocol):
 
     def list_designs(self, *, search: str | None = None, tag: str | None = None, limit: int | None = 50,
                      offset: int = 0, order: Order | None = None, trash: bool = False,
-                     workspaces: Collection[str] | None = None) -> DesignPage:
-        """A page of designs (or of the trash; of ``workspaces``, None: all) and the total."""
+                     workspaces: Collection[str] | None = None, cursor: str | None = None) -> DesignPage:
+        """A page of designs (or of the trash; of ``workspaces``, None: all) and the total; from ``offset`` or
+        from a page's ``next_cursor`` / ``previous_cursor`` (or ``LAST_PAGE``)."""
         ...
 
     def tags(self, *, workspaces: Collection[str] | None = None) -> list[tuple[str, int]]:

@@ -160,12 +160,18 @@ class DesignSummary:
 
 @dataclass(frozen=True)
 class DesignPage:
-    """One page of a listing and the number of designs that match in all."""
+    """One page of a listing and the number of designs that match in all.
+
+    ``offset`` is the position of the first item (counted while pages are turned by cursor: approximate when
+    designs were added or deleted meanwhile); ``next_cursor`` / ``previous_cursor`` read the pages after and
+    before this one (``Store.list_designs(cursor=...)``), None at either end."""
 
     items: tuple[DesignSummary, ...]
     total: int
     limit: int | None
     offset: int
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
 
 
 @dataclass(frozen=True)
