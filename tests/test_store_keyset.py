@@ -7,7 +7,7 @@ import pytest
 
 from mlsd.store import LAST_PAGE, CheckSummary, Store, StoreError
 from mlsd.store import library as library_module
-from tests.test_store import make_design
+from tests.store_helpers import make_design
 
 
 def _fill(store: Store, n: int = 17) -> list[str]:
