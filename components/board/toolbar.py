@@ -249,7 +249,8 @@ def _open_menu() -> None:
             return
         if not page.items:
             st.caption("No saved design matches." if query else "The library is empty: Save puts the board's "
-                                                                   "design there.")
+                                                                   "design there. The example designs are under "
+                                                                   "**New**.")
         for item in page.items:
             st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
                       on_click=_on_open, args=(item.id,), width="stretch",
