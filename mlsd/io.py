@@ -88,6 +88,8 @@ def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any,
     text = within_limit(text, source, "designs")
     if isinstance(text, bytes):
         text = utf8_text(text, source)
+    if text.lstrip()[:1] == "<":  # a saved web page or an XML file given as a design: say so, not "got str"
+        raise DesignError(["the file starts with '<': it is an HTML or XML page, not a JSON or YAML design"], source)
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     # PyYAML is imported only for YAML text: validating JSON never pays for it
