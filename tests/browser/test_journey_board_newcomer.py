@@ -3,7 +3,8 @@
 The first block dropped on the empty canvas stays where it was dropped (the view is not fitted around it); a
 connection dragged from a block's handle and dropped on the other block's body (not on its small handle) is
 made; the menu that then opens to choose the connection's flow is wholly inside the canvas even when it opens by
-the canvas' right edge. Screenshot: test-artifacts/newcomer-connected.png.
+the canvas' right edge. An example design opened on the board is fitted clear of the zoom buttons at the canvas'
+left edge. Screenshots: test-artifacts/newcomer-connected.png, newcomer-example-fitted.png.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import open_board
+from tests.browser.conftest import FIRST_RENDER_TIMEOUT_MS, open_board
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +71,20 @@ def test_first_blocks_stay_put_and_a_drop_on_a_block_connects(board_app: str, pa
     assert m["y"] >= p["y"] and m["y"] + m["height"] <= p["y"] + p["height"] + 1, (m, p)
     menu.get_by_role("button", name="Close").wait_for()
     shot("newcomer-connected")
+
+
+def test_an_example_opened_on_the_board_keeps_clear_of_the_zoom_buttons(board_app: str, page: Any,
+                                                                        shot: Callable[[str], Path]) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(board_app)
+    opener = page.get_by_role("button", name="Open on the board")
+    opener.wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+    opener.click()
+    canvas = page.frame_locator(CANVAS)
+    blocks = canvas.locator(".react-flow__node")
+    blocks.nth(20).wait_for()
+    page.wait_for_timeout(1500)  # the view is fitted to the design
+    controls = canvas.locator(".react-flow__controls").bounding_box()
+    lefts = [b.bounding_box()["x"] for b in blocks.all()]
+    assert min(lefts) > controls["x"] + controls["width"], (min(lefts), controls)
+    shot("newcomer-example-fitted")
