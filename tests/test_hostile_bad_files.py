@@ -67,6 +67,8 @@ BAD: list[Bad] = [
     Bad("format-unknown", json.dumps(design_dict(format="mlsd/99")), ("format", "mlsd/1")),
     # non-finite and out-of-range numbers
     Bad("nan", '{"name": "x", "requirements": {"peak_qps": NaN}}', ("NaN is not allowed: numbers must be finite",)),
+    Bad("infinity-on-line-3", '{"name": "NaN Infinity",\n "requirements":\n  {"peak_qps": -Infinity}}',
+        ("-Infinity is not allowed: numbers must be finite (line 3)",)),
     Bad("infinity", '{"name": "x", "requirements": {"sla_p99_ms": Infinity}}', ("Infinity is not allowed",)),
     Bad("minus-infinity", '{"name": "x", "components": [{"id": "a", "kind": "cache", "position": {"x": -Infinity}}]}',
         ("-Infinity is not allowed",)),
