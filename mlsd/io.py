@@ -88,6 +88,8 @@ def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any,
     text = within_limit(text, source, "designs")
     if isinstance(text, bytes):
         text = utf8_text(text, source)
+    if text.lstrip()[:1] == "<":  # a saved web page or an XML file given as a design: say so, not "got str"
+        raise DesignError(["the file starts with '<': it is an HTML or XML page, not a JSON or YAML design"], source)
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     # PyYAML is imported only for YAML text: validating JSON never pays for it
@@ -116,10 +118,12 @@ def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any,
     except refused as exc:
         raise DesignError([str(exc)], source) from None
     except ValueError as exc:  # NaN / Infinity constants, integers of more than 4300 digits
-        text = str(exc)
-        if "integer string conversion" in text:
-            text = f"a number has more than {sys.get_int_max_str_digits()} digits"
-        raise DesignError([text], source) from None
+        said = str(exc)
+        if "integer string conversion" in said:
+            said = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        elif (at := _CONSTANT.search(text)) is not None:  # where the NaN is, so that it can be found and fixed
+            said += f" (line {text.count(chr(10), 0, at.start()) + 1})"
+        raise DesignError([said], source) from None
     except yaml_errors as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -130,6 +134,10 @@ def _parse(text: str | bytes, fmt: TextFormat | None, source: str) -> tuple[Any,
     clean = (fmt == "json" and not long_ints and _SURROGATE.search(text) is None
              and _SURROGATE_ESCAPE.search(text) is None)
     return data, clean
+
+
+_CONSTANT = re.compile(r"(?<![\w\"])-?(?:NaN|Infinity)(?![\w\"])")
+"""A bare NaN or Infinity in JSON text (not inside a word or a string's quotes), to say on which line it is."""
 
 
 def _reject_constant(name: str) -> Any:

@@ -63,6 +63,14 @@ def test_save_open_and_unsaved_changes_are_never_lost_silently(
     assert (first["x"], first["y"]) == (-500.0, 42.0)
 
 
+def test_open_on_an_empty_library_points_to_the_examples(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = open_board(monkeypatch, tmp_path)
+    at.session_state["board.lib.open_pop"] = True
+    at.run()
+    ok(at)
+    assert any("library is empty" in c.value and "example designs are under **New**" in c.value for c in at.caption)
+
+
 def test_a_save_conflict_offers_a_copy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)
     d = start_from(at, "video_recommendations")

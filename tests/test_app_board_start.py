@@ -37,6 +37,17 @@ def test_a_blank_board_shows_its_next_steps(monkeypatch: pytest.MonkeyPatch, tmp
     assert any(n.label.startswith("p99 latency SLA") for n in at.number_input)
 
 
+def test_the_board_calls_the_examples_what_home_calls_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Home lists "Example designs": the empty board and the New menu offer the same designs by the same name."""
+    at = open_board(monkeypatch, tmp_path)
+    at.session_state["board.lib.new_pop"] = True
+    at.run()
+    ok(at)
+    shown = " ".join(texts(at))
+    assert "Start from an example design" in shown and "From an example design:" in shown
+    assert "template" not in shown.lower()
+
+
 def test_two_unconnected_blocks_are_not_painted_until_connected(monkeypatch: pytest.MonkeyPatch,
                                                                 tmp_path: Path) -> None:
     at = open_board(monkeypatch, tmp_path)

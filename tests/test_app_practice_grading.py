@@ -106,6 +106,7 @@ def test_adjusting_a_level_keeps_the_pre_fill_and_confirm_saves_everything(monke
     shown = texts(at)
     assert metric(at, "Total score") == f"{total:.0f}/100"
     assert f"{level_name(new_level)} (pre-filled: {level_name(first.level)})" in shown
+    assert f"saved in the library as **{saved.name}**" in shown  # its name, not its id
     assert not at.select_slider  # confirmed grades are read-only
 
     # confirming again (a second click from a stale page) neither fails silently nor saves a second design

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from components.board.canvas import CANVAS_KEY
 from components.board.owner import BOARD_OWNER, STASH_KEY
 from components.board.state import BoardKey
-from components.practice.run import ask_key, note_key
+from components.practice.run import PROMPT_HEIGHT, ask_key, note_key
 from components.practice.state import PracticeKey
 from mlsd.practice.phases import PHASE_BY_ID
 from mlsd.practice.prompts import get_prompt
@@ -53,6 +54,19 @@ def test_the_interviewer_answers_a_question_once_asked(monkeypatch: pytest.Monke
     shown = texts(at)
     assert prompt.clarifications[1].answer in shown
     assert prompt.clarifications[0].answer not in shown
+
+
+def test_the_prompt_and_its_questions_scroll_in_a_framed_box(monkeypatch: pytest.MonkeyPatch, tmp_db: Path) -> None:
+    """Cut at 280 px, the questions below the prompt are out of sight: the frame shows that the box scrolls."""
+    at = open_practice(monkeypatch, tmp_db, create(tmp_db, started(minutes_ago=1)))
+
+    def boxes(node: Any) -> list[Any]:
+        proto = getattr(node, "proto", None)
+        own = [proto] if proto is not None and "pixel_height: " + str(PROMPT_HEIGHT) in str(proto) else []
+        return own + [b for child in getattr(node, "children", {}).values() for b in boxes(child)]
+
+    [box] = boxes(at._tree)
+    assert box.flex_container.border
 
 
 def test_notes_are_saved_per_phase_and_come_back(monkeypatch: pytest.MonkeyPatch, tmp_db: Path) -> None:

@@ -13,7 +13,7 @@ from mlsd.catalog import KINDS
 from mlsd.io import load_file
 from mlsd.model import Design
 from mlsd.practice.compare import alternatives, compare
-from mlsd.practice.grading import Evidence, kind_dimension, level_for, prefill, rule_dimension
+from mlsd.practice.grading import Evidence, in_sentence, kind_dimension, level_for, prefill, rule_dimension
 from mlsd.practice.prompts import all_prompts, get_prompt
 from mlsd.practice.rubric import DIMENSION_IDS, DimensionGrade, total_score
 from mlsd.rules import all_rules
@@ -85,6 +85,15 @@ def test_weak_answer_reasons_name_what_is_missing():
     assert "do not declare peak (the prompt says 5,000 QPS)" in requirements
     assert "SLA 100 ms" in requirements
     assert weak["data"].level <= 2 and weak["deployment"].level <= 2
+
+
+def test_block_names_in_reasons_keep_their_acronyms():
+    assert in_sentence("Third-party API") == "third-party API"
+    assert in_sentence("Key management (KMS)") == "key management (KMS)"
+    assert in_sentence("A/B testing") == "A/B testing"
+    assert in_sentence("Online feature store") == "online feature store"
+    reasons = " ".join(r for g in _grades("card_fraud_weak").values() for r in g.reasons)
+    assert " db" not in reasons and " api" not in reasons and "(kms)" not in reasons
 
 
 def test_strong_answer_reasons_credit_what_it_has():

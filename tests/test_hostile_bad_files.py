@@ -40,6 +40,8 @@ BAD: list[Bad] = [
     # malformed
     Bad("json-trailing-comma", '{"name": "x",\n "components": [],\n}', ("malformed JSON at line 3, column 1",)),
     Bad("json-truncated", '{"name": "x", "components": [{"id": "a"', ("malformed JSON at line 1",)),
+    Bad("json-is-a-web-page", "<!doctype html><html><body><script>alert(1)</script></body></html>",
+        ("an HTML or XML page, not a JSON or YAML design",)),
     Bad("json-garbage", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("not UTF-8",)),
     Bad("yaml-unclosed", "name: x\ncomponents: [unclosed\n", ("malformed YAML at line",), ".yaml"),
     Bad("yaml-bad-indent", "name: x\n  requirements: 1\n bad", ("malformed YAML",), ".yml"),
@@ -65,6 +67,8 @@ BAD: list[Bad] = [
     Bad("format-unknown", json.dumps(design_dict(format="mlsd/99")), ("format", "mlsd/1")),
     # non-finite and out-of-range numbers
     Bad("nan", '{"name": "x", "requirements": {"peak_qps": NaN}}', ("NaN is not allowed: numbers must be finite",)),
+    Bad("infinity-on-line-3", '{"name": "NaN Infinity",\n "requirements":\n  {"peak_qps": -Infinity}}',
+        ("-Infinity is not allowed: numbers must be finite (line 3)",)),
     Bad("infinity", '{"name": "x", "requirements": {"sla_p99_ms": Infinity}}', ("Infinity is not allowed",)),
     Bad("minus-infinity", '{"name": "x", "components": [{"id": "a", "kind": "cache", "position": {"x": -Infinity}}]}',
         ("-Infinity is not allowed",)),

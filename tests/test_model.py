@@ -81,7 +81,7 @@ def test_props_are_typed_and_bounded(props, expected):
 
 def test_non_finite_numbers_are_refused_in_json_and_in_python():
     assert problems_of_text('{"name": "x", "requirements": {"peak_qps": Infinity}}') == [
-        "Infinity is not allowed: numbers must be finite"
+        "Infinity is not allowed: numbers must be finite (line 1)"
     ]
     with pytest.raises(ValueError, match="finite"):
         Component(id="a", kind="client", props={"p99_ms": float("nan")})

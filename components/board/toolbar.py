@@ -62,12 +62,12 @@ def start_from_template(path: str) -> None:
     try:
         design = load_example(path)
     except DesignError as exc:
-        bs.flash("error", f"Cannot open the template {Path(path).name}: " + "; ".join(exc.problems))
+        bs.flash("error", f"Cannot open the example design {Path(path).name}: " + "; ".join(exc.problems))
         return
     if not edit.has_layout(design):
         design = edit.move_blocks(design, auto_layout(design))
-    if bs.request_replace(bs.Pending(design, f"the template {design.name!r}")):
-        bs.flash("success", f"Started from the template {design.name!r}. Save it to keep your changes.")
+    if bs.request_replace(bs.Pending(design, f"the example design {design.name!r}")):
+        bs.flash("success", f"Started from the example design {design.name!r}. Save it to keep your changes.")
 
 
 def _on_open(design_id: str) -> None:
@@ -227,7 +227,7 @@ def _new_menu() -> None:
                   help="An empty board.", width="stretch")
         examples = [e for e in list_examples() if not e.problems]
         if examples:
-            st.caption("From a template:")
+            st.caption("From an example design:")
         for e in examples:
             st.button(plain(e.name), key=f"board.lib.tpl.{Path(e.path).name}", on_click=start_from_template,
                       args=(e.path,), icon=":material/content_copy:", width="stretch",
@@ -249,7 +249,8 @@ def _open_menu() -> None:
             return
         if not page.items:
             st.caption("No saved design matches." if query else "The library is empty: Save puts the board's "
-                                                                   "design there.")
+                                                                   "design there. The example designs are under "
+                                                                   "**New**.")
         for item in page.items:
             st.button(f"{plain(item.name)} · rev {item.revisions}", key=f"board.lib.open.{item.id}",
                       on_click=_on_open, args=(item.id,), width="stretch",
@@ -351,7 +352,7 @@ def show_flash() -> None:
 def show_empty_board() -> None:
     """What a first-time user sees above an empty canvas: start from a template in one click, or add blocks."""
     with st.container(border=True):
-        st.markdown("**An empty board.** Start from a template in one click, or drag blocks from the palette "
+        st.markdown("**An empty board.** Start from an example design in one click, or drag blocks from the palette "
                     "at the canvas' left edge and connect them by dragging from a block's handle to another block.")
         examples = [e for e in list_examples() if not e.problems][:4]
         if not examples:

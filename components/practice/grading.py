@@ -7,10 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.markup import plain, plural
+from components.common.store import store
 from components.practice.actions import grade_key, level_text, on_confirm, on_leave, on_level
 from components.practice.state import Loaded, clock
 from mlsd.practice.rubric import DIMENSION_BY_ID, LEVELS, DimensionGrade, level_name, total_score
 from mlsd.practice.session import PracticeSession, elapsed
+from mlsd.store import StoreError
 
 LEVEL_COLORS = {1: "red", 2: "orange", 3: "green", 4: "blue"}
 
@@ -83,6 +85,10 @@ def show_result(loaded: Loaded) -> None:
         st.button("Practise another prompt", key="practice.again", on_click=on_leave, icon=":material/replay:",
                   type="primary")
     if loaded.record.design_id:
-        st.caption(f"Your design is saved in the library (id `{loaded.record.design_id}`); open it from the "
-                   "Board's **Open** menu to keep working on it.")
+        try:
+            name = f"as **{plain(store().get(loaded.record.design_id).name)}**"
+        except StoreError:  # moved to the trash or purged since: say so by not naming it
+            name = "(it may have been deleted since)"
+        st.caption(f"Your design is saved in the library {name}; open it from the Board's **Open** menu or the "
+                   "Library to keep working on it.")
     show_rubric(loaded.id, grades, editable=False)

@@ -17,7 +17,7 @@ from mlsd.practice.prompts import Prompt
 from mlsd.practice.session import MAX_TOTAL_MINUTES, MIN_TOTAL_MINUTES, PracticeSession, current_phase
 
 NOTES_TABS_KEY = "practice.notes_tab"
-PROMPT_HEIGHT = 280  # the prompt and the questions scroll in this height, so that the board stays near
+PROMPT_HEIGHT = 280  # the prompt and the questions scroll in this framed box, so that the board stays near
 NOTES_HEIGHT = 150
 
 
@@ -107,7 +107,7 @@ def show_running(loaded: Loaded) -> None:
     if session.paused:
         st.info("Paused. Your notes and design are kept; press **Resume** to go on.", icon=":material/pause:")
     prompt_col, notes_col = st.columns([1, 1.4], gap="large")
-    with prompt_col, st.container(height=PROMPT_HEIGHT, border=False):
+    with prompt_col, st.container(height=PROMPT_HEIGHT, border=True):  # a frame: it reads as a box that scrolls
         show_prompt(prompt)
     with notes_col:
         show_notes(sid, session, prompt)

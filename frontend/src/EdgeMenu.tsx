@@ -1,5 +1,5 @@
 // The menu a click on a connection opens: its flow (request / stream / batch / feedback) and the fallback mark.
-import React, { useEffect, useRef } from "react";
+import React, { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { FLOWS, type Flow } from "./types";
 import { FLOW_STYLE } from "./FlowEdge";
 
@@ -9,10 +9,19 @@ export function EdgeMenu({ menu, onFlow, onFallback, onClose }: {
   menu: MenuState; onFlow: (flow: Flow) => void; onFallback: (on: boolean) => void; onClose: () => void;
 }) {
   const first = useRef<HTMLButtonElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [at, setAt] = useState({ left: menu.x, top: menu.y });
   useEffect(() => { first.current?.focus(); }, [menu.edgeId]);
+  useLayoutEffect(() => {  // opened near the canvas' right or bottom edge: moved in, so that all of it shows
+    const el = box.current;
+    const room = el?.offsetParent;
+    if (!el || !room) return;
+    setAt({ left: Math.max(4, Math.min(menu.x, room.clientWidth - el.offsetWidth - 4)),
+            top: Math.max(4, Math.min(menu.y, room.clientHeight - el.offsetHeight - 4)) });
+  }, [menu.x, menu.y]);
   return (
-    <div className="mlsd-edge-menu" role="dialog" aria-label={`Connection ${menu.edgeId}`}
-         style={{ left: menu.x, top: menu.y }} data-testid="edge-menu"
+    <div className="mlsd-edge-menu" role="dialog" aria-label={`Connection ${menu.edgeId}`} ref={box}
+         style={at} data-testid="edge-menu"
          onKeyDown={(e) => { if (e.key === "Escape") { e.stopPropagation(); onClose(); } }}>
       <div role="group" aria-label="Flow">
         {FLOWS.map((flow, i) => (

@@ -1,7 +1,9 @@
 // What the person does to the design with the mouse (move, delete, connect, drop a block from the palette), sent up
 // to Python as events; React Flow's own changes (measuring, selecting, dragging) are applied here.
 import React, { startTransition, useCallback } from "react";
-import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
+import {
+  applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange,
+} from "@xyflow/react";
 import type { BlockNodeType } from "./BlockNode";
 import type { BoardState } from "./board";
 import type { FlowEdgeType } from "./FlowEdge";
@@ -51,11 +53,17 @@ export function useEdits(b: BoardState) {
     emit({ type: "connect", source: c.source, target: c.target, flow: "request" });
   }, [emit, ro]);
 
-  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent) => {  // where the connection was dropped
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent, state: FinalConnectionState) => {  // where dropped
     const at = "changedTouches" in e ? e.changedTouches[0] : e;
+    if (at && !state.isValid && state.fromNode) {  // dropped on a block's body, not on its handle: connect to it
+      const other = document.elementFromPoint(at.clientX, at.clientY)?.closest(".react-flow__node")?.getAttribute("data-id");
+      const reversed = state.fromHandle?.type === "target";  // drawn from a block's input: the other block calls it
+      if (other) onConnect({ source: reversed ? other : state.fromNode.id, target: reversed ? state.fromNode.id : other,
+                             sourceHandle: null, targetHandle: null });
+    }
     const r = wrapper.current?.getBoundingClientRect();
     if (at && r && pendingConnect.current) Object.assign(pendingConnect.current, { x: at.clientX - r.left + 8, y: at.clientY - r.top + 8 });
-  }, []);
+  }, [onConnect]);
 
   const addAt = useCallback((kind: string, clientX: number, clientY: number) => {
     const p = flow.screenToFlowPosition({ x: clientX, y: clientY });

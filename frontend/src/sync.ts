@@ -110,10 +110,11 @@ export function toEdges(graph: GraphEdge[], old: FlowEdgeType[], badges: Record<
   });
 }
 
-/** Whether a redraw shows another design (no block in common): the view is fitted to it again. */
+/** Whether a redraw shows another design (no block in common): the view is fitted to it again. One block on an
+ * empty canvas is the block just dropped there: it stays where it was dropped, the view unmoved. */
 export function isAnotherDesign(old: { id: string }[], graph: GraphNode[]): boolean {
   if (!graph.length) return false;
-  if (!old.length) return true;
+  if (!old.length) return graph.length > 1;
   const ids = new Set(old.map((n) => n.id));
   return !graph.some((n) => ids.has(n.id));
 }

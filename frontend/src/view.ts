@@ -6,7 +6,8 @@ import type { BlockNodeType } from "./BlockNode";
 import type { BoardState } from "./board";
 
 export const GRID: [number, number] = [20, 20];
-export const FIT = { padding: 0.06, maxZoom: 1 };
+// A fitted design keeps clear of the zoom buttons along the canvas' left edge (they are ~50 px from it).
+export const FIT = { padding: { top: 0.06, right: 0.06, bottom: 0.06, left: "64px" as const }, maxZoom: 1 };
 export const MIN_ZOOM = 0.05;
 export const FAR = 0.2; // below this zoom a label is under 3 px high: blocks are drawn as coloured boxes (much less to paint)
 export const snap = (v: number) => Math.round(v / GRID[0]) * GRID[0];

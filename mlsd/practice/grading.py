@@ -162,6 +162,12 @@ def _rule_evidence(results: Iterable[RuleResult]) -> list[Evidence]:
     return out
 
 
+def in_sentence(label: str) -> str:
+    """A block kind's label inside a sentence: lower case, but acronyms kept ("Third-party API" -> "third-party
+    API", "Key management (KMS)" -> "key management (KMS)")."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in label.split(" "))
+
+
 def _block_evidence(comparison: Comparison, dimension: DimensionId) -> list[Evidence]:
     matches = [b for b in comparison.blocks if kind_dimension(b.kind) == dimension]
     out: list[Evidence] = []
@@ -171,17 +177,17 @@ def _block_evidence(comparison: Comparison, dimension: DimensionId) -> list[Evid
             continue
         points = KEY_BLOCK_POINTS if key else REFERENCE_BLOCK_POINTS
         whose = "key blocks of this prompt" if key else "in the reference design"
-        present = [b.label.lower() for b in group if b.present]
+        present = [in_sentence(b.label) for b in group if b.present]
         stand_ins = [b for b in group if not b.present and b.substitutes]
-        absent = [b.label.lower() for b in group if not b.present and not b.substitutes]
+        absent = [in_sentence(b.label) for b in group if not b.present and not b.substitutes]
         if present:
             like = "key blocks of this prompt" if key else "like the reference"
             out.append(Evidence(points * len(present), points * len(present),
                                 f"Has {_and(present)} ({like})." if key else f"Has {_and(present)} {like}."))
         for b in stand_ins:
-            subs = _and([KINDS[k].label.lower() for k in b.substitutes])
+            subs = _and([in_sentence(KINDS[k].label) for k in b.substitutes])
             out.append(Evidence(points / 2, points,
-                                f"Uses {subs} where the reference has {b.label.lower()} (half credit)."))
+                                f"Uses {subs} where the reference has {in_sentence(b.label)} (half credit)."))
         if absent:
             out.append(Evidence(0.0, points * len(absent), f"Lacks {_and(absent)} ({whose})."))
     return out
