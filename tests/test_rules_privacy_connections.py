@@ -63,10 +63,12 @@ def test_sec8_authentication_anywhere_before_inference():
         )
 
     result = run("SEC-8", app_to())
+    assert [f.components for f in result.findings] == [("gw",)]
     assert result.findings[0].message == (
-        "'Ranker' (online_inference) is reachable from 'App' without authentication: App → LB → Gateway → Ranker; "
-        "'Gateway' does not authenticate callers."
+        "'Gateway' (api_gateway) does not authenticate callers, and 1 inference block is reachable through it: "
+        "'Ranker'. Example route: App → LB → Gateway → Ranker."
     )
+    assert result.findings[0].fix == "Set authenticated: true on 'Gateway' (OAuth, API keys, mTLS)."
     assert run("SEC-8", app_to(("authenticated", True))).status == "passed"
     assert run("SEC-8", app_to(model_auth=True)).status == "passed"
 
