@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from components.board.fix_effect import Headline, change_text
 from components.board.state import BoardKey
 from mlsd.rules import check
 from tests.board_apptest import click, design_of, ok, open_board, start_from, unescape
@@ -32,9 +33,34 @@ def test_preview_apply_and_undo_a_fix(monkeypatch: pytest.MonkeyPatch, tmp_path:
     after = design_of(at)
     assert after.by_id()["training"].props["split"] == "time"
     assert "TRN-1" not in {f.rule for f in check(after).active}
-    assert any("Fixed TRN-1" in unescape(t.value) for t in at.toast), [t.value for t in at.toast]
+    toasts = [unescape(t.value) for t in at.toast]
+    assert any("Fixed TRN-1" in t and "Monthly cost, slowest path p99 at peak and tiers short of capacity are "
+               "unchanged." in t for t in toasts), toasts
     click(at, "board.btn.undo")
     assert design_of(at) == before
+
+
+def test_the_fixed_message_says_what_the_fix_did_to_the_headline_numbers(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A second replica of the scorer costs money: the message says how much, from the analyses before and after
+    (the numbers are the Library's headline figures: monthly cost, slowest path's p99, tiers short)."""
+    at = open_board(monkeypatch, tmp_path)
+    start_from(at, "card_fraud_scoring")
+    _open_fixes(at)
+    click(at, "board.fix.apply.second-replica|REL-1@scoring")
+    toasts = [unescape(t.value) for t in at.toast]
+    assert any(t.startswith("Fixed REL-1:") and "Monthly cost $19,779 → $20,027 (+$248). Undo takes it back." in t
+               for t in toasts), toasts
+
+
+def test_headline_change_names_only_the_numbers_that_moved() -> None:
+    before = Headline(cost_per_month=1000.4, worst_p99_ms=250.0, saturated=False, tiers_short=2)
+    assert change_text(before, before) == ("Monthly cost, slowest path p99 at peak and tiers short of capacity "
+                                           "are unchanged.")
+    cheaper = Headline(cost_per_month=900.0, worst_p99_ms=250.2, saturated=False, tiers_short=0)
+    assert change_text(before, cheaper) == "Monthly cost $1,000 → $900 (−$100); tiers short of capacity 2 → 0."
+    jammed = Headline(cost_per_month=1000.0, worst_p99_ms=None, saturated=True, tiers_short=2)
+    assert change_text(before, jammed) == "Slowest path p99 at peak 250 ms → saturated."
 
 
 def test_apply_every_safe_fix_in_one_edit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

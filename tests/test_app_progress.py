@@ -137,6 +137,29 @@ def test_scores_over_time_and_first_against_latest(monkeypatch: pytest.MonkeyPat
     assert table[1]["Duration"] == "38:00 of 45 min"
 
 
+def test_one_session_reads_well_a_labelled_marker_inside_the_score_axis_and_unlabelled_rings(
+        monkeypatch: pytest.MonkeyPatch, tmp_db: Path) -> None:
+    """A single session scoring 0: its marker carries its score and sits inside a 0-100 axis padded on both sides
+    (not on the axis line, half hidden); the radar names its rings in a key under the chart, not on the shape."""
+    session = graded("card_fraud", small_answer(), T0, 38)
+    store_all(tmp_db, [session])
+    at = open_progress(monkeypatch, tmp_db)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    line = next(c for c in charts if c["data"][0]["type"] == "scatter")
+    (trace,) = line["data"]
+    score = round(total_score(session.grades))
+    assert trace["text"] == [f"{score}"] and "text" in trace["mode"] and "markers" in trace["mode"]
+    assert trace["cliponaxis"] is False
+    low, high = line["layout"]["yaxis"]["range"]
+    assert low < 0 and high > 100
+    assert line["layout"]["yaxis"]["tickvals"] == [0, 20, 40, 60, 80, 100]
+    radar = next(c for c in charts if c["data"][0]["type"] == "scatterpolar")
+    assert radar["layout"]["polar"]["radialaxis"]["showticklabels"] is False
+    (key,) = radar["layout"]["annotations"]
+    assert key["text"] == "Rings from the centre: 1 very weak · 2 weak · 3 strong · 4 very strong"
+    assert key["y"] < 0  # under the plot, clear of the shapes
+
+
 def test_the_weakest_dimension_comes_with_its_rules_and_references(monkeypatch: pytest.MonkeyPatch,
                                                                   tmp_db: Path) -> None:
     sessions = history()

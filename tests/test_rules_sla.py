@@ -109,6 +109,7 @@ def test_lat2_names_the_block_without_latency_but_not_batch_blocks_or_clients():
             block("etl", "batch_etl", "ETL"),
         ],
         [req("app", "svc"), req("svc", "db"), req("svc", "etl")],
+        requirements={"sla_p99_ms": 200},
     )
     result = run("LAT-2", design)
     assert [f.components for f in result.findings] == [("db",)]
@@ -121,12 +122,14 @@ def test_lat3_allows_cdn_origin_fetch_but_not_a_service_reading_object_storage()
     cdn = design_of(
         [block("app", "client", "Browser"), block("cdn", "cdn", "CDN"), block("s3", "object_storage", "Images")],
         [req("app", "cdn"), req("cdn", "s3")],
+        requirements={"sla_p99_ms": 200},
     )
     assert run("LAT-3", cdn).status == "passed"
     service = design_of(
         [block("app", "client", "Browser"), block("svc", "online_inference", "Ranker"),
          block("s3", "object_storage", "Feature dumps")],
         [req("app", "svc"), req("svc", "s3")],
+        requirements={"sla_p99_ms": 200},
     )
     result = run("LAT-3", service)
     assert result.status == "failed"
@@ -248,3 +251,19 @@ def test_lat1_names_a_batch_window_that_eats_the_budget():
     )
     (finding,) = run("LAT-1", design).findings
     assert "'GPU scorer' waits up to 500 ms for its batch to fill (max_batch_wait_ms)" in finding.message
+
+
+def test_without_an_sla_no_latency_check_passes_so_the_checklist_claims_nothing():
+    """A design with no p99 SLA: LAT-2 and LAT-3 (which would pass here) are not applicable, like every rule
+    that judges against the SLA, so the SLA checklist counts 0 applicable checks instead of "2/2" passing."""
+    parts = [block("app", "client", "Client app"), block("svc", "online_inference", "Scorer", p99_ms=30),
+             block("fs", "online_feature_store", "Features", p99_ms=5)]
+    links = [req("app", "svc"), req("svc", "fs")]
+    report = check(design_of(parts, links))
+    sla = [r for r in report.results if r.rule.category == "sla"]
+    assert sla and all(r.status == "not_applicable" for r in sla), [(r.rule.id, r.status) for r in sla]
+    assert {r.rule.id: r.reason for r in sla}["LAT-2"] == "no p99 SLA is declared (requirements.sla_p99_ms)"
+    assert report.progress().get("sla", (0, 0)) == (0, 0)
+    declared = check(design_of(parts, links, requirements={"sla_p99_ms": 200}))
+    assert {r.rule.id: r.status for r in declared.results}["LAT-2"] == "passed"
+    assert {r.rule.id: r.status for r in declared.results}["LAT-3"] == "passed"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.board import state as bs
+from components.board.fix_effect import Headline, change_text, headline
 from components.common.markup import plain
 from mlsd.diff import diff_designs
 from mlsd.fixes import Offer, Proposal, apply_fixes
@@ -44,6 +45,13 @@ def _find(key: str) -> Offer | None:
     return next((o for o in offers(bs.review()) if offer_key(o) == key), None)
 
 
+def _headline() -> Headline:
+    """The current design's headline numbers, from its review (cached: the review of the design a fix made is the
+    one the next run draws the findings from, so applying a fix analyses the new design once)."""
+    review = bs.review()
+    return headline(review.report.design, review.analysis)
+
+
 def _on_apply(key: str) -> None:
     o = _find(key)
     st.session_state[PREVIEW_KEY] = None
@@ -51,16 +59,20 @@ def _on_apply(key: str) -> None:
     if p is None:
         bs.flash("warning", "That fix no longer applies: the design changed." if o is None else NOTHING)
         return
+    before = _headline()
     if bs.commit(p.design):
-        bs.flash("success", f"Fixed {p.finding.rule}: {p.summary}. Undo takes it back.")
+        bs.flash("success", f"Fixed {p.finding.rule}: {p.summary}. {change_text(before, _headline())} "
+                 "Undo takes it back.")
 
 
 def _on_apply_safe() -> None:
     result = apply_fixes(bs.design())
     st.session_state[PREVIEW_KEY] = None
+    before = _headline()
     if result.applied and bs.commit(result.design):
         bs.flash("success", f"Applied {len(result.applied)} safe fix{'es' if len(result.applied) != 1 else ''} "
-                 f"({', '.join(p.finding.rule for p in result.applied)}). Undo takes them all back.")
+                 f"({', '.join(p.finding.rule for p in result.applied)}). {change_text(before, _headline())} "
+                 "Undo takes them all back.")
 
 
 def _on_preview(key: str | None) -> None:

@@ -23,6 +23,8 @@ from mlsd.rules import Rule, all_rules
 from mlsd.store import PracticeSessionRecord
 
 RECENT = 3  # attempts the weakest dimension is judged on
+SCORE_RANGE = (-8, 112)  # the score axis: 0-100 and room for a marker and its label at either end
+RINGS = "Rings from the centre: " + " · ".join(f"{n} {name}" for n, name in LEVELS.items())
 PAD = timedelta(days=1)  # the time axis spans at least this much either side of the sessions
 LINE_COLOR = "#1565c0"
 FIRST_COLOR = "#90a4ae"
@@ -88,10 +90,13 @@ def dimension_label(dimension: str) -> str:
 
 
 def score_figure(attempts: Sequence[Attempt]) -> go.Figure:
-    """The total score of every attempt over time."""
+    """The total score of every attempt over time, each marker labelled with its score; the score axis shows 0-100
+    with room on both sides, so a score of 0 or 100 (or a single session) is drawn whole, not on the axis line."""
     fig = go.Figure(go.Scatter(
-        x=[a.finished_at for a in attempts], y=[round(a.score, 1) for a in attempts], mode="lines+markers",
-        line={"color": LINE_COLOR, "width": 2}, marker={"size": 9},
+        x=[a.finished_at for a in attempts], y=[round(a.score, 1) for a in attempts], mode="lines+markers+text",
+        line={"color": LINE_COLOR, "width": 2}, marker={"size": 9 if len(attempts) > 1 else 12},
+        text=[f"{a.score:.0f}" for a in attempts], textposition="top center", cliponaxis=False,
+        textfont={"color": LINE_COLOR, "size": 12},
         customdata=[[a.title, f"{a.minutes_used:.0f} of {a.minutes_budget:g} min"] for a in attempts],
         hovertemplate="%{customdata[0]}<br>%{x|%d %b %Y %H:%M}<br>score %{y:.0f}/100 · %{customdata[1]}"
                       "<extra></extra>",
@@ -102,12 +107,14 @@ def score_figure(attempts: Sequence[Attempt]) -> go.Figure:
         xaxis["dtick"] = PAD.total_seconds() * 1000  # one tick a day
     fig.update_layout(title={"text": "Total score over time", "font": {"size": 14}}, height=340,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
-                      yaxis={"range": [0, 100], "title": "score (0-100)"}, xaxis=xaxis)
+                      yaxis={"range": list(SCORE_RANGE), "tickvals": list(range(0, 101, 20)),
+                             "title": "score (0-100)", "zeroline": False}, xaxis=xaxis)
     return fig
 
 
 def radar_figure(first: Attempt, latest: Attempt) -> go.Figure:
-    """Level per dimension: the first attempt against the latest."""
+    """Level per dimension: the first attempt against the latest. The rings (levels 1-4) carry no labels, which
+    sat on the shapes; a key under the chart names them, and a point's hover gives its level's name."""
     labels = [d.label for d in DIMENSIONS]
     fig = go.Figure()
     traces = [(first, "first", FIRST_COLOR)] if first.id != latest.id else []
@@ -117,15 +124,17 @@ def radar_figure(first: Attempt, latest: Attempt) -> go.Figure:
         fig.add_trace(go.Scatterpolar(
             r=[*r, r[0]], theta=[*labels, labels[0]], name=f"{name}: {attempt.finished_at:%d %b} "
             f"({attempt.score:.0f})", line={"color": color}, fill="toself" if name == "latest" else "none",
-            opacity=0.75,
+            opacity=0.75, customdata=[LEVELS.get(v, "not graded") for v in [*r, r[0]]],
+            hovertemplate="%{theta}: %{customdata} (%{r})<extra>" + name + "</extra>",
         ))
     fig.update_layout(
         title={"text": "Latest against first, per dimension", "font": {"size": 14}}, height=400,
-        margin={"l": 150, "r": 150, "t": 60, "b": 30}, showlegend=True,
+        margin={"l": 150, "r": 150, "t": 60, "b": 70}, showlegend=True,
         legend={"orientation": "h", "y": -0.1},
-        polar={"radialaxis": {"range": [0, 4], "tickvals": list(LEVELS), "ticktext": list(LEVELS.values()),
-                              "tickfont": {"size": 9, "color": "#78909c"}, "angle": 67.5, "tickangle": 67.5},
+        polar={"radialaxis": {"range": [0, 4], "tickvals": list(LEVELS), "showticklabels": False},
                "angularaxis": {"rotation": 90, "direction": "clockwise", "tickfont": {"size": 11}}},
+        annotations=[{"text": RINGS, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": -0.2,
+                      "xanchor": "center", "yanchor": "top", "font": {"size": 11, "color": "#78909c"}}],
     )
     return fig
 

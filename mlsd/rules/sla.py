@@ -121,6 +121,13 @@ def qty(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or float(value).is_integer() else f"{value:.2g}"
 
 
+def _require_sla(ctx: Context) -> None:
+    """Raise NotApplicable when the design declares no p99 SLA (``requirements.sla_p99_ms``): the latency
+    checklist judges against it, so without one it neither passes nor fails."""
+    if ctx.requirements.sla_p99_ms is None:
+        raise NotApplicable("no p99 SLA is declared (requirements.sla_p99_ms)")
+
+
 # ---- LAT rules ---------------------------------------------------------------------------------------------
 
 @rule(
@@ -211,9 +218,12 @@ def missing_latency(ctx: Context) -> list[Hit]:
     counted.
     Why: the path's p99 is only as complete as the blocks that declare one, so a pass from LAT-1 says nothing
     about the unpriced hops. A warning: the block may well be fast; the review cannot tell.
+    Not applicable while no p99 SLA is declared: there is no budget to complete yet, and a pass would let the
+    SLA checklist count as met on a design with no latency target (the board's Next steps ask for the SLA).
     Fix: give the block a ``p99_ms``.
     Source: Xu & Aminian, ML System Design Interview (serving latency budget); Google SRE book (SLOs).
     """
+    _require_sla(ctx)
     paths = serving_paths(ctx)
     if not paths:
         raise NotApplicable("no request path starts at a client or an online serving block")
@@ -255,9 +265,12 @@ def batch_on_request_path(ctx: Context) -> list[Hit]:
     Why: no setting fixes it: the call sits inside every request, so the path misses its p99 whenever the batch
     system is busy or down, which its own service level allows; only a change of design (precompute, or go
     asynchronous) does.
+    Not applicable while no p99 SLA is declared: the call is judged against the latency target, and a pass
+    would let the SLA checklist count as met on a design with none.
     Fix: precompute into an online store, or turn the call into an asynchronous flow.
     Source: Huyen, Designing ML Systems (batch vs online prediction); Rules of ML #29-#32 (serving features).
     """
+    _require_sla(ctx)
     paths = serving_paths(ctx)
     if not paths:
         raise NotApplicable("no request path starts at a client or an online serving block")
