@@ -79,9 +79,8 @@ def copy_offset(copied: Iterable[tuple[float, float]], others: Iterable[tuple[fl
     spots = Spots(others)
     width = max(x for x, _ in group) - min(x for x, _ in group) + BLOCK_W + 20
     height = max(y for _, y in group) - min(y for _, y in group) + BLOCK_H + 20
-    candidates = [preferred] + sorted(
-        ((i * width, j * height) for i in range(13) for j in range(13) if i or j),
-        key=lambda d: (max(d[0] / width, d[1] / height), d[0] / width, d[1] / height))
+    steps = sorted(((i, j) for i in range(13) for j in range(13) if i or j), key=lambda ij: (max(ij), ij))
+    candidates = [preferred, *((i * width, j * height) for i, j in steps)]
     for dx, dy in candidates:
         if all(spots._free(x + dx, y + dy) for x, y in group):
             return dx, dy
