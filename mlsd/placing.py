@@ -66,6 +66,27 @@ class Spots:
         return (x0, y0 + (self.count // GRID_COLUMNS + 1) * GRID_Y)  # pragma: no cover
 
 
+def copy_offset(copied: Iterable[tuple[float, float]], others: Iterable[tuple[float, float]],
+                preferred: tuple[float, float]) -> tuple[float, float]:
+    """Where copies of the ``copied`` blocks go (duplicate, paste): the shift that keeps their layout and puts none
+    of them on a block of the design (``others``, the copied blocks included). ``preferred`` when it is free, else
+    the first free shift, nearest first, of the group's footprint below it, to its right, or both (up to 12
+    footprints away); else ``preferred``. A block's footprint is ``BLOCK_W`` x ``BLOCK_H`` with a 20-unit margin,
+    as in ``Spots``."""
+    group = list(copied)
+    if not group:
+        return preferred
+    spots = Spots(others)
+    width = max(x for x, _ in group) - min(x for x, _ in group) + BLOCK_W + 20
+    height = max(y for _, y in group) - min(y for _, y in group) + BLOCK_H + 20
+    steps = sorted(((i, j) for i in range(13) for j in range(13) if i or j), key=lambda ij: (max(ij), ij))
+    candidates = [preferred, *((i * width, j * height) for i, j in steps)]
+    for dx, dy in candidates:
+        if all(spots._free(x + dx, y + dy) for x, y in group):
+            return dx, dy
+    return preferred
+
+
 def connection_number(item: str) -> int | None:
     """n of a ``c<n>`` id, else None."""
     m = CONNECTION_ID.fullmatch(item) if item[:1] == "c" else None

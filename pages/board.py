@@ -22,6 +22,7 @@ from components.board.merging import pending_merge, show_merge_panel
 from components.board.owner import release_board
 from components.board.sizing import show_sizing
 from components.board.toolbar import (
+    EMPTY_SLOT,
     close_side,
     show_conflict_exits,
     show_empty_board,
@@ -54,7 +55,7 @@ show_flash()
 design = bs.design()
 review = bs.review()
 
-with st.container():  # always there, so that the canvas below keeps its place (and its state) on the page
+with st.container(key=EMPTY_SLOT):  # always there and no height: the hint in it is drawn over the canvas below
     if not design.components:
         show_empty_board()
 columns = st.columns([3.2, 1.3] if bs.panel_open() else [1])  # the canvas stays the first column either way

@@ -50,7 +50,7 @@ def test_duplicate_copies_props_and_inner_connections() -> None:
     out = run(design(), type="duplicate", blocks=["gw", "ranker"], dx=40, dy=40)
     assert len(out.created) == 3
     copy = next(c for c in out.design.components if c.id == out.created[1])
-    assert copy.props == design().components[1].props and copy.position.x == 340
+    assert copy.props == design().components[1].props and (copy.position.x, copy.position.y) == (300, 90)
     assert out.design.connections[-1].source == out.created[0]
 
 

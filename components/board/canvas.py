@@ -96,6 +96,8 @@ def apply_canvas_events() -> None:
         if event.type == "add" and outcome.created:
             bs.select(outcome.created[0])
             bs.show_panel("Inspector")
+        elif event.type == "duplicate" and len(set(event.blocks)) == 1:  # the copy is the selection: Ctrl+D
+            bs.select(outcome.created[0])  # again or an arrow key moves the copy, as in Excalidraw and draw.io
         elif event.type == "connect" and outcome.created:
             bs.select(outcome.created[0])
 

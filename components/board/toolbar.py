@@ -349,11 +349,29 @@ def show_flash() -> None:
             getattr(st, level)(unlinked(message))
 
 
+EMPTY_SLOT = "board-empty-slot"  # the keys of the slot above the canvas and of the hint in it (CSS classes st-key-*)
+EMPTY_HINT = "board-empty"
+_EMPTY_HINT_CSS = f"""<style>
+.st-key-{EMPTY_SLOT} {{ position: relative; height: 0 !important; min-height: 0; overflow: visible; z-index: 5; }}
+div:has(> .st-key-{EMPTY_SLOT}) {{ margin-bottom: -1rem; }}  /* the page's gap it adds goes: the canvas stays put */
+.st-key-{EMPTY_HINT} {{ position: absolute; top: 300px; left: 230px; width: min(600px, calc(100% - 300px));
+  background: rgba(255, 255, 255, 0.94); pointer-events: none; }}
+.st-key-{EMPTY_HINT} button {{ pointer-events: auto; }}
+</style>"""
+"""The empty-board hint is drawn over the empty canvas (right of its palette, in its lower half, between the zoom
+buttons and the minimap, where a first block is dropped least often), as Excalidraw draws its hint inside the
+canvas: it takes no room on the page, so the canvas sits where it sits on a board with blocks (it fits a 1440x900
+screen, minimap and zoom buttons included) and nothing moves when the hint goes at the first drop. The hint lets
+the pointer through to the canvas (a block dropped under it lands); only its buttons take clicks."""
+
+
 def show_empty_board() -> None:
-    """What a first-time user sees above an empty canvas: start from a template in one click, or add blocks."""
-    with st.container(border=True):
+    """What a first-time user sees over the empty canvas: start from an example design in one click, or add
+    blocks. Call it inside ``st.container(key=EMPTY_SLOT)``, the slot right above the canvas."""
+    st.html(_EMPTY_HINT_CSS)
+    with st.container(border=True, key=EMPTY_HINT):
         st.markdown("**An empty board.** Start from an example design in one click, or drag blocks from the palette "
-                    "at the canvas' left edge and connect them by dragging from a block's handle to another block.")
+                    "on the left onto the canvas and connect them by dragging from a block's handle to another block.")
         examples = [e for e in list_examples() if not e.problems][:4]
         if not examples:
             return

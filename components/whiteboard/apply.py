@@ -30,6 +30,7 @@ from components.whiteboard.protocol import (
 from mlsd import edit
 from mlsd.io import DesignError
 from mlsd.model import Design
+from mlsd.placing import copy_offset
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,17 @@ class Outcome:
 
 
 def _duplicate(design: Design, event: Duplicate) -> tuple[Design, tuple[str, ...]]:
+    """Copies of the blocks and of the connections among them, shifted together by the event's offset when
+    that puts no copy on a block, else to the nearest free place (``mlsd.placing.copy_offset``)."""
     by_id = {c.id: c for c in design.components}
     copies: dict[str, str] = {}
+    if missing := [b for b in event.blocks if b not in by_id]:
+        raise DesignError([f"block {missing[0]!r} is not a block of this design"])
+    dx, dy = copy_offset([(by_id[b].position.x, by_id[b].position.y) for b in dict.fromkeys(event.blocks)],
+                         [(c.position.x, c.position.y) for c in design.components], (event.dx, event.dy))
     for block_id in dict.fromkeys(event.blocks):
-        if block_id not in by_id:
-            raise DesignError([f"block {block_id!r} is not a block of this design"])
         old = by_id[block_id]
-        design, new_id = edit.add_block(design, old.kind, old.label,
-                                        (old.position.x + event.dx, old.position.y + event.dy))
+        design, new_id = edit.add_block(design, old.kind, old.label, (old.position.x + dx, old.position.y + dy))
         defaults = next(c.props for c in design.components if c.id == new_id)
         for name in [p for p in defaults if p not in old.props]:
             design = edit.remove_prop(design, new_id, name)

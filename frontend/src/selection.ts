@@ -30,6 +30,7 @@ export function useSelection(b: BoardState, selected: string | null | undefined)
     lastSelection.current = JSON.stringify(block ? [[id], []] : [[], [id]]);  // Python knows: do not echo it
     setNodes((ns) => ns.map((n) => (n.selected !== (n.id === id) ? { ...n, selected: n.id === id } : n)));
     setEdges((es) => es.map((x) => (x.selected !== (x.id === id) ? { ...x, selected: x.id === id } : x)));
+    if (block) keepKeyboardOn(id);
     const ends = block ? [block] : [flow.getInternalNode(edge!.source), flow.getInternalNode(edge!.target)];
     const points = ends.filter((n) => n !== undefined).map((n) => ({
       x: n!.internals.positionAbsolute.x + (n!.measured.width ?? NODE_W) / 2,
@@ -46,6 +47,17 @@ export function useSelection(b: BoardState, selected: string | null | undefined)
     if (sx < margin || sy < margin || sx > r.width - margin || sy > r.height - margin) {
       void flow.setCenter(x, y, { zoom: view.zoom, duration: 300 });
     }
+  };
+
+  // The keyboard was on a block (Ctrl+D on it, say) and Python picked another (the copy): the keyboard goes to the
+  // block picked, so that an arrow moves what is selected. A focus elsewhere (the page, a field) stays where it is.
+  const keepKeyboardOn = (id: string) => {
+    const onBlock = (document.activeElement as HTMLElement | null)?.closest?.(".react-flow__node");
+    if (!onBlock || !wrapper.current?.contains(onBlock) || onBlock.getAttribute("data-id") === id) return;
+    window.requestAnimationFrame(() => {
+      const el = wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+      el?.focus({ preventScroll: true });
+    });
   };
 
   const reportSelection = useCallback((ns: string[], es: string[]) => {
