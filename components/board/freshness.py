@@ -106,11 +106,14 @@ def show_status(doc: bs.LibraryDoc | None) -> None:
     if st.session_state.get(DISMISSED_KEY) == (doc.design_id, newer.number):
         st.caption(f"{text} · the library has revision {newer.number}: your next save merges with it")
         return
-    st.caption(f"{text} · :blue[**Revision {newer.number} in the library is newer** "
-               f"({plain(made(newer))})]")
-    asks = "you are asked before your unsaved changes go" if dirty else "the board has no unsaved changes"
-    if st.button("Load it", key="board.newer.load", icon=":material/download:", type="primary",
-                 help=f"Put revision {newer.number} on the board; {asks}."):
-        _load(doc.design_id)
-    st.button("Keep editing", key="board.newer.keep", on_click=_keep_editing, args=(doc.design_id, newer.number),
-              help=f"Hide this note; your next save merges the board's design with revision {newer.number}.")
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", width="content",
+                      key="board.newer"):
+        st.caption(f"{text} · :blue[**Revision {newer.number} in the library is newer** "
+                   f"({plain(made(newer))})]")
+        asks = "you are asked before your unsaved changes go" if dirty else "the board has no unsaved changes"
+        if st.button("Load it", key="board.newer.load", icon=":material/download:",
+                     help=f"Put revision {newer.number} on the board; {asks}."):
+            _load(doc.design_id)
+        st.button("Keep editing", key="board.newer.keep", on_click=_keep_editing, type="tertiary",
+                  args=(doc.design_id, newer.number),
+                  help=f"Hide this note; your next save merges the board's design with revision {newer.number}.")
