@@ -101,10 +101,11 @@ def show_status(doc: bs.LibraryDoc | None) -> None:
     # the conflict picker already offers to load their version (components.board.toolbar.show_conflict_exits)
     newer = newer_revision(doc) if doc is not None and pending_merge() is None else None
     if doc is None or newer is None:
-        st.caption(text)
+        st.caption(text, width="content")
         return
     if st.session_state.get(DISMISSED_KEY) == (doc.design_id, newer.number):
-        st.caption(f"{text} · the library has revision {newer.number}: your next save merges with it")
+        st.caption(f"{text} · the library has revision {newer.number}: your next save merges with it",
+                   width="content")
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small", width="content",
                       key="board.newer"):

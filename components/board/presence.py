@@ -87,9 +87,14 @@ def _presence() -> None:
     doc = bs.doc()
     if doc is None:
         return
-    show_status(doc)  # the same heartbeat notices a newer revision in the library (components.board.freshness)
+    with st.container(horizontal=True, gap="medium", vertical_alignment="center", key="board.status"):
+        show_status(doc)  # the same heartbeat notices a newer revision in the library (components.board.freshness)
+        _names(doc.design_id)
+
+
+def _names(design_id: str) -> None:
     try:
-        names = _others(doc.design_id)
+        names = _others(design_id)
     except StoreError:  # presence is a courtesy: a trashed design or a busy database shows nobody, says nothing
         return
     if not names:
