@@ -1,5 +1,6 @@
 """The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, History and Share, undo / redo,
-auto-layout, the switch that shows or hides the side panel, and who else has the design open
+auto-layout, the switch that shows or hides the side panel, the status line (saved or not, and whether the library
+holds a newer revision: ``components.board.freshness``) and who else has the design open
 (``components.board.presence``).
 
 History and Share open the side panel on the design's versions or its share links (drawn by
