@@ -113,7 +113,7 @@ def test_each_write_by_each_role(world: World, write: str, role: str | None) -> 
             assert f"is a {role} in the workspace 'Ranking team'" in said
 
 
-@pytest.mark.parametrize("read", ["get", "open", "history", "list_shares", "threads", "audit"])
+@pytest.mark.parametrize("read", ["get", "open", "latest_revision", "history", "list_shares", "threads", "audit"])
 def test_a_non_member_cannot_read_and_a_viewer_can(world: World, read: str) -> None:
     with pytest.raises(PermissionDenied, match="not a member"):
         getattr(world.view(ALAN), read)(world.design)

@@ -100,3 +100,18 @@ def test_unknown_designs_and_revisions_are_not_found(store: Store) -> None:
                  lambda: store.save("nope", make_design(), base_revision=1), lambda: store.get("")):
         with pytest.raises(NotFound):
             call()
+
+
+def test_latest_revision_names_the_newest_without_its_content(store: Store) -> None:
+    design_id = store.create(make_design(p99=10), author="Ada").design_id
+    latest = store.latest_revision(design_id)
+    assert (latest.number, latest.author, latest.message) == (1, "Ada", "created")
+    store.save(design_id, make_design(p99=20), base_revision=1, author="Ben")
+    store.restore_revision(design_id, 1, author="Cy")
+    latest = store.latest_revision(design_id)
+    assert (latest.number, latest.author, latest.message) == (3, "Cy", "restored revision 1")
+    assert latest == store.history(design_id)[-1] and not hasattr(latest, "design")
+    store.delete(design_id)
+    assert store.latest_revision(design_id).number == 3  # a design in the trash still has its revisions
+    with pytest.raises(NotFound):
+        store.latest_revision("nope")

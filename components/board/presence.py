@@ -7,7 +7,8 @@ Only a design saved in the library has presence, and only then does the heartbea
 nothing). Who a session is comes from ``who_am_i``: the person using the app (``components.common.identity``):
 the signed-in person, or, without sign-in, the one local user under the name its revisions and comments carry
 ("local"; another session of theirs is another tab or browser). Names are shown through
-``components.common.people``.
+``components.common.people``. The heartbeat also draws the board's status line, so it notices a newer revision
+in the library (``components.board.freshness``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 import streamlit as st
 
 from components.board import state as bs
+from components.board.freshness import show_status
 from components.common.identity import LOCAL, current_user
 from components.common.markup import plain
 from components.common.people import person_markdown, unlinked
@@ -85,8 +87,14 @@ def _presence() -> None:
     doc = bs.doc()
     if doc is None:
         return
+    with st.container(horizontal=True, gap="medium", vertical_alignment="center", key="board.status"):
+        show_status(doc)  # the same heartbeat notices a newer revision in the library (components.board.freshness)
+        _names(doc.design_id)
+
+
+def _names(design_id: str) -> None:
     try:
-        names = _others(doc.design_id)
+        names = _others(design_id)
     except StoreError:  # presence is a courtesy: a trashed design or a busy database shows nobody, says nothing
         return
     if not names:
@@ -100,6 +108,9 @@ def _presence() -> None:
 
 
 def show_presence() -> None:
-    """Who else has the design open, kept fresh by a heartbeat; nothing (and no heartbeat) for an unsaved design."""
-    if bs.doc() is not None:
+    """The status line and who else has the design open, kept fresh by a heartbeat; for an unsaved design only
+    the status line (and no heartbeat)."""
+    if bs.doc() is None:
+        show_status(None)
+    else:
         _presence()

@@ -1,5 +1,6 @@
 """The board's toolbar (a Streamlit UI piece): name, New / Open / Save / Save as, History and Share, undo / redo,
-auto-layout, the switch that shows or hides the side panel, and who else has the design open
+auto-layout, the switch that shows or hides the side panel, the status line (saved or not, and whether the library
+holds a newer revision: ``components.board.freshness``) and who else has the design open
 (``components.board.presence``).
 
 History and Share open the side panel on the design's versions or its share links (drawn by
@@ -299,21 +300,10 @@ def show_toolbar() -> None:
                   help="Arrange the blocks left to right along their connections (undo puts them back).")
         st.toggle("Side panel", key=_panel_key(), on_change=_on_panel,
                   help="Show or hide the findings, inspector and requirements beside the canvas.")
-        _status(dirty, doc)
-        show_presence()
+        show_presence()  # the status line too, refreshed by the presence heartbeat
     for problem in bs.error_of(NAME_KEY):
         st.error(plain(problem))
     _pending()
-
-
-def _status(dirty: bool, doc: bs.LibraryDoc | None) -> None:
-    if doc is None:
-        text = "Not in the library yet" + (" · unsaved changes" if dirty else "")
-    elif dirty:
-        text = f"Unsaved changes (based on revision {doc.revision})"
-    else:
-        text = f"Saved · revision {doc.revision}"
-    st.caption(("🟠 " if dirty else "🟢 " if doc else "⚪ ") + text)
 
 
 def show_conflict_exits() -> None:

@@ -289,6 +289,10 @@ class UserStore:
         self._need_design(design_id, "viewer")
         return self.store.open(design_id, revision)
 
+    def latest_revision(self, design_id: str) -> RevisionInfo:
+        self._need_design(design_id, "viewer")
+        return self.store.latest_revision(design_id)
+
     def history(self, design_id: str) -> list[RevisionInfo]:
         self._need_design(design_id, "viewer")
         return self.store.history(design_id)

@@ -21,6 +21,7 @@ from mlsd.store.records import (
     CheckSummary,
     ConflictError,
     DesignSummary,
+    NotFound,
     Revision,
     RevisionInfo,
     StoreError,
@@ -172,6 +173,19 @@ class DesignsMixin(StoreBase):
         with self.db.transaction(write=False) as tx:
             self._design_row(tx, design_id)
             return self._load(tx, design_id, revision)
+
+    def latest_revision(self, design_id: str) -> RevisionInfo:
+        """The latest revision of a design, without its content (also in the trash): one indexed row, cheap enough
+        for a board to ask on every heartbeat whether the library moved on (``components.board.freshness``)."""
+        with self.db.read() as tx:
+            row = tx.fetchone(
+                f"SELECT {REVISION_COLUMNS} FROM designs d JOIN revisions r ON r.design_id = d.id "
+                "AND r.number = d.latest_revision WHERE d.id = ?",
+                (design_id,),
+            )
+        if row is None:
+            raise NotFound(f"no design with id {design_id!r}")
+        return revision_from_row(row)
 
     def history(self, design_id: str) -> list[RevisionInfo]:
         """Every revision of a design, oldest first."""

@@ -87,6 +87,10 @@ class LibraryStore(Protocol):
         """A revision with its content: the latest, or ``revision``."""
         ...
 
+    def latest_revision(self, design_id: str) -> RevisionInfo:
+        """The latest revision without its content (one row; what the board polls to notice newer revisions)."""
+        ...
+
     def history(self, design_id: str) -> list[RevisionInfo]:
         """Every revision of a design, oldest first."""
         ...
