@@ -45,7 +45,9 @@ def _client_calls(design: Design, entry: str) -> list[str]:
 
 def _open_entry(design: Design, finding: Finding, ctx: Context) -> bool:
     cause = _cause(finding, ctx)
-    return cause is not None and ctx.kind_of[cause] != GATEWAY and bool(_client_calls(design, cause))
+    # the check's context (one lookup per finding: the Board asks this for every SEC-8 finding of a large design)
+    return cause is not None and ctx.kind_of[cause] != GATEWAY and any(
+        e.flow == "request" and ctx.kind_of.get(e.source) == "client" for e in ctx.in_edges.get(cause, ()))
 
 
 def _sized(design: Design, gateway: str, ctx: Context) -> tuple[Design, list[str]]:
@@ -106,6 +108,8 @@ def gateway_in_front(design: Design, finding: Finding, ctx: Context) -> Change |
         return None
     entry = finding.components[0]
     calls = _client_calls(design, entry)
+    if not calls:
+        return None
     edit = Inserting(design)
     gateway = edit.insert_before(entry, calls, GATEWAY, label="API gateway (authenticates)")
     edited = set_prop(edit.design(), gateway, "authenticated", True)
