@@ -35,7 +35,7 @@ Change = tuple["Design", str]  # the edited design, and what changed in one line
 FixFunc = Callable[["Design", "Finding", "Context"], "Change | None"]
 AppliesFunc = Callable[["Design", "Finding", "Context"], bool]
 
-FIX_MODULES = ("capacity", "latency", "monitoring", "privacy", "training")
+FIX_MODULES = ("capacity", "endpoints", "latency", "monitoring", "privacy", "training")
 MAX_ROUNDS = 4  # apply, re-check, apply what the new report offers ...: a fix may uncover the next (ruff: 100)
 
 

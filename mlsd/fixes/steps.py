@@ -68,6 +68,38 @@ class Inserting:
         self._connect(conn_id, new, e.target, e.flow, label=e.label)
         return new
 
+    def insert_before(self, block: str, conn_ids: list[str], kind: str, label: str = "") -> str:
+        """Put a new block of ``kind`` in front of ``block``: each connection of ``conn_ids`` (all ending at
+        ``block``) ends at the new block instead (same id, flow, label and fallback mark; a second one from the
+        same source is dropped, as ``mlsd.edit.connect`` allows one per pair), and one new connection ``new ->
+        block`` (the first one's flow) carries them on. The new block is placed between its callers and
+        ``block``. Its id."""
+        conns = [self.connections[c] for c in conn_ids]
+        if kind not in KINDS:
+            raise DesignError([f"unknown kind {kind!r} (see `python -m mlsd catalog`)"])
+        if not conns or any(e.target != block for e in conns):
+            raise DesignError([f"insert_before {block!r} needs connections that end at it"])
+        ends = [self.blocks[e.source].position for e in conns]
+        b = self.blocks[block].position
+        x = (sum(p.x for p in ends) / len(ends) + b.x) / 2
+        y = (sum(p.y for p in ends) / len(ends) + b.y) / 2
+        new = fresh_id(kind, self.ids.used)
+        placed = new_block(new, kind, label, self.spots.find((x, y)))
+        self.blocks[new] = placed
+        self.added.append(placed)
+        self.ids.add(new)
+        self.spots.add(placed.position.x, placed.position.y)
+        callers: set[str] = set()
+        for e in conns:
+            if e.source in callers:
+                del self.connections[e.id]
+                self.ids.remove(e.id)
+            else:
+                callers.add(e.source)
+                self.connections[e.id] = e.model_copy(update={"target": new})
+        self._connect(self.ids.next_connection_id(), new, block, conns[0].flow)
+        return new
+
     def design(self) -> Design:
         if not self.added and list(self.connections.values()) == self.base.connections:
             return self.base
