@@ -18,7 +18,7 @@ from mlsd.io import DesignError, load_file
 from mlsd.model import Design
 from mlsd.rules import check
 from tests.conftest import design_of
-from tests.rule_helpers import block, flow
+from tests.rule_helpers import block, entries_without_a_gateway
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIGGER = ROOT / "tests" / "fixtures" / "rules" / "SEC-8" / "trigger.json"  # app -> open gateway -> ranker
@@ -102,13 +102,7 @@ def test_a_gateway_goes_between_the_clients_and_the_entry():
 
 def test_two_entries_get_a_gateway_each_in_one_run():
     # two clients enter at a load balancer; a third calls a model directly, which the reranker also calls
-    design = design_of(
-        [block("web", "client", "Web"), block("ios", "client", "iOS"), block("bot", "client", "Bot"),
-         block("lb", "load_balancer", "LB"), block("m1", "online_inference", "Ranker"),
-         block("m2", "reranker", "Reranker"), block("m3", "dnn", "DNN")],
-        [flow("web", "lb"), flow("ios", "lb"), flow("lb", "m1"), flow("lb", "m2"), flow("m2", "m3"),
-         flow("bot", "m3")],
-    )
+    design = entries_without_a_gateway()
     assert [f.components for f in sec8(design)] == [("lb",), ("m3",)]
     safe_only = apply_fixes(design)  # a suggestion: --fix alone does not insert the gateways
     assert sec8(safe_only.design) == sec8(design)

@@ -7,7 +7,7 @@ from mlsd.baseline import apply_baseline
 from mlsd.model import Design, Waiver
 from mlsd.rules import all_rules, check
 from tests.conftest import design_of
-from tests.rule_helpers import block, flow, run
+from tests.rule_helpers import block, entries_without_a_gateway, flow, run
 
 all_rules()
 
@@ -45,13 +45,7 @@ def test_two_open_gateways_are_two_findings():
 
 def test_without_a_gateway_the_entry_point_is_the_cause():
     # two clients enter at one load balancer that fans out to three models; a third client calls a model directly
-    design = design_of(
-        [block("web", "client", "Web"), block("ios", "client", "iOS"), block("bot", "client", "Bot"),
-         block("lb", "load_balancer", "LB"), block("m1", "online_inference", "Ranker"),
-         block("m2", "reranker", "Reranker"), block("m3", "dnn", "DNN")],
-        [flow("web", "lb"), flow("ios", "lb"), flow("lb", "m1"), flow("lb", "m2"), flow("m2", "m3"),
-         flow("bot", "m3")],
-    )
+    design = entries_without_a_gateway()
     result = run("SEC-8", design)
     assert [f.components for f in result.findings] == [("lb",), ("m3",)]
     assert result.findings[0].message == (

@@ -59,6 +59,17 @@ def nav(page: Any, name: str) -> None:
     page.get_by_test_id("stTopNav").get_by_role("link", name=name, exact=True).click()
 
 
+def save_a_template_as(page: Any, url: str, email: str) -> None:
+    """Sign in as ``email``, open the template on the Board and save it: revision 1 of a design in the library."""
+    sign_in(page, url, email)
+    nav(page, "Board")
+    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
+    page.get_by_role("button", name=TEMPLATE).first.click()
+    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved · revision 1").wait_for()
+
+
 def test_sign_in_opens_the_board_and_sign_out_forgets(signin_app: str, page: Any,
                                                       shot: Callable[..., Path]) -> None:
     page.goto(signin_app)
@@ -86,13 +97,7 @@ def test_owner_shares_with_a_viewer_who_cannot_save_and_a_stranger_sees_nothing(
     require_axe()
 
     # Ada signs in first (owner of the Local workspace), saves a design from a template
-    sign_in(page, url, "ada@example.com")
-    nav(page, "Board")
-    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
-    page.get_by_role("button", name=TEMPLATE).first.click()
-    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Saved · revision 1").wait_for()
+    save_a_template_as(page, url, "ada@example.com")
 
     # ... and adds Grace as a viewer of the workspace
     nav(page, "Workspace")
@@ -164,13 +169,7 @@ def test_authors_read_as_names_and_an_owner_renames_and_deletes_a_workspace(
 ) -> None:
     url, db = signin_library
     page.set_viewport_size({"width": 1440, "height": 900})
-    sign_in(page, url, "ada@example.com")
-    nav(page, "Board")
-    page.get_by_text("An empty board").wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
-    page.get_by_role("button", name=TEMPLATE).first.click()
-    page.frame_locator(CANVAS).locator(".react-flow__node[data-id='gw']").wait_for()
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Saved · revision 1").wait_for()
+    save_a_template_as(page, url, "ada@example.com")
     page.get_by_role("button", name="History", exact=True).click()
     page.get_by_text("Revision 1").first.wait_for()
     page.get_by_text(ADA_SHOWN).first.wait_for()
