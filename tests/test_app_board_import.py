@@ -13,8 +13,8 @@ from mlsd.formats import dump, load
 from mlsd.io import load_file
 from mlsd.store import open_store
 from tests.board_apptest import DESIGNS, click, design_of, open_board, unescape, upload
-from tests.test_app_library import open_library
-from tests.test_app_library import upload as library_upload
+from tests.library_apptest import open_library
+from tests.library_apptest import upload as library_upload
 
 MERMAID = "flowchart LR\n  U[Users] --> GW[API gateway]\n  GW --> W[Wibble]\n  W -.-> K[(Kafka)]\n  T>a note]\n" \
           "  click W \"https://example.com\"\n"

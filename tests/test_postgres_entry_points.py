@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from mlsd.cli import main
 from mlsd.store import open_store
 from tests.board_apptest import add, click, ok, start_from
-from tests.test_app_library import open_library, shown_ids, small
+from tests.library_apptest import open_library, shown_ids, small
 from tests.test_library_cli import design_data, write
 
 ROOT = Path(__file__).resolve().parent.parent
