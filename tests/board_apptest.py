@@ -23,6 +23,7 @@ from components.board.state import BoardKey
 from components.common.examples import ENV_DESIGNS_DIR
 from mlsd.model import Design
 from mlsd.rules import CATEGORIES
+from tests.apptest_common import ok, unescape
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
@@ -44,18 +45,10 @@ def open_board(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, designs: Path | 
     return at
 
 
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def design_of(at: AppTest) -> Design:
     d = at.session_state[BoardKey.DESIGN.value]
     assert isinstance(d, Design)
     return d
-
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def name_key(at: AppTest) -> str:

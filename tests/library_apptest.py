@@ -4,7 +4,6 @@ test_app_library_*.py, test_app_board_import.py and test_postgres_entry_points.p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from mlsd.model import Design
 from mlsd.store import Store, open_store
+from tests.apptest_common import block, ok, unescape
 from tests.conftest import design_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,20 +49,6 @@ def open_library() -> AppTest:
     at.switch_page("pages/library.py").run()
     ok(at)
     return at
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def block(at: AppTest, key: str) -> Any:
-    found = [b for b in at.container if getattr(b, "key", None) == key]
-    assert len(found) == 1, f"no single container {key!r}"
-    return found[0]
 
 
 def row_texts(at: AppTest, design_id: str) -> list[str]:

@@ -8,7 +8,6 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,6 +17,7 @@ from mlsd.formats.diff_dot import ADDED_COLOR
 from mlsd.model import Design
 from mlsd.rules import check
 from mlsd.store import ShareNotFound, Store, open_store
+from tests.apptest_common import block, ok, unescape
 from tests.conftest import design_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,20 +72,6 @@ def open_history(design_id: str | None) -> AppTest:
     at.run()
     ok(at)
     return at
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def block(at: AppTest, key: str) -> Any:
-    found = [b for b in at.container if getattr(b, "key", None) == key]
-    assert len(found) == 1, f"no single container {key!r}"
-    return found[0]
 
 
 def texts(at: AppTest) -> str:

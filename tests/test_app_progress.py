@@ -23,14 +23,11 @@ from mlsd.practice.rubric import DIMENSION_BY_ID, DIMENSION_IDS, total_score
 from mlsd.practice.session import PracticeSession, finish, start, to_state, with_design, with_grades
 from mlsd.rules import all_rules
 from mlsd.store import open_store
+from tests.apptest_common import ok
 from tests.conftest import design_of
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def open_progress(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:

@@ -23,6 +23,7 @@ from mlsd.analysis.failures import what_if
 from mlsd.model import Design
 from mlsd.rules import check
 from mlsd.store import MAX_COMMENT, Store, StoreError, open_store
+from tests.apptest_common import unescape
 from tests.conftest import design_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +63,6 @@ def open_link(token: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def page_text(at: AppTest) -> str:
